@@ -1,0 +1,65 @@
+// Package flow runs an OAuth 2.0 authorization-code login the way a connector
+// platform would and records where it breaks: it builds the authorize request,
+// follows the redirect chain with its own client (preflight), waits for the
+// browser on a loopback listener, exchanges the code, refreshes, and decodes
+// the tokens. It never imports the UI: everything it learns goes to the emit
+// function as Events and into the returned report.Report.
+package flow
+
+import (
+	"net/http"
+	"time"
+)
+
+// Client authentication at the token endpoint.
+const (
+	ClientAuthPost  = "post"  // client_id and client_secret in the form body
+	ClientAuthBasic = "basic" // HTTP Basic header
+	ClientAuthAuto  = "auto"  // body first, then Basic, as Power Platform does
+)
+
+// Config is one login's settings. The zero values of the optional fields are
+// the defaults named on each.
+type Config struct {
+	Issuer       string // OIDC discovery fills the empty endpoints from it
+	AuthorizeURL string
+	TokenURL     string
+	RefreshURL   string // default: TokenURL
+	JWKSURL      string // from discovery; used to verify token signatures
+	ClientID     string
+	ClientSecret string
+	Scope        string
+	// Params are extra authorize parameters (audience, resource,
+	// organization, connection, prompt, ...), in the order given.
+	Params      []Param
+	RedirectURI string // default: http://127.0.0.1:<Port>/callback
+	Port        int    // 0: any free port (only when RedirectURI has none)
+	NoPKCE      bool   // emulate clients without PKCE
+	State       string // force an exact state value; default: random
+	ClientAuth  string // post, basic or auto (default auto)
+	ExpectAud   string
+	ExpectIss   string
+
+	// Timeout bounds the whole login (default 5m); RequestTimeout each HTTP
+	// request (default 30s).
+	Timeout        time.Duration
+	RequestTimeout time.Duration
+	// MaxHops bounds the preflight chain (default 20).
+	MaxHops int
+
+	// OpenBrowser opens the authorize URL. Nil means do not open anything:
+	// the URL is in the waiting event for a person to open.
+	OpenBrowser func(url string) error
+	// HTTPClient makes the token-endpoint and discovery requests; nil means
+	// a client with RequestTimeout. Preflight always uses its own client
+	// with a fresh cookie jar and no automatic redirects, sharing this
+	// client's Transport.
+	HTTPClient *http.Client
+	// Now is the clock for timestamps and token checks (default time.Now).
+	Now func() time.Time
+}
+
+// Param is one extra authorize parameter.
+type Param struct {
+	Name, Value string
+}

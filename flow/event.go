@@ -1,0 +1,53 @@
+package flow
+
+import (
+	"time"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// Phase is where a run is. The TUI shows it in its header; --json emits a
+// phase event at every change.
+type Phase string
+
+const (
+	PhasePreflight  Phase = "preflight"  // following the authorize chain with our own client
+	PhaseWaiting    Phase = "waiting"    // listener up, browser opened, waiting for the callback
+	PhaseExchanging Phase = "exchanging" // code -> tokens
+	PhaseRefreshing Phase = "refreshing" // refresh grant
+	PhaseDone       Phase = "done"
+	PhaseFailed     Phase = "failed"
+)
+
+// EventKind says which field of an Event is set.
+type EventKind string
+
+const (
+	EventPhase    EventKind = "phase"    // Phase (and, for waiting: Listen, AuthorizeURL, Deadline)
+	EventHop      EventKind = "hop"      // Hop
+	EventFinding  EventKind = "finding"  // Finding
+	EventExchange EventKind = "exchange" // Step: one token-endpoint attempt
+	EventRefresh  EventKind = "refresh"  // Step: the refresh grant
+	EventToken    EventKind = "token"    // Token
+	EventLog      EventKind = "log"      // Text: a line of progress for people
+)
+
+// Event is one step of a run, handed to the emit function as it happens.
+// Everything an event carries also ends up in the Report, so a consumer that
+// only reads the report misses nothing.
+type Event struct {
+	Kind  EventKind `json:"event"`
+	At    time.Time `json:"at"`
+	Phase Phase     `json:"phase,omitempty"`
+
+	// Set with PhaseWaiting.
+	AuthorizeURL string    `json:"authorize_url,omitempty"`
+	Listen       string    `json:"listen,omitempty"` // host:port of the loopback listener
+	Deadline     time.Time `json:"deadline,omitzero"`
+
+	Hop     *report.Hop     `json:"hop,omitempty"`
+	Finding *report.Finding `json:"finding,omitempty"`
+	Step    *report.Step    `json:"step,omitempty"`
+	Token   *report.Token   `json:"token,omitempty"`
+	Text    string          `json:"text,omitempty"`
+}

@@ -1,0 +1,35 @@
+package report
+
+// Finding codes. They are a public interface: scripts and support macros match
+// on them. Add new ones freely; never rename one.
+const (
+	CodeStateChanged         = "state.changed"
+	CodeStateMissing         = "state.missing"
+	CodeRedirectURIChanged   = "redirect_uri.changed"
+	CodeRedirectURIRejected  = "redirect_uri.rejected"
+	CodeParamDropped         = "param.dropped"
+	CodeParamChanged         = "param.changed"
+	CodeParamAdded           = "param.added"
+	CodeRedirectLoop         = "redirect.loop"
+	CodeRedirectTooMany      = "redirect.too_many"
+	CodeAuthorizeError       = "authorize.error"
+	CodeTokenError           = "token.error"
+	CodeTokenNotJSON         = "token.not_json"
+	CodeTokenClientAuth      = "token.client_auth"
+	CodeRefreshTokenMissing  = "refresh_token.missing"
+	CodeRefreshFailed        = "refresh.failed"
+	CodeAccessTokenOpaque    = "access_token.opaque"
+	CodeJWTMalformed         = "jwt.malformed"
+	CodeJWTAudMismatch       = "jwt.aud_mismatch"
+	CodeJWTAudAzureMgmt      = "jwt.aud_azure_management"
+	CodeJWTExpired           = "jwt.expired"
+	CodeJWTNotYetValid       = "jwt.not_yet_valid"
+	CodeJWTIatFuture         = "jwt.iat_future"
+	CodeJWTIssMismatch       = "jwt.iss_mismatch"
+	CodeJWTAlgNone           = "jwt.alg_none"
+	CodeJWTSignatureInvalid  = "jwt.signature_invalid"
+	CodeJWTKidUnknown        = "jwt.kid_unknown"
+	CodeIDTokenAudNotClient  = "id_token.aud_not_client"
+	CodeIDTokenNonceMismatch = "id_token.nonce_mismatch"
+	CodeScopeNotGranted      = "scope.not_granted"
+)

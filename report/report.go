@@ -1,0 +1,197 @@
+// Package report holds authtrace's version-1 report: the hops of a login, the
+// token-endpoint exchanges, the decoded tokens and the findings. Its JSON form
+// is a public interface (scripts and support macros read it), so fields are
+// added, never renamed. The flow engine fills it, the TUI, --json and report
+// files show it, and decode contributes findings to it.
+package report
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Version is the report format version written in every report.
+const Version = 1
+
+// Severity ranks a finding. Only error findings make the exit status 1.
+type Severity string
+
+const (
+	SeverityError Severity = "error"
+	SeverityWarn  Severity = "warn"
+	SeverityInfo  Severity = "info"
+)
+
+// Finding is one problem or observation. Code is one of the stable codes in
+// codes.go; Hop is the hop number (1-based, 0 when not about a hop) and Token
+// the kind of token it is about ("access_token", "id_token", ...).
+type Finding struct {
+	Code     string            `json:"code"`
+	Severity Severity          `json:"severity"`
+	Hop      int               `json:"hop,omitempty"`
+	Token    string            `json:"token,omitempty"`
+	Message  string            `json:"message"`
+	Hint     string            `json:"hint,omitempty"`
+	Detail   map[string]string `json:"detail,omitempty"`
+}
+
+// Source says where a hop was seen.
+type Source string
+
+const (
+	SourceSent      Source = "sent"      // the authorize request authtrace built
+	SourcePreflight Source = "preflight" // authtrace's own client following redirects
+	SourceCallback  Source = "callback"  // a request that reached the loopback listener
+	SourceHAR       Source = "har"       // an entry of an imported HAR file
+)
+
+// Role decides which comparisons apply to a hop (see DESIGN.md, "Hops").
+type Role string
+
+const (
+	RoleAuthorize Role = "authorize" // carries client_id and response_type
+	RoleProvider  Role = "provider"  // login, interaction, consent pages
+	RoleCallback  Role = "callback"  // its URL is the redirect_uri
+	RoleErrorPage Role = "error_page"
+	RoleOther     Role = "other"
+)
+
+// Hop is one HTTP request in the login's redirect chain. Params holds the
+// query values that matter (state, redirect_uri, client_id, ...); a code is
+// kept here and redacted on output.
+type Hop struct {
+	N        int               `json:"n"`
+	Source   Source            `json:"source"`
+	Role     Role              `json:"role"`
+	Method   string            `json:"method"`
+	URL      string            `json:"url"`
+	Status   int               `json:"status,omitempty"`
+	Location string            `json:"location,omitempty"`
+	Params   map[string]string `json:"params,omitempty"`
+	At       time.Time         `json:"at"`
+	// Error is set when the request could not be made (DNS, refused, TLS,
+	// timeout); Status is then 0.
+	Error string `json:"error,omitempty"`
+	// Page is a short excerpt of an error page's text, kept when it named a
+	// reason (for example "Callback URL mismatch").
+	Page string `json:"page,omitempty"`
+}
+
+// Profile is the connection as authtrace ran it: the settings and the values
+// it generated and sent.
+type Profile struct {
+	Issuer       string            `json:"issuer,omitempty"`
+	AuthorizeURL string            `json:"authorize_url"`
+	TokenURL     string            `json:"token_url,omitempty"`
+	RefreshURL   string            `json:"refresh_url,omitempty"`
+	JWKSURL      string            `json:"jwks_url,omitempty"`
+	ClientID     string            `json:"client_id"`
+	ClientSecret string            `json:"client_secret,omitempty"`
+	Scope        string            `json:"scope,omitempty"`
+	Params       map[string]string `json:"params,omitempty"`
+	RedirectURI  string            `json:"redirect_uri"`
+	PKCE         bool              `json:"pkce"`
+	CodeVerifier string            `json:"code_verifier,omitempty"`
+	ClientAuth   string            `json:"client_auth,omitempty"`
+	State        string            `json:"state"`
+	Nonce        string            `json:"nonce,omitempty"`
+	ExpectAud    string            `json:"expect_aud,omitempty"`
+	ExpectIss    string            `json:"expect_iss,omitempty"`
+}
+
+// Request is a token-endpoint request as sent. Form holds the body fields;
+// the client secret, code, code_verifier and refresh_token in it are redacted
+// on output, as is the Authorization header.
+type Request struct {
+	Method     string            `json:"method"`
+	URL        string            `json:"url"`
+	ClientAuth string            `json:"client_auth,omitempty"` // "post" or "basic"
+	Headers    map[string]string `json:"headers,omitempty"`
+	Form       map[string]string `json:"form,omitempty"`
+}
+
+// Response is what a token endpoint answered. Format is how the body was
+// read: "json", "form", "html" or "text". Body is the raw body (capped, with
+// secrets redacted on output); Fields the values read from it.
+type Response struct {
+	Status      int               `json:"status"`
+	ContentType string            `json:"content_type,omitempty"`
+	Format      string            `json:"format,omitempty"`
+	Fields      map[string]string `json:"fields,omitempty"`
+	Body        string            `json:"body,omitempty"`
+	Truncated   bool              `json:"truncated,omitempty"`
+	DurationMS  int64             `json:"duration_ms"`
+}
+
+// Step is one token-endpoint round trip. Error is set when no usable
+// response came back (network error, timeout).
+type Step struct {
+	Request  Request   `json:"request"`
+	Response *Response `json:"response,omitempty"`
+	Error    string    `json:"error,omitempty"`
+}
+
+// Exchange is the authorization-code grant: the attempt that counted, and
+// every earlier attempt (client-auth auto tries the body, then Basic).
+type Exchange struct {
+	Step
+	Attempts []Step `json:"attempts,omitempty"`
+}
+
+// Refresh is the refresh grant made with the refresh token that came back.
+type Refresh struct {
+	Step
+	Rotated bool `json:"rotated"`
+}
+
+// Token is one decoded token. Header and Claims keep the token's own JSON
+// (and so its key order); they are empty for opaque tokens. Raw is the token
+// itself, its signature (or the whole of an opaque token) redacted on output.
+type Token struct {
+	Kind   string          `json:"kind"`   // access_token, id_token, refresh_token
+	Format string          `json:"format"` // jwt, jwe, opaque
+	Header json.RawMessage `json:"header,omitempty"`
+	Claims json.RawMessage `json:"claims,omitempty"`
+	Raw    string          `json:"raw,omitempty"`
+}
+
+// Report is everything one run found out.
+type Report struct {
+	Version  int       `json:"version"`
+	Command  string    `json:"command,omitempty"` // login, trace, decode, har
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Profile  Profile   `json:"profile"`
+	Hops     []Hop     `json:"hops"`
+	Exchange *Exchange `json:"exchange,omitempty"`
+	Tokens   []Token   `json:"tokens,omitempty"`
+	Refresh  *Refresh  `json:"refresh,omitempty"`
+	Findings []Finding `json:"findings"`
+	// Error says why the run stopped early (timeout, listener), if it did.
+	Error string `json:"error,omitempty"`
+}
+
+// HasErrors reports whether any finding has error severity.
+func (r *Report) HasErrors() bool {
+	for _, f := range r.Findings {
+		if f.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// Count returns the number of findings of each severity.
+func (r *Report) Count() (errs, warns, infos int) {
+	for _, f := range r.Findings {
+		switch f.Severity {
+		case SeverityError:
+			errs++
+		case SeverityWarn:
+			warns++
+		default:
+			infos++
+		}
+	}
+	return errs, warns, infos
+}
