@@ -32,4 +32,5 @@ const (
 	CodeIDTokenAudNotClient  = "id_token.aud_not_client"
 	CodeIDTokenNonceMismatch = "id_token.nonce_mismatch"
 	CodeScopeNotGranted      = "scope.not_granted"
+	CodeClientRejected       = "client.rejected"
 )
