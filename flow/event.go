@@ -51,3 +51,21 @@ type Event struct {
 	Token   *report.Token   `json:"token,omitempty"`
 	Text    string          `json:"text,omitempty"`
 }
+
+// Redact returns the event with its secrets hidden, for output.
+func (e Event) Redact() Event {
+	if e.Hop != nil {
+		h := e.Hop.Redact()
+		e.Hop = &h
+	}
+	if e.Step != nil {
+		s := e.Step.Redact()
+		e.Step = &s
+	}
+	if e.Token != nil {
+		t := e.Token.Redact()
+		e.Token = &t
+	}
+	e.AuthorizeURL = report.RedactURL(e.AuthorizeURL)
+	return e
+}

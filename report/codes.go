@@ -31,6 +31,14 @@ const (
 	CodeJWTKidUnknown        = "jwt.kid_unknown"
 	CodeIDTokenAudNotClient  = "id_token.aud_not_client"
 	CodeIDTokenNonceMismatch = "id_token.nonce_mismatch"
-	CodeScopeNotGranted      = "scope.not_granted"
-	CodeClientRejected       = "client.rejected"
+	// Added for issue 2: a hop or endpoint that could not be reached, and a
+	// body over the 1 MiB cap.
+	CodeHopUnreachable  = "hop.unreachable"
+	CodeBodyTruncated   = "body.truncated"
+	CodeScopeNotGranted = "scope.not_granted"
+	CodeClientRejected  = "client.rejected"
 )
+
+// Added for issue 3: a JWE token, whose claims cannot be read or checked
+// without the decryption key (info).
+const CodeJWTEncrypted = "jwt.encrypted"

@@ -38,41 +38,49 @@ func (r Report) Redact() Report {
 	}
 	out.Hops = make([]Hop, len(r.Hops))
 	for i, h := range r.Hops {
-		h.URL = RedactURL(h.URL)
-		h.Location = RedactURL(h.Location)
-		h.Params = redactMap(h.Params)
-		out.Hops[i] = h
+		out.Hops[i] = h.Redact()
 	}
 	if r.Exchange != nil {
 		ex := *r.Exchange
-		ex.Step = redactStep(ex.Step)
-		ex.Attempts = make([]Step, len(r.Exchange.Attempts))
-		for i, s := range r.Exchange.Attempts {
-			ex.Attempts[i] = redactStep(s)
-		}
-		if len(ex.Attempts) == 0 {
-			ex.Attempts = nil
+		ex.Step = ex.Step.Redact()
+		ex.Attempts = nil
+		for _, s := range r.Exchange.Attempts {
+			ex.Attempts = append(ex.Attempts, s.Redact())
 		}
 		out.Exchange = &ex
 	}
 	if r.Refresh != nil {
 		rf := *r.Refresh
-		rf.Step = redactStep(rf.Step)
+		rf.Step = rf.Step.Redact()
 		out.Refresh = &rf
 	}
-	out.Tokens = make([]Token, len(r.Tokens))
-	for i, t := range r.Tokens {
-		t.Raw = RedactToken(t.Raw)
-		out.Tokens[i] = t
-	}
-	if len(out.Tokens) == 0 {
-		out.Tokens = nil
+	out.Tokens = nil
+	for _, t := range r.Tokens {
+		out.Tokens = append(out.Tokens, t.Redact())
 	}
 	out.Findings = append([]Finding(nil), r.Findings...)
 	return out
 }
 
-func redactStep(s Step) Step {
+// Redact returns the hop with the code and tokens in its URLs and params
+// hidden.
+func (h Hop) Redact() Hop {
+	h.URL = RedactURL(h.URL)
+	h.Location = RedactURL(h.Location)
+	h.Params = redactMap(h.Params)
+	return h
+}
+
+// Redact returns the token with its signature (or, if opaque, all of it)
+// hidden.
+func (t Token) Redact() Token {
+	t.Raw = RedactToken(t.Raw)
+	return t
+}
+
+// Redact returns the step with the secrets in its form, Authorization
+// header, fields and body hidden.
+func (s Step) Redact() Step {
 	s.Request.Form = redactMap(s.Request.Form)
 	if len(s.Request.Headers) > 0 {
 		h := maps.Clone(s.Request.Headers)

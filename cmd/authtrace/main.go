@@ -83,6 +83,8 @@ refresh tokens and the other classic mistakes, each with a concrete fix.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(
+		newLoginCmd(),
+		newTraceCmd(),
 		newVersionCmd(),
 	)
 	return root

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+
+	"github.com/google/shlex"
+	"github.com/pkg/browser"
+	"github.com/spf13/cobra"
+
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
+)
+
+func newLoginCmd() *cobra.Command {
+	var s settings
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Run the whole login: trace, browser, callback, exchange, refresh, token checks",
+		Long: `Run an OAuth 2.0 authorization-code login the way a connector platform does.
+
+authtrace starts a listener on the loopback redirect URI, follows the
+authorize URL's redirects with its own client (preflight), opens the URL in a
+browser, and compares state and redirect_uri at every hop with what it sent.
+It then exchanges the code (client secret in the body, then as Basic, as
+Power Platform does), refreshes once, and decodes the tokens, reporting each
+problem as a finding with a fix.
+
+Register the redirect URI (default http://127.0.0.1:PORT/callback; fix the
+port with --port or --redirect-uri) with the provider's app first.`,
+		Example: `  # Auth0, discovery from the issuer, secret from the environment
+  export AUTHTRACE_CLIENT_SECRET=...
+  authtrace login --issuer https://TENANT.auth0.com/ --client-id ID \
+    --scope "openid offline_access" --param audience=https://api.example.com \
+    --port 53682 --expect-aud https://api.example.com
+
+  # explicit endpoints, JSON for scripts, report file
+  authtrace login --authorize-url https://idp.example.com/authorize \
+    --token-url https://idp.example.com/token --client-id ID \
+    --redirect-uri http://127.0.0.1:53682/callback --json --report run.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := s.config()
+			if err != nil {
+				return err
+			}
+			if err := promptSecret(cmd, &cfg); err != nil {
+				return err
+			}
+			stderr := cmd.ErrOrStderr()
+			switch {
+			case s.noBrowser:
+			case s.openWith != "":
+				argv, err := shlex.Split(s.openWith)
+				if err != nil || len(argv) == 0 {
+					return usageErr("--open-with %q: cannot split it into a command and arguments", s.openWith)
+				}
+				cfg.OpenBrowser = func(u string) error { return openWith(argv, u, stderr) }
+			default:
+				cfg.OpenBrowser = func(u string) error {
+					browser.Stdout, browser.Stderr = stderr, stderr // keep stdout for --json
+					return browser.OpenURL(u)
+				}
+			}
+			return runEngine(cmd, &s, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
+				return flow.Run(ctx, cfg, emit)
+			})
+		},
+	}
+	s.addFlags(cmd.Flags(), true)
+	return cmd
+}
+
+// openWith runs the --open-with command with the URL as its last argument.
+// It does not wait: the browser may outlive the login; its exit is reaped
+// and, when it failed, said on stderr.
+func openWith(argv []string, u string, stderr io.Writer) error {
+	c := exec.Command(argv[0], append(argv[1:], u)...)
+	c.Stdout, c.Stderr = stderr, stderr
+	if err := c.Start(); err != nil {
+		return fmt.Errorf("--open-with: %w", err)
+	}
+	go func() {
+		if err := c.Wait(); err != nil {
+			fmt.Fprintf(stderr, "· the --open-with command %s ended: %v\n", argv[0], err)
+		}
+	}()
+	return nil
+}
+
+// runEngine runs login or trace with the output the flags ask for, writes
+// the report file, and turns the outcome into an exit status.
+func runEngine(cmd *cobra.Command, s *settings, start func(context.Context, func(flow.Event)) (report.Report, error)) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	out := &sink{stderr: cmd.ErrOrStderr(), reveal: s.reveal}
+	if s.jsonOut {
+		out.json = json.NewEncoder(cmd.OutOrStdout())
+	}
+	rep, runErr := start(ctx, out.emit)
+	if !s.reveal {
+		rep = rep.Redact()
+	}
+	if s.jsonOut {
+		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(rep); err != nil {
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
+		}
+	} else if rep.Profile.AuthorizeURL != "" || runErr == nil {
+		writeText(cmd.OutOrStdout(), rep)
+	}
+	if s.reportFile != "" && (rep.Profile.AuthorizeURL != "" || runErr == nil) {
+		data, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return &exitError{code: exitIncomplete, err: err}
+		}
+		if err := writeFileAtomic(s.reportFile, append(data, '\n')); err != nil {
+			return &exitError{code: exitIncomplete, err: err}
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "· report written to %s\n", s.reportFile)
+	}
+	if runErr != nil {
+		return engineErr(runErr)
+	}
+	if rep.HasErrors() {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}

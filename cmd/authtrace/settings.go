@@ -1,0 +1,175 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/authtrace/authtrace/flow"
+)
+
+// settings are the connection flags shared by login and trace. Their names
+// are an interface (scripts and support macros use them): keep them.
+type settings struct {
+	issuer, authorizeURL, tokenURL, refreshURL string
+	clientID, clientSecret, scope              string
+	params                                     []string
+	redirectURI                                string
+	port                                       int
+	pkce                                       bool
+	state                                      string
+	clientAuth                                 string
+	timeout, requestTimeout                    time.Duration
+	maxHops                                    int
+	expectAud, expectIss                       string
+	noBrowser                                  bool
+	openWith                                   string
+	jsonOut, reveal                            bool
+	reportFile                                 string
+}
+
+const secretEnv = "AUTHTRACE_CLIENT_SECRET"
+
+func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
+	fs.StringVar(&s.issuer, "issuer", "", "OIDC issuer URL: discovery fills the authorize and token URLs (and the JWKS URL)")
+	fs.StringVar(&s.authorizeURL, "authorize-url", "", "authorization endpoint (the connector's \"Authorization URL\")")
+	fs.StringVar(&s.clientID, "client-id", "", "client (application) ID")
+	fs.StringVar(&s.scope, "scope", "", "space-separated scopes, e.g. \"openid profile offline_access\"")
+	fs.StringArrayVar(&s.params, "param", nil, "extra authorize parameter `k=v` (audience, resource, organization, connection, prompt...); repeatable")
+	fs.StringVar(&s.redirectURI, "redirect-uri", "", "redirect URI to send; login needs a loopback http URL (127.0.0.1, localhost or [::1]) (default http://127.0.0.1:PORT/callback)")
+	fs.IntVar(&s.port, "port", 0, "listener port when --redirect-uri has none (0: any free port)")
+	fs.BoolVar(&s.pkce, "pkce", true, "send a PKCE S256 challenge (--pkce=false emulates clients without PKCE)")
+	fs.StringVar(&s.state, "state", "", "send exactly this state value (to reproduce a platform's format; default random)")
+	fs.DurationVar(&s.requestTimeout, "request-timeout", 30*time.Second, "timeout of each HTTP request")
+	fs.IntVar(&s.maxHops, "max-hops", 20, "most redirect hops to follow")
+	fs.BoolVar(&s.jsonOut, "json", false, "print NDJSON events and then the report on stdout (progress goes to stderr)")
+	fs.BoolVar(&s.reveal, "reveal", false, "show secrets (client secret, code, verifier, refresh token, token signatures) in the output")
+	fs.StringVar(&s.reportFile, "report", "", "also write the JSON report to `FILE` (mode 0600)")
+	if !login {
+		fs.DurationVar(&s.timeout, "timeout", time.Minute, "time limit for the whole trace")
+		return
+	}
+	fs.StringVar(&s.tokenURL, "token-url", "", "token endpoint (the connector's \"Token URL\")")
+	fs.StringVar(&s.refreshURL, "refresh-url", "", "refresh endpoint (default: the token URL)")
+	fs.StringVar(&s.clientSecret, "client-secret", "", "client secret (better: the "+secretEnv+" environment variable, or the prompt)")
+	fs.StringVar(&s.clientAuth, "client-auth", flow.ClientAuthAuto, "how the secret is sent: post (form body), basic (HTTP Basic), auto (body, then Basic, as Power Platform does)")
+	fs.DurationVar(&s.timeout, "timeout", 5*time.Minute, "time limit for the whole login")
+	fs.StringVar(&s.expectAud, "expect-aud", "", "audience the access token must carry (your API's identifier)")
+	fs.StringVar(&s.expectIss, "expect-iss", "", "issuer the tokens must carry")
+	fs.BoolVar(&s.noBrowser, "no-browser", false, "do not open a browser; print the URL to open (for SSH sessions)")
+	fs.StringVar(&s.openWith, "open-with", "", "open the authorize URL with `CMD` (split like a shell; the URL is added last), e.g. \"firefox --private-window\"")
+}
+
+// config turns the flags into the engine's settings. It checks what can be
+// checked without the network; the engine checks the rest.
+func (s *settings) config() (flow.Config, error) {
+	cfg := flow.Config{
+		Issuer:         s.issuer,
+		AuthorizeURL:   s.authorizeURL,
+		TokenURL:       s.tokenURL,
+		RefreshURL:     s.refreshURL,
+		ClientID:       s.clientID,
+		ClientSecret:   s.clientSecret,
+		Scope:          s.scope,
+		RedirectURI:    s.redirectURI,
+		Port:           s.port,
+		NoPKCE:         !s.pkce,
+		State:          s.state,
+		ClientAuth:     s.clientAuth,
+		ExpectAud:      s.expectAud,
+		ExpectIss:      s.expectIss,
+		Timeout:        s.timeout,
+		RequestTimeout: s.requestTimeout,
+		MaxHops:        s.maxHops,
+	}
+	if cfg.ClientSecret == "" {
+		cfg.ClientSecret = os.Getenv(secretEnv)
+	}
+	for _, p := range s.params {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return cfg, usageErr("--param %q: want name=value, for example --param audience=https://api.example.com", p)
+		}
+		cfg.Params = append(cfg.Params, flow.Param{Name: k, Value: v})
+	}
+	if s.port < 0 || s.port > 65535 {
+		return cfg, usageErr("--port %d: want 0 (any free port) to 65535", s.port)
+	}
+	if s.timeout <= 0 || s.requestTimeout <= 0 {
+		return cfg, usageErr("--timeout and --request-timeout must be positive durations, such as 90s or 5m")
+	}
+	if s.maxHops < 1 {
+		return cfg, usageErr("--max-hops must be at least 1")
+	}
+	if s.noBrowser && s.openWith != "" {
+		return cfg, usageErr("--no-browser and --open-with contradict each other; give one")
+	}
+	return cfg, nil
+}
+
+// promptSecret asks for the client secret without echo when stdin is a
+// terminal and none was given. Public clients answer with an empty line.
+func promptSecret(cmd *cobra.Command, cfg *flow.Config) error {
+	if cfg.ClientSecret != "" {
+		return nil
+	}
+	f, ok := cmd.InOrStdin().(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "Client secret for %s (input hidden; empty for a public client; or set %s): ", cfg.ClientID, secretEnv)
+	b, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(cmd.ErrOrStderr())
+	if err != nil {
+		return fmt.Errorf("reading the client secret: %w", err)
+	}
+	cfg.ClientSecret = strings.TrimSpace(string(b))
+	return nil
+}
+
+// engineErr maps an error from the engine to an exit status: bad settings
+// are usage errors (2, naming the flag), anything else means the flow could
+// not complete (3).
+func engineErr(err error) error {
+	var ce *flow.ConfigError
+	if errors.As(err, &ce) {
+		return usageErr("--%s: %s", ce.Setting, ce.Problem)
+	}
+	return &exitError{code: exitIncomplete, err: err}
+}
+
+// writeFileAtomic writes data to path with mode 0600 through a temporary
+// file in the same folder, so a failed write leaves nothing half-written.
+func writeFileAtomic(path string, data []byte) error {
+	dir := "."
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		dir = path[:i+1]
+	}
+	tmp, err := os.CreateTemp(dir, ".authtrace-report-*")
+	if err != nil {
+		return fmt.Errorf("writing report %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing report %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing report %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing report %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing report %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
+)
+
+func newTraceCmd() *cobra.Command {
+	var s settings
+	cmd := &cobra.Command{
+		Use:   "trace",
+		Short: "Follow the authorize URL's redirect chain hop by hop, without logging in",
+		Long: `Follow the authorize URL's redirects with authtrace's own HTTP client (a
+fresh cookie jar, no browser, no login) and show each hop's state and
+redirect_uri next to what was sent. It stops at the first page that is not a
+redirect (usually the provider's login page) and reads error pages for the
+known signatures of a rejected redirect_uri or client.
+
+The redirect URI need not be a loopback one here: give the platform's own to
+check it against the provider's registration.`,
+		Example: `  # does the provider accept Power Platform's redirect URI?
+  authtrace trace --authorize-url https://TENANT.auth0.com/authorize --client-id ID \
+    --redirect-uri https://global.consent.azure-apim.net/redirect --scope openid
+
+  # a tenant proxy in front of the provider, as JSON
+  authtrace trace --authorize-url https://login.example.com/acme/authorize \
+    --client-id ID --param audience=https://api.example.com --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := s.config()
+			if err != nil {
+				return err
+			}
+			return runEngine(cmd, &s, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
+				return flow.Trace(ctx, cfg, emit)
+			})
+		},
+	}
+	s.addFlags(cmd.Flags(), false)
+	return cmd
+}

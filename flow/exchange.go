@@ -1,0 +1,240 @@
+package flow
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// grant is one token-endpoint call: what was sent, what came back, and
+// the tokens read from it when it worked.
+type grant struct {
+	step  report.Step
+	token tokenResponse
+	oerr  *OAuthError // the endpoint's OAuth error, if it sent one
+	err   error       // no usable answer: network, HTML, unreadable
+}
+
+// ok reports whether the grant gave an access token.
+func (g grant) ok() bool { return g.err == nil && g.oerr == nil && g.token.AccessToken != "" }
+
+// postToken sends one grant to a token endpoint with the given client
+// authentication, and reads the answer leniently.
+func (r *runner) postToken(ctx context.Context, endpoint string, form url.Values, auth string) grant {
+	form = cloneValues(form)
+	req := report.Request{Method: http.MethodPost, URL: endpoint, ClientAuth: auth, Headers: map[string]string{}, Form: map[string]string{}}
+	var basic string
+	switch auth {
+	case ClientAuthBasic:
+		// RFC 6749 §2.3.1: form-encode both before joining, as x/oauth2 does.
+		basic = base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(r.cfg.ClientID) + ":" + url.QueryEscape(r.cfg.ClientSecret)))
+		req.Headers["Authorization"] = "Basic " + basic
+	default:
+		form.Set("client_id", r.cfg.ClientID)
+		if r.cfg.ClientSecret != "" {
+			form.Set("client_secret", r.cfg.ClientSecret)
+		}
+	}
+	for k := range form {
+		req.Form[k] = form.Get(k)
+	}
+	req.Headers["Content-Type"] = "application/x-www-form-urlencoded"
+	req.Headers["Accept"] = "application/json"
+	g := grant{step: report.Step{Request: req}}
+
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		g.err = err
+		g.step.Error = err.Error()
+		return g
+	}
+	hreq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	hreq.Header.Set("Accept", "application/json")
+	hreq.Header.Set("User-Agent", userAgent)
+	if basic != "" {
+		hreq.Header.Set("Authorization", "Basic "+basic)
+	}
+	start := time.Now()
+	resp, err := r.client.Do(hreq)
+	if err != nil {
+		u, _ := url.Parse(endpoint)
+		g.err = errors.New(describeNetError(u, err))
+		g.step.Error = g.err.Error()
+		return g
+	}
+	defer resp.Body.Close()
+	body, truncated, err := readCapped(resp.Body)
+	out := &report.Response{
+		Status:      resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		Body:        string(body),
+		Truncated:   truncated,
+		DurationMS:  sinceMS(start),
+	}
+	g.step.Response = out
+	if err != nil {
+		g.err = fmt.Errorf("reading the token endpoint's answer: %w", err)
+		g.step.Error = g.err.Error()
+		return g
+	}
+	tr, format, err := readTokenResponse(resp.StatusCode, out.ContentType, body)
+	out.Format = format
+	out.Fields = tr.Fields
+	g.token = tr
+	var oerr *OAuthError
+	switch {
+	case errors.As(err, &oerr):
+		g.oerr = oerr
+	case err != nil:
+		g.err = err
+		g.step.Error = err.Error()
+	case tr.AccessToken == "":
+		g.err = fmt.Errorf("the answer (HTTP %d, %s) has no access_token", resp.StatusCode, format)
+		g.step.Error = g.err.Error()
+	}
+	return g
+}
+
+// exchange trades the code for tokens. Under client-auth auto it sends the
+// secret in the form body first and, when the endpoint rejects the client,
+// again as a Basic header, as Power Platform does; every attempt is kept.
+func (r *runner) exchange(ctx context.Context, code string, ar authRequest) grant {
+	form := url.Values{}
+	form.Set("grant_type", "authorization_code")
+	form.Set("code", code)
+	form.Set("redirect_uri", r.redirectURI)
+	if ar.Verifier != "" {
+		form.Set("code_verifier", ar.Verifier)
+	}
+	methods := []string{r.cfg.ClientAuth}
+	if r.cfg.ClientAuth == ClientAuthAuto {
+		methods = []string{ClientAuthPost, ClientAuthBasic}
+	}
+	ex := &report.Exchange{}
+	var g grant
+	for i, m := range methods {
+		g = r.postToken(ctx, r.cfg.TokenURL, form, m)
+		r.emit(Event{Kind: EventExchange, Step: &g.step})
+		if i > 0 {
+			ex.Attempts = append(ex.Attempts, ex.Step)
+		}
+		ex.Step = g.step
+		if !clientRejected(g) || i == len(methods)-1 {
+			break
+		}
+	}
+	r.rep.Exchange = ex
+	r.usedAuth = g.step.Request.ClientAuth
+	if len(methods) > 1 && len(ex.Attempts) > 0 && g.ok() {
+		r.addFinding(report.Finding{
+			Code: report.CodeTokenClientAuth, Severity: report.SeverityWarn,
+			Message: "the token endpoint rejected the client secret in the form body and accepted it only as an HTTP Basic header",
+			Hint:    "Power Platform tries the body first and then Basic, so this works, at the cost of one failed call per token request. Other clients may only try one: enable client_secret_post on the provider's app (Okta: Client authentication \"Client secret\" with POST; oidc-provider: token_endpoint_auth_method) if they must work too.",
+			Detail:  map[string]string{"worked": ClientAuthBasic, "rejected": ClientAuthPost},
+		})
+	}
+	r.grantFindings(g, false)
+	return g
+}
+
+// clientRejected reports whether a token answer says the client failed to
+// authenticate, which is what makes auto mode try the next method.
+func clientRejected(g grant) bool {
+	if g.oerr != nil {
+		return g.oerr.Code == "invalid_client" || g.oerr.Code == "unauthorized_client" && g.oerr.Status == http.StatusUnauthorized
+	}
+	return g.step.Response != nil && g.step.Response.Status == http.StatusUnauthorized
+}
+
+// refresh makes one refresh grant with the refresh token that came back,
+// with the client authentication that worked for the exchange.
+func (r *runner) refresh(ctx context.Context, refreshToken string) grant {
+	form := url.Values{}
+	form.Set("grant_type", "refresh_token")
+	form.Set("refresh_token", refreshToken)
+	g := r.postToken(ctx, r.cfg.RefreshURL, form, r.usedAuth)
+	r.emit(Event{Kind: EventRefresh, Step: &g.step})
+	rf := &report.Refresh{Step: g.step}
+	rf.Rotated = g.token.RefreshToken != "" && g.token.RefreshToken != refreshToken
+	r.rep.Refresh = rf
+	r.grantFindings(g, true)
+	return g
+}
+
+// grantFindings turns what was odd about a token answer into findings.
+func (r *runner) grantFindings(g grant, refresh bool) {
+	what := "token endpoint"
+	code := report.CodeTokenError
+	if refresh {
+		what = "refresh grant"
+	}
+	if g.step.Response != nil && g.step.Response.Truncated {
+		r.addFinding(truncatedFinding(0, what+" answer"))
+	}
+	switch {
+	case g.oerr != nil:
+		if refresh {
+			code = report.CodeRefreshFailed
+		}
+		msg := fmt.Sprintf("the %s answered %s", what, g.oerr.Code)
+		if g.oerr.Description != "" {
+			msg += ": " + g.oerr.Description
+		}
+		if g.oerr.Status == http.StatusOK {
+			msg += " (with HTTP 200)"
+		}
+		r.addFinding(report.Finding{
+			Code: code, Severity: report.SeverityError,
+			Message: msg,
+			Hint:    tokenErrorHint(g.oerr, refresh),
+			Detail:  map[string]string{"error": g.oerr.Code, "status": fmt.Sprint(g.oerr.Status)},
+		})
+	case g.err != nil && g.step.Response != nil && g.step.Response.Format != "json" && g.step.Response.Format != "form":
+		resp := g.step.Response
+		r.addFinding(report.Finding{
+			Code: report.CodeTokenNotJSON, Severity: report.SeverityError,
+			Message: fmt.Sprintf("the %s answered HTTP %d with %s, not a JSON token response", what, resp.Status, contentTypeOr(resp.ContentType)),
+			Hint:    "The Token URL probably points at a web page (a login page, the provider's home page or its docs) instead of the token endpoint. Use the token_endpoint from the provider's /.well-known/openid-configuration (Auth0: https://TENANT/oauth/token; Okta: https://DOMAIN/oauth2/default/v1/token; Entra: https://login.microsoftonline.com/TENANT/oauth2/v2.0/token).",
+			Detail:  map[string]string{"content_type": resp.ContentType, "status": fmt.Sprint(resp.Status), "format": resp.Format},
+		})
+	case g.err != nil:
+		if refresh {
+			code = report.CodeRefreshFailed
+		}
+		r.addFinding(report.Finding{
+			Code: code, Severity: report.SeverityError,
+			Message: fmt.Sprintf("the %s call failed: %v", what, g.err),
+			Hint:    "Check the token URL and that this machine can reach it.",
+			Detail:  map[string]string{"error": "no_response"},
+		})
+	case g.step.Response != nil && g.step.Response.Format == "form":
+		r.addFinding(report.Finding{
+			Code: report.CodeTokenNotJSON, Severity: report.SeverityWarn,
+			Message: fmt.Sprintf("the %s answered form-encoded (%s) instead of JSON", what, contentTypeOr(g.step.Response.ContentType)),
+			Hint:    "RFC 6749 §5.1 requires application/json. Some clients cannot read form-encoded answers (GitHub does this unless the request says Accept: application/json); if the provider has a setting for JSON, turn it on.",
+			Detail:  map[string]string{"content_type": g.step.Response.ContentType, "format": "form"},
+		})
+	}
+}
+
+func contentTypeOr(ct string) string {
+	if ct == "" {
+		return "no content type"
+	}
+	return ct
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}

@@ -1,0 +1,356 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// ErrTimeout is returned when no callback arrived within Config.Timeout.
+var ErrTimeout = errors.New("no callback arrived in time")
+
+// runner holds one run's state. It lives on the goroutine that called Run;
+// the listener only hands it arrivals over a channel.
+type runner struct {
+	cfg         Config
+	client      *http.Client
+	emitFn      func(Event)
+	now         func() time.Time
+	rep         report.Report
+	redirectURI string
+	sent        map[string]string // the authorize parameters that matter, as sent
+	usedAuth    string            // the client authentication the exchange used
+	issuer      string            // expected iss of the ID token
+	late        *listener         // after the callback: where later arrivals come from
+}
+
+func newRunner(cfg Config, emit func(Event), command string) *runner {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Minute
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.MaxHops <= 0 {
+		cfg.MaxHops = 20
+	}
+	if cfg.ClientAuth == "" {
+		cfg.ClientAuth = ClientAuthAuto
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: cfg.RequestTimeout}
+	}
+	r := &runner{cfg: cfg, client: client, emitFn: emit, now: cfg.Now}
+	r.rep = report.Report{Version: report.Version, Command: command, Started: r.now(), Hops: []report.Hop{}, Findings: []report.Finding{}}
+	return r
+}
+
+func (r *runner) emit(e Event) {
+	if e.At.IsZero() {
+		e.At = r.now()
+	}
+	r.emitFn(e)
+}
+
+func (r *runner) phase(p Phase) {
+	r.emit(Event{Kind: EventPhase, Phase: p})
+}
+
+func (r *runner) log(format string, args ...any) {
+	r.emit(Event{Kind: EventLog, Text: fmt.Sprintf(format, args...)})
+}
+
+func (r *runner) addFinding(f report.Finding) {
+	r.rep.Findings = append(r.rep.Findings, f)
+	r.emit(Event{Kind: EventFinding, Finding: &f})
+}
+
+// addHop records a hop and, for hops other than the one authtrace sent,
+// compares it with what was sent.
+func (r *runner) addHop(h report.Hop) {
+	r.rep.Hops = append(r.rep.Hops, h)
+	r.emit(Event{Kind: EventHop, Hop: &h})
+	if h.Source == report.SourceSent {
+		return
+	}
+	for _, f := range compareHop(r.sent, h) {
+		r.addFinding(f)
+	}
+}
+
+func (r *runner) finish(err error) (report.Report, error) {
+	if r.late != nil {
+		r.lateArrivals(r.late)
+	}
+	r.rep.Finished = r.now()
+	if err != nil {
+		r.rep.Error = err.Error()
+		r.phase(PhaseFailed)
+	} else {
+		r.phase(PhaseDone)
+	}
+	return r.rep, err
+}
+
+// prepare checks the settings, runs OIDC discovery when an issuer is given,
+// and fills the report's profile. It makes no request but discovery.
+func (r *runner) prepare(ctx context.Context, needToken bool) error {
+	cfg := &r.cfg
+	if cfg.Issuer != "" {
+		r.log("discovering endpoints from %s", cfg.Issuer)
+		d, err := discover(ctx, r.client, cfg.Issuer)
+		if err != nil {
+			return err
+		}
+		if cfg.AuthorizeURL == "" {
+			cfg.AuthorizeURL = d.AuthorizationEndpoint
+		}
+		if cfg.TokenURL == "" {
+			cfg.TokenURL = d.TokenEndpoint
+		}
+		if cfg.JWKSURL == "" {
+			cfg.JWKSURL = d.JWKSURI
+		}
+		r.issuer = d.Issuer
+	}
+	if cfg.AuthorizeURL == "" {
+		return &ConfigError{Setting: "authorize-url", Problem: "missing; give the provider's authorization endpoint, or --issuer to discover it"}
+	}
+	if _, err := parseHTTPURL("authorize-url", cfg.AuthorizeURL); err != nil {
+		return err
+	}
+	if cfg.ClientID == "" {
+		return &ConfigError{Setting: "client-id", Problem: "missing; give the client (application) ID registered with the provider"}
+	}
+	if needToken {
+		if cfg.TokenURL == "" {
+			return &ConfigError{Setting: "token-url", Problem: "missing; give the provider's token endpoint, or --issuer to discover it"}
+		}
+		if _, err := parseHTTPURL("token-url", cfg.TokenURL); err != nil {
+			return err
+		}
+		if cfg.RefreshURL == "" {
+			cfg.RefreshURL = cfg.TokenURL
+		} else if _, err := parseHTTPURL("refresh-url", cfg.RefreshURL); err != nil {
+			return err
+		}
+	}
+	switch cfg.ClientAuth {
+	case ClientAuthAuto, ClientAuthPost, ClientAuthBasic:
+	default:
+		return &ConfigError{Setting: "client-auth", Problem: fmt.Sprintf("%q is not one of post, basic, auto", cfg.ClientAuth)}
+	}
+	if cfg.ExpectIss != "" {
+		r.issuer = cfg.ExpectIss
+	}
+	r.rep.Profile = report.Profile{
+		Issuer:       cfg.Issuer,
+		AuthorizeURL: cfg.AuthorizeURL,
+		TokenURL:     cfg.TokenURL,
+		RefreshURL:   cfg.RefreshURL,
+		JWKSURL:      cfg.JWKSURL,
+		ClientID:     cfg.ClientID,
+		ClientSecret: cfg.ClientSecret,
+		Scope:        cfg.Scope,
+		PKCE:         !cfg.NoPKCE,
+		ClientAuth:   cfg.ClientAuth,
+		ExpectAud:    cfg.ExpectAud,
+		ExpectIss:    cfg.ExpectIss,
+	}
+	if len(cfg.Params) > 0 {
+		r.rep.Profile.Params = map[string]string{}
+		for _, p := range cfg.Params {
+			r.rep.Profile.Params[p.Name] = p.Value
+		}
+	}
+	return nil
+}
+
+// send builds the authorize request for the redirect URI and records it as
+// the first hop.
+func (r *runner) send(redirectURI string) (authRequest, error) {
+	r.redirectURI = redirectURI
+	ar, err := buildAuthorize(&r.cfg, redirectURI)
+	if err != nil {
+		return ar, err
+	}
+	r.rep.Profile.RedirectURI = redirectURI
+	r.rep.Profile.State = ar.State
+	r.rep.Profile.Nonce = ar.Nonce
+	r.rep.Profile.CodeVerifier = ar.Verifier
+	u, _ := url.Parse(ar.URL) // built by us, it parses
+	r.sent = hopParams(u)
+	h := r.newHop(1, report.SourceSent, http.MethodGet, ar.URL)
+	h.Role = report.RoleAuthorize
+	r.addHop(h)
+	return ar, nil
+}
+
+// Trace follows the authorize chain only, with authtrace's own client: no
+// browser, no login. The redirect URI need not be a loopback one here, so
+// the platform's own (https://global.consent.azure-apim.net/redirect) can be
+// checked against the provider's registration.
+func Trace(ctx context.Context, cfg Config, emit func(Event)) (report.Report, error) {
+	r := newRunner(cfg, emit, "trace")
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	defer cancel()
+	if err := r.prepare(ctx, false); err != nil {
+		return r.finish(err)
+	}
+	redirectURI := r.cfg.RedirectURI
+	if redirectURI == "" {
+		lb, _ := parseRedirectURI("", r.cfg.Port) // the default always parses
+		redirectURI = lb.uri.String()
+		if lb.port != 0 {
+			redirectURI = lb.withPort(lb.port)
+		}
+	} else if _, err := parseHTTPURL("redirect-uri", redirectURI); err != nil {
+		return r.finish(err)
+	}
+	ar, err := r.send(redirectURI)
+	if err != nil {
+		return r.finish(err)
+	}
+	r.phase(PhasePreflight)
+	r.preflight(ctx, ar.URL, 2)
+	return r.finish(nil)
+}
+
+// Run runs the whole login: preflight, listener and browser, callback,
+// code exchange, refresh, and token checks. It returns the report and, when
+// the login could not complete (bad settings, listener, timeout,
+// cancellation), an error; problems with the login itself are findings.
+func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, error) {
+	r := newRunner(cfg, emit, "login")
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	defer cancel()
+	if err := r.prepare(ctx, true); err != nil {
+		return r.finish(err)
+	}
+	lb, err := parseRedirectURI(r.cfg.RedirectURI, r.cfg.Port)
+	if err != nil {
+		return r.finish(err)
+	}
+
+	l, err := listen(lb, func(first bool, a arrival) (int, string) {
+		if !first {
+			return http.StatusOK, callbackPage("Already received", "authtrace already has the login's callback; this later request is recorded as a hop. Go back to the terminal.")
+		}
+		if u, err := url.Parse(a.url); err == nil && u.Query().Get("error") != "" {
+			return http.StatusOK, callbackPage("The provider answered with an error", u.Query().Get("error")+": "+u.Query().Get("error_description")+". Go back to the terminal for the details.")
+		}
+		return http.StatusOK, callbackPage("authtrace has the callback", "You can close this tab and go back to the terminal.")
+	})
+	if err != nil {
+		return r.finish(err)
+	}
+	defer l.close()
+
+	ar, err := r.send(lb.withPort(l.port))
+	if err != nil {
+		return r.finish(err)
+	}
+
+	r.phase(PhasePreflight)
+	pf := r.preflight(ctx, ar.URL, 2)
+	if pf.fatal {
+		r.log("preflight shows the login cannot succeed; the browser is not opened")
+		return r.finish(nil)
+	}
+	if err := ctx.Err(); err != nil {
+		return r.finish(ctxError(err, r.cfg.Timeout))
+	}
+
+	deadline, _ := ctx.Deadline()
+	r.emit(Event{Kind: EventPhase, Phase: PhaseWaiting, AuthorizeURL: ar.URL, Listen: l.ln.Addr().String(), Deadline: deadline})
+	if r.cfg.OpenBrowser != nil {
+		if err := r.cfg.OpenBrowser(ar.URL); err != nil {
+			r.log("could not open a browser (%v); open this URL yourself: %s", err, ar.URL)
+		}
+	}
+
+	var cb arrival
+	select {
+	case cb = <-l.arrivals:
+	case <-ctx.Done():
+		return r.finish(ctxError(ctx.Err(), r.cfg.Timeout))
+	}
+	n := len(r.rep.Hops) + 1
+	h := r.newHop(n, report.SourceCallback, cb.method, cb.url)
+	h.At = cb.at
+	h.Role = report.RoleCallback
+	r.addHop(h)
+	r.late = l
+
+	if _, isErr := h.Params["error"]; isErr {
+		return r.finish(nil) // compareHop reported authorize.error
+	}
+	code, ok := h.Params["code"]
+	if !ok || code == "" {
+		r.addFinding(report.Finding{
+			Code: report.CodeAuthorizeError, Severity: report.SeverityError, Hop: n,
+			Message: "the callback carries neither a code nor an error",
+			Hint:    "The provider (or a proxy) redirected to the redirect URI without the authorization code. If it answered in the URL fragment (#code=...), it ignored response_mode=query: check the app's response mode.",
+			Detail:  map[string]string{"error": "no_code"},
+		})
+		return r.finish(nil)
+	}
+
+	r.phase(PhaseExchanging)
+	g := r.exchange(ctx, code, ar)
+	if !g.ok() {
+		return r.finish(nil)
+	}
+	r.checkTokens(ctx, g.token)
+
+	if g.token.RefreshToken == "" {
+		host := ""
+		if u, err := url.Parse(r.cfg.AuthorizeURL); err == nil {
+			host = u.Hostname()
+		}
+		r.addFinding(refreshMissingFinding(r.cfg.Scope, r.rep.Profile.Params, host))
+		return r.finish(nil)
+	}
+	r.phase(PhaseRefreshing)
+	rg := r.refresh(ctx, g.token.RefreshToken)
+	if rg.ok() && r.rep.Refresh.Rotated {
+		r.log("the refresh token rotated: the provider issued a new one with the refresh")
+	}
+	return r.finish(nil)
+}
+
+// lateArrivals records requests that reached the redirect path after the
+// callback (a reload, a second tab) as hops.
+func (r *runner) lateArrivals(l *listener) {
+	for {
+		select {
+		case a := <-l.arrivals:
+			h := r.newHop(len(r.rep.Hops)+1, report.SourceCallback, a.method, a.url)
+			h.At = a.at
+			h.Role = report.RoleOther
+			r.rep.Hops = append(r.rep.Hops, h)
+			r.emit(Event{Kind: EventHop, Hop: &h})
+		default:
+			return
+		}
+	}
+}
+
+func ctxError(err error, timeout time.Duration) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w: waited %s (raise --timeout, or check that the browser reached the redirect URI)", ErrTimeout, timeout)
+	}
+	return fmt.Errorf("login stopped: %w", err)
+}

@@ -1,0 +1,239 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// maxBody caps every body authtrace reads from a server.
+const maxBody = 1 << 20
+
+// readCapped reads at most maxBody bytes and says whether there was more.
+func readCapped(r io.Reader) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxBody+1))
+	if len(b) > maxBody {
+		return b[:maxBody], true, err
+	}
+	return b, false, err
+}
+
+// preflightResult is what following the authorize chain found out.
+type preflightResult struct {
+	hops []report.Hop
+	// fatal is set when the chain shows the login cannot succeed (the
+	// provider rejected the redirect_uri or client, a loop, too many hops,
+	// an unreachable host, an error sent straight to the callback).
+	fatal bool
+}
+
+// preflight follows the authorize URL's redirects with its own client, hop
+// by hop, with a fresh cookie jar so cookies set along the chain go back as
+// a browser would send them (providers such as oidc-provider and Auth0 fail
+// their login page without them). It stops at the first response that is
+// not a redirect, at the redirect URI (which it never requests: the
+// listener waits for the browser there), at a loop, or after maxHops.
+// Hop numbers start at firstN.
+func (r *runner) preflight(ctx context.Context, authURL string, firstN int) preflightResult {
+	jar, _ := cookiejar.New(nil) // never fails without options
+	client := &http.Client{
+		Transport: r.client.Transport,
+		Jar:       jar,
+		Timeout:   r.cfg.RequestTimeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+	var res preflightResult
+	seen := map[string]int{}
+	next := authURL
+	for n := firstN; ; n++ {
+		u, err := url.Parse(next)
+		if err != nil {
+			// A Location that does not parse: the previous hop holds it.
+			res.fatal = true
+			r.addFinding(report.Finding{
+				Code: report.CodeHopUnreachable, Severity: report.SeverityError, Hop: n - 1,
+				Message: fmt.Sprintf("hop %d redirects to %q, which is not a valid URL", n-1, next),
+				Hint:    "The server at the previous hop built a broken Location header; check its redirect configuration.",
+			})
+			return res
+		}
+		if prev, ok := seen[next]; ok {
+			res.fatal = true
+			r.addFinding(report.Finding{
+				Code: report.CodeRedirectLoop, Severity: report.SeverityError, Hop: n - 1,
+				Message: fmt.Sprintf("the redirect chain loops: hop %d sends the browser back to %s, already visited at hop %d", n-1, hostPath(u), prev),
+				Hint:    "A proxy or provider keeps redirecting to itself, often because a tenant or session cookie it expects is never set. Check the redirect rules of the hosts in the loop.",
+				Detail:  map[string]string{"url": report.RedactURL(next), "first_hop": fmt.Sprint(prev)},
+			})
+			return res
+		}
+		if n-firstN >= r.cfg.MaxHops {
+			res.fatal = true
+			r.addFinding(report.Finding{
+				Code: report.CodeRedirectTooMany, Severity: report.SeverityError, Hop: n - 1,
+				Message: fmt.Sprintf("the redirect chain goes on past %d hops without reaching a page", r.cfg.MaxHops),
+				Hint:    "Browsers give up after about 20 redirects. Look at the hops for a chain that never settles (tenant discovery, session checks).",
+			})
+			return res
+		}
+		seen[next] = n
+
+		if r.isRedirectURI(u) {
+			// The chain reached the callback without a login page: usually
+			// an error answered straight to the client. Record, never request.
+			h := r.newHop(n, report.SourcePreflight, "GET", next)
+			h.Role = report.RoleCallback
+			r.addHop(h)
+			res.hops = append(res.hops, h)
+			if _, isErr := h.Params["error"]; isErr {
+				res.fatal = true
+			}
+			return res
+		}
+
+		h := r.newHop(n, report.SourcePreflight, "GET", next)
+		resp, body, truncated, err := r.get(ctx, client, next)
+		if err != nil {
+			h.Error = describeNetError(u, err)
+			r.addHop(h)
+			res.hops = append(res.hops, h)
+			res.fatal = true
+			r.addFinding(report.Finding{
+				Code: report.CodeHopUnreachable, Severity: report.SeverityError, Hop: n,
+				Message: h.Error,
+				Hint:    "Check the URL's host and port, and that this machine can reach it (VPN, proxy, firewall). The browser may reach hosts authtrace cannot: try the login anyway with the URL shown.",
+			})
+			return res
+		}
+		h.Status = resp.StatusCode
+		loc := resp.Header.Get("Location")
+		if loc != "" {
+			if lu, err := u.Parse(loc); err == nil {
+				loc = lu.String()
+			}
+			h.Location = loc
+		}
+		h.Role = hopRole(u, resp.StatusCode, r.redirectURI)
+		isRedirect := resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != ""
+		var pageFinding *report.Finding
+		if !isRedirect && len(body) > 0 {
+			pageFinding = readErrorPage(resp.StatusCode, resp.Header.Get("Content-Type"), body)
+			if pageFinding != nil || resp.StatusCode >= 400 {
+				h.Page = pageText(body, 300)
+			}
+			if pageFinding != nil {
+				h.Role = report.RoleErrorPage
+			}
+		}
+		r.addHop(h)
+		res.hops = append(res.hops, h)
+		if truncated {
+			r.addFinding(truncatedFinding(n, "page"))
+		}
+		if pageFinding != nil {
+			pageFinding.Hop = n
+			r.addFinding(*pageFinding)
+			res.fatal = true
+		}
+		if !isRedirect {
+			return res
+		}
+		next = loc
+	}
+}
+
+// get makes one request and reads its body (capped).
+func (r *runner) get(ctx context.Context, client *http.Client, target string) (*http.Response, []byte, bool, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8")
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer resp.Body.Close()
+	body, truncated, err := readCapped(resp.Body)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("reading the response: %w", err)
+	}
+	return resp, body, truncated, nil
+}
+
+// userAgent is sent on every request authtrace makes. It looks like a
+// browser's enough for providers that sniff, and says what it is.
+const userAgent = "Mozilla/5.0 (compatible; authtrace/1; +https://github.com/authtrace/authtrace)"
+
+// describeNetError names the host and what went wrong in words a person
+// can act on.
+func describeNetError(u *url.URL, err error) string {
+	host := u.Host
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return fmt.Sprintf("%s did not answer in time (%s)", host, strings.TrimPrefix(err.Error(), "Get "))
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("cannot resolve host %s: %v", u.Hostname(), dnsErr.Err)
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return fmt.Sprintf("cannot connect to %s: %v", host, opErr.Err)
+	case strings.Contains(err.Error(), "tls:") || strings.Contains(err.Error(), "x509:"):
+		return fmt.Sprintf("TLS handshake with %s failed: %v", host, unwrapURLError(err))
+	}
+	return fmt.Sprintf("request to %s failed: %v", host, unwrapURLError(err))
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+func truncatedFinding(hop int, what string) report.Finding {
+	return report.Finding{
+		Code: report.CodeBodyTruncated, Severity: report.SeverityWarn, Hop: hop,
+		Message: fmt.Sprintf("the %s was larger than %d bytes; only the first %d were read", what, maxBody, maxBody),
+		Hint:    "A token endpoint or login page this large is unusual: check that the URL points at the right endpoint.",
+	}
+}
+
+func hostPath(u *url.URL) string {
+	return u.Host + u.EscapedPath()
+}
+
+// newHop starts a hop record for a URL.
+func (r *runner) newHop(n int, src report.Source, method, raw string) report.Hop {
+	h := report.Hop{N: n, Source: src, Method: method, URL: raw, At: r.now()}
+	if u, err := url.Parse(raw); err == nil {
+		h.Params = hopParams(u)
+		h.Role = hopRole(u, 0, r.redirectURI)
+	}
+	return h
+}
+
+// isRedirectURI reports whether u is the redirect URI (scheme, host, port
+// and path; the query is the provider's answer).
+func (r *runner) isRedirectURI(u *url.URL) bool {
+	ru, err := url.Parse(r.redirectURI)
+	if err != nil {
+		return false
+	}
+	return u.Scheme == ru.Scheme && u.Host == ru.Host && u.EscapedPath() == ru.EscapedPath()
+}
+
+// sinceMS is the duration since start in whole milliseconds.
+func sinceMS(start time.Time) int64 {
+	return time.Since(start).Milliseconds()
+}

@@ -1,0 +1,99 @@
+package flow
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// ConfigError is a setting that is missing or unusable. Setting names the
+// setting the way the flags do ("authorize-url", "client-id", ...), so the
+// CLI and the setup form can point at it.
+type ConfigError struct {
+	Setting string
+	Problem string
+}
+
+func (e *ConfigError) Error() string {
+	return e.Setting + ": " + e.Problem
+}
+
+// parseHTTPURL parses an absolute http or https URL, saying what is wrong
+// with it otherwise. what names the setting, as in ConfigError.
+func parseHTTPURL(what, raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, &ConfigError{Setting: what, Problem: "missing"}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q is not a URL: %v", raw, unwrapURLError(err))}
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q is not an absolute URL; give the whole URL, for example https://example.auth0.com/authorize", raw)}
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q has scheme %q; only http and https are supported", raw, u.Scheme)}
+	}
+	return u, nil
+}
+
+func unwrapURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}
+
+// loopback is where the redirect listener binds and what it answers to.
+type loopback struct {
+	host string // as written in the redirect URI: 127.0.0.1, localhost or [::1]
+	bind string // the address to bind: 127.0.0.1 or ::1
+	port int    // 0: any free port
+	path string
+	uri  *url.URL
+}
+
+// parseRedirectURI checks that the redirect URI is a loopback http URL
+// authtrace can listen on. An empty one means http://127.0.0.1:<port>/callback.
+// A port in the URI wins over port; a URI without one uses port.
+func parseRedirectURI(raw string, port int) (loopback, error) {
+	if raw == "" {
+		raw = "http://127.0.0.1/callback"
+	}
+	u, err := parseHTTPURL("redirect-uri", raw)
+	if err != nil {
+		return loopback{}, err
+	}
+	if u.Scheme != "http" {
+		return loopback{}, &ConfigError{Setting: "redirect-uri", Problem: fmt.Sprintf("%q must be a loopback http:// URL authtrace can listen on (https needs a certificate the browser trusts); use, for example, http://127.0.0.1:53682/callback and register it with the provider", raw)}
+	}
+	lb := loopback{host: u.Hostname(), port: port, path: u.EscapedPath(), uri: u}
+	switch lb.host {
+	case "127.0.0.1", "localhost":
+		lb.bind = "127.0.0.1"
+	case "::1":
+		lb.bind = "::1"
+	default:
+		return loopback{}, &ConfigError{Setting: "redirect-uri", Problem: fmt.Sprintf("host %q is not a loopback address; authtrace listens only on 127.0.0.1, localhost or [::1]", lb.host)}
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return loopback{}, &ConfigError{Setting: "redirect-uri", Problem: fmt.Sprintf("port %q is not a port number", p)}
+		}
+		lb.port = n
+	}
+	if lb.path == "" {
+		lb.path = "/"
+	}
+	return lb, nil
+}
+
+// withPort returns the redirect URI as sent, with the port the listener got.
+func (lb loopback) withPort(port int) string {
+	u := *lb.uri
+	u.Host = net.JoinHostPort(lb.host, strconv.Itoa(port))
+	return u.String()
+}
