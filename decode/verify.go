@@ -1,0 +1,268 @@
+package decode
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/MicahParks/jwkset"
+	"github.com/MicahParks/keyfunc/v3"
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// MaxBody caps what is read from a JWKS, a discovery document or a JWKS
+// file.
+const MaxBody = 1 << 20
+
+// FetchTimeout bounds a JWKS or discovery request when the caller's client
+// has no timeout of its own.
+const FetchTimeout = 10 * time.Second
+
+// ErrNotVerifiable says Verify could not try the signature at all (an
+// opaque or encrypted token, alg none, an HS* token without a secret).
+var ErrNotVerifiable = errors.New("signature cannot be verified")
+
+// Keys are the keys a signature is checked with: a JWK Set (from a URL, a
+// file or discovery) or a shared secret for HS*.
+type Keys struct {
+	// Source says where the keys came from (a URL, a file name, "secret").
+	Source string
+	// Kids lists the key ids of the set, in its order.
+	Kids []string
+	// Skipped lists the keys of the set that could not be read, with why.
+	Skipped []string
+
+	kf     keyfunc.Keyfunc
+	secret []byte
+}
+
+// SecretKey returns keys for HS256/384/512 tokens signed with secret.
+func SecretKey(secret []byte) *Keys {
+	return &Keys{Source: "secret", secret: secret}
+}
+
+// ParseJWKS reads a JWK Set ({"keys":[...]}). Keys it cannot read (an
+// unknown kty, a bad modulus) are skipped and listed in Skipped rather than
+// failing the set: a debugging tool should still check the keys it can.
+func ParseJWKS(data []byte, source string) (*Keys, error) {
+	var set struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(data, &set); err != nil {
+		return nil, fmt.Errorf("read JWKS %s: %w", source, err)
+	}
+	if set.Keys == nil {
+		return nil, fmt.Errorf("read JWKS %s: no \"keys\" array", source)
+	}
+	k := &Keys{Source: source}
+	store := jwkset.NewMemoryStorage()
+	ctx := context.Background()
+	for i, raw := range set.Keys {
+		jwk, err := jwkset.NewJWKFromRawJSON(raw, jwkset.JWKMarshalOptions{Private: true}, jwkset.JWKValidateOptions{})
+		if err != nil {
+			k.Skipped = append(k.Skipped, fmt.Sprintf("key %d: %v", i, err))
+			continue
+		}
+		if err := store.KeyWrite(ctx, jwk); err != nil {
+			k.Skipped = append(k.Skipped, fmt.Sprintf("key %d: %v", i, err))
+			continue
+		}
+		k.Kids = append(k.Kids, jwk.Marshal().KID)
+	}
+	kf, err := keyfunc.New(keyfunc.Options{Storage: store})
+	if err != nil {
+		return nil, fmt.Errorf("read JWKS %s: %w", source, err)
+	}
+	k.kf = kf
+	return k, nil
+}
+
+// ReadJWKSFile reads a JWK Set from a file.
+func ReadJWKSFile(path string) (*Keys, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read JWKS: %w", err)
+	}
+	defer f.Close()
+	data, err := readCapped(f)
+	if err != nil {
+		return nil, fmt.Errorf("read JWKS %s: %w", path, err)
+	}
+	return ParseJWKS(data, path)
+}
+
+// FetchJWKS gets a JWK Set from url. A nil client means one with
+// FetchTimeout.
+func FetchJWKS(ctx context.Context, client *http.Client, url string) (*Keys, error) {
+	data, err := getJSON(ctx, client, url)
+	if err != nil {
+		return nil, fmt.Errorf("fetch JWKS: %w", err)
+	}
+	return ParseJWKS(data, url)
+}
+
+// DiscoverJWKS finds an issuer's jwks_uri in its OpenID Connect discovery
+// document (issuer + "/.well-known/openid-configuration"), falling back to
+// the RFC 8414 authorization server metadata.
+func DiscoverJWKS(ctx context.Context, client *http.Client, issuer string) (string, error) {
+	if !strings.HasPrefix(issuer, "https://") && !strings.HasPrefix(issuer, "http://") {
+		return "", fmt.Errorf("discover JWKS: issuer %q is not an http(s) URL", issuer)
+	}
+	base := strings.TrimSuffix(issuer, "/")
+	var errs []error
+	for _, doc := range []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"} {
+		data, err := getJSON(ctx, client, base+doc)
+		if err != nil {
+			errs = append(errs, err)
+			if ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		var meta struct {
+			JWKSURI string `json:"jwks_uri"`
+		}
+		if err := json.Unmarshal(data, &meta); err != nil {
+			errs = append(errs, fmt.Errorf("%s%s: %w", base, doc, err))
+			continue
+		}
+		if meta.JWKSURI == "" {
+			errs = append(errs, fmt.Errorf("%s%s has no jwks_uri", base, doc))
+			continue
+		}
+		return meta.JWKSURI, nil
+	}
+	return "", fmt.Errorf("discover JWKS of %s: %w", issuer, errors.Join(errs...))
+}
+
+func getJSON(ctx context.Context, client *http.Client, url string) ([]byte, error) {
+	if client == nil {
+		client = &http.Client{Timeout: FetchTimeout}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := readCapped(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", url, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: status %s", url, resp.Status)
+	}
+	return data, nil
+}
+
+func readCapped(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxBody {
+		return nil, fmt.Errorf("larger than %d bytes", MaxBody)
+	}
+	return data, nil
+}
+
+// signingMethods are the algorithms Verify accepts: every asymmetric and
+// HMAC algorithm golang-jwt knows, never "none".
+var signingMethods = []string{
+	"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+	"ES256", "ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512",
+}
+
+// Verify checks tok's signature with keys. No findings and a nil error
+// mean the signature is valid. The findings are jwt.kid_unknown (no key
+// with the token's kid, or none for its alg) and jwt.signature_invalid;
+// kind goes in Finding.Token. ErrNotVerifiable (wrapped, with the reason)
+// means it could not try: an opaque or encrypted token, an unsigned one
+// (Check reports jwt.alg_none), or an HS* token without a secret.
+func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
+	switch {
+	case tok == nil || tok.Format == FormatOpaque:
+		return nil, fmt.Errorf("%w: the token is opaque", ErrNotVerifiable)
+	case tok.Format == FormatJWE:
+		return nil, fmt.Errorf("%w: the token is encrypted (JWE)", ErrNotVerifiable)
+	case strings.EqualFold(tok.Alg, "none") || tok.Alg == "":
+		return nil, fmt.Errorf("%w: the token is unsigned (alg %s)", ErrNotVerifiable, orNone(tok.Alg))
+	case tok.SignatureRedacted:
+		return nil, fmt.Errorf("%w: its signature was redacted; decode the original token (authtrace --reveal keeps it)", ErrNotVerifiable)
+	case !tok.Signed:
+		return []report.Finding{{
+			Code: report.CodeJWTSignatureInvalid, Severity: report.SeverityError, Token: kind,
+			Message: fmt.Sprintf("the token says alg %s but has no signature", tok.Alg),
+			Hint:    "The signature segment (after the second dot) is empty: the token was cut when copied, or something stripped its signature. Copy the whole token.",
+			Detail:  map[string]string{"alg": tok.Alg, "reason": "empty signature"},
+		}}, nil
+	case keys == nil:
+		return nil, fmt.Errorf("%w: no keys given", ErrNotVerifiable)
+	}
+	hmac := strings.HasPrefix(tok.Alg, "HS")
+	if hmac && keys.secret == nil && keys.kf == nil {
+		return nil, fmt.Errorf("%w: %s is signed with a shared secret: give it with --secret or AUTHTRACE_JWT_SECRET", ErrNotVerifiable, tok.Alg)
+	}
+	if !hmac && keys.kf == nil {
+		return nil, fmt.Errorf("%w: %s needs the provider's public keys (a JWKS), not a secret", ErrNotVerifiable, tok.Alg)
+	}
+	keyfn := func(*jwt.Token) (any, error) { return keys.secret, nil }
+	if keys.secret == nil {
+		keyfn = keys.kf.Keyfunc
+	}
+	parser := jwt.NewParser(jwt.WithoutClaimsValidation(), jwt.WithValidMethods(signingMethods), jwt.WithPaddingAllowed())
+	_, err := parser.Parse(tok.Raw, keyfn)
+	if err == nil {
+		return nil, nil
+	}
+	detail := map[string]string{"alg": tok.Alg, "kid": tok.Kid, "keys": keys.Source, "reason": err.Error()}
+	f := report.Finding{Token: kind, Severity: report.SeverityError, Detail: detail}
+	switch {
+	case errors.Is(err, jwkset.ErrKeyNotFound):
+		f.Code = report.CodeJWTKidUnknown
+		f.Message = fmt.Sprintf("no key with kid %s in %s", tok.Kid, keys.Source)
+		detail["known"] = strings.Join(keys.Kids, ", ")
+		f.Hint = kidHint(tok)
+	case errors.Is(err, jwt.ErrTokenUnverifiable) && strings.Contains(err.Error(), "empty verification key set"):
+		f.Code = report.CodeJWTKidUnknown
+		f.Message = fmt.Sprintf("the token has no kid and %s holds no key for %s", keys.Source, tok.Alg)
+		detail["known"] = strings.Join(keys.Kids, ", ")
+		f.Hint = kidHint(tok)
+	case hmac && keys.secret != nil:
+		f.Code = report.CodeJWTSignatureInvalid
+		f.Message = fmt.Sprintf("the %s signature does not match the secret given", tok.Alg)
+		f.Hint = "Check the secret: it is the signing secret of the API or application that issued the token (Auth0: the API's signing secret for HS256 APIs), not the client secret of another app. Some providers base64-encode it."
+	default:
+		f.Code = report.CodeJWTSignatureInvalid
+		f.Message = fmt.Sprintf("the %s signature does not verify with the key from %s", tok.Alg, keys.Source)
+		f.Hint = "The token was altered, or signed by another issuer that uses the same key id. Compare the token's iss with the JWKS source; an alg that does not match the key's type (HS256 with an RSA key) means the token was not made by this provider."
+		if aud, _ := tok.Audience(); slices.ContainsFunc(aud, func(a string) bool { return graphAudiences[a] }) {
+			f.Hint = graphSigHint
+		}
+	}
+	return []report.Finding{f}, nil
+}
+
+const graphSigHint = "This is a Microsoft Graph token: Entra ID signs it in a special way (a nonce in its header) that only Graph can verify. It is not meant for your API; request a token for your own API's scope instead."
+
+func kidHint(tok *Token) string {
+	iss, _ := tok.String("iss")
+	h := fmt.Sprintf("The JWKS has no key for this token. It was signed by another issuer (token iss %s: check the JWKS belongs to it and to the same tenant), or the provider rotated its keys and the JWKS is stale (fetch it again).", orNone(iss))
+	if aud, _ := tok.Audience(); slices.ContainsFunc(aud, func(a string) bool { return graphAudiences[a] }) {
+		h = graphSigHint
+	}
+	return h
+}
