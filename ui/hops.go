@@ -1,0 +1,394 @@
+package ui
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// hopsView is the timeline of hops and, beside or below it, the selected
+// hop compared with what was sent (or, after enter, everything about it).
+type hopsView struct {
+	cur    cursor
+	plain  []string // one row per hop, unstyled, for the selected row
+	rows   []string // the same rows styled
+	title  string
+	detail bool // enter: the hop's full URL, Location and params
+	lines  []string
+	doff   int
+}
+
+const labelW = 14
+
+func (v *hopsView) set(m *model) {
+	listW, listH, _, _ := m.panesFor(tabHops)
+	hops := m.rep.Hops
+	v.cur.setLen(len(hops), listH-1)
+	worst := worstByHop(m.rep.Findings)
+	st := m.styles
+	v.title = st.faint.Render(fit("     #  source    meth sta role        host/path", listW))
+	v.plain = v.plain[:0]
+	v.rows = v.rows[:0]
+	for _, h := range hops {
+		mark, markSt := " ", st.faint
+		if sev, ok := worst[h.N]; ok {
+			markSt, mark = st.severity(sev)
+		}
+		status := "   "
+		switch {
+		case h.Error != "":
+			status = "ERR"
+		case h.Status > 0:
+			status = fmt.Sprintf("%3d", h.Status)
+		}
+		rest := fmt.Sprintf(" %3d %-9s %-4s %s %-10s ", h.N, h.Source, cut(h.Method, 4), status, roleName(h.Role))
+		where := cut(hostPath(h.URL), listW-3-len([]rune(rest)))
+		v.plain = append(v.plain, fit(mark+" "+rest+where, listW-1))
+		v.rows = append(v.rows, fit(markSt.Render(mark)+" "+rest+where, listW-1))
+	}
+	v.setDetail(m)
+}
+
+// setDetail rebuilds the detail pane for the selected hop only; moving the
+// selection costs this and nothing else.
+func (v *hopsView) setDetail(m *model) {
+	_, _, detailW, detailH := m.panesFor(tabHops)
+	v.lines = v.lines[:0]
+	h, ok := v.selected(m)
+	if !ok {
+		v.lines = append(v.lines, m.styles.faint.Render("no hops yet: the preflight trace fills this in"))
+		v.doff = 0
+		return
+	}
+	if v.detail {
+		v.lines = hopDetail(m, h, detailW)
+	} else {
+		v.lines = hopCompare(m, h, detailW)
+	}
+	v.doff = min(v.doff, max(len(v.lines)-(detailH-1), 0))
+}
+
+func (v *hopsView) move(d, height int, m *model) {
+	old := v.cur.sel
+	v.cur.move(d, height)
+	if v.cur.sel != old {
+		v.doff = 0
+		v.setDetail(m)
+	}
+}
+
+func (v *hopsView) scroll(d, height int) {
+	v.doff = max(min(v.doff+d, len(v.lines)-height), 0)
+}
+
+func (v hopsView) selected(m *model) (report.Hop, bool) {
+	if v.cur.sel < 0 || v.cur.sel >= len(m.rep.Hops) {
+		return report.Hop{}, false
+	}
+	return m.rep.Hops[v.cur.sel], true
+}
+
+// view returns the visible rows of the list (with its title) and of the
+// detail pane.
+func (v hopsView) view(st styles, listW, listH, detailH int) (list, detail []string) {
+	list = listLines(st, v.title, v.plain, v.rows, v.cur, listH)
+	return list, window(st, v.lines, v.doff, detailH)
+}
+
+// window returns at most h lines of lines starting at off, with a marker
+// on the last line when more follow.
+func window(st styles, lines []string, off, h int) []string {
+	if off > len(lines) {
+		off = len(lines)
+	}
+	end := min(off+h, len(lines))
+	out := lines[off:end]
+	if end < len(lines) && h > 0 && len(out) > 0 {
+		out = append(out[:len(out)-1:len(out)-1], st.faint.Render(fmt.Sprintf("… %d more lines (pgdn)", len(lines)-end+1)))
+	}
+	return out
+}
+
+func roleName(r report.Role) string {
+	if r == report.RoleErrorPage {
+		return "error page"
+	}
+	return string(r)
+}
+
+func hostPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Host + u.EscapedPath()
+}
+
+// worstByHop maps each hop number to the most severe finding about it.
+func worstByHop(fs []report.Finding) map[int]report.Severity {
+	rank := map[report.Severity]int{report.SeverityInfo: 1, report.SeverityWarn: 2, report.SeverityError: 3}
+	out := map[int]report.Severity{}
+	for _, f := range fs {
+		if f.Hop == 0 {
+			continue
+		}
+		if rank[f.Severity] > rank[out[f.Hop]] {
+			out[f.Hop] = f.Severity
+		}
+	}
+	return out
+}
+
+// sentValues are the parameters authtrace sent: the sent hop's, or, before
+// it arrives, the profile's.
+func sentValues(r report.Report) map[string]string {
+	for _, h := range r.Hops {
+		if h.Source == report.SourceSent && len(h.Params) > 0 {
+			return h.Params
+		}
+	}
+	p := r.Profile
+	out := map[string]string{
+		"state":         p.State,
+		"redirect_uri":  p.RedirectURI,
+		"client_id":     p.ClientID,
+		"scope":         p.Scope,
+		"response_type": "code",
+	}
+	for k, v := range p.Params {
+		if _, ok := out[k]; !ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// compareRows names the parameters a hop is compared on, in order: the
+// fixed set, then any other parameter a finding about the hop names (an
+// organization added on the way).
+func compareRows(sent, here map[string]string, h report.Hop, fs []report.Finding) []string {
+	aud := "audience"
+	if sent["audience"] == "" && here["audience"] == "" && (sent["resource"] != "" || here["resource"] != "") {
+		aud = "resource"
+	}
+	rows := []string{"state", "redirect_uri", "client_id", "scope", aud, "response_type"}
+	for _, f := range fs {
+		if name := f.Detail["name"]; f.Hop == h.N && name != "" && !slices.Contains(rows, name) {
+			rows = append(rows, name)
+		}
+	}
+	return rows
+}
+
+// verdict says what a hop did to one parameter: from the finding about it
+// when there is one (with its kind), else from the values.
+func verdict(m *model, h report.Hop, name, sent, here string) (string, report.Severity, bool) {
+	for _, f := range m.rep.Findings {
+		if f.Hop != h.N {
+			continue
+		}
+		switch {
+		case name == "state" && f.Code == report.CodeStateChanged,
+			name == "redirect_uri" && f.Code == report.CodeRedirectURIChanged:
+			return f.Detail["kind"], f.Severity, true
+		case name == "state" && f.Code == report.CodeStateMissing:
+			return "missing", f.Severity, true
+		case name == "redirect_uri" && f.Code == report.CodeRedirectURIRejected:
+			return "rejected", f.Severity, true
+		case f.Detail["name"] == name && f.Code == report.CodeParamDropped:
+			return "dropped", f.Severity, true
+		case f.Detail["name"] == name && f.Code == report.CodeParamChanged:
+			return "changed", f.Severity, true
+		case f.Detail["name"] == name && f.Code == report.CodeParamAdded:
+			return "added", f.Severity, true
+		}
+	}
+	switch {
+	case h.Source == report.SourceSent:
+		return "sent", "", false
+	case sent == here:
+		return "same", "", false
+	case here == "":
+		return "not here", "", false
+	case h.Role == report.RoleProvider && name == "state":
+		return "provider's own", "", false
+	default:
+		return "differs", report.SeverityInfo, true
+	}
+}
+
+func hopCompare(m *model, h report.Hop, w int) []string {
+	st := m.styles
+	lines := []string{hopTitle(m, h, w)}
+	sent := sentValues(m.rep)
+	here := h.Params
+	verdictW := 16
+	if w >= 90 {
+		verdictW = 22
+	}
+	cw := max((w-labelW-verdictW-4)/2, 6)
+	lines = append(lines, st.faint.Render(fit("", labelW)+fit("sent", cw)+"  "+fit("at this hop", cw)+"  "+"verdict"))
+	for _, name := range compareRows(sent, here, h, m.rep.Findings) {
+		s, g := sent[name], here[name]
+		if s == "" && g == "" && name != "state" && name != "redirect_uri" {
+			continue
+		}
+		var sc, gc []string
+		if s != "" && g != "" && s != g {
+			lo, hiS, hiG := diffRange(s, g)
+			sc = wrapMarked(s, lo, hiS, cw, st.faint, st.diffRemoved)
+			gc = wrapMarked(g, lo, hiG, cw, lipglossPlain, st.diffAdded)
+		} else {
+			// Equal or absent values need no close reading: one line.
+			sc = []string{valueCell(s, cw, st.faint, st)}
+			gc = []string{valueCell(g, cw, lipglossPlain, st)}
+		}
+		text, sev, flagged := verdict(m, h, name, s, g)
+		vc := wrapWords(text, verdictW-2)
+		var mark string
+		switch {
+		case flagged:
+			sevSt, sym := st.severity(sev)
+			mark = sevSt.Render(sym)
+			for i := range vc {
+				vc[i] = sevSt.Render(vc[i])
+			}
+		case text == "same":
+			mark = st.ok.Render("✓")
+		default:
+			mark = " "
+			for i := range vc {
+				vc[i] = st.faint.Render(vc[i])
+			}
+		}
+		n := max(len(sc), len(gc), len(vc))
+		for i := range n {
+			label := ""
+			if i == 0 {
+				label = st.key.Render(name)
+			}
+			vm := "  "
+			if i == 0 {
+				vm = mark + " "
+			}
+			lines = append(lines, fit(label, labelW)+fit(at(sc, i), cw)+"  "+fit(at(gc, i), cw)+"  "+vm+at(vc, i))
+		}
+	}
+	lines = append(lines, hopNotes(m, h, w)...)
+	return lines
+}
+
+func at(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return ""
+}
+
+func valueCell(v string, w int, base lipglossStyle, st styles) string {
+	if v == "" {
+		return st.faint.Render("—")
+	}
+	return base.Render(cutMiddle(v, w))
+}
+
+func hopTitle(m *model, h report.Hop, w int) string {
+	parts := []string{fmt.Sprintf("hop %d", h.N), string(h.Source), h.Method}
+	if h.Status > 0 {
+		parts = append(parts, fmt.Sprintf("%d", h.Status))
+	}
+	parts = append(parts, roleName(h.Role))
+	return m.styles.paneTitle.Render(cut(strings.Join(parts, " · "), w))
+}
+
+// hopNotes are the lines under a comparison: the findings about the hop,
+// the error page's words, the request error.
+func hopNotes(m *model, h report.Hop, w int) []string {
+	st := m.styles
+	var lines []string
+	if h.Error != "" {
+		lines = append(lines, "")
+		for _, l := range wrapWords("request failed: "+h.Error, w-2) {
+			lines = append(lines, st.errorSev.Render(l))
+		}
+	}
+	if h.Page != "" {
+		lines = append(lines, "", st.key.Render("page says:"))
+		for _, l := range wrapWords(h.Page, w-2) {
+			lines = append(lines, "  "+l)
+		}
+	}
+	for _, f := range m.rep.Findings {
+		if f.Hop != h.N {
+			continue
+		}
+		lines = append(lines, "")
+		lines = append(lines, findingLines(st, f, w)...)
+	}
+	return lines
+}
+
+// findingLines draws a finding: its mark, code and message, then its hint.
+func findingLines(st styles, f report.Finding, w int) []string {
+	sevSt, sym := st.severity(f.Severity)
+	var lines []string
+	for i, l := range wrapWords(f.Code+": "+f.Message, w-2) {
+		if i == 0 {
+			lines = append(lines, sevSt.Render(sym)+" "+l)
+			continue
+		}
+		lines = append(lines, "  "+l)
+	}
+	if f.Hint != "" {
+		for _, l := range wrapWords("→ "+f.Hint, w-2) {
+			lines = append(lines, "  "+st.faint.Render(l))
+		}
+	}
+	return lines
+}
+
+func hopDetail(m *model, h report.Hop, w int) []string {
+	st := m.styles
+	lines := []string{hopTitle(m, h, w)}
+	field := func(name, val string) {
+		if val == "" {
+			return
+		}
+		lines = append(lines, st.key.Render(name))
+		for _, l := range wrapMarked(val, 0, 0, w-2, lipglossPlain, lipglossPlain) {
+			lines = append(lines, "  "+l)
+		}
+	}
+	field("url", h.URL)
+	field("location", h.Location)
+	if !h.At.IsZero() {
+		field("at", h.At.UTC().Format("2006-01-02 15:04:05.000 UTC"))
+	}
+	if len(h.Params) > 0 {
+		lines = append(lines, st.key.Render("params"))
+		names := make([]string, 0, len(h.Params))
+		for k := range h.Params {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		for _, k := range names {
+			v := h.Params[k]
+			if k == "code" && v != "" {
+				v = "(present)"
+			}
+			for i, l := range wrapMarked(v, 0, 0, max(w-labelW-4, 8), lipglossPlain, lipglossPlain) {
+				label := ""
+				if i == 0 {
+					label = k
+				}
+				lines = append(lines, "  "+fit(label, labelW+2)+l)
+			}
+		}
+	}
+	lines = append(lines, hopNotes(m, h, w)...)
+	lines = append(lines, "", st.faint.Render("enter: back to the comparison"))
+	return lines
+}

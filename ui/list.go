@@ -1,0 +1,79 @@
+package ui
+
+// cursor is the selection and scroll window of a list of n rows shown
+// height rows at a time. Views keep one per list and move it in Update, so
+// View only slices the rows that are visible.
+type cursor struct {
+	sel, off, n int
+}
+
+// setLen changes the number of rows, keeping the selection inside them.
+func (c *cursor) setLen(n, height int) {
+	c.n = n
+	c.clamp(height)
+}
+
+// move moves the selection by d rows and scrolls to keep it visible.
+func (c *cursor) move(d, height int) {
+	c.sel += d
+	c.clamp(height)
+}
+
+// jump selects row i.
+func (c *cursor) jump(i, height int) {
+	c.sel = i
+	c.clamp(height)
+}
+
+func (c *cursor) clamp(height int) {
+	if c.sel >= c.n {
+		c.sel = c.n - 1
+	}
+	if c.sel < 0 {
+		c.sel = 0
+	}
+	if height < 1 {
+		height = 1
+	}
+	if c.sel < c.off {
+		c.off = c.sel
+	}
+	if c.sel >= c.off+height {
+		c.off = c.sel - height + 1
+	}
+	if max := c.n - height; c.off > max {
+		c.off = max
+	}
+	if c.off < 0 {
+		c.off = 0
+	}
+}
+
+// window returns the half-open range of rows to draw in height rows.
+func (c cursor) window(height int) (lo, hi int) {
+	lo = c.off
+	hi = lo + height
+	if hi > c.n {
+		hi = c.n
+	}
+	if lo > hi {
+		lo = hi
+	}
+	return lo, hi
+}
+
+// listLines draws a list's title and its visible rows, the selected one
+// with a ▸ in front (so it shows without colour too) and highlighted.
+func listLines(st styles, title string, plain, rows []string, c cursor, height int) []string {
+	out := make([]string, 0, height)
+	out = append(out, title)
+	lo, hi := c.window(height - 1)
+	for i := lo; i < hi; i++ {
+		if i == c.sel {
+			out = append(out, st.selected.Render("▸"+plain[i]))
+			continue
+		}
+		out = append(out, " "+rows[i])
+	}
+	return out
+}

@@ -1,0 +1,262 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/authtrace/authtrace/flow"
+)
+
+// setupForm collects the connection settings when authtrace starts on a
+// terminal with none given: an issuer or the endpoint URLs, the client, the
+// scope and extra parameters. It validates as the person types and hands
+// back a flow.Config.
+type setupForm struct {
+	base   flow.Config
+	fields []setupField
+	focus  int
+	keys   setupKeys
+	help   help.Model
+	st     styles
+	tried  bool // submit was attempted: show every error, required ones too
+	width  int
+}
+
+type setupField struct {
+	label string
+	hint  string
+	input textinput.Model
+	check func(string) error
+}
+
+const (
+	fieldIssuer = iota
+	fieldAuthorize
+	fieldToken
+	fieldClientID
+	fieldSecret
+	fieldScope
+	fieldParams
+)
+
+type setupAction int
+
+const (
+	setupNone setupAction = iota
+	setupSubmit
+	setupQuit
+)
+
+func newSetupForm(cfg flow.Config, st styles, isDark bool) setupForm {
+	f := setupForm{base: cfg, keys: defaultSetupKeys(), help: help.New(), st: st, width: 80}
+	add := func(label, hint, val string, check func(string) error) {
+		ti := textinput.New()
+		ti.Prompt = ""
+		ti.Placeholder = hint
+		ti.SetValue(val)
+		f.fields = append(f.fields, setupField{label: label, hint: hint, input: ti, check: check})
+	}
+	var params []string
+	for _, p := range cfg.Params {
+		params = append(params, p.Name+"="+p.Value)
+	}
+	add("issuer", "https://tenant.example.com/ (discovery fills the endpoints)", cfg.Issuer, checkURL)
+	add("authorize URL", "https://…/authorize", cfg.AuthorizeURL, checkURL)
+	add("token URL", "https://…/token", cfg.TokenURL, checkURL)
+	add("client id", "the connector's client id", cfg.ClientID, nil)
+	add("client secret", "kept out of the report", cfg.ClientSecret, nil)
+	add("scope", "openid profile offline_access", cfg.Scope, nil)
+	add("extra params", "audience=https://api.example.com prompt=consent", strings.Join(params, " "), checkParams)
+	f.fields[fieldSecret].input.EchoMode = textinput.EchoPassword
+	f.fields[fieldSecret].input.EchoCharacter = '•'
+	f.restyle(st, isDark)
+	f.fields[0].input.Focus()
+	return f
+}
+
+func (f *setupForm) restyle(st styles, isDark bool) {
+	f.st = st
+	f.help.Styles = st.help
+	for i := range f.fields {
+		f.fields[i].input.SetStyles(textinput.DefaultStyles(isDark))
+	}
+}
+
+func (f *setupForm) resize(w int) {
+	f.width = w
+	f.help.SetWidth(w)
+	for i := range f.fields {
+		f.fields[i].input.SetWidth(max(w-labelW-6, 10))
+	}
+}
+
+func (f setupForm) focusCmd() tea.Cmd {
+	if len(f.fields) == 0 {
+		return nil
+	}
+	return textinput.Blink
+}
+
+func (f setupForm) update(msg tea.Msg) (setupForm, tea.Cmd, setupAction) {
+	if len(f.fields) == 0 {
+		return f, nil, setupNone
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, f.keys.Quit):
+			return f, nil, setupQuit
+		case key.Matches(k, f.keys.Submit):
+			if f.focus < len(f.fields)-1 {
+				return f, f.setFocus(f.focus + 1), setupNone
+			}
+			f.tried = true
+			if f.valid() == nil {
+				return f, nil, setupSubmit
+			}
+			return f, nil, setupNone
+		case key.Matches(k, f.keys.Next):
+			return f, f.setFocus((f.focus + 1) % len(f.fields)), setupNone
+		case key.Matches(k, f.keys.Prev):
+			return f, f.setFocus((f.focus + len(f.fields) - 1) % len(f.fields)), setupNone
+		}
+	}
+	var cmd tea.Cmd
+	f.fields[f.focus].input, cmd = f.fields[f.focus].input.Update(msg)
+	return f, cmd, setupNone
+}
+
+func (f *setupForm) setFocus(i int) tea.Cmd {
+	f.fields[f.focus].input.Blur()
+	f.focus = i
+	return f.fields[i].input.Focus()
+}
+
+// fieldErr is the error shown beside a field as it is typed.
+func (f setupForm) fieldErr(i int) error {
+	fl := f.fields[i]
+	v := strings.TrimSpace(fl.input.Value())
+	if fl.check != nil && v != "" {
+		if err := fl.check(v); err != nil {
+			return err
+		}
+	}
+	if !f.tried {
+		return nil
+	}
+	switch i {
+	case fieldClientID:
+		if v == "" {
+			return errors.New("required")
+		}
+	case fieldAuthorize, fieldToken:
+		if v == "" && strings.TrimSpace(f.fields[fieldIssuer].input.Value()) == "" {
+			return errors.New("required without an issuer")
+		}
+	}
+	return nil
+}
+
+// valid reports the first problem of the whole form.
+func (f setupForm) valid() error {
+	for i, fl := range f.fields {
+		if err := f.fieldErr(i); err != nil {
+			return fmt.Errorf("%s: %w", fl.label, err)
+		}
+	}
+	v := func(i int) string { return strings.TrimSpace(f.fields[i].input.Value()) }
+	if v(fieldClientID) == "" {
+		return errors.New("client id: required")
+	}
+	if v(fieldIssuer) == "" && (v(fieldAuthorize) == "" || v(fieldToken) == "") {
+		return errors.New("give an issuer, or both the authorize and token URLs")
+	}
+	return nil
+}
+
+// config is the base config with the form's values.
+func (f setupForm) config() flow.Config {
+	cfg := f.base
+	v := func(i int) string { return strings.TrimSpace(f.fields[i].input.Value()) }
+	cfg.Issuer = v(fieldIssuer)
+	cfg.AuthorizeURL = v(fieldAuthorize)
+	cfg.TokenURL = v(fieldToken)
+	cfg.ClientID = v(fieldClientID)
+	cfg.ClientSecret = f.fields[fieldSecret].input.Value()
+	cfg.Scope = v(fieldScope)
+	cfg.Params, _ = parseParams(v(fieldParams))
+	return cfg
+}
+
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return errors.New("must start with https:// or http://")
+	}
+	if u.Host == "" {
+		return errors.New("needs a host")
+	}
+	return nil
+}
+
+func checkParams(s string) error {
+	_, err := parseParams(s)
+	return err
+}
+
+// parseParams reads "name=value" pairs separated by spaces or &.
+func parseParams(s string) ([]flow.Param, error) {
+	var out []flow.Param
+	for _, kv := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '&' || r == ',' }) {
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return out, fmt.Errorf("%q is not name=value", kv)
+		}
+		if dec, err := url.QueryUnescape(val); err == nil {
+			val = dec
+		}
+		out = append(out, flow.Param{Name: name, Value: val})
+	}
+	return out, nil
+}
+
+func (f setupForm) view(m *model) string {
+	st := f.st
+	var b strings.Builder
+	b.WriteString(st.title.Render("authtrace") + st.faint.Render(" · set up a login") + "\n")
+	b.WriteString(st.faint.Render(cut("Give an issuer (discovery fills the endpoints) or the authorize and token URLs.", f.width)) + "\n\n")
+	for i, fl := range f.fields {
+		label := fit(fl.label, labelW)
+		if i == f.focus {
+			label = st.bold.Render(label)
+		} else {
+			label = st.faint.Render(label)
+		}
+		marker := "  "
+		if i == f.focus {
+			marker = st.title.Render("▸ ")
+		}
+		b.WriteString(marker + label + " " + fl.input.View() + "\n")
+		if err := f.fieldErr(i); err != nil {
+			b.WriteString(strings.Repeat(" ", labelW+3) + st.inputErr.Render("✗ "+err.Error()) + "\n")
+		} else {
+			b.WriteString("\n")
+		}
+	}
+	if f.tried {
+		if err := f.valid(); err != nil {
+			b.WriteString(st.inputErr.Render(cut(err.Error(), f.width)) + "\n")
+		}
+	}
+	b.WriteString("\n" + f.help.View(f.keys))
+	return b.String()
+}

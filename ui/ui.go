@@ -1,0 +1,873 @@
+// Package ui is authtrace's terminal interface: a Bubble Tea program that
+// runs the flow engine in a command, fed live by its events, and shows the
+// login's hops side by side with what was sent, the tokens, and the findings.
+// It reads everything from the events and the report.Report, so the screen
+// and the JSON output always agree.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
+)
+
+// StartFunc runs a login; flow.Run has this shape.
+type StartFunc func(ctx context.Context, cfg flow.Config, emit func(flow.Event)) (report.Report, error)
+
+// RefreshFunc runs the refresh grant again with the refresh token of rep and
+// returns rep updated (its Refresh, Tokens and Findings).
+type RefreshFunc func(ctx context.Context, rep report.Report, emit func(flow.Event)) (report.Report, error)
+
+// Options configures Run.
+type Options struct {
+	// Start runs the engine (flow.Run). Required.
+	Start StartFunc
+	// Config is the login to run, or the values the setup form starts from.
+	Config flow.Config
+	// Setup shows the setup form first, prefilled from Config.
+	Setup bool
+	// ReportDir is where e exports the report (default: the working
+	// directory).
+	ReportDir string
+	// OpenBrowser reopens the authorize URL (key o); nil disables the key.
+	OpenBrowser func(url string) error
+	// Refresh runs the refresh grant again (key r); nil disables the key.
+	Refresh RefreshFunc
+
+	// Input and Output are the terminal (default stdin and stdout). The
+	// summary printed after the program exits goes to Output too.
+	Input  io.Reader
+	Output io.Writer
+	// Env is the environment for colour detection (default os.Environ()).
+	// NO_COLOR set to anything turns colour off.
+	Env []string
+	// Now is the clock for the countdown and token times (default time.Now).
+	Now func() time.Time
+}
+
+// ErrStopped is returned, wrapped, when the person quit before the login
+// finished; the report holds what was seen until then.
+var ErrStopped = errors.New("login stopped before it finished")
+
+// Run shows the TUI until the person quits, running opts.Start with
+// opts.Config (after the setup form, if opts.Setup). Quitting cancels the
+// engine's context, so its listener stops, and waits for it to return. A
+// short summary is printed to Output after the screen is restored. It
+// returns the engine's report and error.
+func Run(ctx context.Context, opts Options) (report.Report, error) {
+	if opts.Start == nil {
+		return report.Report{}, errors.New("ui: Options.Start is nil")
+	}
+	if opts.Env == nil {
+		opts.Env = os.Environ()
+	}
+	if opts.Output == nil {
+		opts.Output = os.Stdout
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	m := newModel(ctx, opts)
+	popts := []tea.ProgramOption{
+		tea.WithContext(ctx),
+		tea.WithOutput(opts.Output),
+		tea.WithEnvironment(opts.Env),
+	}
+	if opts.Input != nil {
+		popts = append(popts, tea.WithInput(opts.Input))
+	}
+	if m.styles.noColor {
+		popts = append(popts, tea.WithColorProfile(colorprofile.ASCII))
+	}
+	final, err := tea.NewProgram(m, popts...).Run()
+	cancel()
+	fm, ok := final.(model)
+	if !ok {
+		fm = m
+	}
+	// Wait for the engine to see the cancellation and return, so the
+	// listener is closed before we do.
+	fm.run.wait(10 * time.Second)
+	rep, runErr := fm.outcome()
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return rep, fmt.Errorf("terminal ui: %w", err)
+	}
+	fmt.Fprint(opts.Output, summary(rep, runErr, fm.exported))
+	return rep, runErr
+}
+
+// runState is where the program is, above the engine's phases.
+type runState int
+
+const (
+	stateSetup   runState = iota // the setup form
+	stateRunning                 // the engine runs
+	stateDone                    // the engine returned a report
+	stateFailed                  // the engine returned an error
+)
+
+type tab int
+
+const (
+	tabHops tab = iota
+	tabTokens
+	tabFindings
+	tabCount
+)
+
+var tabNames = [tabCount]string{"Hops", "Tokens", "Findings"}
+
+// Messages from the engine and from commands.
+type (
+	eventMsg flow.Event
+	doneMsg  struct {
+		rep     report.Report
+		err     error
+		refresh bool
+	}
+	tickMsg     time.Time
+	exportedMsg struct {
+		paths []string
+		err   error
+	}
+	openedMsg struct{ err error }
+)
+
+// runner owns the engine's goroutines: one context for all of them, and a
+// wait group so Run can wait for them after the program exits.
+type runner struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	events chan tea.Msg
+	wg     *sync.WaitGroup
+	mu     *sync.Mutex
+	last   *doneMsg // the last result, also when the program quit first
+}
+
+func (r runner) wait(d time.Duration) {
+	done := make(chan struct{})
+	go func() { r.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
+}
+
+// start returns a command that runs fn (the engine or a refresh) and a
+// command that delivers its events; each event re-arms the listener in
+// Update, and the final doneMsg goes through the same channel, so it always
+// comes after the events.
+func (r runner) start(refresh bool, fn func(ctx context.Context, emit func(flow.Event)) (report.Report, error)) tea.Cmd {
+	r.wg.Add(1)
+	engine := func() tea.Msg {
+		defer r.wg.Done()
+		emit := func(ev flow.Event) {
+			select {
+			case r.events <- eventMsg(ev):
+			case <-r.ctx.Done():
+			}
+		}
+		rep, err := fn(r.ctx, emit)
+		d := doneMsg{rep: rep, err: err, refresh: refresh}
+		r.mu.Lock()
+		*r.last = d
+		r.mu.Unlock()
+		select {
+		case r.events <- d:
+		case <-r.ctx.Done():
+		}
+		return nil
+	}
+	return tea.Batch(engine, r.listen())
+}
+
+func (r runner) listen() tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case msg := <-r.events:
+			return msg
+		case <-r.ctx.Done():
+			return nil
+		}
+	}
+}
+
+// model is the root model: it owns the screen, the report as it grows, and
+// the child views, which it keeps in sync with the report.
+type model struct {
+	opts   Options
+	run    runner
+	now    func() time.Time
+	keys   keyMap
+	help   help.Model
+	styles styles
+	spin   spinner.Model
+
+	width, height int
+	isDark        bool
+
+	state    runState
+	phase    flow.Phase
+	listen   string
+	authURL  string
+	deadline time.Time
+	started  time.Time
+	rep      report.Report
+	err      error
+	busy     bool // a refresh is running
+	logLine  string
+
+	tab      tab
+	showHelp bool
+	status   string // a transient line: copied, exported, errors of keys
+	exported []string
+
+	setup    setupForm
+	header   headerView
+	hops     hopsView
+	tokens   tokensView
+	findings findingsView
+}
+
+func newModel(ctx context.Context, opts Options) model {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	noColor := false
+	for _, kv := range opts.Env {
+		if v, ok := strings.CutPrefix(kv, "NO_COLOR="); ok && v != "" {
+			noColor = true
+		}
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	m := model{
+		opts: opts,
+		run: runner{
+			ctx: rctx, cancel: cancel,
+			events: make(chan tea.Msg, 256),
+			wg:     &sync.WaitGroup{}, mu: &sync.Mutex{}, last: &doneMsg{},
+		},
+		now:    now,
+		keys:   defaultKeys(opts.Refresh != nil, opts.OpenBrowser != nil),
+		help:   help.New(),
+		isDark: true,
+		width:  80, height: 24,
+		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+	}
+	m.styles = newStyles(m.isDark, noColor)
+	m.help.Styles = m.styles.help
+	m.rep = seedReport(opts.Config)
+	if opts.Setup {
+		m.state = stateSetup
+		m.setup = newSetupForm(opts.Config, m.styles, m.isDark)
+	} else {
+		m.state = stateRunning
+		m.phase = flow.PhasePreflight
+	}
+	m.refresh()
+	return m
+}
+
+// seedReport fills the profile from the config, so the header and the
+// comparison have the sent values before the engine's report arrives.
+func seedReport(cfg flow.Config) report.Report {
+	p := report.Profile{
+		Issuer:       cfg.Issuer,
+		AuthorizeURL: cfg.AuthorizeURL,
+		TokenURL:     cfg.TokenURL,
+		ClientID:     cfg.ClientID,
+		Scope:        cfg.Scope,
+		RedirectURI:  cfg.RedirectURI,
+		State:        cfg.State,
+	}
+	if len(cfg.Params) > 0 {
+		p.Params = map[string]string{}
+		for _, kv := range cfg.Params {
+			p.Params[kv.Name] = kv.Value
+		}
+	}
+	return report.Report{Version: report.Version, Command: "login", Profile: p}
+}
+
+func (m model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	switch m.state {
+	case stateSetup:
+		cmds = append(cmds, m.setup.focusCmd())
+	case stateRunning:
+		cmds = append(cmds, m.startEngine(), m.spin.Tick, tick())
+	}
+	return tea.Batch(cmds...)
+}
+
+func tick() tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+func (m *model) startEngine() tea.Cmd {
+	cfg := m.opts.Config
+	start := m.opts.Start
+	m.started = m.now()
+	return m.run.start(false, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
+		return start(ctx, cfg, emit)
+	})
+}
+
+func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.refresh()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.isDark = msg.IsDark()
+		m.styles = newStyles(m.isDark, m.styles.noColor)
+		m.help.Styles = m.styles.help
+		m.setup.restyle(m.styles, m.isDark)
+		m.refresh()
+		return m, nil
+	case spinner.TickMsg:
+		if m.state != stateRunning && !m.busy {
+			return m, nil
+		}
+		m.spin, cmd = m.spin.Update(msg)
+		m.header.set(&m)
+		return m, cmd
+	case tickMsg:
+		if m.state != stateRunning {
+			return m, nil
+		}
+		m.header.set(&m)
+		return m, tick()
+	case eventMsg:
+		m.apply(flow.Event(msg))
+		m.refresh()
+		return m, m.run.listen()
+	case doneMsg:
+		m.finish(msg)
+		m.refresh()
+		return m, nil
+	case exportedMsg:
+		if msg.err != nil {
+			m.status = "export failed: " + msg.err.Error()
+		} else {
+			m.exported = msg.paths
+			m.status = "exported " + strings.Join(msg.paths, ", ")
+		}
+		m.header.set(&m)
+		return m, nil
+	case openedMsg:
+		if msg.err != nil {
+			m.status = "could not open the browser: " + msg.err.Error()
+		} else {
+			m.status = "opened the authorize URL again"
+		}
+		m.header.set(&m)
+		return m, nil
+	}
+
+	if m.state == stateSetup {
+		return m.updateSetup(msg)
+	}
+
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.updateKey(msg)
+	case tea.PasteMsg:
+		m.tab = tabTokens
+		cmd = m.tokens.paste(msg.Content, &m)
+		m.refresh()
+		return m, cmd
+	case tea.MouseWheelMsg:
+		switch msg.Mouse().Button {
+		case tea.MouseWheelUp:
+			m.moveSel(-1)
+		case tea.MouseWheelDown:
+			m.moveSel(1)
+		}
+		return m, nil
+	}
+	return m, nil
+}
+
+func (m model) updateSetup(msg tea.Msg) (tea.Model, tea.Cmd) {
+	form, cmd, action := m.setup.update(msg)
+	m.setup = form
+	switch action {
+	case setupQuit:
+		m.run.cancel()
+		return m, tea.Quit
+	case setupSubmit:
+		m.opts.Config = m.setup.config()
+		m.rep = seedReport(m.opts.Config)
+		m.state = stateRunning
+		m.phase = flow.PhasePreflight
+		m.refresh()
+		return m, tea.Batch(m.startEngine(), m.spin.Tick, tick())
+	}
+	return m, cmd
+}
+
+func (m model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if m.tokens.input.active {
+		cmd := m.tokens.updateInput(msg, &m)
+		m.refresh()
+		return m, cmd
+	}
+	m.status = ""
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		m.run.cancel()
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+	case key.Matches(msg, k.NextTab):
+		m.tab = (m.tab + 1) % tabCount
+	case key.Matches(msg, k.PrevTab):
+		m.tab = (m.tab + tabCount - 1) % tabCount
+	case key.Matches(msg, k.Up):
+		m.moveSel(-1)
+	case key.Matches(msg, k.Down):
+		m.moveSel(1)
+	case key.Matches(msg, k.PageUp):
+		m.scrollDetail(-1)
+	case key.Matches(msg, k.PageDown):
+		m.scrollDetail(1)
+	case key.Matches(msg, k.Top):
+		m.moveSel(-1 << 20)
+	case key.Matches(msg, k.Bottom):
+		m.moveSel(1 << 20)
+	case key.Matches(msg, k.Enter):
+		m.enter()
+	case key.Matches(msg, k.Copy):
+		return m, m.copySelected()
+	case key.Matches(msg, k.Open):
+		return m, m.reopen()
+	case key.Matches(msg, k.Refresh):
+		return m, m.refreshAgain()
+	case key.Matches(msg, k.Export):
+		m.status = "exporting…"
+		return m, exportCmd(m.rep, m.opts.ReportDir, m.now())
+	case key.Matches(msg, k.Paste):
+		m.tab = tabTokens
+		return m, m.tokens.openInput(&m)
+	default:
+		return m, nil
+	}
+	m.header.set(&m)
+	return m, nil
+}
+
+// apply adds one engine event to the live report.
+func (m *model) apply(ev flow.Event) {
+	switch ev.Kind {
+	case flow.EventPhase:
+		m.phase = ev.Phase
+		if ev.Phase == flow.PhaseWaiting {
+			m.listen = ev.Listen
+			m.authURL = ev.AuthorizeURL
+			m.deadline = ev.Deadline
+		}
+	case flow.EventHop:
+		if ev.Hop != nil {
+			m.rep.Hops = append(m.rep.Hops, *ev.Hop)
+			if ev.Hop.Source == report.SourceSent && m.authURL == "" {
+				m.authURL = ev.Hop.URL
+			}
+		}
+	case flow.EventFinding:
+		if ev.Finding != nil {
+			m.rep.Findings = append(m.rep.Findings, *ev.Finding)
+		}
+	case flow.EventExchange:
+		if ev.Step != nil {
+			if m.rep.Exchange == nil {
+				m.rep.Exchange = &report.Exchange{}
+			} else {
+				m.rep.Exchange.Attempts = append(m.rep.Exchange.Attempts, m.rep.Exchange.Step)
+			}
+			m.rep.Exchange.Step = *ev.Step
+		}
+	case flow.EventRefresh:
+		if ev.Step != nil {
+			m.rep.Refresh = &report.Refresh{Step: *ev.Step}
+		}
+	case flow.EventToken:
+		if ev.Token != nil {
+			m.rep.Tokens = append(m.rep.Tokens, *ev.Token)
+		}
+	case flow.EventLog:
+		m.logLine = ev.Text
+	}
+}
+
+// finish takes the engine's (or a refresh's) result.
+func (m *model) finish(d doneMsg) {
+	if d.refresh {
+		m.busy = false
+		if d.err != nil {
+			m.status = "refresh failed: " + d.err.Error()
+		} else {
+			m.status = "refreshed again"
+		}
+	}
+	if d.rep.Version != 0 || len(d.rep.Hops) > 0 {
+		m.rep = d.rep
+	}
+	if d.refresh {
+		return
+	}
+	m.err = d.err
+	if d.err != nil {
+		m.state = stateFailed
+		m.phase = flow.PhaseFailed
+		if m.rep.Error == "" {
+			m.rep.Error = d.err.Error()
+		}
+		return
+	}
+	m.state = stateDone
+	m.phase = flow.PhaseDone
+}
+
+// outcome is what Run returns: the report the engine returned, or, when the
+// person quit first, what was seen so far and ErrStopped.
+func (m model) outcome() (report.Report, error) {
+	if m.state == stateDone || m.state == stateFailed {
+		return m.rep, m.err
+	}
+	m.run.mu.Lock()
+	last := *m.run.last
+	m.run.mu.Unlock()
+	rep := m.rep
+	if last.rep.Version != 0 {
+		rep = last.rep
+	}
+	if m.state == stateSetup {
+		return rep, ErrStopped
+	}
+	if last.err != nil && !errors.Is(last.err, context.Canceled) {
+		return rep, last.err
+	}
+	return rep, fmt.Errorf("%w (quit while %s)", ErrStopped, m.phase)
+}
+
+// Layout: the header, a tab bar and the footer take fixed rows; the body
+// gets the rest. Wide terminals put a list and its detail side by side,
+// narrow ones stack them.
+const (
+	headerRows = 3
+	wideWidth  = 120
+)
+
+func (m model) wide() bool { return m.width >= wideWidth }
+
+func (m model) bodyHeight() int {
+	return max(m.height-headerRows-2, 3)
+}
+
+// panes returns the sizes of the list pane and the detail pane (each
+// including its title row).
+func (m model) panes() (listW, listH, detailW, detailH int) {
+	return m.panesFor(m.tab)
+}
+
+// panesFor sizes the panes of view t. Stacked, the list takes the rows it
+// needs up to two fifths of the body, and the detail the rest.
+func (m model) panesFor(t tab) (listW, listH, detailW, detailH int) {
+	h := m.bodyHeight()
+	if m.wide() {
+		listW = min(max(m.width*2/5, 50), 72)
+		return listW, h, m.width - listW - 1, h
+	}
+	listH = min(max(m.rowCount(t)+1, 3), max(h*2/5, 3))
+	return m.width, listH, m.width, h - listH
+}
+
+func (m model) rowCount(t tab) int {
+	switch t {
+	case tabHops:
+		return len(m.rep.Hops)
+	case tabTokens:
+		return len(m.rep.Tokens) + len(m.tokens.pasted)
+	default:
+		return len(m.rep.Findings)
+	}
+}
+
+// refresh recomputes everything the views draw from the report, the styles
+// and the size, so View only joins visible rows.
+func (m *model) refresh() {
+	m.help.SetWidth(m.width)
+	m.header.set(m)
+	m.hops.set(m)
+	m.tokens.set(m)
+	m.findings.set(m)
+	m.setup.resize(m.width)
+}
+
+func (m *model) moveSel(d int) {
+	_, listH, _, _ := m.panes()
+	switch m.tab {
+	case tabHops:
+		m.hops.move(d, listH-1, m)
+	case tabTokens:
+		m.tokens.move(d, listH-1, m)
+	case tabFindings:
+		m.findings.move(d, listH-1, m)
+	}
+}
+
+func (m *model) scrollDetail(d int) {
+	_, _, _, detailH := m.panes()
+	page := max(detailH-2, 1) * d
+	switch m.tab {
+	case tabHops:
+		m.hops.scroll(page, detailH-1)
+	case tabTokens:
+		m.tokens.scroll(page, detailH-1)
+	case tabFindings:
+		m.findings.scroll(page, detailH-1)
+	}
+}
+
+func (m *model) enter() {
+	switch m.tab {
+	case tabHops:
+		m.hops.detail = !m.hops.detail
+		m.hops.set(m)
+	case tabTokens:
+		m.tokens.raw = !m.tokens.raw
+		m.tokens.set(m)
+	case tabFindings:
+		f, ok := m.findings.selected(m)
+		if !ok {
+			return
+		}
+		switch {
+		case f.Hop > 0:
+			_, listH, _, _ := m.panesFor(tabHops)
+			for i, h := range m.rep.Hops {
+				if h.N == f.Hop {
+					m.tab = tabHops
+					m.hops.cur.jump(i, listH-1)
+					m.hops.set(m)
+					return
+				}
+			}
+			m.status = fmt.Sprintf("hop %d is not in the report", f.Hop)
+		case f.Token != "":
+			_, listH, _, _ := m.panesFor(tabTokens)
+			for i, t := range m.tokens.all(m) {
+				if t.Kind == f.Token {
+					m.tab = tabTokens
+					m.tokens.cur.jump(i, listH-1)
+					m.tokens.set(m)
+					return
+				}
+			}
+			m.status = "no " + f.Token + " came back"
+		default:
+			m.status = "this finding is about the whole login, not one hop or token"
+		}
+	}
+}
+
+func (m *model) copySelected() tea.Cmd {
+	var what, val string
+	switch m.tab {
+	case tabHops:
+		if h, ok := m.hops.selected(m); ok {
+			what, val = fmt.Sprintf("hop %d URL", h.N), h.URL
+		}
+	case tabTokens:
+		if t, ok := m.tokens.selected(m); ok {
+			what, val = t.Kind, t.Raw
+		}
+	case tabFindings:
+		if f, ok := m.findings.selected(m); ok {
+			what, val = f.Code, f.Code+": "+f.Message
+			if f.Hint != "" {
+				val += "\n" + f.Hint
+			}
+		}
+	}
+	if val == "" {
+		m.status = "nothing to copy here"
+		m.header.set(m)
+		return nil
+	}
+	m.status = "copied " + what + " to the clipboard (OSC 52)"
+	m.header.set(m)
+	return tea.SetClipboard(val)
+}
+
+func (m *model) reopen() tea.Cmd {
+	open := m.opts.OpenBrowser
+	u := m.authURL
+	switch {
+	case open == nil:
+		m.status = "reopening the browser is not available here; copy the URL from the header"
+	case u == "":
+		m.status = "no authorize URL yet"
+	default:
+		m.status = "opening the browser…"
+		m.header.set(m)
+		return func() tea.Msg { return openedMsg{err: open(u)} }
+	}
+	m.header.set(m)
+	return nil
+}
+
+func (m *model) refreshAgain() tea.Cmd {
+	fn := m.opts.Refresh
+	switch {
+	case fn == nil:
+		m.status = "refresh again is not available here"
+	case m.state == stateRunning || m.busy:
+		m.status = "wait until the login has finished"
+	case !hasRefreshToken(m.rep):
+		m.status = "no refresh token came back, so there is nothing to refresh"
+	default:
+		m.busy = true
+		m.status = "refreshing…"
+		m.header.set(m)
+		rep := m.rep
+		return tea.Batch(m.run.start(true, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
+			return fn(ctx, rep, emit)
+		}), m.spin.Tick)
+	}
+	m.header.set(m)
+	return nil
+}
+
+func hasRefreshToken(r report.Report) bool {
+	for _, t := range r.Tokens {
+		if t.Kind == "refresh_token" {
+			return true
+		}
+	}
+	return r.Exchange != nil && r.Exchange.Response != nil && r.Exchange.Response.Fields["refresh_token"] != ""
+}
+
+// View joins the precomputed parts; it only slices the visible rows.
+func (m model) View() tea.View {
+	var b strings.Builder
+	if m.state == stateSetup {
+		b.WriteString(m.setup.view(&m))
+	} else {
+		b.WriteString(m.header.view())
+		b.WriteByte('\n')
+		b.WriteString(m.tabBar())
+		b.WriteByte('\n')
+		if m.showHelp {
+			b.WriteString(m.fullHelp())
+		} else {
+			b.WriteString(m.body())
+		}
+		b.WriteByte('\n')
+		b.WriteString(m.footer())
+	}
+	v := tea.NewView(b.String())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "authtrace"
+	return v
+}
+
+func (m model) tabBar() string {
+	counts := [tabCount]int{len(m.rep.Hops), len(m.tokens.all(&m)), len(m.rep.Findings)}
+	var b strings.Builder
+	for i := range tabCount {
+		label := fmt.Sprintf("%s %d", tabNames[i], counts[i])
+		if i == m.tab {
+			b.WriteString(m.styles.tabActive.Render(label))
+		} else {
+			b.WriteString(m.styles.tabIdle.Render(label))
+		}
+	}
+	left := b.String()
+	if m.status == "" {
+		return fit(left, m.width)
+	}
+	rest := m.width - lipgloss.Width(left) - 2
+	return fit(left+"  "+m.styles.status.Render(cut(m.status, rest)), m.width)
+}
+
+func (m model) body() string {
+	listW, listH, detailW, detailH := m.panes()
+	var list, detail []string
+	switch m.tab {
+	case tabHops:
+		list, detail = m.hops.view(m.styles, listW, listH, detailH)
+	case tabTokens:
+		list, detail = m.tokens.view(m.styles, listW, listH, detailH)
+	case tabFindings:
+		list, detail = m.findings.view(m.styles, listW, listH, detailH)
+	}
+	list = padLines(list, listW, listH)
+	detail = padLines(detail, detailW, detailH)
+	if m.wide() {
+		lines := make([]string, listH)
+		sep := m.styles.faint.Render("│")
+		for i := range lines {
+			lines[i] = list[i] + sep + detail[i]
+		}
+		return strings.Join(lines, "\n")
+	}
+	return strings.Join(append(list, detail...), "\n")
+}
+
+// padLines makes exactly h lines of exactly w cells.
+func padLines(lines []string, w, h int) []string {
+	out := make([]string, h)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = fit(lines[i], w)
+		} else {
+			out[i] = strings.Repeat(" ", w)
+		}
+	}
+	return out
+}
+
+func (m model) fullHelp() string {
+	h := m.help
+	h.ShowAll = true
+	lines := strings.Split(h.View(m.keys), "\n")
+	return strings.Join(padLines(lines, m.width, m.bodyHeight()), "\n")
+}
+
+func (m model) footer() string {
+	return fit(m.help.View(m.keys), m.width)
+}
+
+// providerHost names the provider in the header: the issuer's host, or the
+// authorize URL's.
+func providerHost(p report.Profile) string {
+	for _, raw := range []string{p.Issuer, p.AuthorizeURL} {
+		if u, err := url.Parse(raw); err == nil && u.Host != "" {
+			return u.Host
+		}
+	}
+	return "no provider set"
+}
