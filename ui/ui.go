@@ -723,7 +723,7 @@ func (m *model) copySelected() tea.Cmd {
 
 func (m *model) reopen() tea.Cmd {
 	open := m.opts.OpenBrowser
-	u := m.authURL
+	u := m.authorizeURL()
 	switch {
 	case open == nil:
 		m.status = "reopening the browser is not available here; copy the URL from the header"
@@ -736,6 +736,20 @@ func (m *model) reopen() tea.Cmd {
 	}
 	m.header.set(m)
 	return nil
+}
+
+// authorizeURL is the URL the browser opens: from the waiting event, or
+// the sent hop of a finished report.
+func (m *model) authorizeURL() string {
+	if m.authURL != "" {
+		return m.authURL
+	}
+	for _, h := range m.rep.Hops {
+		if h.Source == report.SourceSent {
+			return h.URL
+		}
+	}
+	return ""
 }
 
 func (m *model) refreshAgain() tea.Cmd {
@@ -851,9 +865,14 @@ func padLines(lines []string, w, h int) []string {
 }
 
 func (m model) fullHelp() string {
-	h := m.help
-	h.ShowAll = true
-	lines := strings.Split(h.View(m.keys), "\n")
+	// One group under another: side by side they do not fit 80 columns.
+	var lines []string
+	for i, g := range m.keys.FullHelp() {
+		if i > 0 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, strings.Split(m.help.FullHelpView([][]key.Binding{g}), "\n")...)
+	}
 	return strings.Join(padLines(lines, m.width, m.bodyHeight()), "\n")
 }
 

@@ -1,0 +1,673 @@
+package ui
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
+)
+
+func TestTabKeysCycleViews(t *testing.T) {
+	tests := []struct {
+		keys []string
+		want tab
+	}{
+		{nil, tabHops},
+		{[]string{"tab"}, tabTokens},
+		{[]string{"tab", "tab"}, tabFindings},
+		{[]string{"tab", "tab", "tab"}, tabHops},
+		{[]string{"shift+tab"}, tabFindings},
+		{[]string{"tab", "shift+tab"}, tabHops},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.keys, ","), func(t *testing.T) {
+			m := play(newTestModel(80, 24, Options{}), scenarios()[1])
+			for _, k := range tt.keys {
+				m = update(m, press(k))
+			}
+			if m.tab != tt.want {
+				t.Errorf("tab = %v, want %v", m.tab, tt.want)
+			}
+		})
+	}
+}
+
+func TestSelectionMovesAndStaysInRange(t *testing.T) {
+	tests := []struct {
+		name string
+		msgs []tea.Msg
+		want int
+	}{
+		{"down", []tea.Msg{press("down")}, 1},
+		{"j j k", []tea.Msg{press("j"), press("j"), press("k")}, 1},
+		{"up at top", []tea.Msg{press("up"), press("k")}, 0},
+		{"past the end", []tea.Msg{press("j"), press("j"), press("j"), press("j"), press("j"), press("j"), press("j")}, 4},
+		{"G then g", []tea.Msg{press("G"), press("g")}, 0},
+		{"G", []tea.Msg{press("G")}, 4},
+		{"wheel down", []tea.Msg{tea.MouseWheelMsg{Button: tea.MouseWheelDown}, tea.MouseWheelMsg{Button: tea.MouseWheelDown}}, 2},
+		{"wheel up", []tea.Msg{press("j"), tea.MouseWheelMsg{Button: tea.MouseWheelUp}}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := play(newTestModel(80, 24, Options{}), scenarios()[2])
+			for _, msg := range tt.msgs {
+				m = update(m, msg)
+			}
+			if m.hops.cur.sel != tt.want {
+				t.Errorf("selected hop index = %d, want %d", m.hops.cur.sel, tt.want)
+			}
+			h, _ := m.hops.selected(&m)
+			if want := fmt.Sprintf("hop %d ·", tt.want+1); !strings.Contains(screen(m), want) {
+				t.Errorf("detail pane does not show %q:\n%s", want, screen(m))
+			}
+			_ = h
+		})
+	}
+}
+
+func TestEnterOnFindingJumps(t *testing.T) {
+	sc := scenarios()[2] // state suffix: findings param.added(3), state.changed(3), state.changed(5)
+	sc.done.rep.Findings = append(sc.done.rep.Findings, report.Finding{
+		Code: report.CodeIDTokenNonceMismatch, Severity: report.SeverityError, Token: "id_token", Message: "nonce differs"})
+	tests := []struct {
+		finding int
+		wantTab tab
+		wantSel int
+	}{
+		{1, tabHops, 2},   // hop 3
+		{2, tabHops, 4},   // hop 5
+		{3, tabTokens, 1}, // the id_token
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.finding), func(t *testing.T) {
+			m := play(newTestModel(80, 24, Options{}), sc)
+			m = update(m, press("shift+tab"))
+			for range tt.finding {
+				m = update(m, press("j"))
+			}
+			m = update(m, press("enter"))
+			if m.tab != tt.wantTab {
+				t.Fatalf("tab = %v, want %v", m.tab, tt.wantTab)
+			}
+			got := m.hops.cur.sel
+			if tt.wantTab == tabTokens {
+				got = m.tokens.cur.sel
+			}
+			if got != tt.wantSel {
+				t.Errorf("selected = %d, want %d", got, tt.wantSel)
+			}
+		})
+	}
+}
+
+func TestEventsBuildTheLiveReport(t *testing.T) {
+	clock := testNow
+	m := newTestModel(80, 24, Options{Now: func() time.Time { return clock }})
+	for _, ev := range waitingEvents(testState) {
+		m = update(m, eventMsg(ev))
+	}
+	f := report.Finding{Code: report.CodeParamAdded, Severity: report.SeverityInfo, Hop: 3, Message: "added"}
+	m = update(m, eventMsg(flow.Event{Kind: flow.EventFinding, Finding: &f}))
+
+	if got, want := len(m.rep.Hops), 4; got != want {
+		t.Errorf("hops = %d, want %d", got, want)
+	}
+	if diff := cmp.Diff([]report.Finding{f}, m.rep.Findings); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if m.phase != flow.PhaseWaiting || m.listen != "127.0.0.1:53682" {
+		t.Errorf("phase, listen = %q, %q; want waiting on 127.0.0.1:53682", m.phase, m.listen)
+	}
+	if !strings.Contains(screen(m), "waiting for callback on 127.0.0.1:53682 · 4:32") {
+		t.Errorf("header lacks the countdown:\n%s", screen(m))
+	}
+	clock = clock.Add(61 * time.Second)
+	m = update(m, tickMsg(clock))
+	if !strings.Contains(screen(m), "· 3:31") {
+		t.Errorf("countdown did not move on a tick:\n%s", screen(m))
+	}
+
+	m = update(m, eventMsg(flow.Event{Kind: flow.EventPhase, Phase: flow.PhaseExchanging}))
+	step := exchange().Step
+	m = update(m, eventMsg(flow.Event{Kind: flow.EventExchange, Step: &step}))
+	m = update(m, eventMsg(flow.Event{Kind: flow.EventExchange, Step: &step}))
+	if m.rep.Exchange == nil || len(m.rep.Exchange.Attempts) != 1 {
+		t.Errorf("two exchange events: want the step and one earlier attempt, got %+v", m.rep.Exchange)
+	}
+	if !strings.Contains(screen(m), "exchanging the code at idp.example.com") {
+		t.Errorf("header does not say it is exchanging:\n%s", screen(m))
+	}
+}
+
+func TestEngineErrorFails(t *testing.T) {
+	m := newTestModel(80, 24, Options{})
+	m = update(m, doneMsg{err: errors.New("listen tcp 127.0.0.1:53682: address already in use")})
+	if m.state != stateFailed {
+		t.Fatalf("state = %v, want failed", m.state)
+	}
+	if !strings.Contains(screen(m), "login failed: listen tcp 127.0.0.1:53682: address already in use") {
+		t.Errorf("the error is not on screen:\n%s", screen(m))
+	}
+	rep, err := m.outcome()
+	if err == nil || rep.Error == "" {
+		t.Errorf("outcome = %q, %v; want the error in both", rep.Error, err)
+	}
+}
+
+func TestQuitCancelsTheEngine(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		t.Run(k, func(t *testing.T) {
+			m := newTestModel(80, 24, Options{})
+			next, cmd := m.Update(press(k))
+			if cmd == nil {
+				t.Fatal("no command: want tea.Quit")
+			}
+			if _, ok := cmd().(tea.QuitMsg); !ok {
+				t.Errorf("command gives %T, want tea.QuitMsg", cmd())
+			}
+			if err := next.(model).run.ctx.Err(); !errors.Is(err, context.Canceled) {
+				t.Errorf("engine context err = %v, want context.Canceled", err)
+			}
+			_, err := next.(model).outcome()
+			if !errors.Is(err, ErrStopped) {
+				t.Errorf("outcome err = %v, want ErrStopped", err)
+			}
+		})
+	}
+}
+
+func TestExportWritesRedactedFiles(t *testing.T) {
+	dir := t.TempDir()
+	sc := scenarios()[1]
+	sc.done.rep.Profile.ClientSecret = "s3cret"
+	m := play(newTestModel(80, 24, Options{ReportDir: dir}), sc)
+	_, cmd := m.Update(press("e"))
+	if cmd == nil {
+		t.Fatal("e gave no command")
+	}
+	msg, ok := cmd().(exportedMsg)
+	if !ok || msg.err != nil {
+		t.Fatalf("export: %#v", msg)
+	}
+	if len(msg.paths) != 2 || !strings.HasSuffix(msg.paths[0], ".json") || !strings.HasSuffix(msg.paths[1], ".md") {
+		t.Fatalf("paths = %v, want a .json and a .md", msg.paths)
+	}
+	for _, p := range msg.paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode = %v, want 0600", p, fi.Mode().Perm())
+		}
+		b, _ := os.ReadFile(p)
+		for _, secret := range []string{"s3cret", "c2lnbmF0dXJl", "v1.MRrxQ2d8opaque"} {
+			if strings.Contains(string(b), secret) {
+				t.Errorf("%s contains the secret %q", filepath.Base(p), secret)
+			}
+		}
+	}
+	m = update(m, msg)
+	if !strings.Contains(m.status, msg.paths[0]) {
+		t.Errorf("status %q does not say where", m.status)
+	}
+	if s := summary(m.rep, nil, m.exported); !strings.Contains(s, "report: "+msg.paths[0]) {
+		t.Errorf("summary does not name the report:\n%s", s)
+	}
+
+	// A second export in the same second must not overwrite the first.
+	again, err := export(m.rep, dir, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again[0] == msg.paths[0] {
+		t.Errorf("second export reused %s", again[0])
+	}
+}
+
+func TestExportIntoMissingDirFails(t *testing.T) {
+	_, err := export(baseReport(), filepath.Join(t.TempDir(), "nope"), testNow)
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("err = %v, want ErrNotExist", err)
+	}
+}
+
+func TestCopyAndDisabledKeys(t *testing.T) {
+	tests := []struct {
+		name       string
+		keys       []string
+		opts       Options
+		wantCmd    bool
+		wantStatus string
+	}{
+		{"copy hop url", []string{"c"}, Options{}, true, "copied hop 1 URL"},
+		{"copy token", []string{"tab", "c"}, Options{}, true, "copied access_token"},
+		{"copy finding", []string{"shift+tab", "c"}, Options{}, true, "copied param.added"},
+		{"refresh without seam", []string{"r"}, Options{}, false, "refresh again is not available here"},
+		{"open without seam", []string{"o"}, Options{}, false, "not available here"},
+		{"open", []string{"o"}, Options{OpenBrowser: func(string) error { return nil }}, true, "opening the browser"},
+		{"refresh", []string{"r"}, Options{Refresh: func(ctx context.Context, r report.Report, emit func(flow.Event)) (report.Report, error) {
+			return r, nil
+		}}, true, "refreshing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := play(newTestModel(80, 24, tt.opts), scenarios()[1])
+			var cmd tea.Cmd
+			for _, k := range tt.keys {
+				var next tea.Model
+				next, cmd = m.Update(press(k))
+				m = next.(model)
+			}
+			if (cmd != nil) != tt.wantCmd {
+				t.Errorf("command = %v, want one: %v", cmd != nil, tt.wantCmd)
+			}
+			if !strings.Contains(m.status, tt.wantStatus) {
+				t.Errorf("status = %q, want %q in it", m.status, tt.wantStatus)
+			}
+			m.run.cancel()
+		})
+	}
+}
+
+func TestRefreshWithoutRefreshToken(t *testing.T) {
+	called := false
+	m := play(newTestModel(80, 24, Options{Refresh: func(ctx context.Context, r report.Report, emit func(flow.Event)) (report.Report, error) {
+		called = true
+		return r, nil
+	}}), scenarios()[3])
+	_, cmd := m.Update(press("r"))
+	if cmd != nil || called {
+		t.Errorf("refresh ran without a refresh token")
+	}
+}
+
+func TestOpenBrowserError(t *testing.T) {
+	m := newTestModel(80, 24, Options{OpenBrowser: func(string) error { return errors.New("no display") }})
+	m = play(m, scenario{events: waitingEvents(testState)})
+	_, cmd := m.Update(press("o"))
+	msg := cmd()
+	m = update(m, msg)
+	if !strings.Contains(m.status, "could not open the browser: no display") {
+		t.Errorf("status = %q", m.status)
+	}
+}
+
+func testJWT(claims string) string {
+	enc := base64.RawURLEncoding.EncodeToString
+	return enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc([]byte(claims)) + ".c2ln"
+}
+
+func TestPasteToken(t *testing.T) {
+	expired := fmt.Sprintf(`{"aud":"https://management.azure.com/","iss":"https://sts.windows.net/t/","exp":%d}`, testNow.Add(-3*time.Hour).Unix())
+	tests := []struct {
+		name      string
+		msgs      func() []tea.Msg
+		wantCodes []string
+		wantText  string
+	}{
+		{"bracketed paste", func() []tea.Msg {
+			return []tea.Msg{tea.PasteMsg{Content: "Authorization: Bearer " + testJWT(expired)}}
+		}, []string{report.CodeJWTAudAzureMgmt, report.CodeJWTExpired}, "expired 3h ago"},
+		{"p then type", func() []tea.Msg {
+			msgs := []tea.Msg{press("p")}
+			enc := base64.RawURLEncoding.EncodeToString
+			for _, r := range enc([]byte(`{"alg":`)) + "." + enc([]byte(`{"x":1}`)) + ".c2ln" {
+				msgs = append(msgs, press(string(r)))
+			}
+			return append(msgs, press("enter"))
+		}, []string{report.CodeJWTMalformed}, "jwt.malformed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := play(newTestModel(160, 48, Options{}), scenarios()[1])
+			for _, msg := range tt.msgs() {
+				m = update(m, msg)
+			}
+			if m.tab != tabTokens {
+				t.Fatalf("tab = %v, want tokens", m.tab)
+			}
+			e, ok := m.tokens.selected(&m)
+			if !ok || !e.pasted {
+				t.Fatalf("selected token is not the pasted one: %+v", e)
+			}
+			var codes []string
+			for _, f := range e.findings {
+				codes = append(codes, f.Code)
+			}
+			for _, want := range tt.wantCodes {
+				if !strings.Contains(strings.Join(codes, " "), want) {
+					t.Errorf("codes %v lack %s", codes, want)
+				}
+			}
+			if !strings.Contains(screen(m), tt.wantText) {
+				t.Errorf("screen lacks %q:\n%s", tt.wantText, screen(m))
+			}
+		})
+	}
+}
+
+func TestPasteInputEscapes(t *testing.T) {
+	m := play(newTestModel(80, 24, Options{}), scenarios()[1])
+	m = update(m, press("p"))
+	m = update(m, press("q")) // typed into the input, not quit
+	if !m.tokens.input.active || m.run.ctx.Err() != nil {
+		t.Fatal("q in the paste input quit the program")
+	}
+	m = update(m, press("esc"))
+	if m.tokens.input.active || len(m.tokens.pasted) != 0 {
+		t.Errorf("esc left the input open or pasted something")
+	}
+}
+
+func TestRawTokenHiddenUntilAsked(t *testing.T) {
+	m := play(newTestModel(160, 48, Options{}), scenarios()[1])
+	m = update(m, press("tab"))
+	raw := m.rep.Tokens[0].Raw
+	if strings.Contains(screen(m), raw[:40]) {
+		t.Fatal("raw token shown before enter")
+	}
+	m = update(m, press("enter"))
+	if !strings.Contains(screen(m), raw[:40]) {
+		t.Errorf("raw token not shown after enter:\n%s", screen(m))
+	}
+}
+
+func TestTokenClaimsMarkedByFindings(t *testing.T) {
+	sc := scenarios()[1]
+	sc.done.rep.Findings = append(sc.done.rep.Findings, report.Finding{Code: report.CodeJWTAudMismatch,
+		Severity: report.SeverityError, Token: "access_token", Message: "expected audience https://api2 is not in aud"})
+	m := play(newTestModel(160, 48, Options{}), sc)
+	m = update(m, press("tab"))
+	var audLine string
+	for _, l := range strings.Split(screen(m), "\n") {
+		if strings.Contains(l, " aud ") {
+			audLine = l
+		}
+	}
+	if !strings.Contains(audLine, "✗ aud") {
+		t.Errorf("aud line not marked: %q", audLine)
+	}
+	if !strings.Contains(screen(m), "jwt.aud_mismatch: expected audience https://api2 is not in aud") {
+		t.Errorf("finding not shown under the claim:\n%s", screen(m))
+	}
+}
+
+func TestBackgroundAndNoColor(t *testing.T) {
+	m := newTestModel(80, 24, Options{})
+	m = update(m, tea.BackgroundColorMsg{Color: color.White})
+	if m.isDark {
+		t.Error("white background still taken as dark")
+	}
+	m = update(m, tea.BackgroundColorMsg{Color: color.Black})
+	if !m.isDark {
+		t.Error("black background taken as light")
+	}
+
+	nc := play(newTestModel(80, 24, Options{Env: []string{"NO_COLOR=yes"}}), scenarios()[2])
+	if !nc.styles.noColor {
+		t.Fatal("NO_COLOR=yes did not turn colour off")
+	}
+	out := nc.View().Content
+	for _, seq := range []string{"\x1b[38;", "\x1b[48;", "\x1b[3", "\x1b[4"} {
+		for _, part := range strings.Split(out, seq)[1:] {
+			// SGR 3 and 4 alone are italic and underline, fine; 30-49 are colours.
+			if len(part) > 0 && part[0] >= '0' && part[0] <= '9' && seq != "\x1b[38;" && seq != "\x1b[48;" {
+				t.Errorf("colour sequence %q%s under NO_COLOR", seq, part[:1])
+			}
+			if seq == "\x1b[38;" || seq == "\x1b[48;" {
+				t.Errorf("colour sequence %q under NO_COLOR", seq)
+			}
+		}
+	}
+}
+
+func TestResize(t *testing.T) {
+	m := play(newTestModel(80, 24, Options{}), scenarios()[2])
+	for _, sz := range [][2]int{{160, 48}, {100, 30}, {40, 12}, {80, 24}} {
+		m = update(m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		lines := strings.Split(strings.TrimSuffix(screen(m), "\n"), "\n")
+		if len(lines) != sz[1] {
+			t.Errorf("%dx%d: %d lines", sz[0], sz[1], len(lines))
+		}
+		for i, l := range lines {
+			if w := visibleWidth(l); w > sz[0] {
+				t.Errorf("%dx%d: line %d is %d wide", sz[0], sz[1], i, w)
+			}
+		}
+	}
+}
+
+func TestHelpToggles(t *testing.T) {
+	m := newTestModel(80, 24, Options{})
+	m = update(m, press("?"))
+	if !strings.Contains(screen(m), "refresh again is not available") && !strings.Contains(screen(m), "refresh (not available here)") {
+		t.Errorf("full help lacks the disabled refresh key:\n%s", screen(m))
+	}
+	m = update(m, press("?"))
+	if m.showHelp {
+		t.Error("? did not close the help")
+	}
+}
+
+func TestSetupForm(t *testing.T) {
+	type step struct {
+		keys string // typed into the focused field; "\t" moves on, "\n" is enter
+	}
+	m := newTestModel(80, 24, Options{Setup: true, Config: flow.Config{Scope: "openid"}})
+	typeIn := func(s string) {
+		for _, r := range s {
+			switch r {
+			case '\t':
+				m = update(m, press("tab"))
+			case '\n':
+				m = update(m, press("enter"))
+			default:
+				m = update(m, press(string(r)))
+			}
+		}
+	}
+	typeIn("ftp://idp")
+	if !strings.Contains(screen(m), "must start with https:// or http://") {
+		t.Errorf("no error for an ftp URL as typed:\n%s", screen(m))
+	}
+	for range len("ftp://idp") {
+		m = update(m, tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	typeIn("https://idp.example.com\t\t\tapp-1\thunter2\t\taudience=https://api prompt=consent")
+	if strings.Contains(screen(m), "hunter2") {
+		t.Errorf("the secret is on screen:\n%s", screen(m))
+	}
+	m = update(m, press("enter"))
+	if m.state != stateRunning {
+		t.Fatalf("state = %v after submit; screen:\n%s", m.state, screen(m))
+	}
+	want := flow.Config{Issuer: "https://idp.example.com", ClientID: "app-1", ClientSecret: "hunter2", Scope: "openid",
+		Params: []flow.Param{{Name: "audience", Value: "https://api"}, {Name: "prompt", Value: "consent"}}}
+	if diff := cmp.Diff(want, m.opts.Config, cmp.Comparer(func(a, b func(string) error) bool { return true })); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
+	}
+}
+
+func TestSetupRequiresClientAndEndpoints(t *testing.T) {
+	m := newTestModel(80, 24, Options{Setup: true})
+	for range 6 {
+		m = update(m, press("enter"))
+	}
+	m = update(m, press("enter"))
+	if m.state != stateSetup {
+		t.Fatal("an empty form was accepted")
+	}
+	for _, want := range []string{"required without an issuer", "required"} {
+		if !strings.Contains(screen(m), want) {
+			t.Errorf("screen lacks %q:\n%s", want, screen(m))
+		}
+	}
+	_, cmd := m.Update(press("esc"))
+	if cmd == nil {
+		t.Fatal("esc did not quit")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Errorf("esc gave %T", cmd())
+	}
+}
+
+func TestParseParams(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []flow.Param
+		wantErr bool
+	}{
+		{"", nil, false},
+		{"audience=https://api", []flow.Param{{Name: "audience", Value: "https://api"}}, false},
+		{"a=1&b=2, c=%20x", []flow.Param{{Name: "a", Value: "1"}, {Name: "b", Value: "2"}, {Name: "c", Value: " x"}}, false},
+		{"a=", []flow.Param{{Name: "a", Value: ""}}, false},
+		{"novalue", nil, true},
+		{"=x", nil, true},
+	}
+	for _, tt := range tests {
+		got, err := parseParams(tt.in)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("parseParams(%q) err = %v, want error %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if err == nil {
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("parseParams(%q) (-want +got):\n%s", tt.in, diff)
+			}
+		}
+	}
+}
+
+func TestDiffRange(t *testing.T) {
+	tests := []struct {
+		a, b         string
+		lo, hiA, hiB int
+		added        string
+	}{
+		{"abc", "abc.x", 3, 3, 5, ".x"},
+		{"http://h/cb", "http://h/cb/", 11, 11, 12, "/"},
+		{"abc", "xabc", 0, 0, 1, "x"},
+		{"a+b", "a b", 1, 2, 2, " "},
+		{"abc", "abc", 3, 3, 3, ""},
+		{"", "x", 0, 0, 1, "x"},
+		{"aaa", "aa", 2, 3, 2, ""},
+	}
+	for _, tt := range tests {
+		lo, hiA, hiB := diffRange(tt.a, tt.b)
+		if lo != tt.lo || hiA != tt.hiA || hiB != tt.hiB {
+			t.Errorf("diffRange(%q, %q) = %d, %d, %d, want %d, %d, %d", tt.a, tt.b, lo, hiA, hiB, tt.lo, tt.hiA, tt.hiB)
+		}
+		if got := string([]rune(tt.b)[lo:hiB]); got != tt.added {
+			t.Errorf("diffRange(%q, %q) marks %q, want %q", tt.a, tt.b, got, tt.added)
+		}
+	}
+}
+
+// TestRunProgram runs the real program with a pipe for a keyboard: the
+// engine waits like the listener does, q quits, the engine's context is
+// cancelled, and the summary lands on the output after the screen.
+func TestRunProgram(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	var out syncBuffer
+	stopped := make(chan struct{})
+	var gotCfg flow.Config
+	start := func(ctx context.Context, cfg flow.Config, emit func(flow.Event)) (report.Report, error) {
+		gotCfg = cfg
+		for _, ev := range waitingEvents(testState) {
+			emit(ev)
+		}
+		<-ctx.Done()
+		close(stopped)
+		rep := baseReport()
+		rep.Hops = chain(testState)
+		return rep, ctx.Err()
+	}
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		pw.Write([]byte("q"))
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	rep, err := Run(ctx, Options{Start: start, Config: testConfig(), Input: pr, Output: &out, Env: []string{"TERM=xterm-256color"}})
+	select {
+	case <-stopped:
+	default:
+		t.Error("the engine's context was not cancelled")
+	}
+	if !errors.Is(err, ErrStopped) {
+		t.Errorf("err = %v, want ErrStopped", err)
+	}
+	if len(rep.Hops) != 4 {
+		t.Errorf("report has %d hops, want the 4 seen", len(rep.Hops))
+	}
+	if gotCfg.ClientID != "connector-app" {
+		t.Errorf("engine got client id %q", gotCfg.ClientID)
+	}
+	if s := out.String(); !strings.Contains(s, "authtrace: login stopped before it finished (quit while waiting)") {
+		t.Errorf("summary missing from the output tail: %q", tail(s, 300))
+	}
+}
+
+func TestRunProgramFinished(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	var out syncBuffer
+	sc := scenarios()[3]
+	start := func(ctx context.Context, cfg flow.Config, emit func(flow.Event)) (report.Report, error) {
+		return sc.done.rep, nil
+	}
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		pw.Write([]byte("q"))
+	}()
+	rep, err := Run(context.Background(), Options{Start: start, Input: pr, Output: &out, Env: []string{"TERM=xterm-256color"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sc.done.rep, rep); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	if s := out.String(); !strings.Contains(s, "authtrace: login finished with 1 error, 0 warnings, 1 info\n  ✗ refresh_token.missing") {
+		t.Errorf("summary missing: %q", tail(s, 300))
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
