@@ -342,7 +342,7 @@ func (c *checker) numericDate(name string) (t time.Time, present, ok bool) {
 // allowed). ok is false for anything else, including strings of digits.
 func NumericDate(v json.RawMessage) (time.Time, bool) {
 	var f float64
-	if len(v) == 0 || v[0] == '"' || json.Unmarshal(v, &f) != nil || math.IsInf(f, 0) || math.Abs(f) > 1e13 {
+	if len(v) == 0 || !(v[0] == '-' || v[0] >= '0' && v[0] <= '9') || json.Unmarshal(v, &f) != nil || math.IsInf(f, 0) || math.Abs(f) > 1e13 {
 		return time.Time{}, false
 	}
 	sec, frac := math.Modf(f)

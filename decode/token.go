@@ -111,7 +111,8 @@ var segmentDecoder = jwt.NewParser(jwt.WithPaddingAllowed())
 
 // Clean removes what commonly comes pasted around a token: white space,
 // surrounding quotes, an "Authorization:" header name and a "Bearer"
-// scheme.
+// scheme, and the line breaks inside a JWT wrapped over lines. Parse's
+// error offsets count bytes of what Clean returns.
 func Clean(raw string) string {
 	s := strings.TrimSpace(raw)
 	s = unquote(s)
@@ -121,7 +122,13 @@ func Clean(raw string) string {
 	if len(s) >= 6 && strings.EqualFold(s[:6], "bearer") && (len(s) == 6 || s[6] == ' ' || s[6] == '\t') {
 		s = strings.TrimSpace(s[6:])
 	}
-	return unquote(s)
+	s = unquote(s)
+	if looksJOSE(s) && strings.ContainsAny(s, " \t\r\n") {
+		// A JWT wrapped over lines by a mail client or a terminal: base64url
+		// has no white space, so taking it out cannot change the token.
+		s = strings.Join(strings.Fields(s), "")
+	}
+	return s
 }
 
 func unquote(s string) string {
@@ -144,11 +151,6 @@ func Parse(raw string) (*Token, error) {
 	s := Clean(raw)
 	if s == "" {
 		return nil, &ParseError{Segment: "token", Offset: -1, Reason: "empty input", Kind: ErrEmpty}
-	}
-	if looksJOSE(s) && strings.ContainsAny(s, " \t\r\n") {
-		// A JWT wrapped over lines by a mail client or a terminal: base64url
-		// has no white space, so taking it out cannot change the token.
-		s = strings.Join(strings.Fields(s), "")
 	}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x21 || c > 0x7e {
@@ -404,7 +406,7 @@ func jsonString(v []byte) (string, bool) {
 	if len(v) < 2 || v[0] != '"' {
 		return "", false
 	}
-	if bytes.IndexByte(v, '\\') < 0 {
+	if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
 		return string(v[1 : len(v)-1]), true
 	}
 	var s string

@@ -43,6 +43,7 @@ type Keys struct {
 
 	kf     keyfunc.Keyfunc
 	secret []byte
+	hasOct bool // the set holds a symmetric key (kty oct)
 }
 
 // SecretKey returns keys for HS256/384/512 tokens signed with secret.
@@ -77,6 +78,7 @@ func ParseJWKS(data []byte, source string) (*Keys, error) {
 			continue
 		}
 		k.Kids = append(k.Kids, jwk.Marshal().KID)
+		k.hasOct = k.hasOct || jwk.Marshal().KTY == jwkset.KtyOct
 	}
 	kf, err := keyfunc.New(keyfunc.Options{Storage: store})
 	if err != nil {
@@ -213,7 +215,7 @@ func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
 		return nil, fmt.Errorf("%w: no keys given", ErrNotVerifiable)
 	}
 	hmac := strings.HasPrefix(tok.Alg, "HS")
-	if hmac && keys.secret == nil && keys.kf == nil {
+	if hmac && keys.secret == nil && !keys.hasOct && !slices.Contains(keys.Kids, tok.Kid) {
 		return nil, fmt.Errorf("%w: %s is signed with a shared secret: give it with --secret or AUTHTRACE_JWT_SECRET", ErrNotVerifiable, tok.Alg)
 	}
 	if !hmac && keys.kf == nil {
@@ -231,6 +233,10 @@ func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
 	detail := map[string]string{"alg": tok.Alg, "kid": tok.Kid, "keys": keys.Source, "reason": err.Error()}
 	f := report.Finding{Token: kind, Severity: report.SeverityError, Detail: detail}
 	switch {
+	case hmac && keys.secret == nil && !keys.hasOct:
+		f.Code = report.CodeJWTSignatureInvalid
+		f.Message = fmt.Sprintf("the token says %s (a shared secret) but its kid %s names a public key of %s", tok.Alg, tok.Kid, keys.Source)
+		f.Hint = "A provider that publishes this key signs with it, not with HMAC: an HS* token naming a public key's kid is forged (the classic algorithm-confusion attack) or was made by something else. Find out who issued it."
 	case errors.Is(err, jwkset.ErrKeyNotFound):
 		f.Code = report.CodeJWTKidUnknown
 		f.Message = fmt.Sprintf("no key with kid %s in %s", tok.Kid, keys.Source)

@@ -1,0 +1,188 @@
+package decode
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// jwksServer serves the test JWKS and a discovery document pointing at it.
+func jwksServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	k := keys(t)
+	mux := http.NewServeMux()
+	var srv *httptest.Server
+	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(k.jwksRaw)
+	})
+	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"issuer":"` + srv.URL + `","jwks_uri":"` + srv.URL + `/jwks"}`))
+	})
+	mux.HandleFunc("GET /big/jwks", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"keys":[],"pad":"`))
+		w.Write([]byte(strings.Repeat("x", 2<<20)))
+		w.Write([]byte(`"}`))
+	})
+	mux.HandleFunc("GET /slow/jwks", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	srv = httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestVerify(t *testing.T) {
+	k := keys(t)
+	srv := jwksServer(t)
+	ctx := context.Background()
+	jwks, err := FetchJWKS(ctx, srv.Client(), srv.URL+"/jwks")
+	if err != nil {
+		t.Fatalf("FetchJWKS: %v", err)
+	}
+	if want := []string{"rsa1", "rsa-ps", "ec1", "ed1"}; strings.Join(jwks.Kids, ",") != strings.Join(want, ",") {
+		t.Errorf("Kids = %v, want %v", jwks.Kids, want)
+	}
+	if len(jwks.Skipped) != 1 || !strings.Contains(jwks.Skipped[0], "key 4") {
+		t.Errorf("Skipped = %v, want the XYZ key", jwks.Skipped)
+	}
+	secret := SecretKey(k.hs)
+	claims := claimsJSON(`"iss":"https://idp.example.org"`, `"aud":"api"`, `"exp":`+at(time.Hour))
+	rs := signWith(t, jwt.SigningMethodRS256, k.rsa, `{"alg":"RS256","kid":"rsa1"}`, claims)
+	tampered := func(tok string) string {
+		h, rest, _ := strings.Cut(tok, ".")
+		_, sig, _ := strings.Cut(rest, ".")
+		return h + "." + b64.EncodeToString([]byte(strings.Replace(claims, `"api"`, `"apj"`, 1))) + "." + sig
+	}
+	cases := []struct {
+		name  string
+		token string
+		keys  *Keys
+		code  string // "" for a valid signature
+		err   error  // ErrNotVerifiable when it cannot try
+	}{
+		{name: "RS256", token: rs, keys: jwks},
+		{name: "PS256 with a key without alg", token: signWith(t, jwt.SigningMethodPS256, k.rsa, `{"alg":"PS256","kid":"rsa-ps"}`, claims), keys: jwks},
+		{name: "ES256", token: signWith(t, jwt.SigningMethodES256, k.ec, `{"alg":"ES256","kid":"ec1"}`, claims), keys: jwks},
+		{name: "EdDSA", token: signWith(t, jwt.SigningMethodEdDSA, k.ed, `{"alg":"EdDSA","kid":"ed1"}`, claims), keys: jwks},
+		{name: "ES256 without kid", token: signWith(t, jwt.SigningMethodES256, k.ec, `{"alg":"ES256"}`, claims), keys: jwks},
+		{name: "HS256", token: signWith(t, jwt.SigningMethodHS256, k.hs, `{"alg":"HS256"}`, claims), keys: secret},
+		{name: "HS256 wrong secret", token: signWith(t, jwt.SigningMethodHS256, []byte("another secret"), `{"alg":"HS256"}`, claims), keys: secret, code: report.CodeJWTSignatureInvalid},
+		{name: "RS256 tampered", token: tampered(rs), keys: jwks, code: report.CodeJWTSignatureInvalid},
+		{name: "RS256 by another key", token: signWith(t, jwt.SigningMethodRS256, k.rsa2, `{"alg":"RS256","kid":"rsa1"}`, claims), keys: jwks, code: report.CodeJWTSignatureInvalid},
+		{name: "kid unknown", token: signWith(t, jwt.SigningMethodRS256, k.rsa2, `{"alg":"RS256","kid":"rotated"}`, claims), keys: jwks, code: report.CodeJWTKidUnknown},
+		{name: "no kid, no key for alg", token: signWith(t, jwt.SigningMethodRS512, k.rsa2, `{"alg":"RS512"}`, claims), keys: secret, err: ErrNotVerifiable},
+		{name: "alg confusion: HS256 with JWKS", token: signWith(t, jwt.SigningMethodHS256, k.hs, `{"alg":"HS256","kid":"rsa1"}`, claims), keys: jwks, code: report.CodeJWTSignatureInvalid},
+		{name: "kid's key has another alg", token: signWith(t, jwt.SigningMethodES256, k.ec, `{"alg":"ES256","kid":"rsa1"}`, claims), keys: jwks, code: report.CodeJWTSignatureInvalid},
+		{name: "empty signature", token: unsigned(`{"alg":"RS256","kid":"rsa1"}`, claims) + ".", keys: jwks, code: report.CodeJWTSignatureInvalid},
+		{name: "alg none", token: unsigned(`{"alg":"none"}`, claims) + ".", keys: jwks, err: ErrNotVerifiable},
+		{name: "HS256 without secret", token: signWith(t, jwt.SigningMethodHS256, k.hs, `{"alg":"HS256"}`, claims), keys: jwks, err: ErrNotVerifiable},
+		{name: "opaque", token: "opaque-token", keys: jwks, err: ErrNotVerifiable},
+		{name: "redacted", token: unsigned(`{"alg":"RS256"}`, claims) + "." + report.Redacted, keys: jwks, err: ErrNotVerifiable},
+		{name: "nil keys", token: rs, err: ErrNotVerifiable},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tok, err := Parse(tc.token)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			got, err := Verify(tok, tc.keys, KindAccess)
+			if !errors.Is(err, tc.err) {
+				t.Fatalf("Verify error = %v, want %v", err, tc.err)
+			}
+			var codes []string
+			for _, f := range got {
+				codes = append(codes, f.Code)
+				if f.Token != KindAccess || f.Hint == "" || f.Severity != report.SeverityError {
+					t.Errorf("finding %+v: want token access_token, a hint, severity error", f)
+				}
+			}
+			want := ""
+			if tc.code != "" {
+				want = tc.code
+			}
+			if strings.Join(codes, ",") != want {
+				t.Errorf("findings %v (%+v), want %q", codes, got, want)
+			}
+		})
+	}
+}
+
+func TestVerifyKidUnknownDetail(t *testing.T) {
+	k := keys(t)
+	jwks, err := ParseJWKS(k.jwksRaw, "test.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := Parse(signWith(t, jwt.SigningMethodRS256, k.rsa, `{"alg":"RS256","kid":"gone"}`, `{"iss":"https://a.example"}`))
+	got, err := Verify(tok, jwks, "")
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Verify = %+v, %v; want one finding", got, err)
+	}
+	if got[0].Detail["kid"] != "gone" || got[0].Detail["known"] != "rsa1, rsa-ps, ec1, ed1" || got[0].Detail["keys"] != "test.json" {
+		t.Errorf("detail = %v, want kid gone, the known kids and the source", got[0].Detail)
+	}
+	if !strings.Contains(got[0].Hint, "https://a.example") {
+		t.Errorf("hint %q does not name the token's issuer", got[0].Hint)
+	}
+}
+
+func TestDiscoverAndFetch(t *testing.T) {
+	srv := jwksServer(t)
+	ctx := context.Background()
+	got, err := DiscoverJWKS(ctx, srv.Client(), srv.URL+"/")
+	if err != nil || got != srv.URL+"/jwks" {
+		t.Fatalf("DiscoverJWKS = %q, %v; want %s/jwks", got, err, srv.URL)
+	}
+	if _, err := DiscoverJWKS(ctx, srv.Client(), srv.URL+"/nowhere"); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("DiscoverJWKS of a missing document: %v, want a 404 error", err)
+	}
+	if _, err := DiscoverJWKS(ctx, nil, "tenant.auth0.com"); err == nil {
+		t.Errorf("DiscoverJWKS of a non-URL issuer: nil error")
+	}
+	if _, err := FetchJWKS(ctx, srv.Client(), srv.URL+"/big/jwks"); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("FetchJWKS of a 2 MiB body: %v, want the size cap", err)
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := FetchJWKS(short, srv.Client(), srv.URL+"/slow/jwks"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("FetchJWKS past the deadline: %v, want context.DeadlineExceeded", err)
+	}
+	if _, err := FetchJWKS(ctx, srv.Client(), srv.URL+"/.well-known/openid-configuration"); err == nil {
+		t.Errorf("FetchJWKS of a document without keys: nil error")
+	}
+}
+
+func TestReadJWKSFile(t *testing.T) {
+	k := keys(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "jwks.json")
+	if err := os.WriteFile(path, k.jwksRaw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadJWKSFile(path)
+	if err != nil || got.Source != path || len(got.Kids) != 4 {
+		t.Fatalf("ReadJWKSFile = %+v, %v", got, err)
+	}
+	if _, err := ReadJWKSFile(filepath.Join(dir, "missing.json")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v, want os.ErrNotExist", err)
+	}
+	if _, err := ParseJWKS([]byte(`{"keys":`), "x"); err == nil {
+		t.Errorf("ParseJWKS of bad JSON: nil error")
+	}
+}
