@@ -85,7 +85,15 @@ func (r *runner) addHop(h report.Hop) {
 	if h.Source == report.SourceSent {
 		return
 	}
-	for _, f := range compareHop(r.sent, h) {
+	// An authorize request answered with an error page is still an
+	// authorize request: what a proxy changed on the way is often why.
+	cmp := h
+	_, hasClient := h.Params["client_id"]
+	_, hasType := h.Params["response_type"]
+	if h.Role == report.RoleErrorPage && hasClient && hasType {
+		cmp.Role = report.RoleAuthorize
+	}
+	for _, f := range compareHop(r.sent, cmp) {
 		r.addFinding(f)
 	}
 }

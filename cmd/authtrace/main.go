@@ -84,6 +84,8 @@ refresh tokens and the other classic mistakes, each with a concrete fix.`,
 	root.SetErr(stderr)
 	root.AddCommand(
 		newLoginCmd(),
+		newDecodeCmd(),
+		newDemoCmd(),
 		newTraceCmd(),
 		newVersionCmd(),
 	)

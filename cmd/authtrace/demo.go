@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authtrace/authtrace/demo"
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
+)
+
+func newDemoCmd() *cobra.Command {
+	var s settings
+	var fault string
+	var list bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run a whole login against a built-in provider and tenant proxy",
+		Long: `Run the whole login against a built-in authorization server with a
+tenant-aware proxy in front of it, all on 127.0.0.1, with a built-in browser
+that signs in by itself. Nothing needs to be installed or registered.
+
+With --fault the proxy or the server misbehaves the way real ones do, to show
+what authtrace reports for it (--list-faults names them).`,
+		Example: `  authtrace demo
+  authtrace demo --fault state-suffix
+  authtrace demo --fault no-refresh --json | jq .findings`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if list {
+				for _, f := range demo.Faults {
+					fmt.Fprintf(cmd.OutOrStdout(), "%-15s %s\n", f.Name, f.Description)
+				}
+				return nil
+			}
+			srv, err := demo.Start(fault)
+			if err != nil {
+				return usageErr("--fault: %v", err)
+			}
+			defer srv.Close()
+			cfg := srv.Config()
+			cfg.Timeout = s.timeout
+			cfg.OpenBrowser = srv.Browse
+			fmt.Fprintf(cmd.ErrOrStderr(), "· demo provider on %s (fault: %s)\n", srv.URL, fault)
+			return runEngine(cmd, &s, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
+				return flow.Run(ctx, cfg, emit)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&fault, "fault", "none", "what to break (see --list-faults)")
+	f.BoolVar(&list, "list-faults", false, "list the faults and exit")
+	f.BoolVar(&s.jsonOut, "json", false, "print NDJSON events and then the report on stdout")
+	f.BoolVar(&s.reveal, "reveal", false, "show secrets in the output")
+	f.StringVar(&s.reportFile, "report", "", "also write the JSON report to `FILE` (mode 0600)")
+	f.DurationVar(&s.timeout, "timeout", 30*time.Second, "time limit for the whole login")
+	return cmd
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // in stderr
+	}{
+		{[]string{"login"}, "--authorize-url"},
+		{[]string{"login", "--authorize-url", "https://idp.example/authorize"}, "--client-id"},
+		{[]string{"login", "--authorize-url", "idp.example/authorize", "--client-id", "x", "--token-url", "https://idp.example/t"}, "not an absolute URL"},
+		{[]string{"login", "--issuer", "https://idp.example", "--client-id", "x", "--param", "audience"}, "--param"},
+		{[]string{"login", "--bogus"}, "unknown flag"},
+		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--port", "70000"}, "--port"},
+		{[]string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--redirect-uri", "http://example.com/cb"}, "loopback"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q does not mention %q", stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "authtrace ") {
+		t.Errorf("version: exit %d, output %q", code, out)
+	}
+}
+
+// TestTraceJSON runs `authtrace trace --json` against a two-hop chain and
+// reads the NDJSON events and the final report.
+func TestTraceJSON(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/authorize", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/login?"+r.URL.RawQuery, http.StatusFound)
+	})
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<html>login</html>"))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	reportPath := filepath.Join(t.TempDir(), "r.json")
+	code, out, stderr := runCLI(t, "trace", "--json", "--authorize-url", srv.URL+"/authorize", "--client-id", "app",
+		"--redirect-uri", "https://global.consent.azure-apim.net/redirect", "--state", "abc", "--report", reportPath)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var rep report.Report
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &rep); err != nil {
+		t.Fatalf("last line is not the report: %v\n%s", err, lines[len(lines)-1])
+	}
+	if rep.Version != 1 || len(rep.Hops) != 3 {
+		t.Fatalf("report version %d with %d hops, want version 1 with 3 hops", rep.Version, len(rep.Hops))
+	}
+	if got := rep.Hops[1].Params["state"]; got != "abc" {
+		t.Errorf("hop 2 state = %q, want abc", got)
+	}
+	for _, l := range lines[:len(lines)-1] {
+		var e map[string]any
+		if err := json.Unmarshal([]byte(l), &e); err != nil || e["event"] == nil {
+			t.Errorf("event line %q is not an event: %v", l, err)
+		}
+	}
+	fi, err := os.Stat(reportPath)
+	if err != nil {
+		t.Fatalf("report file: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("report file mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestTraceUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.URL
+	srv.Close() // nothing listens there now
+	code, out, _ := runCLI(t, "trace", "--authorize-url", addr+"/authorize", "--client-id", "app")
+	if code != exitFindings {
+		t.Errorf("exit %d, want %d", code, exitFindings)
+	}
+	if !strings.Contains(out, "hop.unreachable") || !strings.Contains(out, strings.TrimPrefix(addr, "http://")) {
+		t.Errorf("output does not name the unreachable host:\n%s", out)
+	}
+}

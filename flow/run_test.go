@@ -1,0 +1,421 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// codes lists the finding codes of a report, in order.
+func codes(r report.Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, f.Code)
+	}
+	return out
+}
+
+func findingFor(r report.Report, code string) (report.Finding, bool) {
+	for _, f := range r.Findings {
+		if f.Code == code {
+			return f, true
+		}
+	}
+	return report.Finding{}, false
+}
+
+func baseConfig(p *fakeProvider) Config {
+	return Config{
+		AuthorizeURL:   p.url("/t/authorize"),
+		TokenURL:       p.url("/token"),
+		ClientID:       "app",
+		ClientSecret:   "s3cret",
+		Scope:          "openid offline_access",
+		Timeout:        10 * time.Second,
+		RequestTimeout: 5 * time.Second,
+	}
+}
+
+// TestRunWholeLogin runs authorize -> callback -> exchange -> refresh with
+// the browser replaced by an HTTP client, against fakes that misbehave in
+// the ways the findings are for.
+func TestRunWholeLogin(t *testing.T) {
+	tests := []struct {
+		name   string
+		setup  func(*fakeProvider, *Config)
+		want   []string // finding codes, in any order
+		browse bool     // whether the browser should have been opened
+		check  func(*testing.T, report.Report)
+	}{
+		{
+			name:   "healthy with rotation",
+			setup:  func(*fakeProvider, *Config) {},
+			want:   []string{report.CodeParamAdded},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if r.Refresh == nil || !r.Refresh.Rotated {
+					t.Errorf("refresh = %+v, want a rotated refresh", r.Refresh)
+				}
+				if r.Exchange == nil || len(r.Exchange.Attempts) != 0 || r.Exchange.Request.ClientAuth != ClientAuthPost {
+					t.Errorf("exchange = %+v, want one post attempt", r.Exchange)
+				}
+				if got := r.Exchange.Request.Form["code_verifier"]; got == "" {
+					t.Errorf("exchange form has no code_verifier under PKCE")
+				}
+				roles := []report.Role{}
+				for _, h := range r.Hops {
+					roles = append(roles, h.Role)
+				}
+				want := []report.Role{report.RoleAuthorize, report.RoleAuthorize, report.RoleAuthorize, report.RoleProvider, report.RoleCallback}
+				if !slices.Equal(roles, want) {
+					t.Errorf("hop roles = %v, want %v", roles, want)
+				}
+			},
+		},
+		{
+			name:   "refresh not rotated",
+			setup:  func(p *fakeProvider, _ *Config) { p.rotate = false },
+			want:   []string{report.CodeParamAdded},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if r.Refresh == nil || r.Refresh.Rotated {
+					t.Errorf("refresh = %+v, want not rotated", r.Refresh)
+				}
+			},
+		},
+		{
+			name:   "no offline_access",
+			setup:  func(_ *fakeProvider, c *Config) { c.Scope = "openid" },
+			want:   []string{report.CodeParamAdded, report.CodeRefreshTokenMissing},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				f, _ := findingFor(r, report.CodeRefreshTokenMissing)
+				if f.Detail["cause"] != "offline_access_not_requested" {
+					t.Errorf("cause = %q, want offline_access_not_requested", f.Detail["cause"])
+				}
+			},
+		},
+		{
+			name:   "offline_access withheld",
+			setup:  func(p *fakeProvider, _ *Config) { p.refresh = false },
+			want:   []string{report.CodeParamAdded, report.CodeRefreshTokenMissing},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				f, _ := findingFor(r, report.CodeRefreshTokenMissing)
+				if f.Detail["cause"] != "withheld" {
+					t.Errorf("cause = %q, want withheld", f.Detail["cause"])
+				}
+			},
+		},
+		{
+			name:   "proxy appends to state",
+			setup:  func(p *fakeProvider, _ *Config) { p.stateSuffix = "|org=acme" },
+			want:   []string{report.CodeParamAdded, report.CodeStateChanged, report.CodeStateChanged},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				f, _ := findingFor(r, report.CodeStateChanged)
+				if f.Detail["kind"] != "suffix_added" {
+					t.Errorf("kind = %q, want suffix_added", f.Detail["kind"])
+				}
+			},
+		},
+		{
+			name:   "proxy drops audience",
+			setup:  func(p *fakeProvider, c *Config) { p.dropParam = "audience"; c.Params = []Param{{"audience", "https://api.example.com"}} },
+			want:   []string{report.CodeParamAdded, report.CodeParamDropped},
+			browse: true,
+		},
+		{
+			name:   "secret accepted only as Basic",
+			setup:  func(p *fakeProvider, _ *Config) { p.clientAuth = "basic" },
+			want:   []string{report.CodeParamAdded, report.CodeTokenClientAuth},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if len(r.Exchange.Attempts) != 1 || r.Exchange.Request.ClientAuth != ClientAuthBasic {
+					t.Errorf("exchange = %+v, want post then basic", r.Exchange)
+				}
+				if r.Refresh == nil || r.Refresh.Request.ClientAuth != ClientAuthBasic {
+					t.Errorf("refresh used %+v, want basic like the exchange", r.Refresh)
+				}
+			},
+		},
+		{
+			name:   "wrong secret",
+			setup:  func(_ *fakeProvider, c *Config) { c.ClientSecret = "nope"; c.ClientAuth = ClientAuthPost },
+			want:   []string{report.CodeParamAdded, report.CodeTokenError},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				f, _ := findingFor(r, report.CodeTokenError)
+				if f.Detail["error"] != "invalid_client" || f.Detail["status"] != "401" {
+					t.Errorf("detail = %v, want invalid_client 401", f.Detail)
+				}
+			},
+		},
+		{
+			name: "token URL serves HTML",
+			setup: func(p *fakeProvider, _ *Config) {
+				p.tokenBody, p.tokenType = "<html><body>Welcome to Example</body></html>", "text/html; charset=utf-8"
+			},
+			want:   []string{report.CodeParamAdded, report.CodeTokenNotJSON},
+			browse: true,
+		},
+		{
+			name: "error with HTTP 200",
+			setup: func(p *fakeProvider, _ *Config) {
+				p.tokenBody, p.tokenType = `{"error":"invalid_grant","error_description":"code expired"}`, "application/json"
+			},
+			want:   []string{report.CodeParamAdded, report.CodeTokenError},
+			browse: true,
+		},
+		{
+			name: "form-encoded token response",
+			setup: func(p *fakeProvider, _ *Config) {
+				p.tokenBody, p.tokenType = "access_token=abc&token_type=bearer&scope=openid", "application/x-www-form-urlencoded"
+			},
+			want:   []string{report.CodeParamAdded, report.CodeTokenNotJSON, report.CodeScopeNotGranted, report.CodeRefreshTokenMissing},
+			browse: true,
+		},
+		{
+			name:   "refresh rejected",
+			setup:  func(p *fakeProvider, _ *Config) { p.refreshError = "invalid_grant" },
+			want:   []string{report.CodeParamAdded, report.CodeRefreshFailed},
+			browse: true,
+		},
+		{
+			name:   "error at the callback",
+			setup:  func(p *fakeProvider, c *Config) { p.callbackError = "access_denied" },
+			want:   []string{report.CodeParamAdded, report.CodeAuthorizeError},
+			browse: false,
+		},
+		{
+			name:   "proxy loop",
+			setup:  func(p *fakeProvider, _ *Config) { p.loop = true },
+			want:   []string{report.CodeRedirectLoop},
+			browse: false,
+		},
+		{
+			name:   "too many hops",
+			setup:  func(p *fakeProvider, c *Config) { c.MaxHops = 2 },
+			want:   []string{report.CodeParamAdded, report.CodeRedirectTooMany},
+			browse: false,
+		},
+		{
+			name:   "redirect_uri not registered",
+			setup:  func(p *fakeProvider, _ *Config) { p.registered = map[string]bool{"https://global.consent.azure-apim.net/redirect": true} },
+			want:   []string{report.CodeParamAdded, report.CodeRedirectURIRejected},
+			browse: false,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newFakeProvider(t)
+			cfg := baseConfig(p)
+			tt.setup(p, &cfg)
+			opened := false
+			walk := walker(t, p)
+			cfg.OpenBrowser = func(u string) error { opened = true; return walk(u) }
+			var events []Event
+			rep, err := Run(context.Background(), cfg, func(e Event) { events = append(events, e) })
+			if err != nil {
+				t.Fatalf("Run: %v (findings %v)", err, codes(rep))
+			}
+			got := codes(rep)
+			if !sameMultiset(got, tt.want) {
+				t.Errorf("findings = %v, want %v\n%s", got, tt.want, describe(rep))
+			}
+			if opened != tt.browse {
+				t.Errorf("browser opened = %v, want %v", opened, tt.browse)
+			}
+			nFindings := 0
+			for _, e := range events {
+				if e.Kind == EventFinding {
+					nFindings++
+				}
+			}
+			if nFindings != len(rep.Findings) {
+				t.Errorf("%d finding events, %d findings in the report: they must agree", nFindings, len(rep.Findings))
+			}
+			if tt.check != nil {
+				tt.check(t, rep)
+			}
+		})
+	}
+}
+
+func sameMultiset(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+func describe(r report.Report) string {
+	var b strings.Builder
+	for _, h := range r.Hops {
+		fmt.Fprintf(&b, "  hop %d %s %s %d %s %v\n", h.N, h.Source, h.Role, h.Status, h.URL, h.Params)
+	}
+	for _, f := range r.Findings {
+		fmt.Fprintf(&b, "  %s %s hop %d: %s %v\n", f.Severity, f.Code, f.Hop, f.Message, f.Detail)
+	}
+	return b.String()
+}
+
+func TestRunTimeout(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	cfg.Timeout = 300 * time.Millisecond
+	cfg.OpenBrowser = func(string) error { return nil } // nobody logs in
+	rep, err := Run(context.Background(), cfg, nil)
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("Run error = %v, want ErrTimeout", err)
+	}
+	if rep.Error == "" {
+		t.Errorf("report.Error is empty; it must say why the run stopped")
+	}
+}
+
+func TestRunBrowserFailsStillWaits(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	walk := walker(t, p)
+	var logs []string
+	cfg.OpenBrowser = func(u string) error {
+		walk(u) // a person opened the URL by hand
+		return errors.New("no browser here")
+	}
+	rep, err := Run(context.Background(), cfg, func(e Event) {
+		if e.Kind == EventLog {
+			logs = append(logs, e.Text)
+		}
+	})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if rep.Exchange == nil {
+		t.Fatalf("no exchange: the login must go on when the browser cannot be opened")
+	}
+	if !slices.ContainsFunc(logs, func(s string) bool { return strings.Contains(s, "open this URL yourself") }) {
+		t.Errorf("logs %q do not tell the person to open the URL", logs)
+	}
+}
+
+func TestRunPortInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	cfg.Port = ln.Addr().(*net.TCPAddr).Port
+	_, err = Run(context.Background(), cfg, nil)
+	var le *ListenError
+	if !errors.As(err, &le) || !errors.Is(err, syscall.EADDRINUSE) {
+		t.Fatalf("Run error = %v, want a ListenError for a port in use", err)
+	}
+	if !strings.Contains(err.Error(), "--port 0") || !strings.Contains(err.Error(), fmt.Sprint(cfg.Port)) {
+		t.Errorf("error %q should name the port and suggest --port 0", err)
+	}
+}
+
+func TestRunConfigErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		mod     func(*Config)
+		setting string
+	}{
+		{"no authorize URL", func(c *Config) { c.AuthorizeURL = "" }, "authorize-url"},
+		{"relative authorize URL", func(c *Config) { c.AuthorizeURL = "/authorize" }, "authorize-url"},
+		{"ftp token URL", func(c *Config) { c.TokenURL = "ftp://example.com/token" }, "token-url"},
+		{"no client id", func(c *Config) { c.ClientID = "" }, "client-id"},
+		{"redirect not loopback", func(c *Config) { c.RedirectURI = "http://example.com/cb" }, "redirect-uri"},
+		{"https redirect", func(c *Config) { c.RedirectURI = "https://127.0.0.1:8443/cb" }, "redirect-uri"},
+		{"bad client auth", func(c *Config) { c.ClientAuth = "jwt" }, "client-auth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Config{AuthorizeURL: "https://idp.example/authorize", TokenURL: "https://idp.example/token", ClientID: "app"}
+			tt.mod(&cfg)
+			_, err := Run(context.Background(), cfg, nil)
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Setting != tt.setting {
+				t.Fatalf("Run error = %v, want a ConfigError for %s", err, tt.setting)
+			}
+		})
+	}
+}
+
+// TestListener covers the loopback listener on its own: other paths get a
+// 404, the first request is the callback, later ones are passed on and
+// never replace it.
+func TestListener(t *testing.T) {
+	lb, err := parseRedirectURI("http://127.0.0.1/cb", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := listen(lb, func(first bool, a arrival) (int, string) {
+		if first {
+			return 200, "first"
+		}
+		return 200, "later"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.close()
+	base := fmt.Sprintf("http://127.0.0.1:%d", l.port)
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b := make([]byte, 64)
+		n, _ := resp.Body.Read(b)
+		return resp.StatusCode, string(b[:n])
+	}
+	if st, _ := get("/favicon.ico"); st != http.StatusNotFound {
+		t.Errorf("favicon: status %d, want 404", st)
+	}
+	if st, _ := get("/cb/extra"); st != http.StatusNotFound {
+		t.Errorf("/cb/extra: status %d, want 404", st)
+	}
+	if _, body := get("/cb?code=1&state=a"); body != "first" {
+		t.Errorf("first callback answered %q", body)
+	}
+	if _, body := get("/cb?code=2&state=b"); body != "later" {
+		t.Errorf("second callback answered %q", body)
+	}
+	first, second := <-l.arrivals, <-l.arrivals
+	if !strings.Contains(first.url, "code=1") || !strings.Contains(second.url, "code=2") {
+		t.Errorf("arrivals = %q, %q; want code=1 then code=2", first.url, second.url)
+	}
+	select {
+	case a := <-l.arrivals:
+		t.Errorf("unexpected arrival %q (404 paths must not count)", a.url)
+	default:
+	}
+}
+
+// TestLoopbackBindsOnlyLoopback checks the listener never binds all
+// interfaces, whatever the redirect URI's spelling.
+func TestLoopbackBindsOnlyLoopback(t *testing.T) {
+	for _, raw := range []string{"http://127.0.0.1/cb", "http://localhost/cb", "http://[::1]/cb"} {
+		lb, err := parseRedirectURI(raw, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		if lb.bind != "127.0.0.1" && lb.bind != "::1" {
+			t.Errorf("%s binds %q", raw, lb.bind)
+		}
+	}
+}
