@@ -39,9 +39,9 @@ type fakeProvider struct {
 	registered    map[string]bool   // redirect URIs the client has; nil: any
 	extraCallback map[string]string // added to the callback query
 
-	mu    sync.Mutex
-	codes map[string]url.Values // code -> authorize params
-	txs   map[string]url.Values // tx cookie -> authorize params
+	mu     sync.Mutex
+	codes  map[string]url.Values // code -> authorize params
+	txs    map[string]url.Values // tx cookie -> authorize params
 	grants []url.Values
 }
 

@@ -129,8 +129,11 @@ func TestRunWholeLogin(t *testing.T) {
 			},
 		},
 		{
-			name:   "proxy drops audience",
-			setup:  func(p *fakeProvider, c *Config) { p.dropParam = "audience"; c.Params = []Param{{"audience", "https://api.example.com"}} },
+			name: "proxy drops audience",
+			setup: func(p *fakeProvider, c *Config) {
+				p.dropParam = "audience"
+				c.Params = []Param{{"audience", "https://api.example.com"}}
+			},
 			want:   []string{report.CodeParamAdded, report.CodeParamDropped},
 			browse: true,
 		},
@@ -209,8 +212,10 @@ func TestRunWholeLogin(t *testing.T) {
 			browse: false,
 		},
 		{
-			name:   "redirect_uri not registered",
-			setup:  func(p *fakeProvider, _ *Config) { p.registered = map[string]bool{"https://global.consent.azure-apim.net/redirect": true} },
+			name: "redirect_uri not registered",
+			setup: func(p *fakeProvider, _ *Config) {
+				p.registered = map[string]bool{"https://global.consent.azure-apim.net/redirect": true}
+			},
 			want:   []string{report.CodeParamAdded, report.CodeRedirectURIRejected},
 			browse: false,
 		},
