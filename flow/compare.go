@@ -263,15 +263,22 @@ func plusToSpace(sent, got string) (string, bool) {
 
 // decodesTo reports whether decoding some of enc's percent-escapes (and,
 // with plus, turning '+' into a space) gives dec, and returns the byte
-// offset in enc of the first one decoded. An escape is decoded whenever
-// that matches; this greedy walk covers whole and partial decoding as they
-// happen in practice without backtracking.
+// offset in enc of the first one decoded. Two greedy walks, one preferring
+// to decode an escape and one preferring to read it literally, cover whole
+// and partial decoding as they happen in practice without backtracking.
 func decodesTo(enc, dec string, plus bool) (first int, ok bool) {
+	if first, ok := decodeWalk(enc, dec, plus, true); ok {
+		return first, true
+	}
+	return decodeWalk(enc, dec, plus, false)
+}
+
+func decodeWalk(enc, dec string, plus, decodeFirst bool) (first int, ok bool) {
 	first = -1
 	i, j := 0, 0
 	for i < len(enc) && j < len(dec) {
 		if enc[i] == '%' && i+2 < len(enc) && hexDigit(enc[i+1]) && hexDigit(enc[i+2]) &&
-			hexValue(enc[i+1])<<4|hexValue(enc[i+2]) == dec[j] && enc[i] != dec[j] {
+			hexValue(enc[i+1])<<4|hexValue(enc[i+2]) == dec[j] && (decodeFirst || enc[i] != dec[j]) {
 			if first < 0 {
 				first = i
 			}
@@ -417,7 +424,7 @@ func findInWrapper(sent, s string, depth int) (string, bool) {
 			if path != "" {
 				where = fmt.Sprintf("the original at %q", path)
 			}
-			return fmt.Sprintf("JSON around the original: %s (%s)", quoteCut(s, 200), where), true
+			return fmt.Sprintf("JSON around the original, %s (%s)", quoteCut(s, 200), where), true
 		}
 		return "", false
 	}
@@ -431,10 +438,10 @@ func findInWrapper(sent, s string, depth int) (string, bool) {
 			return fmt.Sprintf("%s of the original (decodes to %s)", enc.name, quoteCut(dec, 200)), true
 		}
 		if inner, ok := findInWrapper(sent, dec, depth-1); ok {
-			return enc.name + "-encoded " + inner, true
+			return enc.name + " of " + inner, true
 		}
 		if strings.Contains(dec, sent) {
-			return fmt.Sprintf("%s-encoded text around the original: decodes to %s", enc.name, quoteCut(dec, 200)), true
+			return fmt.Sprintf("%s of text around the original: decodes to %s", enc.name, quoteCut(dec, 200)), true
 		}
 	}
 	return "", false
@@ -459,29 +466,28 @@ func base64Forms(s string) []base64Form {
 		}
 	}
 	padded := len(body) != len(s)
-	url := strings.ContainsAny(body, "-_")
-	std := strings.ContainsAny(body, "+/")
-	if url && std {
+	isURL := strings.ContainsAny(body, "-_")
+	isStd := strings.ContainsAny(body, "+/")
+	if isURL && isStd {
 		return nil
 	}
-	pad := ""
+	if !isURL && !isStd {
+		// Letters and digits only: both alphabets read it the same way.
+		// Padding suggests standard base64; base64url is usually unpadded.
+		isStd = padded
+	}
+	if isStd {
+		name := "base64"
+		if !padded {
+			name = "base64 (unpadded)"
+		}
+		return []base64Form{{name, base64.RawStdEncoding}}
+	}
+	name := "base64url"
 	if padded {
-		pad = ", padded"
+		name = "base64url (padded)"
 	}
-	urlForm := base64Form{"base64url" + pad, base64.RawURLEncoding}
-	stdForm := base64Form{"base64", base64.RawStdEncoding}
-	if !padded {
-		stdForm.name = "base64, unpadded"
-	}
-	switch {
-	case url:
-		return []base64Form{urlForm}
-	case std:
-		return []base64Form{stdForm}
-	}
-	// Letters and digits only: both alphabets read it the same way.
-	// base64url is the common choice for values in URLs.
-	return []base64Form{urlForm}
+	return []base64Form{{name, base64.RawURLEncoding}}
 }
 
 // decodeWrapper decodes s as base64 (depth levels) and says how; JSON is
@@ -698,6 +704,9 @@ func classifyRedirectURI(sent, got string) (kind, detail string) {
 	if err1 != nil || err2 != nil || !su.IsAbs() || !gu.IsAbs() {
 		return redirectKindReplaced, fmt.Sprintf("a different URL: %s instead of %s", quoteCut(got, 200), quoteCut(sent, 200))
 	}
+	if su.Opaque != "" || gu.Opaque != "" || su.Host == "" || gu.Host == "" {
+		return redirectKindReplaced, fmt.Sprintf("a different URL: %s instead of %s", quoteCut(got, 200), quoteCut(sent, 200))
+	}
 	if d, ok := encodingOnly(su, gu); ok {
 		return redirectKindEncoding, d
 	}
@@ -717,7 +726,7 @@ func classifyRedirectURI(sent, got string) (kind, detail string) {
 		switch {
 		case strings.EqualFold(su.Hostname(), gu.Hostname()) && su.User.String() == gu.User.String():
 			k = redirectKindCase
-			text = "host differs in case: " + text
+			text = "host differs in case: " + fmt.Sprintf("%q instead of %q", gu.Host, su.Host)
 		case loopbackSpelling(su.Hostname()) && loopbackSpelling(gu.Hostname()):
 			text += " (both loopback, but different strings to the provider and a different address to the listener)"
 		}
@@ -765,6 +774,8 @@ func pathDiff(sp, gp string) struct{ kind, text string } {
 		return diff{redirectKindTrailingSlash, fmt.Sprintf("got drops the trailing %q of the path %q", "/", sp)}
 	case strings.EqualFold(sp, gp):
 		return diff{redirectKindCase, fmt.Sprintf("path differs in case: %q instead of %q", gp, sp)}
+	case sp == "" || gp == "":
+		// No per-connector reading of a missing path.
 	case strings.HasPrefix(gp, sp+"/") && !strings.Contains(gp[len(sp)+1:], "/"):
 		return diff{redirectKindPath, fmt.Sprintf("path %q instead of %q: got is a per-connector redirect URI (.../redirect/<id>), sent the shared one", gp, sp)}
 	case strings.HasPrefix(sp, gp+"/") && !strings.Contains(sp[len(gp)+1:], "/"):
@@ -790,31 +801,32 @@ func encodingOnly(su, gu *url.URL) (string, bool) {
 	return fmt.Sprintf("%q instead of %q: the same URL, percent-encoded differently", gp[p:len(gp)-s], sp[p:len(sp)-s]), true
 }
 
+// caseDetail shows a redirect URI that differs only in case: the parts
+// that differ, whole, and the first character that changed.
 func caseDetail(sent, got string) string {
-	part := "the URL"
+	var parts []string
 	su, err1 := url.Parse(sent)
 	gu, err2 := url.Parse(got)
 	if err1 == nil && err2 == nil {
-		var parts []string
-		if su.Scheme != gu.Scheme {
-			parts = append(parts, "scheme")
+		add := func(name, s, g string) {
+			if s != g {
+				parts = append(parts, fmt.Sprintf("%s %q instead of %q", name, g, s))
+			}
 		}
-		if su.Host != gu.Host {
-			parts = append(parts, "host")
-		}
-		if su.EscapedPath() != gu.EscapedPath() {
-			parts = append(parts, "path")
-		}
-		if su.RawQuery != gu.RawQuery {
-			parts = append(parts, "query")
-		}
-		if len(parts) > 0 {
-			part = "the " + strings.Join(parts, " and ")
-		}
+		add("scheme", su.Scheme, gu.Scheme)
+		add("host", su.Host, gu.Host)
+		add("path", su.EscapedPath(), gu.EscapedPath())
+		add("query", su.RawQuery, gu.RawQuery)
+		add("fragment", su.EscapedFragment(), gu.EscapedFragment())
 	}
-	p := commonPrefix(sent, got)
-	s := commonSuffix(sent[p:], got[p:])
-	return fmt.Sprintf("%s differs in case: %q instead of %q at character %d", part, got[p:len(got)-s], sent[p:len(sent)-s], runePos(sent, p))
+	first := ""
+	if d, ok := caseChanged(sent, got); ok {
+		first = d
+	}
+	if len(parts) == 0 {
+		return "differs in case: " + first
+	}
+	return "differs in case: " + strings.Join(parts, "; ") + "; " + first
 }
 
 func loopbackSpelling(host string) bool {
@@ -925,6 +937,7 @@ func paramChanged(name string, n int, p, want, got string) report.Finding {
 		if len(removed) == 0 && len(added) == 0 {
 			f.Severity = report.SeverityInfo
 			f.Message = fmt.Sprintf("%s reordered or re-spaced scope: %q instead of %q (the same scopes)", name, got, want)
+			f.Hint = "Only the order or spacing changed; providers treat scope as a set, so this is harmless."
 			return f
 		}
 		if len(removed) == 0 {
