@@ -11,6 +11,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // fakeProvider is a small authorization server for unit tests of the
@@ -170,7 +173,7 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 			oauthErr(w, http.StatusBadRequest, "invalid_grant", "code unknown or redirect_uri differs")
 			return
 		}
-		tok := map[string]any{"access_token": "opaque-" + rand.Text(), "token_type": "Bearer", "expires_in": "3600", "scope": q.Get("scope")}
+		tok := map[string]any{"access_token": fakeJWT(), "token_type": "Bearer", "expires_in": "3600", "scope": q.Get("scope")}
 		if p.refresh && strings.Contains(q.Get("scope"), "offline_access") {
 			tok["refresh_token"] = "rt-1"
 		}
@@ -180,7 +183,7 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 			oauthErr(w, http.StatusBadRequest, p.refreshError, "refresh token expired")
 			return
 		}
-		tok := map[string]any{"access_token": "opaque-" + rand.Text(), "token_type": "Bearer", "expires_in": 3600}
+		tok := map[string]any{"access_token": fakeJWT(), "token_type": "Bearer", "expires_in": 3600}
 		if p.rotate {
 			tok["refresh_token"] = "rt-2"
 		}
@@ -188,6 +191,19 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 	default:
 		oauthErr(w, http.StatusBadRequest, "unsupported_grant_type", "")
 	}
+}
+
+// fakeJWT is an access token for the fake's API, valid for an hour.
+func fakeJWT() string {
+	now := time.Now()
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"iss": "https://fake.example/", "aud": "https://api.fake.example", "sub": "ada",
+		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "jti": rand.Text(),
+	}).SignedString([]byte("fake-provider-key"))
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 func oauthErr(w http.ResponseWriter, status int, code, desc string) {

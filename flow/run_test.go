@@ -184,8 +184,19 @@ func TestRunWholeLogin(t *testing.T) {
 			setup: func(p *fakeProvider, _ *Config) {
 				p.tokenBody, p.tokenType = "access_token=abc&token_type=bearer&scope=openid", "application/x-www-form-urlencoded"
 			},
-			want:   []string{report.CodeParamAdded, report.CodeTokenNotJSON, report.CodeScopeNotGranted, report.CodeRefreshTokenMissing},
+			want:   []string{report.CodeParamAdded, report.CodeTokenNotJSON, report.CodeAccessTokenOpaque, report.CodeScopeNotGranted, report.CodeRefreshTokenMissing},
 			browse: true,
+		},
+		{
+			name:   "access token for another audience",
+			setup:  func(_ *fakeProvider, c *Config) { c.ExpectAud = "https://api.other.example" },
+			want:   []string{report.CodeParamAdded, report.CodeJWTAudMismatch},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if len(r.Tokens) == 0 || r.Tokens[0].Kind != "access_token" || r.Tokens[0].Format != "jwt" {
+					t.Errorf("tokens = %+v, want the decoded JWT access token", r.Tokens)
+				}
+			},
 		},
 		{
 			name:   "refresh rejected",

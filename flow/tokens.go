@@ -2,15 +2,65 @@ package flow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
 )
 
-// checkTokens decodes and checks the tokens of a successful exchange, and
-// compares the granted scope with the requested one.
+// checkTokens decodes and checks the tokens of a successful exchange,
+// verifies their signatures against the provider's JWKS when it is known,
+// and compares the granted scope with the requested one.
 func (r *runner) checkTokens(ctx context.Context, t tokenResponse) {
+	now := r.now()
+	var keys *decode.Keys
+	fetched := false
+	for _, kt := range []struct{ kind, raw string }{
+		{decode.KindAccess, t.AccessToken},
+		{decode.KindID, t.IDToken},
+	} {
+		if kt.raw == "" {
+			continue
+		}
+		exp := decode.Expect{Kind: kt.kind, Skew: decode.DefaultSkew}
+		switch kt.kind {
+		case decode.KindAccess:
+			exp.Audience, exp.Issuer = r.cfg.ExpectAud, r.cfg.ExpectIss
+		case decode.KindID:
+			exp.ClientID, exp.Nonce, exp.Issuer = r.cfg.ClientID, r.rep.Profile.Nonce, r.issuer
+		}
+		tok, findings := decode.Inspect(kt.raw, exp, now)
+		if tok != nil {
+			rt := tok.Report(kt.kind)
+			r.rep.Tokens = append(r.rep.Tokens, rt)
+			r.emit(Event{Kind: EventToken, Token: &rt})
+		}
+		for _, f := range findings {
+			r.addFinding(f)
+		}
+		if tok == nil || tok.Format != decode.FormatJWT || !tok.Signed || r.cfg.JWKSURL == "" {
+			continue
+		}
+		if !fetched {
+			fetched = true
+			var err error
+			if keys, err = decode.FetchJWKS(ctx, r.client, r.cfg.JWKSURL); err != nil {
+				r.log("signatures not checked: %v", err)
+			}
+		}
+		if keys == nil {
+			continue
+		}
+		fs, err := decode.Verify(tok, keys, kt.kind)
+		for _, f := range fs {
+			r.addFinding(f)
+		}
+		if err != nil && !errors.Is(err, decode.ErrNotVerifiable) {
+			r.log("%s signature not checked: %v", kt.kind, err)
+		}
+	}
 	r.scopeFindings(t.Scope)
 }
 
