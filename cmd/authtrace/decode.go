@@ -1,0 +1,448 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/authtrace/authtrace/decode"
+	"github.com/authtrace/authtrace/report"
+)
+
+// Environment variables read by decode: the token, and an HMAC secret so
+// that it needn't be on the command line (where ps and shell history see
+// it).
+const (
+	tokenEnv     = "AUTHTRACE_TOKEN"
+	jwtSecretEnv = "AUTHTRACE_JWT_SECRET"
+)
+
+// maxDecodeInput caps standard input: many tokens, or one token response.
+const maxDecodeInput = 16 << 20
+
+type decodeOptions struct {
+	aud, iss, clientID, nonce string
+	kind                      string
+	jwks                      string
+	verify                    bool
+	secret                    string
+	skew                      time.Duration
+	json, reveal              bool
+
+	now    func() time.Time
+	loc    *time.Location
+	client *http.Client
+}
+
+func newDecodeCmd() *cobra.Command {
+	o := &decodeOptions{now: time.Now, loc: time.Local}
+	cmd := &cobra.Command{
+		Use:   "decode [TOKEN|-]",
+		Short: "Inspect a JWT: header, claims with human times, audience and expiry checks, signature",
+		Long: `decode shows what a token says and what is wrong with it: the header, the
+claims in the token's own order with every time in UTC and local time
+("expired 3h12m ago"), and findings with a fix for each (wrong audience,
+expired, issuer mismatch, unsigned, an opaque Auth0 token issued without an
+audience, the Azure portal's own management token, Entra ID v1/v2 mix-ups).
+
+The token comes from the argument, from standard input ("-", or no argument
+with input piped in: one token per line, each reported in order, or a whole
+token-endpoint JSON response), or from $AUTHTRACE_TOKEN. A pasted
+"Authorization: Bearer ..." line, quotes and line breaks are taken off.
+
+Checks are only as strict as what you ask: --aud, --iss, --client-id and
+--nonce name what the client expected. Time claims are checked against this
+machine's clock with --skew allowed (60s by default, always shown).
+
+--verify checks the signature: against --jwks (a URL or a file), or the JWKS
+found through the token's iss (/.well-known/openid-configuration), or for
+HS256/384/512 the secret in $AUTHTRACE_JWT_SECRET (or --secret).
+
+Exit status: 0 no error findings, 1 error findings, 2 input that is not a
+usable token (or keys that could not be read).`,
+		Example: `  # what is this token, and whose audience is it for?
+  authtrace decode eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9...
+
+  # paste from the clipboard (Linux / macOS); checks the API's audience
+  xclip -o | authtrace decode - --aud https://api.example.com
+  pbpaste | authtrace decode - --aud https://api.example.com
+
+  # an ID token: check the client id and nonce, and the signature via discovery
+  authtrace decode "$ID_TOKEN" --client-id 0c5e1bd8-... --nonce n-123 --verify
+
+  # a whole token response, machine-readable
+  curl -s -d grant_type=... https://idp.example.com/oauth/token | authtrace decode - --json
+
+  # an HS256 token, secret kept off the command line
+  AUTHTRACE_JWT_SECRET=$(cat secret.txt) authtrace decode "$TOKEN" --verify`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.run(cmd, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.aud, "aud", "", "expected audience: your API's identifier (Auth0 API identifier, Entra App ID URI or client id)")
+	f.StringVar(&o.iss, "iss", "", "expected issuer, compared byte for byte (trailing slash included)")
+	f.StringVar(&o.clientID, "client-id", "", "the client id: an ID token's aud must contain it")
+	f.StringVar(&o.nonce, "nonce", "", "the nonce sent on the authorize request: an ID token must carry it")
+	f.StringVar(&o.kind, "kind", "auto", "what the token is: access_token, id_token or auto (guess from its claims)")
+	f.StringVar(&o.jwks, "jwks", "", "JWKS URL or file to verify signatures with (implies --verify)")
+	f.BoolVar(&o.verify, "verify", false, "verify the signature (keys from --jwks, discovery through iss, or the HMAC secret)")
+	f.StringVar(&o.secret, "secret", "", "HMAC secret for HS256/384/512 (better: $"+jwtSecretEnv+", which keeps it out of shell history)")
+	f.DurationVar(&o.skew, "skew", decode.DefaultSkew, "clock skew allowed on exp, nbf and iat")
+	f.BoolVar(&o.json, "json", false, "print the machine form (JSON) instead of the readable layout")
+	f.BoolVar(&o.reveal, "reveal", false, "keep signatures and opaque tokens in --json output (redacted by default)")
+	return cmd
+}
+
+// input is one token as read, and the kind the input said it is ("" when
+// it did not: a bare token).
+type input struct {
+	raw  string
+	kind string
+}
+
+// result is one decoded token.
+type result struct {
+	in          input
+	kind        string // the kind checked as ("" unknown)
+	kindGuessed bool
+	tok         *decode.Token
+	err         error // from Parse: the input is not a usable token
+	findings    []report.Finding
+	sig         sigState
+	sigNote     string
+}
+
+type sigState string
+
+const (
+	sigNotChecked   sigState = "not_checked"
+	sigValid        sigState = "valid"
+	sigInvalid      sigState = "invalid"
+	sigUnverifiable sigState = "unverifiable"
+	sigNone         sigState = "none"
+	sigRedacted     sigState = "redacted"
+)
+
+func (o *decodeOptions) run(cmd *cobra.Command, args []string) error {
+	switch o.kind {
+	case "auto", decode.KindAccess, decode.KindID:
+	default:
+		return usageErr("--kind %q: want access_token, id_token or auto", o.kind)
+	}
+	if o.skew < 0 {
+		return usageErr("--skew %s: want a duration of zero or more, such as 60s", o.skew)
+	}
+	if o.secret == "" {
+		o.secret = os.Getenv(jwtSecretEnv)
+	}
+	if o.jwks != "" || o.secret != "" && cmd.Flags().Changed("secret") {
+		o.verify = true
+	}
+	inputs, err := readInputs(cmd, args)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	results, err := o.decodeAll(ctx, inputs)
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	if o.json {
+		if err := o.writeJSON(out, results); err != nil {
+			return err
+		}
+	} else {
+		ropts := renderOptions{now: o.now(), loc: o.loc, skew: o.skew, exp: o.expect(""), verify: o.verify, width: termWidth(out)}
+		w, color := colorWriter(out)
+		ropts.color = color
+		renderText(w, results, ropts)
+	}
+	status := exitOK
+	for _, r := range results {
+		if r.err != nil {
+			status = exitUsage
+		} else if status == exitOK && hasError(r.findings) {
+			status = exitFindings
+		}
+	}
+	if status != exitOK {
+		return &exitError{code: status}
+	}
+	return nil
+}
+
+func hasError(fs []report.Finding) bool {
+	for _, f := range fs {
+		if f.Severity == report.SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// readInputs takes the tokens from the argument, $AUTHTRACE_TOKEN or
+// standard input, in that order of preference.
+func readInputs(cmd *cobra.Command, args []string) ([]input, error) {
+	if len(args) == 1 && args[0] != "-" {
+		return []input{{raw: args[0]}}, nil
+	}
+	if len(args) == 0 {
+		if env := os.Getenv(tokenEnv); env != "" {
+			return []input{{raw: env}}, nil
+		}
+		if f, ok := cmd.InOrStdin().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			return nil, usageErr("no token: give it as the argument, pipe it in (use - to read a terminal), or set %s", tokenEnv)
+		}
+	}
+	data, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), maxDecodeInput+1))
+	if err != nil {
+		return nil, usageErr("reading standard input: %v", err)
+	}
+	if len(data) > maxDecodeInput {
+		return nil, usageErr("standard input is over %d MiB: give one token per line", maxDecodeInput>>20)
+	}
+	return splitInputs(data)
+}
+
+// splitInputs reads either a token-endpoint JSON response (its access and
+// ID tokens) or one token per line.
+func splitInputs(data []byte) ([]input, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, usageErr("no token on standard input")
+	}
+	if trimmed[0] == '{' {
+		var resp map[string]any
+		if err := json.Unmarshal(trimmed, &resp); err == nil {
+			var in []input
+			for _, k := range []string{decode.KindAccess, decode.KindID} {
+				if s, ok := resp[k].(string); ok && s != "" {
+					in = append(in, input{raw: s, kind: k})
+				}
+			}
+			if len(in) == 0 {
+				return nil, usageErr("the JSON on standard input has no access_token or id_token")
+			}
+			return in, nil
+		}
+	}
+	var in []input
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 64<<10), maxDecodeInput)
+	for sc.Scan() {
+		if line := strings.TrimSpace(sc.Text()); line != "" {
+			in = append(in, input{raw: line})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, usageErr("reading standard input: %v", err)
+	}
+	return in, nil
+}
+
+// expect returns the expectations for a token of kind.
+func (o *decodeOptions) expect(kind string) decode.Expect {
+	return decode.Expect{Audience: o.aud, Issuer: o.iss, ClientID: o.clientID, Nonce: o.nonce, Skew: o.skew, Kind: kind}
+}
+
+// decodeAll parses, checks and (with --verify) verifies every input. Its
+// error is for keys that could not be had at all (exit 2).
+func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result, error) {
+	now := o.now()
+	v := &verifier{o: o, ctx: ctx, cache: map[string]*decode.Keys{}}
+	results := make([]result, 0, len(inputs))
+	for _, in := range inputs {
+		r := result{in: in, kind: in.kind, sig: sigNotChecked}
+		tok, err := decode.Parse(in.raw)
+		if r.kind == "" && o.kind != "auto" {
+			r.kind = o.kind
+		}
+		if r.kind == "" && err == nil {
+			r.kind, r.kindGuessed = decode.GuessKind(tok), true
+			if r.kind == "" && o.nonce != "" {
+				r.kind = decode.KindID
+			}
+		}
+		if err != nil {
+			r.err = err
+			r.findings = []report.Finding{decode.MalformedFinding(err, r.kind)}
+			results = append(results, r)
+			continue
+		}
+		r.tok = tok
+		r.findings = decode.Check(tok, o.expect(r.kind), now)
+		switch {
+		case tok.Format != decode.FormatJWT:
+			r.sig = ""
+		case tok.SignatureRedacted:
+			r.sig = sigRedacted
+		case !tok.Signed:
+			r.sig = sigNone
+		}
+		if o.verify && r.sig == sigNotChecked {
+			if err := v.verify(&r); err != nil {
+				return nil, err
+			}
+		}
+		results = append(results, r)
+	}
+	return results, nil
+}
+
+type verifier struct {
+	o     *decodeOptions
+	ctx   context.Context
+	cache map[string]*decode.Keys // by JWKS URL or file
+}
+
+func (v *verifier) client() *http.Client {
+	if v.o.client != nil {
+		return v.o.client
+	}
+	return &http.Client{Timeout: decode.FetchTimeout}
+}
+
+// verify checks r's signature. Keys given explicitly (--jwks) that cannot
+// be read are an error; keys found by discovery that cannot be had leave
+// the token unverified with a note.
+func (v *verifier) verify(r *result) error {
+	var keys *decode.Keys
+	switch {
+	case strings.HasPrefix(r.tok.Alg, "HS"):
+		if v.o.secret != "" {
+			keys = decode.SecretKey([]byte(v.o.secret))
+		}
+	case v.o.jwks != "":
+		k, err := v.load(v.o.jwks)
+		if err != nil {
+			return usageErr("--jwks: %v", err)
+		}
+		keys = k
+	default:
+		iss, _ := r.tok.String("iss")
+		if iss == "" {
+			r.sig, r.sigNote = sigUnverifiable, "no iss to discover the keys from: give --jwks"
+			return nil
+		}
+		url, err := decode.DiscoverJWKS(v.ctx, v.client(), iss)
+		if err == nil {
+			keys, err = v.load(url)
+		}
+		if err != nil {
+			r.sig, r.sigNote = sigUnverifiable, err.Error()+" (give --jwks)"
+			return nil
+		}
+	}
+	if keys == nil {
+		keys = &decode.Keys{Source: "no keys"}
+	}
+	fs, err := decode.Verify(r.tok, keys, r.kind)
+	switch {
+	case err != nil:
+		r.sig, r.sigNote = sigUnverifiable, strings.TrimPrefix(err.Error(), decode.ErrNotVerifiable.Error()+": ")
+	case len(fs) > 0:
+		r.sig, r.sigNote = sigInvalid, keys.Source
+		r.findings = append(r.findings, fs...)
+	default:
+		r.sig = sigValid
+		r.sigNote = r.tok.Alg
+		if r.tok.Kid != "" {
+			r.sigNote += ", key " + r.tok.Kid
+		}
+		r.sigNote += " from " + keys.Source
+	}
+	return nil
+}
+
+func (v *verifier) load(src string) (*decode.Keys, error) {
+	if k, ok := v.cache[src]; ok {
+		return k, nil
+	}
+	var k *decode.Keys
+	var err error
+	if strings.HasPrefix(src, "https://") || strings.HasPrefix(src, "http://") {
+		k, err = decode.FetchJWKS(v.ctx, v.client(), src)
+	} else {
+		k, err = decode.ReadJWKSFile(src)
+	}
+	if err != nil {
+		return nil, err
+	}
+	v.cache[src] = k
+	return k, nil
+}
+
+// jsonOutput is decode's --json form: each token in the report's token
+// shape with its own findings.
+type jsonOutput struct {
+	Version int         `json:"version"`
+	Command string      `json:"command"`
+	Now     time.Time   `json:"now"`
+	Skew    string      `json:"skew"`
+	Tokens  []jsonToken `json:"tokens"`
+}
+
+type jsonToken struct {
+	report.Token
+	KindGuessed   bool             `json:"kind_guessed,omitempty"`
+	Error         *jsonParseError  `json:"error,omitempty"`
+	Signature     sigState         `json:"signature,omitempty"`
+	SignatureNote string           `json:"signature_note,omitempty"`
+	Findings      []report.Finding `json:"findings"`
+}
+
+type jsonParseError struct {
+	Segment string `json:"segment"`
+	Offset  *int   `json:"offset,omitempty"`
+	Reason  string `json:"reason"`
+}
+
+func (o *decodeOptions) writeJSON(w io.Writer, results []result) error {
+	out := jsonOutput{Version: report.Version, Command: "decode", Now: o.now().UTC().Truncate(time.Second), Skew: o.skew.String(), Tokens: []jsonToken{}}
+	for _, r := range results {
+		jt := jsonToken{KindGuessed: r.kindGuessed, Signature: r.sig, SignatureNote: r.sigNote, Findings: r.findings}
+		if jt.Findings == nil {
+			jt.Findings = []report.Finding{}
+		}
+		if r.tok != nil {
+			jt.Token = r.tok.Report(r.kind)
+		} else {
+			jt.Token = report.Token{Kind: r.kind, Raw: r.in.raw}
+			var pe *decode.ParseError
+			if errors.As(r.err, &pe) {
+				jt.Error = &jsonParseError{Segment: pe.Segment, Reason: pe.Reason}
+				if pe.Offset >= 0 {
+					jt.Error.Offset = &pe.Offset
+				}
+			}
+		}
+		if !o.reveal {
+			jt.Raw = report.RedactToken(jt.Raw)
+		}
+		out.Tokens = append(out.Tokens, jt)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,341 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authtrace/authtrace/decode"
+	"github.com/authtrace/authtrace/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/decode")
+
+// decodeNow is the clock of the golden tests: 2026-11-29 12:00:00 UTC.
+var decodeNow = time.Unix(1795953600, 0).UTC()
+
+const testSecret = "a-shared-secret-of-32-bytes-long!"
+
+var rawURL = base64.RawURLEncoding
+
+// hs256 signs claims (kept in the order written) with testSecret, so the
+// tokens of the golden files never change.
+func hs256(t testing.TB, header, claims string) string {
+	t.Helper()
+	s := rawURL.EncodeToString([]byte(header)) + "." + rawURL.EncodeToString([]byte(claims))
+	sig, err := jwt.SigningMethodHS256.Sign(s, []byte(testSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s + "." + rawURL.EncodeToString(sig)
+}
+
+func unix(d time.Duration) int64 { return decodeNow.Add(d).Unix() }
+
+func auth0Token(t testing.TB) string {
+	return hs256(t, `{"alg":"HS256","typ":"JWT","kid":"k1"}`, fmt.Sprintf(
+		`{"iss":"https://tenant.eu.auth0.com/","sub":"auth0|64f1c2","aud":"https://tenant.eu.auth0.com/userinfo","iat":%d,"exp":%d,"scope":"openid profile","azp":"Xk2c9Vq"}`,
+		unix(-4*time.Hour), unix(-3*time.Hour-12*time.Minute)))
+}
+
+func idToken(t testing.TB) string {
+	return hs256(t, `{"alg":"HS256","typ":"JWT"}`, fmt.Sprintf(
+		`{"iss":"https://idp.example.org","sub":"248289761001","aud":"client-1","nonce":"n-0S6_WzA2Mj","auth_time":%d,"iat":%d,"exp":%d,"name":"Jane Doe","amr":["pwd","mfa"]}`,
+		unix(-2*time.Minute), unix(-time.Minute), unix(59*time.Minute)))
+}
+
+func TestDecodeGolden(t *testing.T) {
+	cases := []struct {
+		name   string
+		inputs func(t *testing.T) []input
+		opts   decodeOptions
+	}{
+		{
+			name:   "auth0_userinfo_expired",
+			inputs: func(t *testing.T) []input { return []input{{raw: auth0Token(t)}} },
+			opts:   decodeOptions{aud: "https://api.example.com", iss: "https://tenant.eu.auth0.com/"},
+		},
+		{
+			name:   "id_token_verified",
+			inputs: func(t *testing.T) []input { return []input{{raw: idToken(t)}} },
+			opts:   decodeOptions{clientID: "client-1", nonce: "n-0S6_WzA2Mj", verify: true, secret: testSecret},
+		},
+		{
+			name:   "id_token_wrong_secret",
+			inputs: func(t *testing.T) []input { return []input{{raw: idToken(t)}} },
+			opts:   decodeOptions{clientID: "other-client", verify: true, secret: "not the secret"},
+		},
+		{
+			name: "opaque",
+			inputs: func(t *testing.T) []input {
+				return []input{{raw: "Bearer Xk2c9VqA3b7-opaque_token", kind: decode.KindAccess}}
+			},
+		},
+		{
+			name: "malformed",
+			inputs: func(t *testing.T) []input {
+				return []input{{raw: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI*6IkpvaG4gRG9lIn0.abc"}, {raw: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0"}}
+			},
+		},
+		{
+			name: "portal_token_and_jwe",
+			inputs: func(t *testing.T) []input {
+				portal := hs256(t, `{"typ":"JWT","alg":"RS256","x5t":"nOo3ZDrODXEK1jKWhXslHR_KXEg","kid":"nOo3ZDrODXEK1jKWhXslHR_KXEg"}`, fmt.Sprintf(
+					`{"aud":"https://management.azure.com/","iss":"https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/","iat":%d,"nbf":%d,"exp":%d,"ver":"1.0","tid":"72f988bf-86f1-41af-91ab-2d7cd011db47"}`,
+					unix(-10*time.Minute), unix(-10*time.Minute), unix(80*time.Minute)))
+				jwe := "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.YWJj.YWJj.YWJj.YWJj"
+				return []input{{raw: portal}, {raw: jwe}}
+			},
+			opts: decodeOptions{aud: "api://contoso-orders"},
+		},
+	}
+	cet := time.FixedZone("CET", 3600)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tc.opts
+			o.kind, o.skew, o.now, o.loc = "auto", decode.DefaultSkew, func() time.Time { return decodeNow }, cet
+			results, err := o.decodeAll(context.Background(), tc.inputs(t))
+			if err != nil {
+				t.Fatalf("decodeAll: %v", err)
+			}
+			var colored bytes.Buffer
+			renderText(&colored, results, renderOptions{now: decodeNow, loc: cet, skew: o.skew, exp: o.expect(""), verify: o.verify, width: 100, color: true})
+			if !strings.Contains(colored.String(), "\x1b[") {
+				t.Errorf("styled rendering has no ANSI sequences:\n%s", colored.String())
+			}
+			got := ansi.Strip(colored.String())
+			golden(t, filepath.Join("testdata", "decode", tc.name+".txt"), got)
+
+			var js bytes.Buffer
+			if err := o.writeJSON(&js, results); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("testdata", "decode", tc.name+".json"), js.String())
+		})
+	}
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got; go test -update rewrites it):\n%s", path, diff)
+	}
+}
+
+// runDecode runs the whole command as main does.
+func runDecode(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(append([]string{"decode"}, args...), strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// freshToken is valid now (real clock): run() uses time.Now.
+func freshToken(t *testing.T, aud string) string {
+	now := time.Now().Unix()
+	return hs256(t, `{"alg":"HS256"}`, fmt.Sprintf(`{"iss":"https://idp.example.org","aud":%q,"iat":%d,"exp":%d}`, aud, now-60, now+3600))
+}
+
+func TestDecodeCommand(t *testing.T) {
+	t.Setenv("AUTHTRACE_TOKEN", "")
+	t.Setenv("AUTHTRACE_JWT_SECRET", "")
+	good := freshToken(t, "https://api.example.com")
+	cases := []struct {
+		name     string
+		stdin    string
+		args     []string
+		env      map[string]string
+		code     int
+		contains []string // in stdout, or stderr for exit 2 usage errors
+	}{
+		{name: "clean", args: []string{good, "--aud", "https://api.example.com"}, code: 0, contains: []string{"✓ no problems found"}},
+		{name: "aud mismatch", args: []string{good, "--aud", "https://other.example.com"}, code: 1, contains: []string{"jwt.aud_mismatch"}},
+		{name: "from stdin with -", stdin: "\n" + good + "\n\n", args: []string{"-"}, code: 0, contains: []string{"https://api.example.com"}},
+		{name: "from stdin without argument", stdin: good, code: 0, contains: []string{"https://idp.example.org"}},
+		{name: "several tokens, in order", stdin: good + "\nopaque-token\n", args: []string{"-"}, code: 0, contains: []string{"token 1/2", "token 2/2: access_token (guessed) · opaque"}},
+		{name: "token response", stdin: `{"access_token":"` + good + `","token_type":"Bearer","id_token":"` + good + `"}`, code: 0, contains: []string{"token 1/2: access_token · jwt", "token 2/2: id_token · jwt"}},
+		{name: "environment", env: map[string]string{"AUTHTRACE_TOKEN": "Bearer " + good}, code: 0, contains: []string{"https://api.example.com"}},
+		{name: "secret from the environment", args: []string{good, "--verify"}, env: map[string]string{"AUTHTRACE_JWT_SECRET": testSecret}, code: 0, contains: []string{"signature  valid (HS256 from secret)"}},
+		{name: "wrong secret", args: []string{good, "--secret", "nope"}, code: 1, contains: []string{"jwt.signature_invalid", "INVALID"}},
+		{name: "HS256 without secret", args: []string{good, "--verify"}, code: 0, contains: []string{"not checked: HS256 is signed with a shared secret"}},
+		{name: "malformed", args: []string{"eyJhbGciOiJIUzI1NiJ9.eyJ"}, code: 2, contains: []string{"jwt.malformed", "2 segments"}},
+		{name: "empty stdin", stdin: " \n", args: []string{"-"}, code: 2, contains: []string{"no token on standard input"}},
+		{name: "bad kind", args: []string{good, "--kind", "refresh"}, code: 2, contains: []string{"--kind"}},
+		{name: "negative skew", args: []string{good, "--skew", "-1s"}, code: 2, contains: []string{"--skew"}},
+		{name: "two arguments", args: []string{good, good}, code: 2},
+		{name: "missing JWKS file", args: []string{freshRS(t), "--jwks", filepath.Join(t.TempDir(), "none.json")}, code: 2, contains: []string{"--jwks"}},
+		{name: "json", args: []string{good, "--json", "--aud", "x"}, code: 1, contains: []string{`"command": "decode"`, `"code": "jwt.aud_mismatch"`, `.<redacted>"`}},
+		{name: "json reveal", args: []string{good, "--json", "--reveal"}, code: 0, contains: []string{`"raw": "` + good + `"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			code, out, errOut := runDecode(t, tc.stdin, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			for _, s := range tc.contains {
+				if !strings.Contains(out+errOut, s) {
+					t.Errorf("output does not contain %q\nstdout:\n%s\nstderr:\n%s", s, out, errOut)
+				}
+			}
+			if strings.Contains(out, "\x1b[") {
+				t.Errorf("ANSI escapes in output that is not a terminal:\n%q", out)
+			}
+		})
+	}
+}
+
+var rsaKey = sync1(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+// sync1 computes v once, on first use.
+func sync1[T any](f func() T) func() T {
+	var v T
+	var done bool
+	return func() T {
+		if !done {
+			v, done = f(), true
+		}
+		return v
+	}
+}
+
+func freshRS(t *testing.T) string {
+	t.Helper()
+	now := time.Now().Unix()
+	s := rawURL.EncodeToString([]byte(`{"alg":"RS256","kid":"r1"}`)) + "." +
+		rawURL.EncodeToString(fmt.Appendf(nil, `{"iss":"https://idp.example.org","exp":%d}`, now+3600))
+	sig, err := jwt.SigningMethodRS256.Sign(s, rsaKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s + "." + rawURL.EncodeToString(sig)
+}
+
+func TestDecodeVerifyJWKS(t *testing.T) {
+	pub := rsaKey().PublicKey
+	jwks, _ := json.Marshal(map[string]any{"keys": []map[string]string{{
+		"kty": "RSA", "kid": "r1", "alg": "RS256", "use": "sig",
+		"n": rawURL.EncodeToString(pub.N.Bytes()), "e": rawURL.EncodeToString([]byte{1, 0, 1}),
+	}}})
+	mux := http.NewServeMux()
+	var srv *httptest.Server
+	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) { w.Write(jwks) })
+	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"issuer":%q,"jwks_uri":%q}`, srv.URL, srv.URL+"/jwks")
+	})
+	srv = httptest.NewServer(mux)
+	defer srv.Close()
+	file := filepath.Join(t.TempDir(), "jwks.json")
+	if err := os.WriteFile(file, jwks, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tok := freshRS(t)
+	h, rest, _ := strings.Cut(tok, ".")
+	_, sig, _ := strings.Cut(rest, ".")
+	discoverable := func() string {
+		now := time.Now().Unix()
+		s := h + "." + rawURL.EncodeToString(fmt.Appendf(nil, `{"iss":%q,"exp":%d}`, srv.URL, now+3600))
+		sig, err := jwt.SigningMethodRS256.Sign(s, rsaKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s + "." + rawURL.EncodeToString(sig)
+	}()
+	otherKid := func() string {
+		s := rawURL.EncodeToString([]byte(`{"alg":"RS256","kid":"gone"}`)) + "." + strings.SplitN(tok, ".", 3)[1]
+		sig, _ := jwt.SigningMethodRS256.Sign(s, rsaKey())
+		return s + "." + rawURL.EncodeToString(sig)
+	}()
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"url", []string{tok, "--jwks", srv.URL + "/jwks"}, 0, "signature  valid (RS256, key r1 from " + srv.URL + "/jwks)"},
+		{"file", []string{tok, "--jwks", file}, 0, "valid (RS256, key r1 from " + file + ")"},
+		{"discovery", []string{discoverable, "--verify"}, 0, "valid (RS256, key r1 from " + srv.URL + "/jwks)"},
+		{"discovery fails", []string{tok, "--verify"}, 0, "not checked: discover JWKS of https://idp.example.org"},
+		{"tampered", []string{h + "." + rawURL.EncodeToString([]byte(`{"iss":"x"}`)) + "." + sig, "--jwks", file}, 1, "jwt.signature_invalid"},
+		{"kid unknown", []string{otherKid, "--jwks", file}, 1, "jwt.kid_unknown"},
+		{"unreachable JWKS", []string{tok, "--jwks", srv.URL + "/missing"}, 2, "404"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runDecode(t, "", tc.args...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("exit %d (want %d), output does not contain %q:\n%s%s", code, tc.code, tc.want, out, errOut)
+			}
+		})
+	}
+}
+
+func TestSplitInputs(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []input
+		err  bool
+	}{
+		{"a\n\n b \r\nc", []input{{raw: "a"}, {raw: "b"}, {raw: "c"}}, false},
+		{`{"access_token":"x","refresh_token":"r","id_token":"y"}`, []input{{raw: "x", kind: "access_token"}, {raw: "y", kind: "id_token"}}, false},
+		{`{"error":"invalid_grant"}`, nil, true},
+		{`{not json`, []input{{raw: "{not json"}}, false},
+		{"", nil, true},
+	}
+	for _, tc := range cases {
+		got, err := splitInputs([]byte(tc.in))
+		if (err != nil) != tc.err {
+			t.Errorf("splitInputs(%q) error = %v, want error %v", tc.in, err, tc.err)
+		}
+		if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(input{})); diff != "" {
+			t.Errorf("splitInputs(%q) (-want +got):\n%s", tc.in, diff)
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	got := wrap("fix: one two three four five six seven eight nine ten eleven twelve", 30)
+	want := []string{"fix: one two three four five", "six seven eight nine ten", "eleven twelve"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("wrap (-want +got):\n%s", diff)
+	}
+	_ = report.Redacted
+}
