@@ -1,0 +1,67 @@
+package flow
+
+import (
+	"net/url"
+	"testing"
+)
+
+// FuzzParseRedirectURI: whatever the redirect URI, parsing never panics and
+// an accepted one always binds a loopback address with a usable path.
+func FuzzParseRedirectURI(f *testing.F) {
+	for _, s := range []string{"http://127.0.0.1:53682/callback", "http://localhost/cb", "http://[::1]:8080/", "https://127.0.0.1/", "http://0.0.0.0/cb", "http://127.0.0.1:99999/", "", "%"} {
+		f.Add(s, 0)
+	}
+	f.Fuzz(func(t *testing.T, raw string, port int) {
+		lb, err := parseRedirectURI(raw, port)
+		if err != nil {
+			return
+		}
+		if lb.bind != "127.0.0.1" && lb.bind != "::1" {
+			t.Fatalf("%q binds %q", raw, lb.bind)
+		}
+		if lb.path == "" || lb.path[0] != '/' {
+			t.Fatalf("%q gives path %q", raw, lb.path)
+		}
+		if _, err := url.Parse(lb.withPort(1234)); err != nil {
+			t.Fatalf("%q: redirect URI with a port does not parse: %v", raw, err)
+		}
+	})
+}
+
+func TestBuildAuthorize(t *testing.T) {
+	cfg := &Config{
+		AuthorizeURL: "https://idp.example/authorize?tenant=acme&scope=old",
+		ClientID:     "app", Scope: "openid offline_access", State: "st+ate",
+		Params: []Param{{"audience", "https://api.example"}, {"prompt", "consent"}},
+	}
+	ar, err := buildAuthorize(cfg, "http://127.0.0.1:5/cb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(ar.URL)
+	q := u.Query()
+	for k, want := range map[string]string{
+		"tenant": "acme", "scope": "openid offline_access", "state": "st+ate", "client_id": "app",
+		"response_type": "code", "redirect_uri": "http://127.0.0.1:5/cb", "audience": "https://api.example",
+		"prompt": "consent", "code_challenge_method": "S256",
+	} {
+		if got := q.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if len(q["scope"]) != 1 {
+		t.Errorf("scope sent %d times, want once (the configured one wins)", len(q["scope"]))
+	}
+	if ar.Nonce == "" || q.Get("nonce") != ar.Nonce {
+		t.Errorf("openid scope without a nonce: %q", q.Get("nonce"))
+	}
+	if len(ar.Verifier) < 43 || q.Get("code_challenge") == "" {
+		t.Errorf("PKCE verifier %q (len %d), challenge %q", ar.Verifier, len(ar.Verifier), q.Get("code_challenge"))
+	}
+	cfg.NoPKCE, cfg.Scope = true, "read"
+	ar, _ = buildAuthorize(cfg, "http://127.0.0.1:5/cb")
+	u, _ = url.Parse(ar.URL)
+	if u.Query().Has("code_challenge") || u.Query().Has("nonce") {
+		t.Errorf("--pkce=false without openid still sends a challenge or nonce: %s", ar.URL)
+	}
+}

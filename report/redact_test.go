@@ -1,0 +1,118 @@
+package report
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestRedactReport(t *testing.T) {
+	const (
+		secret   = "CLIENT-SECRET-123"
+		code     = "AUTH-CODE-456"
+		verifier = "VERIFIER-789"
+		refresh  = "REFRESH-TOKEN-abc"
+		jwtTok   = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ.SIGNATURE-def"
+	)
+	r := Report{
+		Profile: Profile{ClientSecret: secret, CodeVerifier: verifier},
+		Hops:    []Hop{{N: 1, URL: "http://127.0.0.1:5/cb?code=" + code + "&state=s", Params: map[string]string{"code": code, "state": "s"}}},
+		Exchange: &Exchange{Step: Step{
+			Request: Request{Headers: map[string]string{"Authorization": "Basic Q0xJRU5UOlNFQ1JFVA=="}, Form: map[string]string{"code": code, "client_secret": secret, "code_verifier": verifier}},
+			Response: &Response{
+				Fields: map[string]string{"access_token": jwtTok, "refresh_token": refresh},
+				Body:   `{"access_token": "` + jwtTok + `","refresh_token":"` + refresh + `"}`,
+			},
+		}},
+		Refresh: &Refresh{Step: Step{Request: Request{Form: map[string]string{"refresh_token": refresh}}}},
+		Tokens:  []Token{{Kind: "access_token", Raw: jwtTok}, {Kind: "refresh_token", Raw: refresh}},
+	}
+	out, err := json.Marshal(r.Redact())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{secret, code, verifier, refresh, "SIGNATURE-def", "Q0xJRU5UOlNFQ1JFVA=="} {
+		if strings.Contains(string(out), s) {
+			t.Errorf("redacted report still contains %q:\n%s", s, out)
+		}
+	}
+	for _, keep := range []string{"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ", `"state":"s"`, "Basic "} {
+		if !strings.Contains(string(out), keep) {
+			t.Errorf("redacted report lost %q, which is no secret:\n%s", keep, out)
+		}
+	}
+	// The original is untouched.
+	if r.Hops[0].Params["code"] != code || r.Exchange.Request.Form["client_secret"] != secret {
+		t.Errorf("Redact changed the report it was given")
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://127.0.0.1/cb?code=abc&state=x%2By", "http://127.0.0.1/cb?code=%3Credacted%3E&state=x%2By"},
+		{"http://127.0.0.1/cb?state=x", "http://127.0.0.1/cb?state=x"},
+		{"", ""},
+		{"::not a url", "::not a url"},
+	}
+	for _, tt := range tests {
+		if got := RedactURL(tt.in); got != tt.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRedactBodyForm(t *testing.T) {
+	got := RedactBody("access_token=opaque123&refresh_token=rt456&token_type=bearer")
+	if strings.Contains(got, "opaque123") || strings.Contains(got, "rt456") || !strings.Contains(got, "token_type=bearer") {
+		t.Errorf("RedactBody(form) = %q", got)
+	}
+}
+
+// FuzzRedactBody feeds token-endpoint bodies: it must never panic, and a
+// JSON body's refresh_token string must not survive.
+func FuzzRedactBody(f *testing.F) {
+	f.Add(`{"access_token":"a.b.c","refresh_token":"r"}`, "r")
+	f.Add(`{"refresh_token" : "x\"y"}`, `x\"y`)
+	f.Add("refresh_token=abc&x=1", "abc")
+	f.Add(`{"refresh_token":`, "")
+	f.Fuzz(func(t *testing.T, body, _ string) {
+		out := RedactBody(body)
+		var m map[string]any
+		if json.Unmarshal([]byte(out), &m) == nil {
+			if rt, ok := m["refresh_token"].(string); ok && rt != "" && rt != Redacted {
+				var in map[string]any
+				if json.Unmarshal([]byte(body), &in) == nil {
+					t.Errorf("refresh_token %q survived redaction of %q", rt, body)
+				}
+			}
+		}
+	})
+}
+
+func FuzzRedactURL(f *testing.F) {
+	f.Add("http://127.0.0.1/cb?code=abc&state=x")
+	f.Add("http://h/?code=%zz&code=b")
+	f.Fuzz(func(t *testing.T, raw string) {
+		out := RedactURL(raw)
+		// Redaction never adds a secret: with code in the query, the
+		// parsed result has only the placeholder.
+		if u1, err := parseQuery(out); err == nil {
+			for _, v := range u1["code"] {
+				if v != Redacted {
+					if u0, err := parseQuery(raw); err == nil && len(u0["code"]) > 0 {
+						t.Errorf("code %q survived in %q", v, out)
+					}
+				}
+			}
+		}
+	})
+}
+
+func parseQuery(raw string) (map[string][]string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	return url.ParseQuery(u.RawQuery)
+}
