@@ -178,7 +178,7 @@ func summary(r report.Report, err error, exported []string) string {
 	errs, warns, infos := r.Count()
 	switch {
 	case err != nil:
-		fmt.Fprintf(&b, "authtrace: %v\n", err)
+		fmt.Fprintf(&b, "authtrace: %s\n", printable(err.Error()))
 	default:
 		fmt.Fprintf(&b, "authtrace: login finished with %s, %s, %d info\n", plural(errs, "error"), plural(warns, "warning"), infos)
 	}
@@ -199,7 +199,7 @@ func summary(r report.Report, err error, exported []string) string {
 		if f.Severity == report.SeverityError {
 			mark = "✗"
 		}
-		fmt.Fprintf(&b, "  %s %s%s: %s\n", mark, f.Code, where, f.Message)
+		fmt.Fprintf(&b, "  %s %s%s: %s\n", mark, printable(f.Code), where, printable(f.Message))
 		shown++
 	}
 	for _, p := range exported {

@@ -27,7 +27,7 @@ func (v *findingsView) set(m *model) {
 	v.plain, v.rows = v.plain[:0], v.rows[:0]
 	for _, f := range fs {
 		sevSt, sym := st.severity(f.Severity)
-		rest := fmt.Sprintf(" %-25s %-7s %s", cut(f.Code, 25), cut(findingWhere(f), 7), f.Message)
+		rest := fmt.Sprintf(" %-25s %-7s %s", cut(f.Code, 25), cut(findingWhere(f), 7), printable(f.Message))
 		v.plain = append(v.plain, fit(sym+rest, listW-1))
 		v.rows = append(v.rows, fit(sevSt.Render(sym)+rest, listW-1))
 	}
@@ -65,7 +65,7 @@ func (v *findingsView) setDetail(m *model) {
 		return
 	}
 	sevSt, _ := st.severity(f.Severity)
-	v.lines = append(v.lines, st.paneTitle.Render(f.Code)+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+findingWhere(f)))
+	v.lines = append(v.lines, st.paneTitle.Render(cut(f.Code, detailW/2))+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+findingWhere(f)))
 	for _, l := range wrapWords(f.Message, detailW-1) {
 		v.lines = append(v.lines, l)
 	}
@@ -86,7 +86,7 @@ func (v *findingsView) setDetail(m *model) {
 			for i, l := range wrapMarked(f.Detail[k], 0, 0, max(detailW-labelW-2, 8), lipglossPlain, lipglossPlain) {
 				label := ""
 				if i == 0 {
-					label = st.key.Render(k)
+					label = st.key.Render(cut(k, labelW-1))
 				}
 				v.lines = append(v.lines, "  "+fit(label, labelW)+l)
 			}

@@ -70,7 +70,7 @@ func (m *model) phaseLine() string {
 	case stateFailed:
 		msg := "login failed"
 		if m.err != nil {
-			msg += ": " + m.err.Error()
+			msg += ": " + printable(m.err.Error())
 		}
 		return st.errorSev.Render("✗ " + msg)
 	}

@@ -268,7 +268,7 @@ func hopCompare(m *model, h report.Hop, w int) []string {
 		for i := range n {
 			label := ""
 			if i == 0 {
-				label = st.key.Render(name)
+				label = st.key.Render(cut(name, labelW-1))
 			}
 			vm := "  "
 			if i == 0 {
@@ -382,7 +382,7 @@ func hopDetail(m *model, h report.Hop, w int) []string {
 			for i, l := range wrapMarked(v, 0, 0, max(w-labelW-4, 8), lipglossPlain, lipglossPlain) {
 				label := ""
 				if i == 0 {
-					label = k
+					label = cut(k, labelW+1)
 				}
 				lines = append(lines, "  "+fit(label, labelW+2)+l)
 			}

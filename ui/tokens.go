@@ -81,7 +81,7 @@ func (v *tokensView) set(m *model) {
 		if e.pasted {
 			kind = "pasted"
 		}
-		rest := fmt.Sprintf(" %-14s %-7s %s", cut(kind, 14), e.Format, audSummary(e.Token))
+		rest := fmt.Sprintf(" %-14s %-7s %s", cut(kind, 14), cut(e.Format, 7), printable(audSummary(e.Token)))
 		v.plain = append(v.plain, fit(mark+rest, listW-1))
 		v.rows = append(v.rows, fit(markSt.Render(mark)+rest, listW-1))
 	}
@@ -275,7 +275,7 @@ func tokenDetail(m *model, e tokenEntry, showRaw bool, w int) []string {
 			for i, l := range wrapMarked(f.Value, 0, 0, valW, lipglossPlain, lipglossPlain) {
 				label := ""
 				if i == 0 {
-					label = st.key.Render(f.Name)
+					label = st.key.Render(cut(f.Name, nameW))
 				}
 				mk := " "
 				if i == 0 {
