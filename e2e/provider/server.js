@@ -13,12 +13,19 @@
 //   app-basic      client_secret_basic, secret basic-secret, refresh allowed
 //   app-norefresh  client_secret_post,  secret norefresh-secret, no refresh_token grant
 //
+// oidc-provider itself takes a secret in the body or in a Basic header
+// whichever method the client registered; many servers do not (Auth0
+// rejects the other method with invalid_client). strictAuth below makes
+// app-post and app-basic accept only their own method, so a client sending
+// the secret the wrong way gets the 401 invalid_client a connector sees.
+//
 // The built-in development login and consent pages are used: any login and
 // password sign in; the consent form is one button.
 
 import { generateKeyPairSync } from 'node:crypto';
 import net from 'node:net';
 import process from 'node:process';
+import querystring from 'node:querystring';
 
 import Provider from 'oidc-provider';
 
@@ -33,9 +40,10 @@ if (redirectURIs.length === 0) {
 }
 
 // A fresh signing key per run: JWT access tokens and ID tokens are signed
-// with it and it is served on the JWKS endpoint.
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'e2e-rs256', alg: 'RS256', use: 'sig' };
+// with it and it is served on the JWKS endpoint. P-256, not RSA: an RSA
+// key search takes seconds of CPU on a loaded two-core machine, P-256 none.
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'e2e-es256', alg: 'ES256', use: 'sig' };
 
 const client = (id, secret, authMethod, grants) => ({
   client_id: id,
@@ -44,6 +52,7 @@ const client = (id, secret, authMethod, grants) => ({
   grant_types: grants,
   response_types: ['code'],
   redirect_uris: redirectURIs,
+  id_token_signed_response_alg: 'ES256',
 });
 
 const configuration = {
@@ -84,7 +93,7 @@ const configuration = {
         audience: resourceIndicator,
         accessTokenTTL: 3600,
         accessTokenFormat: 'jwt',
-        jwt: { sign: { alg: 'RS256' } },
+        jwt: { sign: { alg: 'ES256' } },
       }),
     },
   },
@@ -101,6 +110,46 @@ const configuration = {
     Session: 24 * 3600,
   },
 };
+
+const strictAuth = { 'app-post': 'post', 'app-basic': 'basic' };
+
+async function readAll(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+// enforceAuthMethod reads the token request's form (oidc-provider then uses
+// the parsed body) and answers invalid_client when a strict client sent its
+// secret the other way.
+async function enforceAuthMethod(ctx, next) {
+  if (ctx.method !== 'POST' || ctx.path !== '/token' || !ctx.is('application/x-www-form-urlencoded')) {
+    await next();
+    return;
+  }
+  const body = querystring.parse(await readAll(ctx.req));
+  ctx.req.body = body;
+  const authz = ctx.get('authorization');
+  const basic = /^basic /i.test(authz);
+  let id = body.client_id;
+  if (basic) {
+    const decoded = Buffer.from(authz.slice(6).trim(), 'base64').toString('utf8');
+    id = decodeURIComponent(decoded.slice(0, Math.max(decoded.indexOf(':'), 0)).replace(/\+/g, ' '));
+  }
+  const want = strictAuth[id];
+  const sent = basic ? 'basic' : (body.client_secret !== undefined ? 'post' : undefined);
+  if (want && sent && sent !== want) {
+    ctx.status = 401;
+    if (want === 'basic') ctx.set('WWW-Authenticate', 'Basic realm="token"');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      error: 'invalid_client',
+      error_description: `client authentication method not allowed: ${id} is registered for client_secret_${want}`,
+    };
+    return;
+  }
+  await next();
+}
 
 // oidc-provider takes its issuer (and so the port) at construction: with
 // port 0, find a free port first.
@@ -119,6 +168,7 @@ async function main() {
   const bound = port === 0 ? await freePort() : port;
   const issuer = `http://${host}:${bound}`;
   const provider = new Provider(issuer, configuration);
+  provider.use(enforceAuthMethod);
   const server = provider.listen(bound, host);
   server.once('listening', () => {
     process.stdout.write(`listening ${issuer}\n`);

@@ -1,0 +1,300 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The suite's shared fixtures: one provider for all tests (each browser
+// login starts from a fresh profile, so no session carries over), the
+// binaries built once into a temporary directory, and the loopback port that
+// every client has registered as http://127.0.0.1:<port>/callback.
+var (
+	binDir       string // temporary; removed after the run
+	envProblem   string // why the suite cannot run here, or ""
+	callbackPort int
+	prov         *provider
+	provErr      error
+	provOnce     sync.Once
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(testMain(m))
+}
+
+func testMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "authtrace-e2e-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binDir = dir
+	envProblem = checkEnv()
+	if envProblem == "" {
+		port, err := freePort()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 1
+		}
+		callbackPort = port
+	}
+	code := m.Run()
+	if prov != nil {
+		prov.stop()
+	}
+	return code
+}
+
+// checkEnv says what is missing for the suite, in words that say how to
+// get it.
+func checkEnv() string {
+	var missing []string
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = append(missing, "node is not on PATH (apt-get install nodejs npm)")
+	}
+	if _, err := os.Stat(chromiumPath()); err != nil {
+		missing = append(missing, fmt.Sprintf("Chromium is not at %s (apt-get install chromium, or set E2E_CHROMIUM)", chromiumPath()))
+	}
+	if _, err := os.Stat(filepath.Join(providerDir(), "node_modules", "oidc-provider", "package.json")); err != nil {
+		missing = append(missing, "oidc-provider is not installed (npm ci in e2e/provider)")
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	return strings.Join(missing, "; ") + "; e2e/setup.sh installs all of it"
+}
+
+func chromiumPath() string {
+	if p := os.Getenv("E2E_CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+func providerDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "provider")
+}
+
+func moduleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(file))
+}
+
+// needEnv skips a test that needs Node and Chromium where they are missing,
+// and fails it under CI, where a skip would hide that the suite never ran.
+func needEnv(t *testing.T) {
+	t.Helper()
+	if envProblem == "" {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("end-to-end suite cannot run: %s", envProblem)
+	}
+	t.Skipf("end-to-end suite skipped: %s", envProblem)
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// callbackURL is the redirect URI every client has registered.
+func callbackURL() string {
+	return fmt.Sprintf("http://127.0.0.1:%d/callback", callbackPort)
+}
+
+// builds holds one build per package path, made on first use: a build
+// error of one binary (say authtrace while issue 2 is in progress) fails the
+// tests that need it, not the others.
+var builds sync.Map // package path -> *build
+
+type build struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func binary(t *testing.T, pkg, name string) string {
+	t.Helper()
+	v, _ := builds.LoadOrStore(pkg, &build{})
+	b := v.(*build)
+	b.once.Do(func() {
+		b.path = filepath.Join(binDir, name)
+		cmd := exec.Command("go", "build", "-o", b.path, pkg)
+		cmd.Dir = moduleRoot()
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.err = fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.path
+}
+
+func authtraceBin(t *testing.T) string {
+	return binary(t, "./cmd/authtrace", "authtrace")
+}
+
+func browserBin(t *testing.T) string {
+	return binary(t, "./e2e/browser", "e2e-browser")
+}
+
+// provider is oidc-provider running server.js.
+type provider struct {
+	URL    string // issuer, http://127.0.0.1:PORT
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+	done   chan struct{}
+}
+
+// theProvider starts the provider on first use and returns it.
+func theProvider(t *testing.T) *provider {
+	t.Helper()
+	needEnv(t)
+	provOnce.Do(func() {
+		// Node can take many seconds to load on a two-core machine that
+		// others are compiling on; one more try before giving up.
+		for try := 0; try < 2; try++ {
+			prov, provErr = startProvider([]string{callbackURL()})
+			if provErr == nil {
+				return
+			}
+			t.Logf("provider start %d: %v", try+1, provErr)
+		}
+	})
+	if provErr != nil {
+		t.Fatal(provErr)
+	}
+	return prov
+}
+
+func startProvider(redirectURIs []string) (*provider, error) {
+	cmd := exec.Command("node", "server.js")
+	cmd.Dir = providerDir()
+	cmd.Env = append(os.Environ(), "PORT=0", "REDIRECT_URIS="+strings.Join(redirectURIs, ","))
+	// Its own process group, so stop can end it and anything it started.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	p := &provider{cmd: cmd, stderr: &syncBuffer{}, done: make(chan struct{})}
+	cmd.Stderr = p.stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start provider: %w", err)
+	}
+	go func() {
+		cmd.Wait() //nolint:errcheck // the exit is seen through done
+		close(p.done)
+	}()
+
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "listening "); ok {
+				lines <- u
+			}
+		}
+	}()
+	select {
+	case p.URL = <-lines:
+	case <-p.done:
+		return nil, fmt.Errorf("provider exited before listening: %s", p.stderr)
+	case <-time.After(45 * time.Second):
+		p.stop()
+		return nil, fmt.Errorf("provider did not start within 45s: %s", p.stderr)
+	}
+	if err := waitReady(p.URL+"/.well-known/openid-configuration", 20*time.Second); err != nil {
+		p.stop()
+		return nil, fmt.Errorf("provider at %s: %w: %s", p.URL, err, p.stderr)
+	}
+	return p, nil
+}
+
+func waitReady(u string, within time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("status %d", resp.StatusCode)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("not ready within %s: %w", within, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (p *provider) stop() {
+	// The negative pid is the process group started above: node only.
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM) //nolint:errcheck
+	select {
+	case <-p.done:
+	case <-time.After(5 * time.Second):
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) //nolint:errcheck
+		<-p.done
+	}
+}
+
+// syncBuffer collects a child's output from its copying goroutine.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startProxy runs a tenant proxy in front of the provider for one test.
+func startProxy(t *testing.T, p *provider, fault Fault) *Proxy {
+	t.Helper()
+	px := &Proxy{AuthorizeURL: p.URL + "/auth", Fault: fault}
+	if err := px.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := px.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("close proxy: %v", err)
+		}
+	})
+	return px
+}

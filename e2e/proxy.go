@@ -1,0 +1,132 @@
+// Package e2e is authtrace's end-to-end suite: the real authtrace binary
+// against a real authorization server (oidc-provider, see provider/), logged
+// into by headless Chromium (see browser/), with a tenant-aware proxy in
+// front of the server that can break the login the way real proxies do.
+//
+// Run it with `go test ./e2e/`; e2e/setup.sh installs what it needs.
+package e2e
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Fault is a bug the tenant proxy can have, each one seen in real tenant
+// proxies and SDKs in front of an authorization server.
+type Fault string
+
+const (
+	FaultNone          Fault = ""
+	FaultStateSuffix   Fault = "state_suffix"   // appends "|org=<org>" to state
+	FaultStateBase64   Fault = "state_base64"   // replaces state with base64url(state)
+	FaultRedirectSlash Fault = "redirect_slash" // adds a trailing slash to redirect_uri
+	FaultDropAudience  Fault = "drop_audience"  // forwards neither audience nor resource
+	FaultLoop          Fault = "loop"           // the tenant hop sends the browser back to /authorize
+)
+
+// Proxy is a tenant-aware /authorize front, as organisations put in front of
+// a shared authorization server (Auth0 organizations, B2B tenants):
+//
+//	GET /authorize?...            works out the organisation (organization=
+//	                              or tenant= parameter, else "acme") and
+//	                              redirects to /t/<org>/authorize?...
+//	GET /t/<org>/authorize?...    adds organization=<org>, maps audience= to
+//	                              resource= (RFC 8707, which oidc-provider
+//	                              reads), and redirects to the provider
+//	GET|POST /token-html          a "token URL" that serves an HTML page, as
+//	                              a mistyped token URL does
+//
+// so a healthy chain is proxy → proxy → provider → login page. Fault
+// selects one bug; the zero value has none.
+type Proxy struct {
+	// AuthorizeURL is the provider's authorization endpoint.
+	AuthorizeURL string
+	Fault        Fault
+
+	// URL is where the proxy listens (http://127.0.0.1:PORT), set by Start.
+	URL string
+	srv *http.Server
+}
+
+// Start listens on a free loopback port and serves until Close.
+func (p *Proxy) Start() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("proxy: listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /authorize", p.authorize)
+	mux.HandleFunc("GET /t/{org}/authorize", p.tenantAuthorize)
+	mux.HandleFunc("/token-html", tokenHTML)
+	p.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	p.URL = "http://" + ln.Addr().String()
+	go p.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed at Close
+	return nil
+}
+
+// Close stops the proxy.
+func (p *Proxy) Close() error {
+	if p.srv == nil {
+		return nil
+	}
+	return p.srv.Close()
+}
+
+func (p *Proxy) authorize(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	org := q.Get("organization")
+	if org == "" {
+		org = q.Get("tenant")
+	}
+	if org == "" {
+		org = "acme"
+	}
+	q.Del("tenant")
+	http.Redirect(w, r, "/t/"+url.PathEscape(org)+"/authorize?"+q.Encode(), http.StatusFound)
+}
+
+func (p *Proxy) tenantAuthorize(w http.ResponseWriter, r *http.Request) {
+	org := r.PathValue("org")
+	q := r.URL.Query()
+	if p.Fault == FaultLoop {
+		// A tenant lookup that falls back to the entry point: the browser
+		// goes round /authorize → /t/<org>/authorize → /authorize ...
+		http.Redirect(w, r, "/authorize?"+q.Encode(), http.StatusFound)
+		return
+	}
+	q.Set("organization", org)
+	if aud := q.Get("audience"); aud != "" && q.Get("resource") == "" {
+		q.Set("resource", aud)
+	}
+	switch p.Fault {
+	case FaultStateSuffix:
+		q.Set("state", q.Get("state")+"|org="+org)
+	case FaultStateBase64:
+		q.Set("state", base64.RawURLEncoding.EncodeToString([]byte(q.Get("state"))))
+	case FaultRedirectSlash:
+		if ru := q.Get("redirect_uri"); ru != "" && !strings.HasSuffix(ru, "/") {
+			q.Set("redirect_uri", ru+"/")
+		}
+	case FaultDropAudience:
+		q.Del("audience")
+		q.Del("resource")
+	}
+	http.Redirect(w, r, p.AuthorizeURL+"?"+q.Encode(), http.StatusFound)
+}
+
+// tokenHTML is what a token URL pointing at a web page answers: 200 and a
+// sign-in page, whatever was posted.
+func tokenHTML(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprint(w, `<!DOCTYPE html>
+<html><head><title>Sign in - Acme</title></head>
+<body><h1>Sign in to Acme</h1><form method="post" action="/login">
+<input name="username"><input type="password" name="password"><button>Sign in</button>
+</form></body></html>
+`)
+}
