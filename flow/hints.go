@@ -480,6 +480,7 @@ var blockTags = map[string]bool{
 // the end of the text.
 func stripTags(s string) string {
 	var b strings.Builder
+	lower := asciiLower(s) // same offsets as s
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -506,7 +507,7 @@ func stripTags(s string) string {
 		for k < len(s) && (s[k] >= 'a' && s[k] <= 'z' || s[k] >= 'A' && s[k] <= 'Z' || s[k] >= '0' && s[k] <= '9') {
 			k++
 		}
-		name := asciiLower(s[j:k])
+		name := lower[j:k]
 		if name == "" && !closing && (k >= len(s) || s[k] != '!' && s[k] != '?') {
 			// A lone '<' in text ("a < b").
 			b.WriteByte(c)
@@ -522,7 +523,7 @@ func stripTags(s string) string {
 			b.WriteByte(' ')
 		}
 		if !closing && (name == "script" || name == "style" || name == "template" || name == "noscript" || name == "svg") {
-			endElem := strings.Index(asciiLower(s[i:]), "</"+name)
+			endElem := strings.Index(lower[i:], "</"+name)
 			if endElem < 0 {
 				break
 			}
