@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/authtrace/authtrace/report"
@@ -361,4 +362,31 @@ func ctxError(err error, timeout time.Duration) error {
 		return fmt.Errorf("%w: waited %s (raise --timeout, or check that the browser reached the redirect URI)", ErrTimeout, timeout)
 	}
 	return fmt.Errorf("login stopped: %w", err)
+}
+
+// RefreshAgain makes one more refresh grant for a finished login, with the
+// newest refresh token in rep and the client authentication the exchange
+// used, and returns rep with the new refresh and its findings. The TUI's
+// "refresh again" key runs it.
+func RefreshAgain(ctx context.Context, cfg Config, rep report.Report, emit func(Event)) (report.Report, error) {
+	rt := ""
+	if rep.Exchange != nil && rep.Exchange.Response != nil {
+		rt = rep.Exchange.Response.Fields["refresh_token"]
+	}
+	if rep.Refresh != nil && rep.Refresh.Response != nil && rep.Refresh.Response.Fields["refresh_token"] != "" {
+		rt = rep.Refresh.Response.Fields["refresh_token"]
+	}
+	if rt == "" || rt == report.Redacted {
+		return rep, errors.New("no refresh token to refresh with: the login did not return one")
+	}
+	r := newRunner(cfg, emit, rep.Command)
+	r.rep = rep
+	r.rep.Findings = slices.Clone(rep.Findings)
+	r.cfg.RefreshURL = rep.Profile.RefreshURL
+	r.usedAuth = rep.Exchange.Request.ClientAuth
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
+	defer cancel()
+	r.phase(PhaseRefreshing)
+	r.refresh(ctx, rt)
+	return r.finish(nil)
 }

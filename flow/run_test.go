@@ -435,3 +435,33 @@ func TestLoopbackBindsOnlyLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestRefreshAgain(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	cfg.OpenBrowser = walker(t, p)
+	rep, err := Run(context.Background(), cfg, nil)
+	if err != nil || rep.Refresh == nil {
+		t.Fatalf("Run: %v, refresh %+v", err, rep.Refresh)
+	}
+	p.mu.Lock()
+	before := len(p.grants)
+	p.mu.Unlock()
+	again, err := RefreshAgain(context.Background(), cfg, rep, nil)
+	if err != nil {
+		t.Fatalf("RefreshAgain: %v", err)
+	}
+	p.mu.Lock()
+	last := p.grants[len(p.grants)-1]
+	n := len(p.grants)
+	p.mu.Unlock()
+	if n != before+1 || last.Get("grant_type") != "refresh_token" || last.Get("refresh_token") != "rt-2" {
+		t.Errorf("refresh again sent %v (grants %d -> %d); want one refresh grant with the rotated token rt-2", last, before, n)
+	}
+	if again.Refresh == nil || again.Refresh.Response == nil || again.Refresh.Response.Status != 200 {
+		t.Errorf("refresh again = %+v, want the new refresh", again.Refresh)
+	}
+	if _, err := RefreshAgain(context.Background(), cfg, report.Report{}, nil); err == nil {
+		t.Errorf("RefreshAgain without a refresh token succeeded")
+	}
+}

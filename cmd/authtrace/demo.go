@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -9,7 +8,6 @@ import (
 
 	"github.com/authtrace/authtrace/demo"
 	"github.com/authtrace/authtrace/flow"
-	"github.com/authtrace/authtrace/report"
 )
 
 func newDemoCmd() *cobra.Command {
@@ -44,10 +42,11 @@ what authtrace reports for it (--list-faults names them).`,
 			cfg := srv.Config()
 			cfg.Timeout = s.timeout
 			cfg.OpenBrowser = srv.Browse
-			fmt.Fprintf(cmd.ErrOrStderr(), "· demo provider on %s (fault: %s)\n", srv.URL, fault)
-			return runEngine(cmd, &s, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
-				return flow.Run(ctx, cfg, emit)
-			})
+			tui := !s.jsonOut && isTerminal(cmd.OutOrStdout())
+			if !tui {
+				fmt.Fprintf(cmd.ErrOrStderr(), "· demo provider on %s (fault: %s)\n", srv.URL, fault)
+			}
+			return runEngine(cmd, &s, cfg, flow.Run, engineMode{tui: tui, refresh: true})
 		},
 	}
 	f := cmd.Flags()

@@ -12,9 +12,11 @@ import (
 	"github.com/google/shlex"
 	"github.com/pkg/browser"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
+	"github.com/authtrace/authtrace/ui"
 )
 
 func newLoginCmd() *cobra.Command {
@@ -45,31 +47,7 @@ port with --port or --redirect-uri) with the provider's app first.`,
     --redirect-uri http://127.0.0.1:53682/callback --json --report run.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := s.config()
-			if err != nil {
-				return err
-			}
-			if err := promptSecret(cmd, &cfg); err != nil {
-				return err
-			}
-			stderr := cmd.ErrOrStderr()
-			switch {
-			case s.noBrowser:
-			case s.openWith != "":
-				argv, err := shlex.Split(s.openWith)
-				if err != nil || len(argv) == 0 {
-					return usageErr("--open-with %q: cannot split it into a command and arguments", s.openWith)
-				}
-				cfg.OpenBrowser = func(u string) error { return openWith(argv, u, stderr) }
-			default:
-				cfg.OpenBrowser = func(u string) error {
-					browser.Stdout, browser.Stderr = stderr, stderr // keep stdout for --json
-					return browser.OpenURL(u)
-				}
-			}
-			return runEngine(cmd, &s, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
-				return flow.Run(ctx, cfg, emit)
-			})
+			return runLogin(cmd, &s)
 		},
 	}
 	s.addFlags(cmd.Flags(), true)
@@ -93,25 +71,94 @@ func openWith(argv []string, u string, stderr io.Writer) error {
 	return nil
 }
 
-// runEngine runs login or trace with the output the flags ask for, writes
-// the report file, and turns the outcome into an exit status.
-func runEngine(cmd *cobra.Command, s *settings, start func(context.Context, func(flow.Event)) (report.Report, error)) error {
+// runLogin runs the login: in the terminal UI when stdout is a terminal
+// and --json was not asked for (with the setup form first when the
+// connection settings are missing), as text or JSON otherwise.
+func runLogin(cmd *cobra.Command, s *settings) error {
+	cfg, err := s.config()
+	if err != nil {
+		return err
+	}
+	tui := !s.jsonOut && isTerminal(cmd.OutOrStdout())
+	setup := tui && (cfg.AuthorizeURL == "" && cfg.Issuer == "" || cfg.ClientID == "")
+	if !setup {
+		if err := promptSecret(cmd, &cfg); err != nil {
+			return err
+		}
+	}
+	// The browser's own chatter must not land on the TUI or in --json.
+	var chatter io.Writer = cmd.ErrOrStderr()
+	if tui {
+		chatter = io.Discard
+	}
+	switch {
+	case s.noBrowser:
+	case s.openWith != "":
+		argv, err := shlex.Split(s.openWith)
+		if err != nil || len(argv) == 0 {
+			return usageErr("--open-with %q: cannot split it into a command and arguments", s.openWith)
+		}
+		cfg.OpenBrowser = func(u string) error { return openWith(argv, u, chatter) }
+	default:
+		cfg.OpenBrowser = func(u string) error {
+			browser.Stdout, browser.Stderr = chatter, chatter
+			return browser.OpenURL(u)
+		}
+	}
+	return runEngine(cmd, s, cfg, flow.Run, engineMode{tui: tui, setup: setup, refresh: true})
+}
+
+// engineFunc is flow.Run or flow.Trace.
+type engineFunc func(context.Context, flow.Config, func(flow.Event)) (report.Report, error)
+
+// engineMode says how a run is shown.
+type engineMode struct {
+	tui     bool // full-screen terminal UI
+	setup   bool // the UI's setup form first
+	refresh bool // the UI may refresh again
+}
+
+// runEngine runs login, trace or demo with the output the flags ask for,
+// writes the report file, and turns the outcome into an exit status.
+func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFunc, mode engineMode) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
-	out := &sink{stderr: cmd.ErrOrStderr(), reveal: s.reveal}
-	if s.jsonOut {
-		out.json = json.NewEncoder(cmd.OutOrStdout())
-	}
-	rep, runErr := start(ctx, out.emit)
-	if !s.reveal {
-		rep = rep.Redact()
-	}
-	if s.jsonOut {
-		if err := json.NewEncoder(cmd.OutOrStdout()).Encode(rep); err != nil {
-			return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
+	var rep report.Report
+	var runErr error
+	if mode.tui {
+		opts := ui.Options{
+			Start:       ui.StartFunc(start),
+			Config:      cfg,
+			Setup:       mode.setup,
+			OpenBrowser: cfg.OpenBrowser,
+			Input:       cmd.InOrStdin(),
+			Output:      cmd.OutOrStdout(),
 		}
-	} else if rep.Profile.AuthorizeURL != "" || runErr == nil {
-		writeText(cmd.OutOrStdout(), rep)
+		if mode.refresh {
+			opts.Refresh = func(ctx context.Context, rep report.Report, emit func(flow.Event)) (report.Report, error) {
+				return flow.RefreshAgain(ctx, cfg, rep, emit)
+			}
+		}
+		rep, runErr = ui.Run(ctx, opts)
+		if !s.reveal {
+			rep = rep.Redact()
+		}
+	} else {
+		out := &sink{stderr: cmd.ErrOrStderr(), reveal: s.reveal}
+		if s.jsonOut {
+			out.json = json.NewEncoder(cmd.OutOrStdout())
+		}
+		rep, runErr = start(ctx, cfg, out.emit)
+		if !s.reveal {
+			rep = rep.Redact()
+		}
+		if s.jsonOut {
+			if err := json.NewEncoder(cmd.OutOrStdout()).Encode(rep); err != nil {
+				return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
+			}
+		} else if rep.Profile.AuthorizeURL != "" || runErr == nil {
+			writeText(cmd.OutOrStdout(), rep)
+		}
 	}
 	if s.reportFile != "" && (rep.Profile.AuthorizeURL != "" || runErr == nil) {
 		data, err := json.MarshalIndent(rep, "", "  ")
@@ -130,4 +177,10 @@ func runEngine(cmd *cobra.Command, s *settings, start func(context.Context, func
 		return &exitError{code: exitFindings}
 	}
 	return nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }

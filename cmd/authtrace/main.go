@@ -76,8 +76,25 @@ it opens the authorize URL in a browser, traces every redirect hop and
 compares each hop's state and redirect_uri with what was sent, exchanges the
 code, refreshes, and decodes the tokens to flag wrong audiences, missing
 refresh tokens and the other classic mistakes, each with a concrete fix.`,
+		Example: `  authtrace demo                  # a whole login against a built-in provider
+  authtrace                       # on a terminal: a setup form, then the login
+  authtrace login --issuer https://TENANT.auth0.com/ --client-id ID --port 53682
+  authtrace trace --authorize-url https://idp.example.com/authorize --client-id ID
+  authtrace decode eyJhbGciOi...   # what is in this token, whose audience is it for`,
+		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+	}
+	// Bare authtrace is login: on a terminal with nothing set, the setup
+	// form; with flags, the login they describe; in a pipe with nothing
+	// set, this help.
+	var s settings
+	s.addFlags(root.Flags(), true)
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Flags().NFlag() == 0 && !isTerminal(cmd.OutOrStdout()) {
+			return cmd.Help()
+		}
+		return runLogin(cmd, &s)
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 
 	"github.com/authtrace/authtrace/flow"
-	"github.com/authtrace/authtrace/report"
 )
 
 func newTraceCmd() *cobra.Command {
@@ -35,9 +32,7 @@ check it against the provider's registration.`,
 			if err != nil {
 				return err
 			}
-			return runEngine(cmd, &s, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
-				return flow.Trace(ctx, cfg, emit)
-			})
+			return runEngine(cmd, &s, cfg, flow.Trace, engineMode{})
 		},
 	}
 	s.addFlags(cmd.Flags(), false)
