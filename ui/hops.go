@@ -175,6 +175,10 @@ func compareRows(sent, here map[string]string, h report.Hop, fs []report.Finding
 		aud = "resource"
 	}
 	rows := []string{"state", "redirect_uri", "client_id", "scope", aud, "response_type"}
+	if h.Role == report.RoleCallback {
+		// The callback carries the provider's answer, not the request.
+		rows = []string{"state", "code", "error", "error_description"}
+	}
 	for _, f := range fs {
 		if name := f.Detail["name"]; f.Hop == h.N && name != "" && !slices.Contains(rows, name) {
 			rows = append(rows, name)
@@ -209,6 +213,10 @@ func verdict(m *model, h report.Hop, name, sent, here string) (string, report.Se
 	switch {
 	case h.Source == report.SourceSent:
 		return "sent", "", false
+	case name == "code" && here != "":
+		return "received", "", false
+	case (name == "error" || name == "error_description") && here != "":
+		return "provider's answer", report.SeverityError, true
 	case sent == here:
 		return "same", "", false
 	case here == "":
@@ -236,6 +244,12 @@ func hopCompare(m *model, h report.Hop, w int) []string {
 		if s == "" && g == "" && name != "state" && name != "redirect_uri" {
 			continue
 		}
+		if name == "code" {
+			s = ""
+		}
+		if name == "code" && g != "" {
+			g = "(present)" // the value is a secret, and it is not compared
+		}
 		var sc, gc []string
 		if s != "" && g != "" && s != g {
 			lo, hiS, hiG := diffRange(s, g)
@@ -256,7 +270,7 @@ func hopCompare(m *model, h report.Hop, w int) []string {
 			for i := range vc {
 				vc[i] = sevSt.Render(vc[i])
 			}
-		case text == "same":
+		case text == "same" || text == "received":
 			mark = st.ok.Render("✓")
 		default:
 			mark = " "
@@ -278,6 +292,28 @@ func hopCompare(m *model, h report.Hop, w int) []string {
 		}
 	}
 	lines = append(lines, hopNotes(m, h, w)...)
+	if m.wide() {
+		// There is room: show the request itself too.
+		lines = append(lines, "")
+		lines = append(lines, requestLines(m, h, w)...)
+	} else {
+		lines = append(lines, "", st.faint.Render("enter: full URL, Location and parameters"))
+	}
+	return lines
+}
+
+// requestLines are the hop's URL and Location, wrapped in full.
+func requestLines(m *model, h report.Hop, w int) []string {
+	var lines []string
+	for _, f := range []struct{ name, val string }{{"url", h.URL}, {"location", h.Location}} {
+		if f.val == "" {
+			continue
+		}
+		lines = append(lines, m.styles.key.Render(f.name))
+		for _, l := range wrapMarked(f.val, 0, 0, w-2, lipglossPlain, lipglossPlain) {
+			lines = append(lines, "  "+l)
+		}
+	}
 	return lines
 }
 
@@ -353,19 +389,9 @@ func findingLines(st styles, f report.Finding, w int) []string {
 func hopDetail(m *model, h report.Hop, w int) []string {
 	st := m.styles
 	lines := []string{hopTitle(m, h, w)}
-	field := func(name, val string) {
-		if val == "" {
-			return
-		}
-		lines = append(lines, st.key.Render(name))
-		for _, l := range wrapMarked(val, 0, 0, w-2, lipglossPlain, lipglossPlain) {
-			lines = append(lines, "  "+l)
-		}
-	}
-	field("url", h.URL)
-	field("location", h.Location)
+	lines = append(lines, requestLines(m, h, w)...)
 	if !h.At.IsZero() {
-		field("at", h.At.UTC().Format("2006-01-02 15:04:05.000 UTC"))
+		lines = append(lines, st.key.Render("at"), "  "+h.At.UTC().Format("2006-01-02 15:04:05.000 UTC"))
 	}
 	if len(h.Params) > 0 {
 		lines = append(lines, st.key.Render("params"))
