@@ -72,7 +72,11 @@ func keys(t testing.TB) *testKeys {
 		}
 		n := k.rsa.PublicKey.N.Bytes()
 		e := []byte{1, 0, 1}
-		ecx, ecy := k.ec.PublicKey.X.FillBytes(make([]byte, 32)), k.ec.PublicKey.Y.FillBytes(make([]byte, 32))
+		point, err := k.ec.PublicKey.Bytes() // 0x04 || X || Y
+		if err != nil {
+			panic(err)
+		}
+		ecx, ecy := point[1:33], point[33:65]
 		set := map[string]any{"keys": []map[string]string{
 			{"kty": "RSA", "kid": "rsa1", "use": "sig", "alg": "RS256", "n": b64.EncodeToString(n), "e": b64.EncodeToString(e)},
 			{"kty": "RSA", "kid": "rsa-ps", "use": "sig", "n": b64.EncodeToString(n), "e": b64.EncodeToString(e)},

@@ -61,7 +61,13 @@ var sevMark = map[report.Severity]string{
 // colorWriter wraps out so that styles come out as the terminal can show
 // them: stripped when out is not a terminal or NO_COLOR is set.
 func colorWriter(out io.Writer) (io.Writer, bool) {
-	w := colorprofile.NewWriter(out, os.Environ())
+	env := os.Environ()
+	if os.Getenv("NO_COLOR") != "" {
+		// no-color.org: any non-empty value disables colour, where
+		// colorprofile only reads values that parse as true.
+		env = append(env, "NO_COLOR=1")
+	}
+	w := colorprofile.NewWriter(out, env)
 	return w, w.Profile > colorprofile.Ascii
 }
 

@@ -308,6 +308,38 @@ func TestDecodeVerifyJWKS(t *testing.T) {
 	}
 }
 
+// TestDecodeColor runs the command as on a terminal (TTY_FORCE) and
+// checks that colour comes and goes with NO_COLOR.
+func TestDecodeColor(t *testing.T) {
+	t.Setenv("AUTHTRACE_TOKEN", "")
+	tok := freshToken(t, "x")
+	cases := []struct {
+		name      string
+		noColor   string
+		wantColor bool
+	}{
+		{"terminal", "", true},
+		{"NO_COLOR=1", "1", false},
+		{"NO_COLOR=yes", "yes", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("TTY_FORCE", "1")
+			t.Setenv("TERM", "xterm-256color")
+			t.Setenv("NO_COLOR", tc.noColor)
+			_, out, _ := runDecode(t, "", tok, "--aud", "y")
+			// SGR foreground colours: 31 red, 36 cyan and so on.
+			hasColor := strings.Contains(out, "\x1b[31") || strings.Contains(out, "\x1b[36") || strings.Contains(out, ";31m") || strings.Contains(out, ";36m")
+			if hasColor != tc.wantColor {
+				t.Errorf("colour in output = %v, want %v:\n%q", hasColor, tc.wantColor, out)
+			}
+			if got := ansi.Strip(out); !strings.Contains(got, "jwt.aud_mismatch") {
+				t.Errorf("stripped output lacks the finding:\n%s", got)
+			}
+		})
+	}
+}
+
 func TestSplitInputs(t *testing.T) {
 	cases := []struct {
 		in   string
