@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"syscall"
@@ -195,6 +196,19 @@ func TestRunWholeLogin(t *testing.T) {
 			check: func(t *testing.T, r report.Report) {
 				if len(r.Tokens) == 0 || r.Tokens[0].Kind != "access_token" || r.Tokens[0].Format != "jwt" {
 					t.Errorf("tokens = %+v, want the decoded JWT access token", r.Tokens)
+				}
+			},
+		},
+		{
+			name: "huge token answer",
+			setup: func(p *fakeProvider, _ *Config) {
+				p.tokenBody, p.tokenType = strings.Repeat("x", 1<<20+100), "text/plain"
+			},
+			want:   []string{report.CodeParamAdded, report.CodeBodyTruncated, report.CodeTokenNotJSON},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if resp := r.Exchange.Response; !resp.Truncated || len(resp.Body) != 1<<20 {
+					t.Errorf("response truncated=%v with %d bytes, want the first 1 MiB", resp.Truncated, len(resp.Body))
 				}
 			},
 		},
@@ -463,5 +477,28 @@ func TestRefreshAgain(t *testing.T) {
 	}
 	if _, err := RefreshAgain(context.Background(), cfg, report.Report{}, nil); err == nil {
 		t.Errorf("RefreshAgain without a refresh token succeeded")
+	}
+}
+
+// TestTraceSlowServer: a hop that never answers ends in hop.unreachable
+// after the per-request timeout, naming the host, instead of a hang.
+func TestTraceSlowServer(t *testing.T) {
+	block := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-block:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(block)
+	cfg := Config{AuthorizeURL: srv.URL + "/authorize", ClientID: "app", RequestTimeout: 200 * time.Millisecond}
+	rep, err := Trace(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := findingFor(rep, report.CodeHopUnreachable)
+	if !ok || !strings.Contains(f.Message, strings.TrimPrefix(srv.URL, "http://")) || !strings.Contains(f.Message, "in time") {
+		t.Errorf("findings %v; want hop.unreachable naming the host and the timeout", rep.Findings)
 	}
 }
