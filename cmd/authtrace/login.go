@@ -147,13 +147,16 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		out := &sink{stderr: cmd.ErrOrStderr(), reveal: s.reveal}
 		if s.jsonOut {
 			out.json = json.NewEncoder(cmd.OutOrStdout())
+			out.json.SetEscapeHTML(false) // "<redacted>", not "\u003credacted\u003e"
 		}
 		rep, runErr = start(ctx, cfg, out.emit)
 		if !s.reveal {
 			rep = rep.Redact()
 		}
 		if s.jsonOut {
-			if err := json.NewEncoder(cmd.OutOrStdout()).Encode(rep); err != nil {
+			enc := json.NewEncoder(cmd.OutOrStdout())
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(rep); err != nil {
 				return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
 			}
 		} else if rep.Profile.AuthorizeURL != "" || runErr == nil {

@@ -109,3 +109,35 @@ func TestTraceUnreachable(t *testing.T) {
 		t.Errorf("output does not name the unreachable host:\n%s", out)
 	}
 }
+
+// TestDemoText runs the built-in demo in text mode (stdout is no terminal
+// here) and checks that the report names the fault, the fix and the tokens.
+func TestDemoText(t *testing.T) {
+	code, out, stderr := runCLI(t, "demo", "--fault", "state-suffix")
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+	}
+	for _, want := range []string{"state.changed (hop 3)", `appended "|org=acme"`, "fix: ", "access_token (jwt)", "aud        https://api.demo.example"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := runCLI(t, "demo", "--fault", "nonsense"); code != exitUsage {
+		t.Errorf("unknown fault: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestJSONRedacted: --json output carries no secret unless --reveal.
+func TestJSONRedacted(t *testing.T) {
+	_, out, _ := runCLI(t, "demo", "--json")
+	if strings.Contains(out, "demo-secret") {
+		t.Errorf("--json output contains the client secret")
+	}
+	if !strings.Contains(out, report.Redacted) {
+		t.Errorf("--json output shows no redaction at all")
+	}
+	_, out, _ = runCLI(t, "demo", "--json", "--reveal")
+	if !strings.Contains(out, "demo-secret") {
+		t.Errorf("--json --reveal output lacks the client secret")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 )
@@ -103,7 +104,7 @@ func writeText(w io.Writer, r report.Report) {
 			status = fmt.Sprint(h.Status)
 		}
 		fmt.Fprintf(w, "  %2d %-9s %-10s %-3s %s\n", h.N, h.Source, h.Role, status, shortURL(h.URL))
-		for _, k := range []string{"state", "redirect_uri", "error", "error_description"} {
+		for _, k := range []string{"state", "redirect_uri", "audience", "resource", "organization", "error", "error_description"} {
 			if v, ok := h.Params[k]; ok {
 				fmt.Fprintf(w, "       %-13s %s\n", k, v)
 			}
@@ -127,12 +128,19 @@ func writeText(w io.Writer, r report.Report) {
 	}
 	if len(r.Tokens) > 0 {
 		fmt.Fprintf(w, "\nTokens\n")
+		now := time.Now()
 		for _, t := range r.Tokens {
-			fmt.Fprintf(w, "  %-13s %s", t.Kind, t.Format)
-			if len(t.Claims) > 0 {
-				fmt.Fprintf(w, "  %s", t.Claims)
+			fmt.Fprintf(w, "  %s (%s)\n", t.Kind, t.Format)
+			tok, err := decode.Parse(t.Raw)
+			if err != nil {
+				continue
 			}
-			fmt.Fprintln(w)
+			for _, f := range decode.Fields(tok.Claims, now, time.Local) {
+				fmt.Fprintf(w, "    %-10s %s\n", f.Name, f.Value)
+				if f.When != "" {
+					fmt.Fprintf(w, "    %-10s %s\n", "", f.When)
+				}
+			}
 		}
 	}
 	fmt.Fprintf(w, "\nFindings\n")
