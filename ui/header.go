@@ -61,7 +61,13 @@ func (m *model) phaseLine() string {
 		errs, warns, _ := m.rep.Count()
 		took := ""
 		if !m.rep.Finished.IsZero() && !m.rep.Started.IsZero() {
-			took = " in " + m.rep.Finished.Sub(m.rep.Started).Round(100*time.Millisecond).String()
+			d := m.rep.Finished.Sub(m.rep.Started)
+			if d < time.Second {
+				d = d.Round(time.Millisecond)
+			} else {
+				d = d.Round(100 * time.Millisecond)
+			}
+			took = " in " + d.String()
 		}
 		if errs > 0 {
 			return st.errorSev.Render("✗") + fmt.Sprintf(" login finished%s · %s, %s", took, plural(errs, "error"), plural(warns, "warning"))

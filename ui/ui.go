@@ -47,8 +47,13 @@ type Options struct {
 	ReportDir string
 	// OpenBrowser reopens the authorize URL (key o); nil disables the key.
 	OpenBrowser func(url string) error
-	// Refresh runs the refresh grant again (key r); nil disables the key.
+	// Refresh runs the refresh grant again (key r); nil disables the key
+	// unless RefreshWith is set.
 	Refresh RefreshFunc
+	// RefreshWith is Refresh given the config the login ran with, which
+	// the setup form may have changed; flow.RefreshAgain has this shape.
+	// It wins over Refresh when both are set.
+	RefreshWith func(ctx context.Context, cfg flow.Config, rep report.Report, emit func(flow.Event)) (report.Report, error)
 
 	// Input and Output are the terminal (default stdin and stdout). The
 	// summary printed after the program exits goes to Output too.
@@ -265,7 +270,7 @@ func newModel(ctx context.Context, opts Options) model {
 			wg:     &sync.WaitGroup{}, mu: &sync.Mutex{}, last: &doneMsg{},
 		},
 		now:    now,
-		keys:   defaultKeys(opts.Refresh != nil, opts.OpenBrowser != nil),
+		keys:   defaultKeys(opts.Refresh != nil || opts.RefreshWith != nil, opts.OpenBrowser != nil),
 		help:   help.New(),
 		isDark: true,
 		width:  80, height: 24,
@@ -754,6 +759,12 @@ func (m *model) authorizeURL() string {
 
 func (m *model) refreshAgain() tea.Cmd {
 	fn := m.opts.Refresh
+	if with := m.opts.RefreshWith; with != nil {
+		cfg := m.opts.Config
+		fn = func(ctx context.Context, rep report.Report, emit func(flow.Event)) (report.Report, error) {
+			return with(ctx, cfg, rep, emit)
+		}
+	}
 	switch {
 	case fn == nil:
 		m.status = "refresh again is not available here"

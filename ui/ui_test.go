@@ -263,6 +263,9 @@ func TestCopyAndDisabledKeys(t *testing.T) {
 		{"refresh", []string{"r"}, Options{Refresh: func(ctx context.Context, r report.Report, emit func(flow.Event)) (report.Report, error) {
 			return r, nil
 		}}, true, "refreshing"},
+		{"refresh with config", []string{"r"}, Options{RefreshWith: func(ctx context.Context, cfg flow.Config, r report.Report, emit func(flow.Event)) (report.Report, error) {
+			return r, nil
+		}}, true, "refreshing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -670,4 +673,65 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// runCmds runs a command and the commands of any batch it gives, one after
+// another, and returns the messages that are not batches.
+func runCmds(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, runCmds(c)...)
+		}
+		return out
+	}
+	if msg == nil {
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+func TestRefreshAgainUsesTheConfigAndUpdatesTheReport(t *testing.T) {
+	var gotCfg flow.Config
+	opts := Options{RefreshWith: func(ctx context.Context, cfg flow.Config, r report.Report, emit func(flow.Event)) (report.Report, error) {
+		gotCfg = cfg
+		r.Refresh = &report.Refresh{Rotated: false}
+		emit(flow.Event{Kind: flow.EventRefresh, Step: &r.Refresh.Step})
+		return r, nil
+	}}
+	m := play(newTestModel(80, 24, opts), scenarios()[1])
+	next, cmd := m.Update(press("r"))
+	m = next.(model)
+	if !m.busy {
+		t.Fatal("not busy after r")
+	}
+	for _, msg := range runCmds(cmd) {
+		if _, ok := msg.(eventMsg); ok {
+			// The event re-arms the listener, which gives the result.
+			var more tea.Cmd
+			next, more = m.Update(msg)
+			m = next.(model)
+			for _, msg := range runCmds(more) {
+				m = update(m, msg)
+			}
+			continue
+		}
+		m = update(m, msg)
+	}
+	if m.busy || m.status != "refreshed again" {
+		t.Errorf("busy %v, status %q after the refresh", m.busy, m.status)
+	}
+	if gotCfg.ClientID != "connector-app" {
+		t.Errorf("refresh got client id %q, want the login's", gotCfg.ClientID)
+	}
+	if m.rep.Refresh == nil || m.rep.Refresh.Rotated {
+		t.Errorf("report refresh = %+v, want the new, not rotated one", m.rep.Refresh)
+	}
+	if m.state != stateDone {
+		t.Errorf("state = %v, want done", m.state)
+	}
 }
