@@ -145,6 +145,12 @@ func (c *checker) opaque() {
 }
 
 func (c *checker) alg() {
+	if c.tok.Alg == "" && (c.tok.Signed || c.tok.SignatureRedacted) {
+		c.add(report.CodeJWTMalformed, report.SeverityError, "the header has no alg, but the token is signed",
+			"RFC 7515 requires alg in the header of a signed token; no library can verify the token without it. The issuer builds its tokens by hand: ask for a standard JWT library.",
+			map[string]string{"part": "header", "claim": "alg", "reason": "missing"})
+		return
+	}
 	if strings.EqualFold(c.tok.Alg, "none") || (c.tok.Alg == "" && !c.tok.Signed && !c.tok.SignatureRedacted) {
 		c.add(report.CodeJWTAlgNone, report.SeverityError,
 			fmt.Sprintf("the token is unsigned (alg %s): anyone can forge one like it", orNone(c.tok.Alg)),

@@ -77,6 +77,11 @@ func TestCheck(t *testing.T) {
 			want:  []want{{code: report.CodeJWTAlgNone, sev: report.SeverityError, detail: map[string]string{"alg": "none"}, hint: "sign"}},
 		},
 		{
+			name:  "signed without alg",
+			token: unsigned(`{"typ":"JWT"}`, claimsJSON(validTime)) + ".c2ln",
+			want:  []want{{code: report.CodeJWTMalformed, sev: report.SeverityError, detail: map[string]string{"part": "header", "claim": "alg"}}},
+		},
+		{
 			name:  "aud mismatch",
 			token: fakeSigned(claimsJSON(`"iss":"https://idp.example.org"`, `"aud":"https://other.example.com"`, validTime)),
 			exp:   Expect{Audience: auth0API, Kind: KindAccess},

@@ -233,7 +233,7 @@ func splitInputs(data []byte) ([]input, error) {
 		if err := json.Unmarshal(trimmed, &resp); err == nil {
 			var in []input
 			for _, k := range []string{decode.KindAccess, decode.KindID} {
-				if s, ok := resp[k].(string); ok && s != "" {
+				if s, ok := resp[k].(string); ok && strings.TrimSpace(s) != "" {
 					in = append(in, input{raw: s, kind: k})
 				}
 			}

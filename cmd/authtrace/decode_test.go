@@ -371,3 +371,21 @@ func TestWrap(t *testing.T) {
 	}
 	_ = report.Redacted
 }
+
+func FuzzSplitInputs(f *testing.F) {
+	f.Add([]byte("a\nb\r\n\nc"))
+	f.Add([]byte(`{"access_token":"x","id_token":"y"}`))
+	f.Add([]byte(`{"access_token":1}`))
+	f.Add([]byte("{"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in, err := splitInputs(data)
+		if err == nil && len(in) == 0 {
+			t.Fatalf("splitInputs(%q) = no tokens and no error", data)
+		}
+		for _, i := range in {
+			if strings.TrimSpace(i.raw) == "" {
+				t.Fatalf("splitInputs(%q) gave an empty token", data)
+			}
+		}
+	})
+}
