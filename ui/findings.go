@@ -66,9 +66,7 @@ func (v *findingsView) setDetail(m *model) {
 	}
 	sevSt, _ := st.severity(f.Severity)
 	v.lines = append(v.lines, st.paneTitle.Render(cut(f.Code, detailW/2))+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+findingWhere(f)))
-	for _, l := range wrapWords(f.Message, detailW-1) {
-		v.lines = append(v.lines, l)
-	}
+	v.lines = append(v.lines, wrapWords(f.Message, detailW-1)...)
 	if f.Hint != "" {
 		v.lines = append(v.lines, "", st.bold.Render("what to change"))
 		for _, l := range wrapWords(f.Hint, detailW-2) {

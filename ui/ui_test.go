@@ -70,11 +70,9 @@ func TestSelectionMovesAndStaysInRange(t *testing.T) {
 			if m.hops.cur.sel != tt.want {
 				t.Errorf("selected hop index = %d, want %d", m.hops.cur.sel, tt.want)
 			}
-			h, _ := m.hops.selected(&m)
 			if want := fmt.Sprintf("hop %d ·", tt.want+1); !strings.Contains(screen(m), want) {
 				t.Errorf("detail pane does not show %q:\n%s", want, screen(m))
 			}
-			_ = h
 		})
 	}
 }
@@ -468,9 +466,6 @@ func TestHelpToggles(t *testing.T) {
 }
 
 func TestSetupForm(t *testing.T) {
-	type step struct {
-		keys string // typed into the focused field; "\t" moves on, "\n" is enter
-	}
 	m := newTestModel(80, 24, Options{Setup: true, Config: flow.Config{Scope: "openid"}})
 	typeIn := func(s string) {
 		for _, r := range s {
