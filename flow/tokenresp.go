@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // OAuthError is an error response from a token endpoint (RFC 6749 §5.2),
@@ -220,7 +221,12 @@ func jsonString(raw json.RawMessage) string {
 	if len(t) == 0 || string(t) == "null" {
 		return ""
 	}
-	if t[0] == '"' {
+	if t[0] == '"' && len(t) >= 2 {
+		// Fast path: no escapes, so the contents are the string (the
+		// value was validated when the object was decoded).
+		if in := t[1 : len(t)-1]; bytes.IndexByte(in, '\\') < 0 && bytes.IndexByte(in, '"') < 0 && utf8.Valid(in) {
+			return string(in)
+		}
 		var s string
 		if json.Unmarshal(t, &s) == nil {
 			return s
