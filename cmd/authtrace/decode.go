@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -227,6 +228,9 @@ func splitInputs(data []byte) ([]input, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, usageErr("no token on standard input")
+	}
+	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		return nil, usageErr("standard input is binary, not text: give tokens one per line")
 	}
 	if trimmed[0] == '{' {
 		var resp map[string]any

@@ -351,6 +351,8 @@ func TestSplitInputs(t *testing.T) {
 		{`{"error":"invalid_grant"}`, nil, true},
 		{`{not json`, []input{{raw: "{not json"}}, false},
 		{"", nil, true},
+		{"eyJ\x00\x01", nil, true},
+		{"tok\xff\xfe", nil, true},
 	}
 	for _, tc := range cases {
 		got, err := splitInputs([]byte(tc.in))
