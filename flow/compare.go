@@ -874,8 +874,11 @@ func compareHop(sent map[string]string, h report.Hop) []report.Finding {
 }
 
 func compareAuthorize(sent map[string]string, h report.Hop) []report.Finding {
-	var out []report.Finding
 	name := hopName(h)
+	if f, ok := upstreamAuthorize(sent, h, name); ok {
+		return []report.Finding{f}
+	}
+	var out []report.Finding
 	if f, ok := compareState(sent, h, name); ok {
 		out = append(out, f)
 	}
@@ -923,6 +926,33 @@ func compareAuthorize(sent map[string]string, h report.Hop) []report.Finding {
 		}
 	}
 	return out
+}
+
+// upstreamAuthorize recognises another client's authorize request: a
+// broker (Auth0 with an enterprise or social connection, Entra B2C, a
+// tenant proxy that is itself an OAuth client) signing the user in at an
+// upstream identity provider with its own client_id, redirect_uri and
+// state. Comparing that hop with what was sent would flag every value as
+// altered, so it gets one informational note instead.
+func upstreamAuthorize(sent map[string]string, h report.Hop, name string) (report.Finding, bool) {
+	sentClient, ok1 := sent["client_id"]
+	gotClient, ok2 := h.Params["client_id"]
+	sentRedirect, ok3 := sent["redirect_uri"]
+	gotRedirect, ok4 := h.Params["redirect_uri"]
+	if !ok1 || !ok2 || !ok3 || !ok4 || sentClient == gotClient {
+		return report.Finding{}, false
+	}
+	su, err1 := url.Parse(sentRedirect)
+	gu, err2 := url.Parse(gotRedirect)
+	if err1 != nil || err2 != nil || gu.Host == "" || strings.EqualFold(su.Host, gu.Host) {
+		return report.Finding{}, false
+	}
+	return report.Finding{
+		Code: report.CodeParamChanged, Severity: report.SeverityInfo, Hop: h.N,
+		Message: fmt.Sprintf("%s is another client's authorize request (client_id %q, redirect_uri %q): a federated login at an upstream identity provider; its state and redirect_uri are its own and are not compared", name, gotClient, gotRedirect),
+		Hint:    "Expected when the provider federates to another identity provider (an Auth0 connection, Entra B2C, a tenant proxy acting as an OAuth client). If it is not meant to, something replaced the connector's client_id and redirect_uri on the way.",
+		Detail:  map[string]string{"name": "client_id", "sent": sentClient, "got": gotClient, "upstream": "true"},
+	}, true
 }
 
 func paramChanged(name string, n int, p, want, got string) report.Finding {

@@ -494,6 +494,22 @@ func TestCompareHop(t *testing.T) {
 			wantMessage: []string{"hop 2 (authorize) lost client_id"},
 		},
 		{
+			name: "upstream identity provider's authorize request",
+			hop: report.Hop{N: 3, Role: report.RoleAuthorize, URL: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize", Params: map[string]string{
+				"client_id": "6731de76-14a6-49ae-97bc-6eba6914391e", "response_type": "code", "redirect_uri": "https://acme.auth0.com/login/callback",
+				"state": "hKFo2SBtY2F", "scope": "openid profile email",
+			}},
+			want: []briefFinding{{report.CodeParamChanged, report.SeverityInfo, 3, map[string]string{
+				"name": "client_id", "sent": "abc", "got": "6731de76-14a6-49ae-97bc-6eba6914391e", "upstream": "true",
+			}}},
+			wantMessage: []string{"another client's authorize request"},
+		},
+		{
+			name: "client_id replaced, same redirect host, is compared",
+			hop:  authorize(2, with(map[string]string{"client_id": "other"})),
+			want: []briefFinding{{report.CodeParamChanged, report.SeverityError, 2, map[string]string{"name": "client_id", "sent": "abc", "got": "other"}}},
+		},
+		{
 			name: "provider hop with its own state",
 			hop:  report.Hop{N: 3, Role: report.RoleProvider, URL: "https://acme.auth0.com/u/login?state=hKFo2SBQ", Params: map[string]string{"state": "hKFo2SBQ"}},
 		},
