@@ -328,17 +328,19 @@ func (v *verifier) client() *http.Client {
 // the token unverified with a note.
 func (v *verifier) verify(r *result) error {
 	var keys *decode.Keys
+	hmac := strings.HasPrefix(r.tok.Alg, "HS")
 	switch {
-	case strings.HasPrefix(r.tok.Alg, "HS"):
-		if v.o.secret != "" {
-			keys = decode.SecretKey([]byte(v.o.secret))
-		}
+	case hmac && v.o.secret != "":
+		keys = decode.SecretKey([]byte(v.o.secret))
 	case v.o.jwks != "":
+		// A JWKS may hold symmetric (oct) keys for HS* tokens too.
 		k, err := v.load(v.o.jwks)
 		if err != nil {
 			return usageErr("--jwks: %v", err)
 		}
 		keys = k
+	case hmac:
+		// Verify says what is missing.
 	default:
 		iss, _ := r.tok.String("iss")
 		if iss == "" {

@@ -263,6 +263,10 @@ func TestDecodeVerifyJWKS(t *testing.T) {
 	})
 	srv = httptest.NewServer(mux)
 	defer srv.Close()
+	octFile := filepath.Join(t.TempDir(), "oct.json")
+	if err := os.WriteFile(octFile, fmt.Appendf(nil, `{"keys":[{"kty":"oct","kid":"s1","k":%q}]}`, rawURL.EncodeToString([]byte(testSecret))), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	file := filepath.Join(t.TempDir(), "jwks.json")
 	if err := os.WriteFile(file, jwks, 0o600); err != nil {
 		t.Fatal(err)
@@ -296,6 +300,7 @@ func TestDecodeVerifyJWKS(t *testing.T) {
 		{"discovery fails", []string{tok, "--verify"}, 0, "not checked: discover JWKS of https://idp.example.org"},
 		{"tampered", []string{h + "." + rawURL.EncodeToString([]byte(`{"iss":"x"}`)) + "." + sig, "--jwks", file}, 1, "jwt.signature_invalid"},
 		{"kid unknown", []string{otherKid, "--jwks", file}, 1, "jwt.kid_unknown"},
+		{"HS256 with an oct JWKS", []string{freshToken(t, "a"), "--jwks", octFile}, 0, "valid (HS256 from " + octFile + ")"},
 		{"unreachable JWKS", []string{tok, "--jwks", srv.URL + "/missing"}, 2, "404"},
 	}
 	for _, tc := range cases {
