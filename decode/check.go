@@ -132,6 +132,9 @@ func (c *checker) malformedClaim(name, reason, hint string) {
 }
 
 func (c *checker) opaque() {
+	if c.exp.Kind == KindRefresh {
+		return // refresh tokens are meant to be opaque to the client
+	}
 	if c.exp.Kind == KindID {
 		c.add(report.CodeJWTMalformed, report.SeverityError,
 			"the ID token is not a JWT", "An OpenID Connect ID token is always a signed JWT. Check that the value read from the token response is id_token, not access_token or refresh_token.",

@@ -59,6 +59,11 @@ func TestCheck(t *testing.T) {
 			want:  []want{{code: report.CodeAccessTokenOpaque, sev: report.SeverityWarn, hint: "audience"}},
 		},
 		{
+			name:  "opaque refresh token",
+			token: "v1.MRrT2kPZ-refresh",
+			exp:   Expect{Kind: KindRefresh},
+		},
+		{
 			name:  "opaque ID token",
 			token: "Xk2c9VqA3b7",
 			exp:   Expect{Kind: KindID},
