@@ -74,13 +74,17 @@ func TestGoldenViews(t *testing.T) {
 	}
 }
 
-// TestGoldenSelectedHop shows the comparison of the hop where state changed.
+// TestGoldenSelectedHop shows the comparison at the callback, where the
+// suffixed state came back.
 func TestGoldenSelectedHop(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
 		m := play(newTestModel(sz[0], sz[1], Options{}), scenarios()[2])
 		m = update(m, press("j"))
 		m = update(m, press("j"))
-		golden(t, fmt.Sprintf("state-suffix-hop3-%dx%d", sz[0], sz[1]), screen(m))
+		if h, _ := m.hops.selected(&m); h.N != 5 {
+			t.Fatalf("selected hop %d, want 5", h.N)
+		}
+		golden(t, fmt.Sprintf("state-suffix-callback-%dx%d", sz[0], sz[1]), screen(m))
 	}
 }
 

@@ -36,7 +36,7 @@ func (h *headerView) set(m *model) {
 
 	switch {
 	case m.authURL != "" && (m.state == stateRunning && m.phase != flow.PhaseExchanging && m.phase != flow.PhaseRefreshing):
-		label := "open by hand: "
+		label := "open by hand (u copies): "
 		h.lines[2] = st.faint.Render(label) + st.url.Render(cutMiddle(m.authURL, w-len(label)))
 	case len(m.exported) > 0:
 		h.lines[2] = st.faint.Render("report: ") + cutMiddle(strings.Join(m.exported, ", "), w-8)

@@ -17,6 +17,10 @@ type hopsView struct {
 	rows   []string // the same rows styled
 	title  string
 	detail bool // enter: the hop's full URL, Location and params
+	// pinned is set once the person moves the selection; until then it
+	// follows the newest hop while the login runs, and lands on the first
+	// hop with an error when it ends.
+	pinned bool
 	lines  []string
 	doff   int
 }
@@ -27,6 +31,9 @@ func (v *hopsView) set(m *model) {
 	listW, listH, _, _ := m.panesFor(tabHops)
 	hops := m.rep.Hops
 	v.cur.setLen(len(hops), listH-1)
+	if !v.pinned {
+		v.cur.jump(v.autoSelect(m), listH-1)
+	}
 	worst := worstByHop(m.rep.Findings)
 	st := m.styles
 	v.title = st.faint.Render(fit("     #  source    meth sta role        host/path", listW))
@@ -72,12 +79,28 @@ func (v *hopsView) setDetail(m *model) {
 }
 
 func (v *hopsView) move(d, height int, m *model) {
+	v.pinned = true
 	old := v.cur.sel
 	v.cur.move(d, height)
 	if v.cur.sel != old {
 		v.doff = 0
 		v.setDetail(m)
 	}
+}
+
+// autoSelect is the hop to show before the person chooses one: the first
+// hop with an error finding, else, while the login runs, the newest hop.
+func (v *hopsView) autoSelect(m *model) int {
+	worst := worstByHop(m.rep.Findings)
+	for i, h := range m.rep.Hops {
+		if worst[h.N] == report.SeverityError {
+			return i
+		}
+	}
+	if m.state == stateRunning {
+		return len(m.rep.Hops) - 1
+	}
+	return v.cur.sel
 }
 
 func (v *hopsView) scroll(d, height int) {

@@ -16,6 +16,7 @@ type keyMap struct {
 	Enter    key.Binding
 	Open     key.Binding
 	Copy     key.Binding
+	CopyURL  key.Binding
 	Refresh  key.Binding
 	Export   key.Binding
 	Paste    key.Binding
@@ -39,6 +40,7 @@ func defaultKeys(canRefresh, canOpen bool) keyMap {
 		Enter:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
 		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "reopen browser")),
 		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
+		CopyURL:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "copy the authorize URL")),
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh again")),
 		Export:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export")),
 		Paste:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "paste a token")),
@@ -63,7 +65,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextTab, k.PrevTab, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Enter, k.Copy, k.Paste, k.Export},
+		{k.Enter, k.Copy, k.CopyURL, k.Paste, k.Export},
 		{k.Open, k.Refresh, k.Help, k.Quit},
 	}
 }

@@ -445,6 +445,8 @@ func (m model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
+	case m.showHelp && msg.String() == "esc":
+		m.showHelp = false
 	case key.Matches(msg, k.NextTab):
 		m.tab = (m.tab + 1) % tabCount
 	case key.Matches(msg, k.PrevTab):
@@ -465,6 +467,15 @@ func (m model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.enter()
 	case key.Matches(msg, k.Copy):
 		return m, m.copySelected()
+	case key.Matches(msg, k.CopyURL):
+		u := m.authorizeURL()
+		if u == "" {
+			m.status = "no authorize URL yet"
+			break
+		}
+		m.status = "copied the authorize URL to the clipboard (OSC 52)"
+		m.header.set(&m)
+		return m, tea.SetClipboard(u)
 	case key.Matches(msg, k.Open):
 		return m, m.reopen()
 	case key.Matches(msg, k.Refresh):
@@ -674,6 +685,7 @@ func (m *model) enter() {
 			for i, h := range m.rep.Hops {
 				if h.N == f.Hop {
 					m.tab = tabHops
+					m.hops.pinned = true
 					m.hops.cur.jump(i, listH-1)
 					m.hops.set(m)
 					return

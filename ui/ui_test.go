@@ -63,7 +63,7 @@ func TestSelectionMovesAndStaysInRange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := play(newTestModel(80, 24, Options{}), scenarios()[2])
+			m := play(newTestModel(80, 24, Options{}), scenarios()[1])
 			for _, msg := range tt.msgs {
 				m = update(m, msg)
 			}
@@ -728,5 +728,43 @@ func TestRefreshAgainUsesTheConfigAndUpdatesTheReport(t *testing.T) {
 	}
 	if m.state != stateDone {
 		t.Errorf("state = %v, want done", m.state)
+	}
+}
+
+func TestSelectionFollowsTheLoginUntilMoved(t *testing.T) {
+	m := newTestModel(80, 24, Options{})
+	sc := scenarios()[2]
+	for i, h := range sc.done.rep.Hops[:4] {
+		m = update(m, eventMsg(flow.Event{Kind: flow.EventHop, Hop: &h}))
+		if m.hops.cur.sel != i {
+			t.Fatalf("after hop %d arrived, selected index %d; want the newest", h.N, m.hops.cur.sel)
+		}
+	}
+	m = update(m, *sc.done)
+	if h, _ := m.hops.selected(&m); h.N != 3 {
+		t.Errorf("finished: selected hop %d, want 3, the first with an error", h.N)
+	}
+
+	// Once the person moves, new hops leave the selection alone.
+	m = newTestModel(80, 24, Options{})
+	h1, h2 := sc.done.rep.Hops[0], sc.done.rep.Hops[1]
+	m = update(m, eventMsg(flow.Event{Kind: flow.EventHop, Hop: &h1}))
+	m = update(m, press("k"))
+	m = update(m, eventMsg(flow.Event{Kind: flow.EventHop, Hop: &h2}))
+	if m.hops.cur.sel != 0 {
+		t.Errorf("selected index %d after moving, want 0", m.hops.cur.sel)
+	}
+}
+
+func TestCopyAuthorizeURL(t *testing.T) {
+	m := newTestModel(80, 24, Options{})
+	_, cmd := m.Update(press("u"))
+	if cmd != nil {
+		t.Error("u copied before there was a URL")
+	}
+	m = play(m, scenario{events: waitingEvents(testState)})
+	next, cmd := m.Update(press("u"))
+	if cmd == nil || !strings.Contains(next.(model).status, "copied the authorize URL") {
+		t.Errorf("u: cmd %v, status %q", cmd != nil, next.(model).status)
 	}
 }
