@@ -198,6 +198,9 @@ func newTestModel(w, h int, opts Options) model {
 	if opts.Now == nil {
 		opts.Now = func() time.Time { return testNow }
 	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
 	if opts.Env == nil {
 		opts.Env = []string{}
 	}

@@ -265,7 +265,11 @@ func tokenDetail(m *model, e tokenEntry, showRaw bool, w int) []string {
 			nameW = max(nameW, min(len(c.Name), 14))
 		}
 		valW := max(w-nameW-5, 10)
-		for _, f := range decode.Fields(ms, now, time.UTC) {
+		loc := m.opts.Location
+		if loc == nil {
+			loc = time.Local
+		}
+		for _, f := range decode.Fields(ms, now, loc) {
 			fs := byClaim[f.Name]
 			mark := " "
 			if sev, ok := worst(fs); ok {

@@ -64,6 +64,9 @@ type Options struct {
 	Env []string
 	// Now is the clock for the countdown and token times (default time.Now).
 	Now func() time.Time
+	// Location is the local zone token times are also shown in (default
+	// time.Local).
+	Location *time.Location
 }
 
 // ErrStopped is returned, wrapped, when the person quit before the login
@@ -301,6 +304,8 @@ func seedReport(cfg flow.Config) report.Report {
 		Scope:        cfg.Scope,
 		RedirectURI:  cfg.RedirectURI,
 		State:        cfg.State,
+		ExpectAud:    cfg.ExpectAud,
+		ExpectIss:    cfg.ExpectIss,
 	}
 	if len(cfg.Params) > 0 {
 		p.Params = map[string]string{}
