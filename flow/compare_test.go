@@ -650,6 +650,10 @@ func TestReadErrorPage(t *testing.T) {
 			body: oidcProviderPage("invalid_request", "interaction session id cookie not found"),
 		},
 		{
+			name: "oidc-provider expired authorization request", status: 400, ct: "text/html; charset=utf-8",
+			body: oidcProviderPage("invalid_request", "authorization request has expired (redirect_uri invalid)"),
+		},
+		{
 			name: "oidc-provider SessionNotFound naming redirect_uri", status: 400, ct: "text/html",
 			body: oidcProviderPage("invalid_request", "SessionNotFound: could not find the redirect_uri for this interaction"),
 		},

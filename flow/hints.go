@@ -221,6 +221,7 @@ var strongSignatures = []pageSignature{
 // SessionNotFound, Auth0's "invalid state"). Such a page is not a rejection.
 var cookieSignatures = []string{
 	"sessionnotfound", "interaction session", "session not found", "cookie not found",
+	"session principal changed", "authorization request has expired",
 	"invalid state", "state mismatch", "cookies", "cookie",
 }
 
