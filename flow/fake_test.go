@@ -34,6 +34,7 @@ type fakeProvider struct {
 	tokenType    string // with this content type
 	tokenStatus  int
 	refreshError string // when set, the refresh grant answers this OAuth error
+	idTokenKey   string // HS256 key of the ID token (default: the client secret)
 	// Authorize behaviour.
 	callbackError string            // redirect to the client with this error
 	stateSuffix   string            // the tenant proxy appends this to state
@@ -176,6 +177,18 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 		tok := map[string]any{"access_token": fakeJWT(), "token_type": "Bearer", "expires_in": "3600", "scope": q.Get("scope")}
 		if p.refresh && strings.Contains(q.Get("scope"), "offline_access") {
 			tok["refresh_token"] = "rt-1"
+		}
+		if strings.Contains(q.Get("scope"), "openid") {
+			// HS256 with the client secret, as OIDC allows for ID tokens.
+			now := time.Now()
+			key := p.idTokenKey
+			if key == "" {
+				key = p.secret
+			}
+			tok["id_token"], _ = jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+				"iss": "https://fake.example/", "aud": "app", "sub": "ada", "nonce": q.Get("nonce"),
+				"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(),
+			}).SignedString([]byte(key))
 		}
 		writeJSON(w, tok)
 	case "refresh_token":

@@ -213,6 +213,17 @@ func TestRunWholeLogin(t *testing.T) {
 			},
 		},
 		{
+			name:   "ID token signed with another secret",
+			setup:  func(p *fakeProvider, _ *Config) { p.idTokenKey = "not-the-client-secret" },
+			want:   []string{report.CodeParamAdded, report.CodeJWTSignatureInvalid},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if f, _ := findingFor(r, report.CodeJWTSignatureInvalid); f.Token != "id_token" {
+					t.Errorf("signature finding is about %q, want id_token", f.Token)
+				}
+			},
+		},
+		{
 			name:   "refresh rejected",
 			setup:  func(p *fakeProvider, _ *Config) { p.refreshError = "invalid_grant" },
 			want:   []string{report.CodeParamAdded, report.CodeRefreshFailed},

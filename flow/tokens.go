@@ -40,7 +40,15 @@ func (r *runner) checkTokens(ctx context.Context, t tokenResponse) {
 		for _, f := range findings {
 			r.addFinding(f)
 		}
-		if tok == nil || tok.Format != decode.FormatJWT || !tok.Signed || r.cfg.JWKSURL == "" {
+		if tok == nil || tok.Format != decode.FormatJWT || !tok.Signed {
+			continue
+		}
+		if kt.kind == decode.KindID && strings.HasPrefix(tok.Alg, "HS") && r.cfg.ClientSecret != "" {
+			// OIDC signs HS* ID tokens with the client secret (Core §10.1).
+			r.verify(tok, decode.SecretKey([]byte(r.cfg.ClientSecret)), kt.kind)
+			continue
+		}
+		if r.cfg.JWKSURL == "" {
 			continue
 		}
 		if !fetched {
@@ -50,18 +58,22 @@ func (r *runner) checkTokens(ctx context.Context, t tokenResponse) {
 				r.log("signatures not checked: %v", err)
 			}
 		}
-		if keys == nil {
-			continue
-		}
-		fs, err := decode.Verify(tok, keys, kt.kind)
-		for _, f := range fs {
-			r.addFinding(f)
-		}
-		if err != nil && !errors.Is(err, decode.ErrNotVerifiable) {
-			r.log("%s signature not checked: %v", kt.kind, err)
+		if keys != nil {
+			r.verify(tok, keys, kt.kind)
 		}
 	}
 	r.scopeFindings(t.Scope)
+}
+
+// verify checks a token's signature and records what it found.
+func (r *runner) verify(tok *decode.Token, keys *decode.Keys, kind string) {
+	fs, err := decode.Verify(tok, keys, kind)
+	for _, f := range fs {
+		r.addFinding(f)
+	}
+	if err != nil && !errors.Is(err, decode.ErrNotVerifiable) {
+		r.log("%s signature not checked: %v", kind, err)
+	}
 }
 
 // scopeFindings reports requested scopes the provider did not grant. A
