@@ -328,7 +328,9 @@ func hopCompare(m *model, h report.Hop, w int) []string {
 // requestLines are the hop's URL and Location, wrapped in full.
 func requestLines(m *model, h report.Hop, w int) []string {
 	var lines []string
-	for _, f := range []struct{ name, val string }{{"url", h.URL}, {"location", h.Location}} {
+	// Codes and tokens in a URL stay hidden, as in the report: the screen
+	// may be shared with whoever helps debug.
+	for _, f := range []struct{ name, val string }{{"url", report.RedactURL(h.URL)}, {"location", report.RedactURL(h.Location)}} {
 		if f.val == "" {
 			continue
 		}

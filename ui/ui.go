@@ -719,7 +719,7 @@ func (m *model) copySelected() tea.Cmd {
 	switch m.tab {
 	case tabHops:
 		if h, ok := m.hops.selected(m); ok {
-			what, val = fmt.Sprintf("hop %d URL", h.N), h.URL
+			what, val = fmt.Sprintf("hop %d URL", h.N), report.RedactURL(h.URL)
 		}
 	case tabTokens:
 		if t, ok := m.tokens.selected(m); ok {

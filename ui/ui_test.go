@@ -768,3 +768,15 @@ func TestCopyAuthorizeURL(t *testing.T) {
 		t.Errorf("u: cmd %v, status %q", cmd != nil, next.(model).status)
 	}
 }
+
+func TestCodeHiddenInHopURL(t *testing.T) {
+	m := play(newTestModel(160, 48, Options{}), scenarios()[1])
+	m = update(m, press("G"))
+	m = update(m, press("enter"))
+	if strings.Contains(screen(m), "code=abc") {
+		t.Errorf("the code's value is on screen:\n%s", screen(m))
+	}
+	if !strings.Contains(screen(m), "code=%3Credacted%3E") {
+		t.Errorf("the callback URL is not shown redacted:\n%s", screen(m))
+	}
+}
