@@ -11,7 +11,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -59,14 +60,19 @@ func (p *Proxy) Start() error {
 	if err != nil {
 		return fmt.Errorf("proxy: listen: %w", err)
 	}
+	p.srv = &http.Server{Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	p.URL = "http://" + ln.Addr().String()
+	go p.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed at Close
+	return nil
+}
+
+// Handler serves the proxy's routes; Start serves it on a loopback port.
+func (p *Proxy) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /authorize", p.authorize)
 	mux.HandleFunc("GET /t/{org}/authorize", p.tenantAuthorize)
 	mux.HandleFunc("/token-html", tokenHTML)
-	p.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	p.URL = "http://" + ln.Addr().String()
-	go p.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed at Close
-	return nil
+	return mux
 }
 
 // Close stops the proxy.
@@ -77,6 +83,10 @@ func (p *Proxy) Close() error {
 	return p.srv.Close()
 }
 
+// validOrg is what an organisation name may be; others get a 400, as
+// from a tenant lookup that finds nothing.
+var validOrg = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
+
 func (p *Proxy) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	org := q.Get("organization")
@@ -86,8 +96,12 @@ func (p *Proxy) authorize(w http.ResponseWriter, r *http.Request) {
 	if org == "" {
 		org = "acme"
 	}
+	if !validOrg.MatchString(org) {
+		http.Error(w, "unknown organization "+strconv.Quote(org), http.StatusBadRequest)
+		return
+	}
 	q.Del("tenant")
-	http.Redirect(w, r, "/t/"+url.PathEscape(org)+"/authorize?"+q.Encode(), http.StatusFound)
+	http.Redirect(w, r, "/t/"+org+"/authorize?"+q.Encode(), http.StatusFound)
 }
 
 func (p *Proxy) tenantAuthorize(w http.ResponseWriter, r *http.Request) {
