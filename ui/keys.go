@@ -80,9 +80,9 @@ type setupKeys struct {
 
 func defaultSetupKeys() setupKeys {
 	return setupKeys{
-		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
-		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
-		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next / start login")),
+		Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next")),
+		Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "back")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next, on the last: start")),
 		Quit:   key.NewBinding(key.WithKeys("ctrl+c", "esc"), key.WithHelp("esc", "quit")),
 	}
 }
