@@ -135,9 +135,9 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 			Output:      cmd.OutOrStdout(),
 		}
 		if mode.refresh {
-			opts.Refresh = func(ctx context.Context, rep report.Report, emit func(flow.Event)) (report.Report, error) {
-				return flow.RefreshAgain(ctx, cfg, rep, emit)
-			}
+			// RefreshWith gets the config the login ran with, which the
+			// setup form may have changed.
+			opts.RefreshWith = flow.RefreshAgain
 		}
 		rep, runErr = ui.Run(ctx, opts)
 		if !s.reveal {
