@@ -594,6 +594,9 @@ func caseChanged(sent, got string) (string, bool) {
 		return "", false
 	}
 	d := fmt.Sprintf("%q became %q at character %d", string(rs[first]), string(rg[first]), first+1)
+	if esc := escapeAround(rs, first); esc != "" {
+		d += fmt.Sprintf(", inside the percent-escape %q (which encodes the same character: something re-encoded the value)", esc)
+	}
 	switch {
 	case got == strings.ToLower(sent):
 		d += fmt.Sprintf("; the whole value was lower-cased (%d characters changed)", n)
@@ -603,6 +606,18 @@ func caseChanged(sent, got string) (string, bool) {
 		d += fmt.Sprintf(" (%d characters changed case)", n)
 	}
 	return d, true
+}
+
+// escapeAround returns the percent-escape ("%2f") that character i of rs is
+// a hex digit of, or "".
+func escapeAround(rs []rune, i int) string {
+	for start := max(0, i-2); start < i; start++ {
+		if rs[start] == '%' && start+2 < len(rs) && rs[start+1] < 128 && rs[start+2] < 128 &&
+			hexDigit(byte(rs[start+1])) && hexDigit(byte(rs[start+2])) {
+			return string(rs[start : start+3])
+		}
+	}
+	return ""
 }
 
 // replacedDetail shows the part of got that differs from sent, between
@@ -689,6 +704,13 @@ func classifyRedirectURI(sent, got string) (kind, detail string) {
 		return redirectKindReplaced, "got an empty redirect_uri"
 	}
 	if strings.EqualFold(sent, got) {
+		ds, err1 := url.PathUnescape(sent)
+		dg, err2 := url.PathUnescape(got)
+		if err1 == nil && err2 == nil && ds == dg {
+			// Only the hex digits of percent-escapes changed case.
+			d, _ := caseChanged(sent, got)
+			return redirectKindEncoding, "percent-escapes written in another case: " + d
+		}
 		return redirectKindCase, caseDetail(sent, got)
 	}
 	if first, ok := decodesTo(got, sent, false); ok {
@@ -742,8 +764,13 @@ func classifyRedirectURI(sent, got string) (kind, detail string) {
 	if sp, gp := su.EscapedPath(), gu.EscapedPath(); sp != gp {
 		diffs = append(diffs, pathDiff(sp, gp))
 	}
-	if su.RawQuery != gu.RawQuery || su.ForceQuery != gu.ForceQuery {
+	switch {
+	case su.RawQuery != gu.RawQuery:
 		diffs = append(diffs, diff{redirectKindQuery, fmt.Sprintf("query %q instead of %q", gu.RawQuery, su.RawQuery)})
+	case gu.ForceQuery && !su.ForceQuery:
+		diffs = append(diffs, diff{redirectKindQuery, `got ends with an empty query ("?")`})
+	case su.ForceQuery && !gu.ForceQuery:
+		diffs = append(diffs, diff{redirectKindQuery, `got drops the empty query ("?") at the end`})
 	}
 	if su.EscapedFragment() != gu.EscapedFragment() {
 		diffs = append(diffs, diff{redirectKindReplaced, fmt.Sprintf("fragment %q instead of %q", gu.EscapedFragment(), su.EscapedFragment())})
@@ -787,7 +814,7 @@ func pathDiff(sp, gp string) struct{ kind, text string } {
 // encodingOnly reports whether su and gu differ only in how their path and
 // query are percent-encoded.
 func encodingOnly(su, gu *url.URL) (string, bool) {
-	if su.Scheme != gu.Scheme || su.Host != gu.Host || su.Path != gu.Path || su.Fragment != gu.Fragment {
+	if su.Scheme != gu.Scheme || su.Host != gu.Host || su.Path != gu.Path || su.Fragment != gu.Fragment || su.ForceQuery != gu.ForceQuery {
 		return "", false
 	}
 	sq, err1 := url.QueryUnescape(su.RawQuery)
@@ -798,6 +825,9 @@ func encodingOnly(su, gu *url.URL) (string, bool) {
 	sp, gp := su.EscapedPath()+"?"+su.RawQuery, gu.EscapedPath()+"?"+gu.RawQuery
 	p := commonPrefix(sp, gp)
 	s := commonSuffix(sp[p:], gp[p:])
+	if p == len(sp) && p == len(gp) {
+		return "", false
+	}
 	return fmt.Sprintf("%q instead of %q: the same URL, percent-encoded differently", gp[p:len(gp)-s], sp[p:len(sp)-s]), true
 }
 

@@ -244,6 +244,10 @@ func TestClassifyState(t *testing.T) {
 			wantKind: stateKindCaseChanged, wantDetail: `"f" became "F" at character 6`,
 		},
 		{
+			name: "hex case of a percent-escape", sent: "abc%2fdef", got: "abc%2Fdef",
+			wantKind: stateKindCaseChanged, wantDetail: `"f" became "F" at character 6, inside the percent-escape "%2f" (which encodes the same character: something re-encoded the value)`,
+		},
+		{
 			name: "replaced whole", sent: textState, got: "QWERTYUIOPASDFGHJKLZXCVBNM",
 			wantKind: stateKindReplaced, wantDetail: `a different value: got 26 characters with nothing in common with the 26 sent (the provider or a proxy returned its own state)`,
 		},
@@ -333,6 +337,10 @@ func TestClassifyRedirectURI(t *testing.T) {
 			wantKind: redirectKindQuery, wantDetail: `query "tenant=acme" instead of ""`,
 		},
 		{
+			name: "empty query added", sent: "http://127.0.0.1:8080/callback", got: "http://127.0.0.1:8080/callback?",
+			wantKind: redirectKindQuery, wantDetail: `got ends with an empty query ("?")`,
+		},
+		{
 			name: "host case", sent: ppRedirect1, got: "https://Global.Consent.azure-apim.net/redirect",
 			wantKind:   redirectKindCase,
 			wantDetail: `differs in case: host "Global.Consent.azure-apim.net" instead of "global.consent.azure-apim.net"; "g" became "G" at character 9 (2 characters changed case)`,
@@ -351,7 +359,7 @@ func TestClassifyRedirectURI(t *testing.T) {
 		},
 		{
 			name: "hex case of an escape", sent: "https://app.example/cb?a=b%2fc", got: "https://app.example/cb?a=b%2Fc",
-			wantKind: redirectKindCase, wantDetail: `differs in case: query "a=b%2Fc" instead of "a=b%2fc"; "f" became "F" at character 29`,
+			wantKind: redirectKindEncoding, wantDetail: `percent-escapes written in another case: "f" became "F" at character 29, inside the percent-escape "%2f" (which encodes the same character: something re-encoded the value)`,
 		},
 		{
 			name: "several parts", sent: ppRedirect1, got: "http://evil.example:8443/other",
@@ -906,6 +914,14 @@ func FuzzClassifyState(f *testing.F) {
 		if detail == "" {
 			t.Fatalf("classifyState(%q, %q) = %q with no detail", sent, got, kind)
 		}
+		switch {
+		case kind == stateKindTruncated && !strings.HasPrefix(sent, got):
+			t.Fatalf("classifyState(%q, %q) = truncated, but got is not a prefix of sent", sent, got)
+		case kind == stateKindCaseChanged && !strings.EqualFold(sent, got):
+			t.Fatalf("classifyState(%q, %q) = case_changed, but they differ in more than case", sent, got)
+		case kind == stateKindPlusToSpace && len(sent) != len(got):
+			t.Fatalf("classifyState(%q, %q) = plus_to_space with different lengths", sent, got)
+		}
 	})
 }
 
@@ -934,8 +950,8 @@ func FuzzClassifyRedirectURI(f *testing.F) {
 		if !redirectKinds[kind] {
 			t.Fatalf("classifyRedirectURI(%q, %q) kind = %q, not a known kind", sent, got, kind)
 		}
-		if detail == "" {
-			t.Fatalf("classifyRedirectURI(%q, %q) = %q with no detail", sent, got, kind)
+		if detail == "" || strings.HasPrefix(detail, `"" instead of ""`) {
+			t.Fatalf("classifyRedirectURI(%q, %q) = %q with no useful detail: %q", sent, got, kind, detail)
 		}
 	})
 }
