@@ -35,6 +35,7 @@ type fakeProvider struct {
 	tokenStatus  int
 	refreshError string // when set, the refresh grant answers this OAuth error
 	idTokenKey   string // HS256 key of the ID token (default: the client secret)
+	grantScope   string // the scope the token answer lists (default: as requested)
 	// Authorize behaviour.
 	callbackError string            // redirect to the client with this error
 	stateSuffix   string            // the tenant proxy appends this to state
@@ -175,6 +176,9 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		tok := map[string]any{"access_token": fakeJWT(), "token_type": "Bearer", "expires_in": "3600", "scope": q.Get("scope")}
+		if p.grantScope != "" {
+			tok["scope"] = p.grantScope
+		}
 		if p.refresh && strings.Contains(q.Get("scope"), "offline_access") {
 			tok["refresh_token"] = "rt-1"
 		}

@@ -185,7 +185,7 @@ func TestRunWholeLogin(t *testing.T) {
 			setup: func(p *fakeProvider, _ *Config) {
 				p.tokenBody, p.tokenType = "access_token=abc&token_type=bearer&scope=openid", "application/x-www-form-urlencoded"
 			},
-			want:   []string{report.CodeParamAdded, report.CodeTokenNotJSON, report.CodeAccessTokenOpaque, report.CodeScopeNotGranted, report.CodeRefreshTokenMissing},
+			want:   []string{report.CodeParamAdded, report.CodeTokenNotJSON, report.CodeAccessTokenOpaque, report.CodeRefreshTokenMissing},
 			browse: true,
 		},
 		{
@@ -222,6 +222,28 @@ func TestRunWholeLogin(t *testing.T) {
 					t.Errorf("signature finding is about %q, want id_token", f.Token)
 				}
 			},
+		},
+		{
+			name: "scope not granted",
+			setup: func(p *fakeProvider, c *Config) {
+				c.Scope, p.grantScope = "openid offline_access api:write", "openid offline_access"
+			},
+			want:   []string{report.CodeParamAdded, report.CodeScopeNotGranted},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if f, _ := findingFor(r, report.CodeScopeNotGranted); f.Detail["scope"] != "api:write" {
+					t.Errorf("scope.not_granted names %q, want api:write", f.Detail["scope"])
+				}
+			},
+		},
+		{
+			name: "API scope only, as with resource indicators",
+			setup: func(p *fakeProvider, c *Config) {
+				c.Scope, p.grantScope = "openid profile offline_access api:read", "api:read"
+				c.Params = []Param{{"resource", "https://api.fake.example"}}
+			},
+			want:   []string{report.CodeParamAdded},
+			browse: true,
 		},
 		{
 			name:   "refresh rejected",

@@ -62,7 +62,7 @@ func (r *runner) checkTokens(ctx context.Context, t tokenResponse) {
 			r.verify(tok, keys, kt.kind)
 		}
 	}
-	r.scopeFindings(t.Scope)
+	r.scopeFindings(t)
 }
 
 // verify checks a token's signature and records what it found.
@@ -77,28 +77,47 @@ func (r *runner) verify(tok *decode.Token, keys *decode.Keys, kind string) {
 }
 
 // scopeFindings reports requested scopes the provider did not grant. A
-// token response without scope means "as requested" (RFC 6749 §5.1).
-func (r *runner) scopeFindings(granted string) {
-	if granted == "" || r.cfg.Scope == "" {
+// token response without scope means "as requested" (RFC 6749 §5.1). The
+// scope it lists is the access token's: with an API audience (resource,
+// audience) the OpenID Connect scopes are not in it, so those are judged by
+// what came back instead: openid by an ID token; offline_access by a
+// refresh token, whose absence refresh_token.missing reports already.
+func (r *runner) scopeFindings(t tokenResponse) {
+	if t.Scope == "" || r.cfg.Scope == "" {
 		return
 	}
 	have := map[string]bool{}
-	for _, s := range strings.Fields(granted) {
+	for _, s := range strings.Fields(t.Scope) {
 		have[s] = true
 	}
+	forAPI := false
+	for _, p := range r.cfg.Params {
+		if p.Name == "resource" || p.Name == "audience" {
+			forAPI = true
+		}
+	}
 	for _, s := range strings.Fields(r.cfg.Scope) {
-		if have[s] {
+		switch {
+		case have[s]:
+			continue
+		case s == "openid":
+			if t.IDToken != "" {
+				continue
+			}
+		case s == "offline_access":
+			continue
+		case forAPI && (s == "profile" || s == "email" || s == "address" || s == "phone"):
 			continue
 		}
 		hint := fmt.Sprintf("The provider dropped %q: check that the app is allowed that scope (and that the user consented to it).", s)
-		if s == "offline_access" {
-			hint = "Without offline_access no refresh token is issued on most providers. Check that the app may request it and that consent was given (prompt=consent)."
+		if s == "openid" {
+			hint = "No ID token came back and openid is not in the granted scope: the provider treated the login as plain OAuth 2.0. Check that the app is an OpenID Connect app and may request openid."
 		}
 		r.addFinding(report.Finding{
 			Code: report.CodeScopeNotGranted, Severity: report.SeverityWarn,
-			Message: fmt.Sprintf("scope %q was requested but not granted (granted: %s)", s, granted),
+			Message: fmt.Sprintf("scope %q was requested but not granted (granted: %s)", s, t.Scope),
 			Hint:    hint,
-			Detail:  map[string]string{"scope": s, "granted": granted},
+			Detail:  map[string]string{"scope": s, "granted": t.Scope},
 		})
 	}
 }
