@@ -229,7 +229,7 @@ func TestDance(t *testing.T) {
 
 // listenCallback serves the loopback redirect URI for one test and hands
 // over the first callback's query.
-func listenCallback(t *testing.T) <-chan url.Values {
+func listenCallback(t testing.TB) <-chan url.Values {
 	t.Helper()
 	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", callbackPort))
 	if err != nil {
@@ -311,4 +311,30 @@ func jwtAud(t *testing.T, tok string) (string, bool) {
 		t.Fatalf("JWT aud %s is neither a string nor a list", claims.Aud)
 	}
 	return many[0], true
+}
+
+// BenchmarkBrowserLogin measures one login by the browser helper alone:
+// Chromium start, login page, consent page, callback, Chromium exit.
+func BenchmarkBrowserLogin(b *testing.B) {
+	p := theProvider(b)
+	browser := browserBin(b)
+	cb := listenCallback(b)
+	for b.Loop() {
+		q := url.Values{
+			"client_id":     {"app-post"},
+			"response_type": {"code"},
+			"redirect_uri":  {callbackURL()},
+			"scope":         {"openid offline_access"},
+			"prompt":        {"consent"},
+			"state":         {rand.Text()},
+		}
+		if out, err := exec.Command(browser, "-timeout", "30s", p.URL+"/auth?"+q.Encode()).CombinedOutput(); err != nil {
+			b.Fatalf("browser: %v\n%s", err, out)
+		}
+		select {
+		case <-cb:
+		case <-time.After(5 * time.Second):
+			b.Fatal("no callback")
+		}
+	}
 }

@@ -98,7 +98,7 @@ func moduleRoot() string {
 
 // needEnv skips a test that needs Node and Chromium where they are missing,
 // and fails it under CI, where a skip would hide that the suite never ran.
-func needEnv(t *testing.T) {
+func needEnv(t testing.TB) {
 	t.Helper()
 	if envProblem == "" {
 		return
@@ -134,7 +134,7 @@ type build struct {
 	err  error
 }
 
-func binary(t *testing.T, pkg, name string) string {
+func binary(t testing.TB, pkg, name string) string {
 	t.Helper()
 	v, _ := builds.LoadOrStore(pkg, &build{})
 	b := v.(*build)
@@ -153,11 +153,11 @@ func binary(t *testing.T, pkg, name string) string {
 	return b.path
 }
 
-func authtraceBin(t *testing.T) string {
+func authtraceBin(t testing.TB) string {
 	return binary(t, "./cmd/authtrace", "authtrace")
 }
 
-func browserBin(t *testing.T) string {
+func browserBin(t testing.TB) string {
 	return binary(t, "./e2e/browser", "e2e-browser")
 }
 
@@ -170,7 +170,7 @@ type provider struct {
 }
 
 // theProvider starts the provider on first use and returns it.
-func theProvider(t *testing.T) *provider {
+func theProvider(t testing.TB) *provider {
 	t.Helper()
 	needEnv(t)
 	provOnce.Do(func() {
@@ -285,7 +285,7 @@ func (b *syncBuffer) String() string {
 }
 
 // startProxy runs a tenant proxy in front of the provider for one test.
-func startProxy(t *testing.T, p *provider, fault Fault) *Proxy {
+func startProxy(t testing.TB, p *provider, fault Fault) *Proxy {
 	t.Helper()
 	px := &Proxy{AuthorizeURL: p.URL + "/auth", Fault: fault}
 	if err := px.Start(); err != nil {

@@ -381,6 +381,9 @@ func runScenario(t *testing.T, p *provider, authtrace, browser string, sc scenar
 	cmd := exec.CommandContext(ctx, authtrace, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// The browser helper inherits authtrace's stderr and may outlive it by
+	// the moment it takes to close Chromium; do not wait on it for long.
+	cmd.WaitDelay = 10 * time.Second
 	start := time.Now()
 	err := cmd.Run()
 	res := result{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
@@ -617,4 +620,23 @@ func wantProxyChain(t *testing.T, rep report.Report) {
 	}
 	wantDetail(t, rep, report.CodeParamAdded, "name", "organization")
 	wantDetail(t, rep, report.CodeParamAdded, "name", "resource")
+}
+
+// BenchmarkLogin measures a whole healthy `authtrace login` run: discovery,
+// preflight, the browser login, exchange, refresh and token checks.
+func BenchmarkLogin(b *testing.B) {
+	p := theProvider(b)
+	authtrace := authtraceBin(b)
+	browser := browserBin(b)
+	args := []string{"login", "--json", "--issuer", p.URL, "--client-id", "app-post",
+		"--client-secret", "post-secret", "--redirect-uri", callbackURL(),
+		"--scope", "openid offline_access", "--param", "prompt=consent",
+		"--timeout", "60s", "--open-with", browser + " -timeout 40s"}
+	for b.Loop() {
+		cmd := exec.Command(authtrace, args...)
+		cmd.WaitDelay = 10 * time.Second
+		if out, err := cmd.Output(); err != nil {
+			b.Fatalf("authtrace: %v\n%s", err, lastLine(string(out)))
+		}
+	}
 }
