@@ -90,7 +90,7 @@ func scenarios() []scenario {
 		{
 			name:      "offline_access without prompt=consent is withheld",
 			scope:     "openid offline_access",
-			wantCodes: []string{report.CodeAccessTokenOpaque, report.CodeRefreshTokenMissing, report.CodeScopeNotGranted},
+			wantCodes: []string{report.CodeAccessTokenOpaque, report.CodeRefreshTokenMissing},
 			wantExit:  1,
 			check: func(t *testing.T, rep report.Report) {
 				wantDetail(t, rep, report.CodeRefreshTokenMissing, "cause", "withheld")
@@ -101,7 +101,7 @@ func scenarios() []scenario {
 			client:    "app-norefresh",
 			scope:     "openid offline_access",
 			params:    []string{"prompt=consent"},
-			wantCodes: []string{report.CodeAccessTokenOpaque, report.CodeRefreshTokenMissing, report.CodeScopeNotGranted},
+			wantCodes: []string{report.CodeAccessTokenOpaque, report.CodeRefreshTokenMissing},
 			wantExit:  1,
 			check: func(t *testing.T, rep report.Report) {
 				wantDetail(t, rep, report.CodeRefreshTokenMissing, "cause", "withheld")
