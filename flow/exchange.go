@@ -92,12 +92,9 @@ func (r *runner) postToken(ctx context.Context, endpoint string, form url.Values
 	switch {
 	case errors.As(err, &oerr):
 		g.oerr = oerr
-	case err != nil:
+	case err != nil: // not JSON, malformed, or no access_token
 		g.err = err
 		g.step.Error = err.Error()
-	case tr.AccessToken == "":
-		g.err = fmt.Errorf("the answer (HTTP %d, %s) has no access_token", resp.StatusCode, format)
-		g.step.Error = g.err.Error()
 	}
 	return g
 }
@@ -184,6 +181,9 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 			code = report.CodeRefreshFailed
 		}
 		msg := fmt.Sprintf("the %s answered %s", what, g.oerr.Code)
+		if g.oerr.Code == "" {
+			msg = fmt.Sprintf("the %s answered HTTP %d without an OAuth error code", what, g.oerr.Status)
+		}
 		if g.oerr.Description != "" {
 			msg += ": " + g.oerr.Description
 		}

@@ -246,6 +246,19 @@ func TestRunWholeLogin(t *testing.T) {
 			browse: true,
 		},
 		{
+			name: "token endpoint fails without an OAuth error",
+			setup: func(p *fakeProvider, _ *Config) {
+				p.tokenBody, p.tokenType, p.tokenStatus = `{"message":"internal"}`, "application/json", http.StatusInternalServerError
+			},
+			want:   []string{report.CodeParamAdded, report.CodeTokenError},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if f, _ := findingFor(r, report.CodeTokenError); !strings.Contains(f.Message, "HTTP 500 without an OAuth error code") {
+					t.Errorf("message %q does not say what came back", f.Message)
+				}
+			},
+		},
+		{
 			name:   "refresh rejected",
 			setup:  func(p *fakeProvider, _ *Config) { p.refreshError = "invalid_grant" },
 			want:   []string{report.CodeParamAdded, report.CodeRefreshFailed},
