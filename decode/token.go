@@ -172,14 +172,24 @@ func Parse(raw string) (*Token, error) {
 		Reason: fmt.Sprintf("%d segments; a JWT has 3 (header.payload.signature) and a JWE 5", n)}
 }
 
-// looksJOSE reports whether the first segment starts with base64url of "{"
-// (whose second character carries the two low bits of '{', both set).
+// looksJOSE reports whether the first segment is base64url of the start of
+// a JSON object: "{" followed by a quote, white space or "}". The first
+// character alone is not enough: one random opaque token in 256 starts
+// with base64url of "{" (e, then w-z, 0-9, - or _), and the second byte
+// brings that down to about one in ten thousand.
 func looksJOSE(s string) bool {
-	if len(s) < 2 || s[0] != 'e' {
+	if len(s) < 4 || s[0] != 'e' {
 		return false
 	}
-	c := s[1]
-	return c >= 'w' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+	b, err := base64.RawURLEncoding.DecodeString(s[:4])
+	if err != nil || len(b) < 2 || b[0] != '{' {
+		return false
+	}
+	switch b[1] {
+	case '"', ' ', '\t', '\n', '\r', '}':
+		return true
+	}
+	return false
 }
 
 func describeByte(s string) string {

@@ -105,6 +105,9 @@ func TestParseFormats(t *testing.T) {
 		{"auth0 opaque", "v2.local.abcDEF-_", FormatOpaque, false, false, "", "", false},
 		{"entra refresh token", "0.AXEA7x8Q-abc.AgABAAEAAAD--DLA3VO7QrddgJg7WevrAgDs_wUA9P8", FormatOpaque, false, false, "", "", false},
 		{"salesforce", "00D5g000004!AQ4AQFz", FormatOpaque, false, false, "", "", false},
+		// Starts with base64url of "{" but not of a JSON object: random.
+		{"opaque starting ex", "ex7Q0KjL3Ew3kP_4W2b4fTQxS9m1r3X5iLwz8VyAgHc", FormatOpaque, false, false, "", "", false},
+		{"opaque starting e-", "e-b0.x.y", FormatOpaque, false, false, "", "", false},
 		{"redacted signature", sigRedacted, FormatJWT, false, true, "RS256", "", true},
 	}
 	for _, tc := range cases {
