@@ -156,6 +156,11 @@ func (r *runner) prepare(ctx context.Context, needToken bool) error {
 			return err
 		}
 	}
+	for _, p := range cfg.Params {
+		if _, err := ParseParam(p.Name + "=" + p.Value); err != nil {
+			return err
+		}
+	}
 	switch cfg.ClientAuth {
 	case ClientAuthAuto, ClientAuthPost, ClientAuthBasic:
 	default:

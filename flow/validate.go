@@ -97,3 +97,43 @@ func (lb loopback) withPort(port int) string {
 	u.Host = net.JoinHostPort(lb.host, strconv.Itoa(port))
 	return u.String()
 }
+
+// reservedParams are the authorize parameters authtrace sets itself: given
+// as extra parameters they would make it send one value and then listen,
+// compare and exchange with another.
+var reservedParams = map[string]string{
+	"state":                 "--state",
+	"redirect_uri":          "--redirect-uri",
+	"client_id":             "--client-id",
+	"scope":                 "--scope",
+	"response_type":         "",
+	"nonce":                 "",
+	"code_challenge":        "--pkce",
+	"code_challenge_method": "--pkce",
+}
+
+// ParseParam reads one extra authorize parameter written name=value. The
+// value is taken as it is (no decoding); names authtrace sets itself are
+// refused with the setting to use instead.
+func ParseParam(kv string) (Param, error) {
+	name, value, ok := strings.Cut(kv, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return Param{}, &ConfigError{Setting: "param", Problem: fmt.Sprintf("%q: want name=value, for example audience=https://api.example.com", kv)}
+	}
+	if instead, reserved := reservedParams[name]; reserved {
+		problem := fmt.Sprintf("%q is set by authtrace itself", name)
+		if instead != "" {
+			problem += "; use " + instead + " instead"
+		}
+		return Param{}, &ConfigError{Setting: "param", Problem: problem}
+	}
+	return Param{Name: name, Value: value}, nil
+}
+
+// CheckURL says what is wrong with an endpoint URL (absolute, http or
+// https), or nil. setting names it in the error, as in ConfigError.
+func CheckURL(setting, raw string) error {
+	_, err := parseHTTPURL(setting, raw)
+	return err
+}

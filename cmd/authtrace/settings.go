@@ -92,12 +92,12 @@ func (s *settings) config() (flow.Config, error) {
 	if cfg.ClientSecret == "" {
 		cfg.ClientSecret = os.Getenv(secretEnv)
 	}
-	for _, p := range s.params {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return cfg, usageErr("--param %q: want name=value, for example --param audience=https://api.example.com", p)
+	for _, kv := range s.params {
+		p, err := flow.ParseParam(kv)
+		if err != nil {
+			return cfg, engineErr(err)
 		}
-		cfg.Params = append(cfg.Params, flow.Param{Name: k, Value: v})
+		cfg.Params = append(cfg.Params, p)
 	}
 	if s.port < 0 || s.port > 65535 {
 		return cfg, usageErr("--port %d: want 0 (any free port) to 65535", s.port)

@@ -1,0 +1,35 @@
+package report
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Printable makes text from a provider, a page or a token safe to print on
+// a terminal: control characters (ESC above all, which would let a hostile
+// server drive the terminal) become their visible Unicode pictures (␛, ␉),
+// C1 controls and invalid UTF-8 become U+FFFD. Clean text comes back as it
+// was, without copying.
+func Printable(s string) string {
+	clean := utf8.ValidString(s)
+	for _, r := range s {
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x20:
+			return 0x2400 + r
+		case r == 0x7f:
+			return 0x2421
+		case r >= 0x80 && r <= 0x9f:
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
