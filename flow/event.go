@@ -66,6 +66,11 @@ func (e Event) Redact() Event {
 		t := e.Token.Redact()
 		e.Token = &t
 	}
+	if e.Finding != nil {
+		f := e.Finding.Redact()
+		e.Finding = &f
+	}
 	e.AuthorizeURL = report.RedactURL(e.AuthorizeURL)
+	e.Text = report.RedactText(e.Text)
 	return e
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"maps"
 	"net/url"
+	"regexp"
 	"strings"
 )
 
@@ -58,7 +59,12 @@ func (r Report) Redact() Report {
 	for _, t := range r.Tokens {
 		out.Tokens = append(out.Tokens, t.Redact())
 	}
-	out.Findings = append([]Finding(nil), r.Findings...)
+	// An empty list stays a list: scripts run jq '.findings[]' on it.
+	out.Findings = make([]Finding, len(r.Findings))
+	for i, f := range r.Findings {
+		out.Findings[i] = f.Redact()
+	}
+	out.Error = RedactText(r.Error)
 	return out
 }
 
@@ -68,7 +74,24 @@ func (h Hop) Redact() Hop {
 	h.URL = RedactURL(h.URL)
 	h.Location = RedactURL(h.Location)
 	h.Params = redactMap(h.Params)
+	h.Error = RedactText(h.Error)
+	h.Page = RedactText(h.Page)
 	return h
+}
+
+// Redact returns the finding with any secret its text quotes (a URL with a
+// code in an error message, say) hidden.
+func (f Finding) Redact() Finding {
+	f.Message = RedactText(f.Message)
+	f.Hint = RedactText(f.Hint)
+	if len(f.Detail) > 0 {
+		d := make(map[string]string, len(f.Detail))
+		for k, v := range f.Detail {
+			d[k] = RedactText(v)
+		}
+		f.Detail = d
+	}
+	return f
 }
 
 // Redact returns the token with its signature (or, if opaque, all of it)
@@ -81,6 +104,7 @@ func (t Token) Redact() Token {
 // Redact returns the step with the secrets in its form, Authorization
 // header, fields and body hidden.
 func (s Step) Redact() Step {
+	s.Error = RedactText(s.Error)
 	s.Request.Form = redactMap(s.Request.Form)
 	if len(s.Request.Headers) > 0 {
 		h := maps.Clone(s.Request.Headers)
@@ -132,45 +156,59 @@ func RedactToken(tok string) string {
 	return Redacted
 }
 
-// RedactURL hides the secret query values (code, tokens) of a URL and keeps
-// the rest as it was. A URL that does not parse is returned unchanged.
+// RedactURL hides the secret values (code, tokens) in a URL's query and
+// fragment (an implicit or fragment response puts tokens there) and keeps
+// the rest as it was. A URL that does not parse is scrubbed as text.
 func RedactURL(raw string) string {
 	if raw == "" || !strings.ContainsAny(raw, "?#") {
 		return raw
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
+		return RedactText(raw)
+	}
+	q, qChanged := redactQuery(u.RawQuery)
+	f, fChanged := redactQuery(u.EscapedFragment())
+	if !qChanged && !fChanged {
 		return raw
 	}
+	u.RawQuery = q
+	if fChanged {
+		u.Fragment, _ = url.PathUnescape(f)
+		u.RawFragment = f
+	}
+	return u.String()
+}
+
+// redactQuery replaces secret values in a query string, keeping the order
+// and encoding of everything else.
+func redactQuery(raw string) (string, bool) {
+	if raw == "" {
+		return raw, false
+	}
+	pairs := strings.Split(raw, "&")
 	changed := false
-	q := u.Query()
-	for k, vs := range q {
-		if secretFields[k] {
-			for i := range vs {
-				vs[i] = Redacted
-			}
+	for i, pair := range pairs {
+		k, _, _ := strings.Cut(pair, "=")
+		if name, err := url.QueryUnescape(k); err == nil && secretFields[name] {
+			pairs[i] = k + "=" + url.QueryEscape(Redacted)
 			changed = true
 		}
 	}
-	if !changed {
-		return raw
+	return strings.Join(pairs, "&"), changed
+}
+
+// secretInText matches name=value for the secret fields wherever a URL or
+// form body is quoted inside free text (an error message, a page).
+var secretInText = regexp.MustCompile(`\b(code|access_token|id_token|refresh_token|client_secret|code_verifier|client_assertion|password)=([^&#\s"'<>]+)`)
+
+// RedactText hides secret name=value pairs quoted in free text, such as an
+// HTTP client error that repeats a redirect's Location.
+func RedactText(s string) string {
+	if !strings.Contains(s, "=") {
+		return s
 	}
-	// Rebuild the query by hand so the order and encoding of the values
-	// that are not secret stay as they were.
-	var b strings.Builder
-	for i, pair := range strings.Split(u.RawQuery, "&") {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		k, _, _ := strings.Cut(pair, "=")
-		if name, err := url.QueryUnescape(k); err == nil && secretFields[name] {
-			b.WriteString(k + "=" + url.QueryEscape(Redacted))
-			continue
-		}
-		b.WriteString(pair)
-	}
-	u.RawQuery = b.String()
-	return u.String()
+	return secretInText.ReplaceAllString(s, "${1}="+url.QueryEscape(Redacted))
 }
 
 // RedactBody hides secret values in a token-endpoint body, JSON or

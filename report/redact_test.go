@@ -54,6 +54,8 @@ func TestRedactURL(t *testing.T) {
 		{"http://127.0.0.1/cb?state=x", "http://127.0.0.1/cb?state=x"},
 		{"", ""},
 		{"::not a url", "::not a url"},
+		{"http://127.0.0.1/cb#access_token=AT1&token_type=bearer", "http://127.0.0.1/cb#access_token=%3Credacted%3E&token_type=bearer"},
+		{"http://h/cb%zz?code=SECRET", "http://h/cb%zz?code=%3Credacted%3E"},
 	}
 	for _, tt := range tests {
 		if got := RedactURL(tt.in); got != tt.want {
@@ -115,4 +117,37 @@ func parseQuery(raw string) (map[string][]string, error) {
 		return nil, err
 	}
 	return url.ParseQuery(u.RawQuery)
+}
+
+func TestRedactText(t *testing.T) {
+	in := `Get "http://idp/x": failed to parse Location header "http://127.0.0.1:5/cb%zz?code=SECRET1&state=s": invalid URL escape; error_code=E1 refresh_token=RT2`
+	got := RedactText(in)
+	for _, secret := range []string{"SECRET1", "RT2"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("RedactText kept %q: %s", secret, got)
+		}
+	}
+	if !strings.Contains(got, "state=s") || !strings.Contains(got, "error_code=E1") {
+		t.Errorf("RedactText hid what is no secret: %s", got)
+	}
+}
+
+// TestRedactKeepsEmptyLists: a redacted report with no findings says
+// "findings": [], not null, so jq '.findings[]' works on a healthy run.
+func TestRedactKeepsEmptyLists(t *testing.T) {
+	out, err := json.Marshal(Report{Hops: []Hop{}, Findings: []Finding{}}.Redact())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"findings":[]`) || !strings.Contains(string(out), `"hops":[]`) {
+		t.Errorf("redacted empty report: %s", out)
+	}
+}
+
+func TestRedactFindingText(t *testing.T) {
+	r := Report{Findings: []Finding{{Message: "hop 2 redirects to http://x/cb?code=LEAK", Detail: map[string]string{"url": "http://x/cb?code=LEAK"}}}}
+	out, _ := json.Marshal(r.Redact())
+	if strings.Contains(string(out), "LEAK") {
+		t.Errorf("finding text leaks the code: %s", out)
+	}
 }
