@@ -78,6 +78,11 @@ func TestTmuxRealBinary(t *testing.T) {
 		}
 	}
 
+	// Once the login ends the selection lands on the first hop with an
+	// error (hop 3 here), and before that it follows the newest hop: go to
+	// the top first so that j j means hop 3 whichever it was.
+	keys("g")
+	waitFor("hop 1 · sent")
 	keys("j", "j")
 	s = waitFor("hop 3 · preflight")
 	if !strings.Contains(s, "suffix_added") || !strings.Contains(s, "org=acme") {
