@@ -2,11 +2,13 @@ package flow
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"syscall"
@@ -546,5 +548,142 @@ func TestTraceSlowServer(t *testing.T) {
 	f, ok := findingFor(rep, report.CodeHopUnreachable)
 	if !ok || !strings.Contains(f.Message, strings.TrimPrefix(srv.URL, "http://")) || !strings.Contains(f.Message, "in time") {
 		t.Errorf("findings %v; want hop.unreachable naming the host and the timeout", rep.Findings)
+	}
+}
+
+// serve starts a test server for the preflight tests below.
+func serve(t *testing.T, h http.HandlerFunc) string {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestTraceBadLocation(t *testing.T) {
+	base := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "http://127.0.0.1:5/cb%zz?code=SECRETCODE&state=s")
+		w.WriteHeader(http.StatusFound)
+	})
+	rep, err := Trace(context.Background(), Config{AuthorizeURL: base + "/authorize", ClientID: "app"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(rep); !slices.Contains(got, report.CodeRedirectBadLocation) || slices.Contains(got, report.CodeHopUnreachable) {
+		t.Errorf("findings %v, want redirect.bad_location and no hop.unreachable", got)
+	}
+	out, _ := json.Marshal(rep.Redact())
+	if strings.Contains(string(out), "SECRETCODE") {
+		t.Errorf("redacted report leaks the code in the bad Location: %s", out)
+	}
+}
+
+// TestTraceCookieCheckIsNoLoop: a page that redirects to itself once to
+// see whether cookies work is a session check, not a loop; the same URL
+// with the same cookies is.
+func TestTraceCookieCheckIsNoLoop(t *testing.T) {
+	base := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/check":
+			if _, err := r.Cookie("probe"); err != nil {
+				http.SetCookie(w, &http.Cookie{Name: "probe", Value: "1", Path: "/"})
+				http.Redirect(w, r, "/check", http.StatusFound)
+				return
+			}
+			http.Redirect(w, r, "/login", http.StatusFound)
+		case "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+		default:
+			fmt.Fprint(w, "<html>login</html>")
+		}
+	})
+	rep, _ := Trace(context.Background(), Config{AuthorizeURL: base + "/check", ClientID: "app"}, nil)
+	if got := codes(rep); len(got) != 0 || len(rep.Hops) != 4 {
+		t.Errorf("cookie check: findings %v with %d hops, want none with sent, /check twice and /login", got, len(rep.Hops))
+	}
+	rep, _ = Trace(context.Background(), Config{AuthorizeURL: base + "/loop", ClientID: "app"}, nil)
+	if got := codes(rep); !slices.Contains(got, report.CodeRedirectLoop) {
+		t.Errorf("self-redirect without cookies: findings %v, want redirect.loop", got)
+	}
+}
+
+// TestPreflightNeverCallsTheListener: a redirect to the callback spelled
+// with another case is still the callback; preflight must not request it,
+// or it would take the browser's place.
+func TestPreflightNeverCallsTheListener(t *testing.T) {
+	base := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		cb := strings.Replace(r.URL.Query().Get("redirect_uri"), "localhost", "LOCALHOST", 1)
+		http.Redirect(w, r, cb+"?error=access_denied&state="+url.QueryEscape(r.URL.Query().Get("state")), http.StatusFound)
+	})
+	cfg := Config{AuthorizeURL: base + "/authorize", TokenURL: base + "/token", ClientID: "app",
+		RedirectURI: "http://localhost/callback", Timeout: 5 * time.Second}
+	cfg.OpenBrowser = func(string) error { t.Error("browser opened although preflight saw the error"); return nil }
+	rep, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, h := range rep.Hops {
+		if h.Role == report.RoleCallback {
+			n++
+			if h.Status != 0 {
+				t.Errorf("preflight requested the callback %s (status %d)", h.URL, h.Status)
+			}
+		}
+	}
+	if n != 1 || !sameMultiset(codes(rep), []string{report.CodeAuthorizeError}) {
+		t.Errorf("%d callback hops, findings %v; want one, with authorize.error once", n, codes(rep))
+	}
+}
+
+// TestRunUnreachableStillOpensBrowser: the browser may reach a host
+// authtrace cannot, so an unreachable authorize host is reported and the
+// login goes on.
+func TestRunUnreachableStillOpensBrowser(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.URL
+	srv.Close()
+	opened := false
+	cfg := Config{AuthorizeURL: addr + "/authorize", TokenURL: addr + "/token", ClientID: "app", Timeout: 300 * time.Millisecond,
+		OpenBrowser: func(string) error { opened = true; return nil }}
+	rep, err := Run(context.Background(), cfg, nil)
+	if !errors.Is(err, ErrTimeout) || !opened {
+		t.Errorf("Run: err %v, browser opened %v; want the browser opened and a timeout", err, opened)
+	}
+	if !slices.Contains(codes(rep), report.CodeHopUnreachable) {
+		t.Errorf("findings %v lack hop.unreachable", codes(rep))
+	}
+}
+
+// TestRunLateCallback: a second request to the redirect path (a reload)
+// is recorded as a hop and does not replace the callback.
+func TestRunLateCallback(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	walk := walker(t, p)
+	var cbURL string
+	cfg.OpenBrowser = walk
+	rep, err := Run(context.Background(), cfg, func(e Event) {
+		if e.Kind == EventHop && e.Hop.Source == report.SourceCallback && cbURL == "" {
+			cbURL = e.Hop.URL
+			// The reload arrives while the code is being exchanged.
+			resp, err := http.Get(strings.Replace(cbURL, "code=", "code=RELOAD", 1))
+			if err == nil {
+				resp.Body.Close()
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cbs []report.Hop
+	for _, h := range rep.Hops {
+		if h.Source == report.SourceCallback {
+			cbs = append(cbs, h)
+		}
+	}
+	if len(cbs) != 2 || cbs[0].Role != report.RoleCallback || cbs[1].Role == report.RoleCallback || !strings.Contains(cbs[1].Params["code"], "RELOAD") {
+		t.Fatalf("callback hops %+v; want the callback, then the reload as another hop", cbs)
+	}
+	if rep.Exchange == nil || strings.Contains(rep.Exchange.Request.Form["code"], "RELOAD") {
+		t.Errorf("the exchange used the reload's code")
 	}
 }

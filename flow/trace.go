@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +33,8 @@ type preflightResult struct {
 	hops []report.Hop
 	// fatal is set when the chain shows the login cannot succeed (the
 	// provider rejected the redirect_uri or client, a loop, too many hops,
-	// an unreachable host, an error sent straight to the callback).
+	// a Location that is no URL, an error sent straight to the callback).
+	// An unreachable host is not: the browser may reach what we cannot.
 	fatal bool
 }
 
@@ -59,16 +61,15 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 	for n := firstN; ; n++ {
 		u, err := url.Parse(next)
 		if err != nil {
-			// A Location that does not parse: the previous hop holds it.
-			res.fatal = true
-			r.addFinding(report.Finding{
-				Code: report.CodeHopUnreachable, Severity: report.SeverityError, Hop: n - 1,
-				Message: fmt.Sprintf("hop %d redirects to %q, which is not a valid URL", n-1, next),
-				Hint:    "The server at the previous hop built a broken Location header; check its redirect configuration.",
-			})
+			// Locations come from u.Parse of a previous hop, and net/http
+			// refuses unparsable ones before we see them: cannot happen.
 			return res
 		}
-		if prev, ok := seen[next]; ok {
+		// A URL revisited with the same cookies is a loop; revisited after
+		// the chain set a cookie it is a session check (some SSO pages
+		// redirect to themselves once to test cookies).
+		key := next + "\x00" + cookieHeader(jar.Cookies(u))
+		if prev, ok := seen[key]; ok {
 			res.fatal = true
 			r.addFinding(report.Finding{
 				Code: report.CodeRedirectLoop, Severity: report.SeverityError, Hop: n - 1,
@@ -87,9 +88,9 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 			})
 			return res
 		}
-		seen[next] = n
+		seen[key] = n
 
-		if r.isRedirectURI(u) {
+		if hopRole(u, 0, r.redirectURI) == report.RoleCallback {
 			// The chain reached the callback without a login page: usually
 			// an error answered straight to the client. Record, never request.
 			h := r.newHop(n, report.SourcePreflight, "GET", next)
@@ -105,14 +106,36 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 		h := r.newHop(n, report.SourcePreflight, "GET", next)
 		resp, body, truncated, err := r.get(ctx, client, next)
 		if err != nil {
-			h.Error = describeNetError(u, err)
+			loc, broken := badLocation(err)
+			if broken {
+				h.Error = "the redirect's Location is not a valid URL"
+			} else {
+				h.Error = describeNetError(u, err)
+			}
 			r.addHop(h)
 			res.hops = append(res.hops, h)
-			res.fatal = true
+			if broken {
+				// The hop answered a redirect whose Location is not a URL;
+				// net/http gives up on it before we can look, and so would
+				// a browser.
+				res.fatal = true
+				r.addFinding(report.Finding{
+					Code: report.CodeRedirectBadLocation, Severity: report.SeverityError, Hop: n,
+					Message: fmt.Sprintf("hop %d redirects to %q, which is not a valid URL, so a browser cannot follow it either", n, loc),
+					Hint:    "The server at this hop builds its Location header without encoding it (a raw %, space or non-ASCII character in a path or parameter). Percent-encode the values it puts in the redirect.",
+					Detail:  map[string]string{"location": loc},
+				})
+				return res
+			}
+			// Not fatal: a browser with other network settings (VPN, PAC
+			// proxy) may still get there.
+			hint := "Check the URL's host and port, and that this machine can reach it (VPN, proxy, firewall)."
+			if r.rep.Command == "login" {
+				hint += " A browser with other network settings may still get there: authtrace opens it anyway and waits for the callback."
+			}
 			r.addFinding(report.Finding{
 				Code: report.CodeHopUnreachable, Severity: report.SeverityError, Hop: n,
-				Message: h.Error,
-				Hint:    "Check the URL's host and port, and that this machine can reach it (VPN, proxy, firewall). The browser may reach hosts authtrace cannot: try the login anyway with the URL shown.",
+				Message: h.Error, Hint: hint,
 			})
 			return res
 		}
@@ -223,14 +246,31 @@ func (r *runner) newHop(n int, src report.Source, method, raw string) report.Hop
 	return h
 }
 
-// isRedirectURI reports whether u is the redirect URI (scheme, host, port
-// and path; the query is the provider's answer).
-func (r *runner) isRedirectURI(u *url.URL) bool {
-	ru, err := url.Parse(r.redirectURI)
-	if err != nil {
-		return false
+// badLocation recognises net/http's error for a redirect whose Location
+// header does not parse, and returns that Location.
+func badLocation(err error) (string, bool) {
+	const marker = "failed to parse Location header "
+	msg := err.Error()
+	i := strings.Index(msg, marker)
+	if i < 0 {
+		return "", false
 	}
-	return u.Scheme == ru.Scheme && u.Host == ru.Host && u.EscapedPath() == ru.EscapedPath()
+	rest := msg[i+len(marker):]
+	if loc, err := strconv.QuotedPrefix(rest); err == nil {
+		if s, err := strconv.Unquote(loc); err == nil {
+			return s, true
+		}
+	}
+	return rest, true
+}
+
+// cookieHeader is what a Cookie header would carry for these cookies.
+func cookieHeader(cs []*http.Cookie) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.Name + "=" + c.Value
+	}
+	return strings.Join(parts, "; ")
 }
 
 // sinceMS is the duration since start in whole milliseconds.

@@ -33,10 +33,11 @@ const (
 	CodeIDTokenNonceMismatch = "id_token.nonce_mismatch"
 	// Added for issue 2: a hop or endpoint that could not be reached, and a
 	// body over the 1 MiB cap.
-	CodeHopUnreachable  = "hop.unreachable"
-	CodeBodyTruncated   = "body.truncated"
-	CodeScopeNotGranted = "scope.not_granted"
-	CodeClientRejected  = "client.rejected"
+	CodeHopUnreachable      = "hop.unreachable"
+	CodeRedirectBadLocation = "redirect.bad_location"
+	CodeBodyTruncated       = "body.truncated"
+	CodeScopeNotGranted     = "scope.not_granted"
+	CodeClientRejected      = "client.rejected"
 )
 
 // Added for issue 3: a JWE token, whose claims cannot be read or checked
