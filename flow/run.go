@@ -25,6 +25,7 @@ type runner struct {
 	rep         report.Report
 	redirectURI string
 	sent        map[string]string // the authorize parameters that matter, as sent
+	sentQuery   map[string]string // every authorize parameter as sent, URL's own included
 	usedAuth    string            // the client authentication the exchange used
 	issuer      string            // expected iss of the ID token
 	late        *listener         // after the callback: where later arrivals come from
@@ -206,6 +207,10 @@ func (r *runner) send(redirectURI string) (authRequest, error) {
 	r.rep.Profile.CodeVerifier = ar.Verifier
 	u, _ := url.Parse(ar.URL) // built by us, it parses
 	r.sent = hopParams(u)
+	r.sentQuery = map[string]string{}
+	for k, vs := range u.Query() {
+		r.sentQuery[k] = vs[0]
+	}
 	h := r.newHop(1, report.SourceSent, http.MethodGet, ar.URL)
 	h.Role = report.RoleAuthorize
 	r.addHop(h)
@@ -334,7 +339,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 		if u, err := url.Parse(r.cfg.AuthorizeURL); err == nil {
 			host = u.Hostname()
 		}
-		r.addFinding(refreshMissingFinding(r.cfg.Scope, r.rep.Profile.Params, host))
+		// What was sent, not the flags: the Authorization URL may carry
+		// scope, prompt or access_type itself, as the hints suggest.
+		r.addFinding(refreshMissingFinding(r.sentQuery["scope"], r.sentQuery, host))
 		return r.finish(nil)
 	}
 	r.phase(PhaseRefreshing)

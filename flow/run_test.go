@@ -108,6 +108,22 @@ func TestRunWholeLogin(t *testing.T) {
 			},
 		},
 		{
+			name: "scope and prompt in the Authorization URL itself",
+			setup: func(p *fakeProvider, c *Config) {
+				p.refresh = false
+				c.AuthorizeURL += "?scope=openid+offline_access&prompt=consent"
+				c.Scope = ""
+			},
+			want:   []string{report.CodeParamAdded, report.CodeRefreshTokenMissing},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				f, _ := findingFor(r, report.CodeRefreshTokenMissing)
+				if f.Detail["cause"] != "withheld" {
+					t.Errorf("cause = %q, want withheld: offline_access was in the URL's own scope", f.Detail["cause"])
+				}
+			},
+		},
+		{
 			name:   "offline_access withheld",
 			setup:  func(p *fakeProvider, _ *Config) { p.refresh = false },
 			want:   []string{report.CodeParamAdded, report.CodeRefreshTokenMissing},

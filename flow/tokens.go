@@ -83,20 +83,16 @@ func (r *runner) verify(tok *decode.Token, keys *decode.Keys, kind string) {
 // what came back instead: openid by an ID token; offline_access by a
 // refresh token, whose absence refresh_token.missing reports already.
 func (r *runner) scopeFindings(t tokenResponse) {
-	if t.Scope == "" || r.cfg.Scope == "" {
+	requested := r.sentQuery["scope"]
+	if t.Scope == "" || requested == "" {
 		return
 	}
 	have := map[string]bool{}
 	for _, s := range strings.Fields(t.Scope) {
 		have[s] = true
 	}
-	forAPI := false
-	for _, p := range r.cfg.Params {
-		if p.Name == "resource" || p.Name == "audience" {
-			forAPI = true
-		}
-	}
-	for _, s := range strings.Fields(r.cfg.Scope) {
+	forAPI := r.sentQuery["resource"] != "" || r.sentQuery["audience"] != ""
+	for _, s := range strings.Fields(requested) {
 		switch {
 		case have[s]:
 			continue
