@@ -153,7 +153,7 @@ func Fields(members []Claim, now time.Time, loc *time.Location) []Field {
 		if s, ok := jsonString(m.Value); ok {
 			f.Value = s
 		} else {
-			f.Value = compactJSON(m.Value)
+			f.Value = CompactJSON(m.Value)
 		}
 		if timeClaims[m.Name] {
 			if t, ok := NumericDate(m.Value); ok {
@@ -169,9 +169,9 @@ func Fields(members []Claim, now time.Time, loc *time.Location) []Field {
 	return out
 }
 
-// compactJSON renders a JSON value on one line, keeping the token's own
-// order of keys.
-func compactJSON(v json.RawMessage) string {
+// CompactJSON renders a JSON value on one line, keeping the token's own
+// order of keys; a value that is not valid JSON comes back as it was.
+func CompactJSON(v json.RawMessage) string {
 	var b bytes.Buffer
 	if err := json.Compact(&b, v); err != nil {
 		return string(v)

@@ -329,6 +329,20 @@ func jsonKind(b []byte) string {
 	return "number"
 }
 
+// Members lists the members of a JSON object (a token's header or claims,
+// as kept in a report) in the order written, which a map would lose. It
+// fails when raw is not valid JSON or not an object.
+func Members(raw json.RawMessage) ([]Claim, error) {
+	if !json.Valid(raw) {
+		return nil, fmt.Errorf("members: not valid JSON")
+	}
+	ms, ok := members(raw)
+	if !ok {
+		return nil, fmt.Errorf("members: JSON %s, not an object", jsonKind(raw))
+	}
+	return ms, nil
+}
+
 // members lists the members of a JSON object in order. b must be valid
 // JSON (json.Valid): the scan relies on it and so needs no error handling
 // beyond "not an object".

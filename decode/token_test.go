@@ -282,3 +282,62 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestMembers(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []string
+		wantErr bool
+	}{
+		{`{"b":1,"a":{"x":[1,2]},"c":"}"}`, []string{`b=1`, `a={"x":[1,2]}`, `c="}"`}, false},
+		{` { } `, nil, false},
+		{`{"a\u0062":null}`, []string{`ab=null`}, false},
+		{`[1]`, nil, true},
+		{`{"a":`, nil, true},
+		{``, nil, true},
+	}
+	for _, tt := range tests {
+		ms, err := Members(json.RawMessage(tt.in))
+		if (err != nil) != tt.wantErr {
+			t.Errorf("Members(%q) err = %v, want error %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		var got []string
+		for _, m := range ms {
+			got = append(got, m.Name+"="+string(m.Value))
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("Members(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+// FuzzMembers: token headers and claims come from the provider (or a paste).
+func FuzzMembers(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":"x"}`, `{}`, `[1]`, `{"a":`, `{"a":{"b":[1,2]},"c":null}`, `"x"`, ``} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ms, err := Members(json.RawMessage(s))
+		if !json.Valid([]byte(s)) {
+			if err == nil {
+				t.Errorf("Members(%q) accepted JSON that is not valid", s)
+			}
+			return
+		}
+		var obj map[string]json.RawMessage
+		if json.Unmarshal([]byte(s), &obj) != nil {
+			return
+		}
+		// Every member of a valid object is read, in order.
+		seen := map[string]bool{}
+		for _, m := range ms {
+			seen[m.Name] = true
+		}
+		for k := range obj {
+			if !seen[k] {
+				t.Errorf("Members(%q) lost %q", s, k)
+			}
+		}
+	})
+}
