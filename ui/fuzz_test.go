@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -24,33 +23,6 @@ func FuzzParseParams(f *testing.F) {
 		for _, p := range ps {
 			if p.Name == "" {
 				t.Errorf("parseParams(%q) gave an empty name", s)
-			}
-		}
-	})
-}
-
-// FuzzMembers: token headers and claims come from the provider (or a paste).
-func FuzzMembers(f *testing.F) {
-	for _, s := range []string{`{"a":1,"b":"x"}`, `{}`, `[1]`, `{"a":`, `{"a":{"b":[1,2]},"c":null}`, `"x"`, ``} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		ms := members(json.RawMessage(s))
-		if !json.Valid([]byte(s)) {
-			return
-		}
-		var obj map[string]json.RawMessage
-		if json.Unmarshal([]byte(s), &obj) != nil {
-			return
-		}
-		// Every member of a valid object is read, in order.
-		seen := map[string]bool{}
-		for _, m := range ms {
-			seen[m.Name] = true
-		}
-		for k := range obj {
-			if !seen[k] {
-				t.Errorf("members(%q) lost %q", s, k)
 			}
 		}
 	})

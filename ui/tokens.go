@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -102,13 +101,14 @@ func worst(fs []report.Finding) (report.Severity, bool) {
 // audSummary is the audience of a JWT, which is what the list is most often
 // scanned for.
 func audSummary(t report.Token) string {
-	for _, c := range members(t.Claims) {
+	claims, _ := decode.Members(t.Claims) // none to read: no audience
+	for _, c := range claims {
 		if c.Name == "aud" {
 			var s string
 			if json.Unmarshal(c.Value, &s) == nil {
 				return s
 			}
-			return compactJSON(c.Value)
+			return decode.CompactJSON(c.Value)
 		}
 	}
 	if t.Format == "opaque" {
@@ -203,7 +203,7 @@ func (v *tokensView) paste(raw string, m *model) tea.Cmd {
 	if strings.TrimSpace(raw) == "" {
 		return nil
 	}
-	exp := decode.Expect{Audience: m.rep.Profile.ExpectAud, Issuer: m.rep.Profile.ExpectIss, Skew: time.Minute}
+	exp := decode.Expect{Audience: m.rep.Profile.ExpectAud, Issuer: m.rep.Profile.ExpectIss, Skew: decode.DefaultSkew}
 	tok, fs := decode.Inspect(raw, exp, m.now())
 	p := pastedToken{findings: fs}
 	if tok != nil {
@@ -255,8 +255,8 @@ func tokenDetail(m *model, e tokenEntry, showRaw bool, w int) []string {
 	}
 
 	section := func(name string, raw json.RawMessage) {
-		ms := members(raw)
-		if len(ms) == 0 {
+		ms, err := decode.Members(raw)
+		if err != nil || len(ms) == 0 {
 			return
 		}
 		lines = append(lines, st.bold.Render(name))
@@ -335,42 +335,4 @@ func tokenDetail(m *model, e tokenEntry, showRaw bool, w int) []string {
 		lines = append(lines, st.faint.Render(fmt.Sprintf("raw token hidden (%d characters) · enter: show · c: copy", len(e.Raw))))
 	}
 	return lines
-}
-
-// members reads a JSON object's members in the token's own order, which a
-// map would lose.
-func members(raw json.RawMessage) []decode.Claim {
-	if len(raw) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil
-	}
-	var out []decode.Claim
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return out
-		}
-		name, ok := t.(string)
-		if !ok {
-			return out
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return out
-		}
-		out = append(out, decode.Claim{Name: name, Value: v})
-	}
-	return out
-}
-
-func compactJSON(v json.RawMessage) string {
-	var b bytes.Buffer
-	if err := json.Compact(&b, v); err != nil {
-		return string(v)
-	}
-	return b.String()
 }
