@@ -196,13 +196,35 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 			Hint:    tokenErrorHint(g.oerr, refresh),
 			Detail:  map[string]string{"error": g.oerr.Code, "status": fmt.Sprint(g.oerr.Status)},
 		})
-	case g.err != nil && g.step.Response != nil && g.step.Response.Format != "json" && g.step.Response.Format != "form":
+	case errors.Is(g.err, errTokenNotJSON):
 		resp := g.step.Response
 		r.addFinding(report.Finding{
 			Code: report.CodeTokenNotJSON, Severity: report.SeverityError,
 			Message: fmt.Sprintf("the %s answered HTTP %d with %s, not a JSON token response", what, resp.Status, contentTypeOr(resp.ContentType)),
 			Hint:    "The Token URL probably points at a web page (a login page, the provider's home page or its docs) instead of the token endpoint. Use the token_endpoint from the provider's /.well-known/openid-configuration (Auth0: https://TENANT/oauth/token; Okta: https://DOMAIN/oauth2/default/v1/token; Entra: https://login.microsoftonline.com/TENANT/oauth2/v2.0/token).",
 			Detail:  map[string]string{"content_type": resp.ContentType, "status": fmt.Sprint(resp.Status), "format": resp.Format},
+		})
+	case errors.Is(g.err, errTokenMalformed):
+		resp := g.step.Response
+		hint := "The body says it is JSON (or a form) and does not parse: a proxy or gateway in front of the token endpoint may be altering or cutting it."
+		if resp.Truncated {
+			hint = "The body was cut at 1 MiB, so it cannot parse: a token answer this large is not a token answer. Check the Token URL."
+		}
+		r.addFinding(report.Finding{
+			Code: report.CodeTokenNotJSON, Severity: report.SeverityError,
+			Message: fmt.Sprintf("the %s answered HTTP %d with a body that does not parse: %v", what, resp.Status, g.err),
+			Hint:    hint,
+			Detail:  map[string]string{"content_type": resp.ContentType, "status": fmt.Sprint(resp.Status), "format": "malformed_" + resp.Format},
+		})
+	case errors.Is(g.err, errTokenNoAccessToken):
+		if refresh {
+			code = report.CodeRefreshFailed
+		}
+		r.addFinding(report.Finding{
+			Code: code, Severity: report.SeverityError,
+			Message: fmt.Sprintf("the %s answered HTTP %d without an access_token", what, g.step.Response.Status),
+			Hint:    "A successful token answer must carry access_token (RFC 6749 §5.1). The URL may be another endpoint that also answers JSON (userinfo, introspection): check the Token URL.",
+			Detail:  map[string]string{"error": "no_access_token", "status": fmt.Sprint(g.step.Response.Status)},
 		})
 	case g.err != nil:
 		if refresh {

@@ -277,6 +277,32 @@ func TestRunWholeLogin(t *testing.T) {
 			},
 		},
 		{
+			name: "answer without access_token",
+			setup: func(p *fakeProvider, _ *Config) {
+				p.tokenBody, p.tokenType = `{"sub":"ada","email":"ada@example.com"}`, "application/json"
+			},
+			want:   []string{report.CodeParamAdded, report.CodeTokenError},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if f, _ := findingFor(r, report.CodeTokenError); f.Detail["error"] != "no_access_token" {
+					t.Errorf("detail %v, want error no_access_token", f.Detail)
+				}
+			},
+		},
+		{
+			name: "malformed JSON",
+			setup: func(p *fakeProvider, _ *Config) {
+				p.tokenBody, p.tokenType = `{"access_token":"abc",`, "application/json"
+			},
+			want:   []string{report.CodeParamAdded, report.CodeTokenNotJSON},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if f, _ := findingFor(r, report.CodeTokenNotJSON); f.Detail["format"] != "malformed_json" {
+					t.Errorf("detail %v, want format malformed_json", f.Detail)
+				}
+			},
+		},
+		{
 			name:   "refresh rejected",
 			setup:  func(p *fakeProvider, _ *Config) { p.refreshError = "invalid_grant" },
 			want:   []string{report.CodeParamAdded, report.CodeRefreshFailed},
