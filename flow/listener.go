@@ -13,14 +13,20 @@ import (
 	"time"
 )
 
-// ListenError says the loopback listener could not start.
+// ListenError says the loopback listener could not start. PortInURI says
+// the port came from the redirect URI (where it must then be changed)
+// rather than from --port.
 type ListenError struct {
-	Addr string
-	Err  error
+	Addr      string
+	PortInURI bool
+	Err       error
 }
 
 func (e *ListenError) Error() string {
 	if errors.Is(e.Err, syscall.EADDRINUSE) {
+		if e.PortInURI {
+			return fmt.Sprintf("cannot listen on %s: the port is in use by another program; change the port in --redirect-uri (and register that redirect URI with the provider), or stop the program using it", e.Addr)
+		}
 		return fmt.Sprintf("cannot listen on %s: the port is in use by another program; choose another port with --port, or --port 0 for any free one (and register that redirect URI with the provider)", e.Addr)
 	}
 	return fmt.Sprintf("cannot listen on %s: %v", e.Addr, e.Err)
@@ -56,7 +62,7 @@ func listen(lb loopback, answer func(first bool, a arrival) (int, string)) (*lis
 	addr := net.JoinHostPort(lb.bind, strconv.Itoa(lb.port))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, &ListenError{Addr: addr, Err: err}
+		return nil, &ListenError{Addr: addr, PortInURI: lb.uri.Port() != "", Err: err}
 	}
 	l := &listener{
 		ln:       ln,
@@ -71,14 +77,16 @@ func listen(lb loopback, answer func(first bool, a arrival) (int, string)) (*lis
 			return
 		}
 		a := arrival{method: r.Method, url: "http://" + r.Host + r.URL.RequestURI(), at: time.Now()}
+		// Counting and queueing under one lock: the request told "first"
+		// is the one the engine takes first.
 		l.mu.Lock()
 		l.received++
 		first := l.received == 1
-		l.mu.Unlock()
 		select {
 		case l.arrivals <- a:
 		default: // a flood of late requests: the first 32 are plenty
 		}
+		l.mu.Unlock()
 		status, body := l.answer(first, a)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")

@@ -445,6 +445,12 @@ func TestRunPortInUse(t *testing.T) {
 	if !strings.Contains(err.Error(), "--port 0") || !strings.Contains(err.Error(), fmt.Sprint(cfg.Port)) {
 		t.Errorf("error %q should name the port and suggest --port 0", err)
 	}
+	// With the port in the redirect URI, --port cannot help.
+	cfg.Port, cfg.RedirectURI = 0, fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
+	_, err = Run(context.Background(), cfg, nil)
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "--redirect-uri") || strings.Contains(err.Error(), "--port") {
+		t.Errorf("error %q should point at --redirect-uri, not --port", err)
+	}
 }
 
 func TestRunConfigErrors(t *testing.T) {
@@ -526,17 +532,26 @@ func TestListener(t *testing.T) {
 	}
 }
 
-// TestLoopbackBindsOnlyLoopback checks the listener never binds all
-// interfaces, whatever the redirect URI's spelling.
+// TestLoopbackBindsOnlyLoopback checks the listening socket itself is on
+// a loopback address, never all interfaces, whatever the URI's spelling.
 func TestLoopbackBindsOnlyLoopback(t *testing.T) {
 	for _, raw := range []string{"http://127.0.0.1/cb", "http://localhost/cb", "http://[::1]/cb"} {
 		lb, err := parseRedirectURI(raw, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", raw, err)
 		}
-		if lb.bind != "127.0.0.1" && lb.bind != "::1" {
-			t.Errorf("%s binds %q", raw, lb.bind)
+		l, err := listen(lb, func(bool, arrival) (int, string) { return 200, "" })
+		if err != nil {
+			if lb.bind == "::1" {
+				t.Logf("%s: no IPv6 loopback here: %v", raw, err)
+				continue
+			}
+			t.Fatalf("%s: %v", raw, err)
 		}
+		if ip := l.ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
+			t.Errorf("%s listens on %s", raw, ip)
+		}
+		l.close()
 	}
 }
 
