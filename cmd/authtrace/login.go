@@ -100,10 +100,9 @@ func runLogin(cmd *cobra.Command, s *settings) error {
 		}
 		cfg.OpenBrowser = func(u string) error { return openWith(argv, u, chatter) }
 	default:
-		cfg.OpenBrowser = func(u string) error {
-			browser.Stdout, browser.Stderr = chatter, chatter
-			return browser.OpenURL(u)
-		}
+		// Set once, before any goroutine can open a browser.
+		browser.Stdout, browser.Stderr = chatter, chatter
+		cfg.OpenBrowser = browser.OpenURL
 	}
 	return runEngine(cmd, s, cfg, flow.Run, engineMode{tui: tui, setup: setup, refresh: true})
 }
@@ -153,17 +152,21 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		if !s.reveal {
 			rep = rep.Redact()
 		}
-		if s.jsonOut {
+		switch {
+		case len(rep.Hops) == 0:
+			// Nothing was sent (bad settings, no listener): the error on
+			// stderr is the whole story, in either mode.
+		case s.jsonOut:
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			enc.SetEscapeHTML(false)
 			if err := enc.Encode(rep); err != nil {
 				return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
 			}
-		} else if rep.Profile.AuthorizeURL != "" || runErr == nil {
+		default:
 			writeText(cmd.OutOrStdout(), rep)
 		}
 	}
-	if s.reportFile != "" && (rep.Profile.AuthorizeURL != "" || runErr == nil) {
+	if s.reportFile != "" && len(rep.Hops) > 0 {
 		data, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
 			return &exitError{code: exitIncomplete, err: err}

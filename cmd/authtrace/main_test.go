@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -139,5 +141,40 @@ func TestJSONRedacted(t *testing.T) {
 	_, out, _ = runCLI(t, "demo", "--json", "--reveal")
 	if !strings.Contains(out, "demo-secret") {
 		t.Errorf("--json --reveal output lacks the client secret")
+	}
+}
+
+// TestIncompleteExit: a login that cannot complete exits 3, saying why,
+// whether the callback never came or the listener could not start.
+func TestIncompleteExit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<html>login page</html>"))
+	}))
+	defer srv.Close()
+	args := []string{"login", "--authorize-url", srv.URL + "/authorize", "--token-url", srv.URL + "/token",
+		"--client-id", "app", "--client-secret", "s", "--no-browser"}
+
+	code, out, stderr := runCLI(t, append(args, "--timeout", "300ms", "--json")...)
+	if code != exitIncomplete || !strings.Contains(stderr, "no callback arrived in time") {
+		t.Errorf("timeout: exit %d, stderr %q; want %d and the reason", code, stderr, exitIncomplete)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var rep report.Report
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &rep); err != nil || rep.Error == "" || len(rep.Hops) == 0 {
+		t.Errorf("timeout: last stdout line is not a report saying why it stopped (%v): %s", err, lines[len(lines)-1])
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	code, out, stderr = runCLI(t, append(args, "--port", port)...)
+	if code != exitIncomplete || !strings.Contains(stderr, port) || !strings.Contains(stderr, "in use") {
+		t.Errorf("port in use: exit %d, stderr %q; want %d naming port %s", code, stderr, exitIncomplete, port)
+	}
+	if out != "" {
+		t.Errorf("port in use: nothing was sent, yet stdout has a report:\n%s", out)
 	}
 }
