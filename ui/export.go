@@ -178,7 +178,7 @@ func summary(r report.Report, err error, exported []string) string {
 	errs, warns, infos := r.Count()
 	switch {
 	case err != nil:
-		fmt.Fprintf(&b, "authtrace: %s\n", printable(err.Error()))
+		fmt.Fprintf(&b, "authtrace: %s\n", report.Printable(err.Error()))
 	default:
 		fmt.Fprintf(&b, "authtrace: login finished with %s, %s, %d info\n", plural(errs, "error"), plural(warns, "warning"), infos)
 	}
@@ -191,7 +191,7 @@ func summary(r report.Report, err error, exported []string) string {
 			fmt.Fprintf(&b, "  … and more in the report\n")
 			break
 		}
-		where := findingWhere(f)
+		where := report.Printable(findingWhere(f))
 		if where != "" {
 			where = " (" + where + ")"
 		}
@@ -199,7 +199,7 @@ func summary(r report.Report, err error, exported []string) string {
 		if f.Severity == report.SeverityError {
 			mark = "✗"
 		}
-		fmt.Fprintf(&b, "  %s %s%s: %s\n", mark, printable(f.Code), where, printable(f.Message))
+		fmt.Fprintf(&b, "  %s %s%s: %s\n", mark, report.Printable(f.Code), where, report.Printable(f.Message))
 		shown++
 	}
 	for _, p := range exported {

@@ -27,7 +27,7 @@ func (v *findingsView) set(m *model) {
 	v.plain, v.rows = v.plain[:0], v.rows[:0]
 	for _, f := range fs {
 		sevSt, sym := st.severity(f.Severity)
-		rest := fmt.Sprintf(" %-25s %-7s %s", cut(f.Code, 25), cut(findingWhere(f), 7), printable(f.Message))
+		rest := fmt.Sprintf(" %-25s %-7s %s", cut(f.Code, 25), cut(findingWhere(f), 7), report.Printable(f.Message))
 		v.plain = append(v.plain, fit(sym+rest, listW-1))
 		v.rows = append(v.rows, fit(sevSt.Render(sym)+rest, listW-1))
 	}
@@ -65,7 +65,7 @@ func (v *findingsView) setDetail(m *model) {
 		return
 	}
 	sevSt, _ := st.severity(f.Severity)
-	v.lines = append(v.lines, st.paneTitle.Render(cut(f.Code, detailW/2))+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+findingWhere(f)))
+	v.lines = append(v.lines, st.paneTitle.Render(cut(f.Code, detailW/2))+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+report.Printable(findingWhere(f))))
 	v.lines = append(v.lines, wrapWords(f.Message, detailW-1)...)
 	if f.Hint != "" {
 		v.lines = append(v.lines, "", st.bold.Render("what to change"))
@@ -94,7 +94,7 @@ func (v *findingsView) setDetail(m *model) {
 	case f.Hop > 0:
 		v.lines = append(v.lines, "", st.faint.Render(fmt.Sprintf("enter: go to hop %d", f.Hop)))
 	case f.Token != "":
-		v.lines = append(v.lines, "", st.faint.Render("enter: go to the "+f.Token))
+		v.lines = append(v.lines, "", st.faint.Render(cut("enter: go to the "+f.Token, detailW)))
 	}
 	v.doff = min(v.doff, max(len(v.lines)-(detailH-1), 0))
 }

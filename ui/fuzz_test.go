@@ -59,7 +59,7 @@ func FuzzMarkedDiff(f *testing.F) {
 				}
 				b.WriteString(plain)
 			}
-			if b.String() != printable(v.s) {
+			if b.String() != report.Printable(v.s) {
 				t.Errorf("wrapMarked(%q) gives back %q", v.s, b.String())
 			}
 		}

@@ -76,7 +76,7 @@ func (m *model) phaseLine() string {
 	case stateFailed:
 		msg := "login failed"
 		if m.err != nil {
-			msg += ": " + printable(m.err.Error())
+			msg += ": " + report.Printable(m.err.Error())
 		}
 		return st.errorSev.Render("✗ " + msg)
 	}
@@ -84,7 +84,7 @@ func (m *model) phaseLine() string {
 	case flow.PhaseWaiting:
 		s := spin + "waiting for callback"
 		if m.listen != "" {
-			s += " on " + m.listen
+			s += " on " + report.Printable(m.listen)
 		}
 		if !m.deadline.IsZero() {
 			s += " · " + countdown(m.deadline.Sub(m.now()))
@@ -120,7 +120,7 @@ func hostOf(raw string) string {
 	if err != nil || u.Host == "" {
 		return "the token endpoint"
 	}
-	return u.Host
+	return report.Printable(u.Host)
 }
 
 func (h headerView) view() string {

@@ -51,7 +51,7 @@ func (v *hopsView) set(m *model) {
 		case h.Status > 0:
 			status = fmt.Sprintf("%3d", h.Status)
 		}
-		rest := fmt.Sprintf(" %3d %-9s %-4s %s %-10s ", h.N, h.Source, cut(h.Method, 4), status, roleName(h.Role))
+		rest := report.Printable(fmt.Sprintf(" %3d %-9s %-4s %s %-10s ", h.N, h.Source, cut(h.Method, 4), status, roleName(h.Role)))
 		where := cut(hostPath(h.URL), listW-3-len([]rune(rest)))
 		v.plain = append(v.plain, fit(mark+" "+rest+where, listW-1))
 		v.rows = append(v.rows, fit(markSt.Render(mark)+" "+rest+where, listW-1))

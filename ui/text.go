@@ -6,6 +6,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/authtrace/authtrace/report"
 )
 
 // fit pads or cuts a styled string to exactly w cells.
@@ -20,42 +22,17 @@ func fit(s string, w int) string {
 	return s + strings.Repeat(" ", w-sw)
 }
 
-// printable replaces control characters, rune for rune, with visible
-// stand-ins (the Unicode control pictures: ␉ for a tab, ␛ for an escape):
-// values come from providers and proxies, and an escape sequence in a state
-// value must neither reach the terminal nor hide in the comparison. Keeping
-// one rune for one rune keeps diff ranges valid. Invalid UTF-8 becomes
-// U+FFFD, as it would on decoding.
-func printable(s string) string {
-	clean := utf8.ValidString(s)
-	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r < 0x20:
-			return 0x2400 + r
-		case r == 0x7f:
-			return 0x2421
-		case r >= 0x80 && r <= 0x9f:
-			return utf8.RuneError
-		}
-		return r
-	}, s)
-}
-
-// cut shortens a plain string to w cells with an ellipsis.
+// cut shortens a plain string to w cells with an ellipsis. Like every
+// helper here that takes plain text (cutMiddle, wrapWords, wrapMarked), it
+// makes the text safe with report.Printable first: values come from
+// providers, proxies and tokens, and an escape sequence in one must neither
+// reach the terminal nor hide in a comparison. Printable keeps one rune for
+// one rune, so diff ranges stay valid.
 func cut(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	s = printable(s)
+	s = report.Printable(s)
 	if utf8.RuneCountInString(s) <= w && ansi.StringWidth(s) <= w {
 		return s
 	}
@@ -65,7 +42,7 @@ func cut(s string, w int) string {
 // cutMiddle shortens a plain string to w cells keeping both ends, which for
 // URLs and long state values are the parts that tell them apart.
 func cutMiddle(s string, w int) string {
-	r := []rune(printable(s))
+	r := []rune(report.Printable(s))
 	if len(r) <= w || w < 5 {
 		return cut(s, w)
 	}
@@ -82,7 +59,7 @@ func wrapWords(s string, w int) []string {
 	}
 	var lines []string
 	for _, para := range strings.Split(s, "\n") {
-		para = printable(para)
+		para = report.Printable(para)
 		line := ""
 		for _, word := range strings.Fields(para) {
 			for utf8.RuneCountInString(word) > w {
@@ -113,7 +90,7 @@ func wrapWords(s string, w int) []string {
 // [lo, hi) with mark and the rest with base. It is how a comparison shows
 // exactly which characters differ, even when the value spans lines.
 func wrapMarked(val string, lo, hi, w int, base, mark lipgloss.Style) []string {
-	r := []rune(printable(val))
+	r := []rune(report.Printable(val))
 	if w < 1 {
 		w = 1
 	}

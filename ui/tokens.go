@@ -80,7 +80,7 @@ func (v *tokensView) set(m *model) {
 		if e.pasted {
 			kind = "pasted"
 		}
-		rest := fmt.Sprintf(" %-14s %-7s %s", cut(kind, 14), cut(e.Format, 7), printable(audSummary(e.Token)))
+		rest := fmt.Sprintf(" %-14s %-7s %s", cut(kind, 14), cut(e.Format, 7), report.Printable(audSummary(e.Token)))
 		v.plain = append(v.plain, fit(mark+rest, listW-1))
 		v.rows = append(v.rows, fit(markSt.Render(mark)+rest, listW-1))
 	}

@@ -913,7 +913,7 @@ func (m model) footer() string {
 func providerHost(p report.Profile) string {
 	for _, raw := range []string{p.Issuer, p.AuthorizeURL} {
 		if u, err := url.Parse(raw); err == nil && u.Host != "" {
-			return u.Host
+			return report.Printable(u.Host)
 		}
 	}
 	return "no provider set"
