@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -176,5 +177,18 @@ func TestIncompleteExit(t *testing.T) {
 	}
 	if out != "" {
 		t.Errorf("port in use: nothing was sent, yet stdout has a report:\n%s", out)
+	}
+}
+
+func TestProgressLineIsPrintable(t *testing.T) {
+	evil := "page says \x1b]0;PWNED\x07\x1b[2J"
+	for _, e := range []flow.Event{
+		{Kind: flow.EventFinding, Finding: &report.Finding{Severity: report.SeverityError, Code: "x", Message: evil}},
+		{Kind: flow.EventHop, Hop: &report.Hop{N: 2, URL: "http://h/\x1b[2J", Error: evil}},
+		{Kind: flow.EventLog, Text: evil},
+	} {
+		if line := progressLine(e); strings.ContainsAny(line, "\x1b\x07") {
+			t.Errorf("progress line for %s carries control characters: %q", e.Kind, line)
+		}
 	}
 }

@@ -36,8 +36,11 @@ func (s *sink) emit(e flow.Event) {
 	}
 }
 
-// progressLine says what an event means in one line, or nothing.
+// progressLine says what an event means in one line, or nothing. Text
+// that came from outside (URLs, pages, error messages) goes through
+// report.Printable: a hostile server must not drive the terminal.
 func progressLine(e flow.Event) string {
+	p := report.Printable
 	switch e.Kind {
 	case flow.EventPhase:
 		switch e.Phase {
@@ -45,7 +48,7 @@ func progressLine(e flow.Event) string {
 			return "· following the authorize chain (preflight)"
 		case flow.PhaseWaiting:
 			left := time.Until(e.Deadline).Round(time.Second)
-			return fmt.Sprintf("· waiting for the callback on %s (time left %s)\n  if no browser opened, open this URL:\n  %s", e.Listen, left, e.AuthorizeURL)
+			return fmt.Sprintf("· waiting for the callback on %s (time left %s)\n  if no browser opened, open this URL:\n  %s", e.Listen, left, p(e.AuthorizeURL))
 		case flow.PhaseExchanging:
 			return "· exchanging the code for tokens"
 		case flow.PhaseRefreshing:
@@ -57,22 +60,22 @@ func progressLine(e flow.Event) string {
 		if h.Status != 0 {
 			status = fmt.Sprint(h.Status)
 		}
-		line := fmt.Sprintf("  hop %-2d %-9s %s %-10s %s", h.N, h.Source, status, h.Role, shortURL(h.URL))
+		line := fmt.Sprintf("  hop %-2d %-9s %s %-10s %s", h.N, h.Source, status, h.Role, p(shortURL(h.URL)))
 		if h.Error != "" {
-			line += "\n         " + h.Error
+			line += "\n         " + p(h.Error)
 		}
 		return line
 	case flow.EventFinding:
 		f := e.Finding
-		return fmt.Sprintf("  %s %s: %s", strings.ToUpper(string(f.Severity)), f.Code, f.Message)
+		return fmt.Sprintf("  %s %s: %s", strings.ToUpper(string(f.Severity)), f.Code, p(f.Message))
 	case flow.EventExchange, flow.EventRefresh:
 		st := e.Step
 		if st.Response == nil {
-			return fmt.Sprintf("  POST %s (%s): %s", shortURL(st.Request.URL), st.Request.ClientAuth, st.Error)
+			return fmt.Sprintf("  POST %s (%s): %s", shortURL(st.Request.URL), st.Request.ClientAuth, p(st.Error))
 		}
 		return fmt.Sprintf("  POST %s (%s): HTTP %d %s", shortURL(st.Request.URL), st.Request.ClientAuth, st.Response.Status, st.Response.Format)
 	case flow.EventLog:
-		return "· " + e.Text
+		return "· " + p(e.Text)
 	}
 	return ""
 }
