@@ -43,12 +43,30 @@ func discover(ctx context.Context, client *http.Client, issuer string) (discover
 	if resp.StatusCode != http.StatusOK {
 		return discovery{}, fmt.Errorf("OIDC discovery: %s answered HTTP %d; check --issuer (it is the issuer URL without /.well-known/..., e.g. https://TENANT.auth0.com/), or give --authorize-url and --token-url instead", wellKnown, resp.StatusCode)
 	}
+	d, err := parseDiscovery(body)
+	if err != nil {
+		return discovery{}, fmt.Errorf("OIDC discovery: %s %v; give --authorize-url and --token-url instead", wellKnown, err)
+	}
+	return d, nil
+}
+
+// parseDiscovery reads provider metadata and checks the endpoints
+// authtrace needs are there and are http(s) URLs.
+func parseDiscovery(body []byte) (discovery, error) {
 	var d discovery
 	if err := json.Unmarshal(body, &d); err != nil {
-		return discovery{}, fmt.Errorf("OIDC discovery: %s is not JSON provider metadata: %v", wellKnown, err)
+		return discovery{}, fmt.Errorf("is not JSON provider metadata: %v", err)
 	}
-	if d.AuthorizationEndpoint == "" || d.TokenEndpoint == "" {
-		return discovery{}, fmt.Errorf("OIDC discovery: %s lacks authorization_endpoint or token_endpoint; give --authorize-url and --token-url", wellKnown)
+	for name, v := range map[string]string{"authorization_endpoint": d.AuthorizationEndpoint, "token_endpoint": d.TokenEndpoint} {
+		if v == "" {
+			return discovery{}, fmt.Errorf("lacks %s", name)
+		}
+		if err := CheckURL(name, v); err != nil {
+			return discovery{}, fmt.Errorf("has an unusable %v", err)
+		}
+	}
+	if d.JWKSURI != "" && CheckURL("jwks_uri", d.JWKSURI) != nil {
+		d.JWKSURI = "" // signatures go unchecked; the login itself can go on
 	}
 	return d, nil
 }
