@@ -120,7 +120,7 @@ func renderResult(b *strings.Builder, st decodeStyles, r result, i, n int, o ren
 			title = append(title, "· kid "+r.tok.Kid)
 		}
 	}
-	b.WriteString(st.title.Render(strings.Join(title, " ")) + "\n")
+	b.WriteString(st.title.Render(report.Printable(strings.Join(title, " "))) + "\n")
 
 	if r.tok != nil && r.tok.Format != decode.FormatOpaque {
 		renderMembers(b, st, "header", r.tok.Header, o)
@@ -143,11 +143,14 @@ func renderMembers(b *strings.Builder, st decodeStyles, label string, members []
 	b.WriteString("  " + st.section.Render(label) + "\n")
 	fields := decode.Fields(members, o.now, o.loc)
 	width := 0
-	for _, f := range fields {
-		width = max(width, min(len(f.Name), 18))
+	// Names and values are the token's: made printable before they are
+	// styled, since the styles' own escapes must survive.
+	for i := range fields {
+		fields[i].Name, fields[i].Value = report.Printable(fields[i].Name), report.Printable(fields[i].Value)
+		width = max(width, min(lipgloss.Width(fields[i].Name), 18))
 	}
 	for _, f := range fields {
-		pad := strings.Repeat(" ", max(width-len(f.Name), 0))
+		pad := strings.Repeat(" ", max(width-lipgloss.Width(f.Name), 0))
 		line := "    " + st.name.Render(f.Name) + pad + "  " + st.value.Render(f.Value)
 		if f.When != "" {
 			line += "  " + st.faint.Render(f.When)
@@ -157,6 +160,7 @@ func renderMembers(b *strings.Builder, st decodeStyles, label string, members []
 }
 
 func signatureText(st decodeStyles, r result, o renderOptions) string {
+	r.sigNote = report.Printable(r.sigNote) // names a key source, or says what failed
 	switch r.sig {
 	case sigValid:
 		return st.ok.Render("valid") + st.faint.Render(" ("+r.sigNote+")")
@@ -180,16 +184,17 @@ func renderChecks(b *strings.Builder, st decodeStyles, r result, o renderOptions
 			ctx = append(ctx, e.name+" "+e.v)
 		}
 	}
-	b.WriteString("  " + st.section.Render("checks") + "  " + st.faint.Render(strings.Join(ctx, " · ")) + "\n")
+	b.WriteString("  " + st.section.Render("checks") + "  " + st.faint.Render(report.Printable(strings.Join(ctx, " · "))) + "\n")
 	if len(r.findings) == 0 {
 		b.WriteString("    " + st.ok.Render("✓ no problems found") + "\n")
 		return
 	}
 	indent := "        "
 	for _, f := range r.findings {
-		b.WriteString("    " + st.sev[f.Severity].Render(sevMark[f.Severity]) + "  " + st.code.Render(f.Code) + "  " + f.Message + "\n")
+		// Messages and hints quote claim values.
+		b.WriteString("    " + st.sev[f.Severity].Render(sevMark[f.Severity]) + "  " + st.code.Render(report.Printable(f.Code)) + "  " + report.Printable(f.Message) + "\n")
 		if f.Hint != "" {
-			for j, line := range wrap("fix: "+f.Hint, o.width-len(indent)-5) {
+			for j, line := range wrap("fix: "+report.Printable(f.Hint), o.width-len(indent)-5) {
 				if j == 0 {
 					b.WriteString(indent + st.faint.Render(line) + "\n")
 					continue
@@ -220,21 +225,12 @@ func caret(r result, width int) string {
 		prefix = "…"
 	}
 	var b strings.Builder
-	b.WriteString("    " + prefix + printable(excerpt) + "\n")
-	b.WriteString("    " + strings.Repeat(" ", len([]rune(prefix))+pe.Offset-start) + "^ offset " + fmt.Sprint(pe.Offset) + "\n")
+	b.WriteString("    " + prefix + report.Printable(excerpt) + "\n")
+	// The caret goes under the offending character: count the cells of what
+	// comes before it as shown, not its bytes.
+	col := lipgloss.Width(prefix + report.Printable(raw[start:pe.Offset]))
+	b.WriteString("    " + strings.Repeat(" ", col) + "^ offset " + fmt.Sprint(pe.Offset) + "\n")
 	return b.String()
-}
-
-// printable replaces each byte that is not printable ASCII with '?', so
-// that columns match byte offsets.
-func printable(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c < 0x20 || c >= 0x7f {
-			b[i] = '?'
-		}
-	}
-	return string(b)
 }
 
 // wrap breaks text into lines of at most width bytes at spaces.
