@@ -32,6 +32,7 @@ type setupForm struct {
 type setupField struct {
 	label string
 	hint  string
+	help  string // shown under the field while it has the focus
 	input textinput.Model
 	check func(string) error
 }
@@ -67,13 +68,14 @@ func newSetupForm(cfg flow.Config, st styles, isDark bool) setupForm {
 	for _, p := range cfg.Params {
 		params = append(params, p.Name+"="+p.Value)
 	}
-	add("issuer", "https://tenant.example.com/ (discovery fills the endpoints)", cfg.Issuer, checkURL)
-	add("authorize URL", "https://…/authorize", cfg.AuthorizeURL, checkURL)
-	add("token URL", "https://…/token", cfg.TokenURL, checkURL)
+	add("issuer", "https://tenant.example.com/ (discovery fills the endpoints)", cfg.Issuer, checkURL("issuer"))
+	add("authorize URL", "https://…/authorize", cfg.AuthorizeURL, checkURL("authorize-url"))
+	add("token URL", "https://…/token", cfg.TokenURL, checkURL("token-url"))
 	add("client id", "the connector's client id", cfg.ClientID, nil)
 	add("client secret", "kept out of the report", cfg.ClientSecret, nil)
 	add("scope", "openid profile offline_access", cfg.Scope, nil)
 	add("extra params", "audience=https://api.example.com prompt=consent", strings.Join(params, " "), checkParams)
+	f.fields[fieldParams].help = "split at spaces, & or commas; values %-decoded (%20: a space)"
 	f.fields[fieldSecret].input.EchoMode = textinput.EchoPassword
 	f.fields[fieldSecret].input.EchoCharacter = '•'
 	f.restyle(st, isDark)
@@ -194,18 +196,10 @@ func (f setupForm) config() flow.Config {
 	return cfg
 }
 
-func checkURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil {
-		return errors.New("not a URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return errors.New("must start with https:// or http://")
-	}
-	if u.Host == "" {
-		return errors.New("needs a host")
-	}
-	return nil
+// checkURL checks an endpoint field with the CLI's rules (flow.CheckURL),
+// so the form refuses what the flags refuse.
+func checkURL(setting string) func(string) error {
+	return func(s string) error { return problem(flow.CheckURL(setting, s)) }
 }
 
 func checkParams(s string) error {
@@ -213,20 +207,35 @@ func checkParams(s string) error {
 	return err
 }
 
-// parseParams reads "name=value" pairs separated by spaces or &.
+// parseParams reads the extra params field: name=value pairs separated by
+// spaces, & or commas, each checked by flow.ParseParam as --param is (so
+// state, redirect_uri, scope and the like are refused with the flag to use).
+// Values are then percent-decoded, as in a query string: in a one-line field
+// split on spaces, & and commas, %20, %26 and %2C are the only way to write
+// those in a value. A value that does not decode is kept as typed.
 func parseParams(s string) ([]flow.Param, error) {
 	var out []flow.Param
 	for _, kv := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '&' || r == ',' }) {
-		name, val, ok := strings.Cut(kv, "=")
-		if !ok || name == "" {
-			return out, fmt.Errorf("%q is not name=value", kv)
+		p, err := flow.ParseParam(kv)
+		if err != nil {
+			return out, problem(err)
 		}
-		if dec, err := url.QueryUnescape(val); err == nil {
-			val = dec
+		if dec, err := url.QueryUnescape(p.Value); err == nil {
+			p.Value = dec
 		}
-		out = append(out, flow.Param{Name: name, Value: val})
+		out = append(out, p)
 	}
 	return out, nil
+}
+
+// problem drops the setting's name from a flow.ConfigError: the form shows
+// the error under the field it is about.
+func problem(err error) error {
+	var ce *flow.ConfigError
+	if errors.As(err, &ce) {
+		return errors.New(ce.Problem)
+	}
+	return err
 }
 
 func (f setupForm) view(m *model) string {
@@ -246,9 +255,21 @@ func (f setupForm) view(m *model) string {
 			marker = st.title.Render("▸ ")
 		}
 		b.WriteString(marker + label + " " + fl.input.View() + "\n")
-		if err := f.fieldErr(i); err != nil {
-			b.WriteString(strings.Repeat(" ", labelW+3) + st.inputErr.Render("✗ "+err.Error()) + "\n")
-		} else {
+		indent := strings.Repeat(" ", labelW+3)
+		w := max(f.width-labelW-3, 10)
+		switch err := f.fieldErr(i); {
+		case err != nil:
+			// At most two lines, so the form still fits 24 rows.
+			lines := wrapWords("✗ "+err.Error(), w)
+			if len(lines) > 2 {
+				lines = []string{lines[0], cut(strings.Join(lines[1:], " "), w)}
+			}
+			for _, l := range lines {
+				b.WriteString(indent + st.inputErr.Render(l) + "\n")
+			}
+		case i == f.focus && fl.help != "":
+			b.WriteString(indent + st.faint.Render(cut(fl.help, w)) + "\n")
+		default:
 			b.WriteString("\n")
 		}
 	}

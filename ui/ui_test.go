@@ -480,7 +480,7 @@ func TestSetupForm(t *testing.T) {
 		}
 	}
 	typeIn("ftp://idp")
-	if !strings.Contains(screen(m), "must start with https:// or http://") {
+	if !strings.Contains(screen(m), `has scheme "ftp"`) {
 		t.Errorf("no error for an ftp URL as typed:\n%s", screen(m))
 	}
 	for range len("ftp://idp") {
@@ -536,6 +536,9 @@ func TestParseParams(t *testing.T) {
 		{"a=", []flow.Param{{Name: "a", Value: ""}}, false},
 		{"novalue", nil, true},
 		{"=x", nil, true},
+		{"state=abc", nil, true},
+		{"audience=x redirect_uri=http://127.0.0.1/cb", nil, true},
+		{"code_challenge=x", nil, true},
 	}
 	for _, tt := range tests {
 		got, err := parseParams(tt.in)
@@ -778,5 +781,29 @@ func TestCodeHiddenInHopURL(t *testing.T) {
 	}
 	if !strings.Contains(screen(m), "code=%3Credacted%3E") {
 		t.Errorf("the callback URL is not shown redacted:\n%s", screen(m))
+	}
+}
+
+// TestSetupFormRefusesWhatTheCLIRefuses: the form checks with the CLI's
+// rules (flow.CheckURL, flow.ParseParam) and says how values are read.
+func TestSetupFormRefusesWhatTheCLIRefuses(t *testing.T) {
+	m := newTestModel(80, 24, Options{Setup: true})
+	for _, r := range "idp.example.com" {
+		m = update(m, press(string(r)))
+	}
+	if !strings.Contains(screen(m), "not an absolute URL") {
+		t.Errorf("a URL without a scheme is not refused:\n%s", screen(m))
+	}
+	for range fieldParams {
+		m = update(m, press("tab"))
+	}
+	if !strings.Contains(screen(m), "values %-decoded") {
+		t.Errorf("the extra params field does not say how values are read:\n%s", screen(m))
+	}
+	for _, r := range "audience=x state=abc" {
+		m = update(m, press(string(r)))
+	}
+	if !strings.Contains(screen(m), `"state" is set by authtrace itself; use --state instead`) {
+		t.Errorf("state as an extra param is not refused as --param refuses it:\n%s", screen(m))
 	}
 }
