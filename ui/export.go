@@ -36,7 +36,7 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 		return nil, fmt.Errorf("encode report: %w", err)
 	}
 	js = append(js, '\n')
-	md := []byte(markdown(red))
+	md := []byte(Markdown(red))
 
 	base := "authtrace-" + now.UTC().Format("20060102-150405")
 	for i := 0; i < 100; i++ {
@@ -87,88 +87,6 @@ func writeNew(path string, b []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
-}
-
-// markdown renders a (redacted) report for a ticket or a chat: findings
-// first, then the hops and the tokens.
-func markdown(r report.Report) string {
-	var b strings.Builder
-	p := r.Profile
-	fmt.Fprintf(&b, "# authtrace report\n\n")
-	fmt.Fprintf(&b, "- provider: `%s`\n", providerHost(p))
-	if p.AuthorizeURL != "" {
-		fmt.Fprintf(&b, "- authorize URL: `%s`\n", p.AuthorizeURL)
-	}
-	if p.TokenURL != "" {
-		fmt.Fprintf(&b, "- token URL: `%s`\n", p.TokenURL)
-	}
-	fmt.Fprintf(&b, "- client id: `%s`\n", p.ClientID)
-	if p.Scope != "" {
-		fmt.Fprintf(&b, "- scope: `%s`\n", p.Scope)
-	}
-	fmt.Fprintf(&b, "- redirect_uri: `%s`\n", p.RedirectURI)
-	if !r.Started.IsZero() {
-		fmt.Fprintf(&b, "- started: %s\n", r.Started.UTC().Format(time.RFC3339))
-	}
-	if r.Error != "" {
-		fmt.Fprintf(&b, "- stopped early: %s\n", r.Error)
-	}
-
-	errs, warns, infos := r.Count()
-	fmt.Fprintf(&b, "\n## Findings (%d errors, %d warnings, %d info)\n\n", errs, warns, infos)
-	if len(r.Findings) == 0 {
-		b.WriteString("None.\n")
-	}
-	for _, f := range r.Findings {
-		where := findingWhere(f)
-		if where != "" {
-			where = " (" + where + ")"
-		}
-		fmt.Fprintf(&b, "- **%s** `%s`%s: %s\n", f.Severity, f.Code, where, f.Message)
-		if f.Hint != "" {
-			fmt.Fprintf(&b, "  - fix: %s\n", f.Hint)
-		}
-	}
-
-	b.WriteString("\n## Hops\n\n| # | source | method | status | role | URL |\n| --- | --- | --- | --- | --- | --- |\n")
-	for _, h := range r.Hops {
-		status := ""
-		if h.Status > 0 {
-			status = fmt.Sprint(h.Status)
-		}
-		if h.Error != "" {
-			status = "error: " + h.Error
-		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | `%s` |\n", h.N, h.Source, h.Method, mdCell(status), roleName(h.Role), mdCell(h.URL))
-	}
-
-	if len(r.Tokens) > 0 {
-		b.WriteString("\n## Tokens\n")
-		for _, t := range r.Tokens {
-			fmt.Fprintf(&b, "\n### %s (%s)\n\n", t.Kind, t.Format)
-			if len(t.Header) > 0 {
-				fmt.Fprintf(&b, "```json\n%s\n```\n\n", indentJSON(t.Header))
-			}
-			if len(t.Claims) > 0 {
-				fmt.Fprintf(&b, "```json\n%s\n```\n", indentJSON(t.Claims))
-			}
-		}
-	}
-	return b.String()
-}
-
-func mdCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "`", "'").Replace(s)
-}
-
-func indentJSON(raw json.RawMessage) string {
-	var b strings.Builder
-	buf, err := json.MarshalIndent(raw, "", "  ")
-	if err != nil {
-		return string(raw)
-	}
-	b.Write(buf)
-	return b.String()
 }
 
 // summary is printed to the normal screen after the program exits, so it

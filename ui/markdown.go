@@ -1,0 +1,291 @@
+package ui
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/authtrace/authtrace/decode"
+	"github.com/authtrace/authtrace/report"
+)
+
+// hopValues are the parameters shown under each hop, in this order: what
+// the comparisons are about, then the provider's answer.
+var hopValues = []string{"state", "redirect_uri", "audience", "resource", "organization", "connection", "code", "error", "error_description"}
+
+// Markdown renders a report for a ticket, a chat or a terminal: the result,
+// what was sent, the findings with their fixes, the hops with the values
+// that matter at each, the token-endpoint steps and the tokens' claims. It
+// is the export's .md file and the CLI's plain-text output.
+//
+// r is shown as given: pass r.Redact() unless secrets are wanted. Text from
+// providers, proxies and tokens goes through report.Printable, values sit
+// in code spans, and table cells are escaped, so neither a terminal nor a
+// Markdown viewer takes any of it as instructions. Token times are in UTC,
+// worded relative to when the run finished.
+func Markdown(r report.Report) string {
+	var b strings.Builder
+	title := "authtrace report"
+	if r.Command != "" {
+		title = "authtrace " + prose(r.Command) + " report"
+	}
+	errs, warns, infos := r.Count()
+	fmt.Fprintf(&b, "# %s\n\n", title)
+	fmt.Fprintf(&b, "- result: %s, %s, %d info\n", plural(errs, "error"), plural(warns, "warning"), infos)
+	if !r.Started.IsZero() {
+		took := ""
+		if !r.Finished.IsZero() {
+			took = " (took " + r.Finished.Sub(r.Started).Round(time.Millisecond).String() + ")"
+		}
+		fmt.Fprintf(&b, "- started: %s%s\n", r.Started.UTC().Format(time.RFC3339), took)
+	}
+	if r.Error != "" {
+		fmt.Fprintf(&b, "- stopped early: %s\n", prose(r.Error))
+	}
+
+	mdSent(&b, r.Profile)
+	mdFindings(&b, r)
+	mdHops(&b, r.Hops)
+	if ex := r.Exchange; ex != nil {
+		b.WriteString("\n## Token exchange\n\n")
+		steps := append(slices.Clone(ex.Attempts), ex.Step)
+		for i, st := range steps {
+			note := ""
+			if len(steps) > 1 && i == len(steps)-1 {
+				note = "the attempt that counted"
+			}
+			mdStep(&b, i+1, st, note)
+		}
+	}
+	if rf := r.Refresh; rf != nil {
+		b.WriteString("\n## Refresh\n\n")
+		rotated := "no"
+		if rf.Rotated {
+			rotated = "yes (a new refresh token came back)"
+		}
+		fmt.Fprintf(&b, "- refresh token rotated: %s\n\n", rotated)
+		mdStep(&b, 1, rf.Step, "")
+	}
+	mdTokens(&b, r)
+	return b.String()
+}
+
+func mdSent(b *strings.Builder, p report.Profile) {
+	b.WriteString("\n## Sent\n\n")
+	fmt.Fprintf(b, "- provider: %s\n", code(providerHost(p)))
+	line := func(name, v string) {
+		if v != "" {
+			fmt.Fprintf(b, "- %s: %s\n", name, code(v))
+		}
+	}
+	line("issuer", p.Issuer)
+	line("authorize URL", p.AuthorizeURL)
+	line("token URL", p.TokenURL)
+	if p.RefreshURL != p.TokenURL {
+		line("refresh URL", p.RefreshURL)
+	}
+	fmt.Fprintf(b, "- client_id: %s\n", code(p.ClientID))
+	fmt.Fprintf(b, "- redirect_uri: %s\n", code(p.RedirectURI))
+	fmt.Fprintf(b, "- state: %s\n", code(p.State))
+	line("scope", p.Scope)
+	names := slices.Sorted(maps.Keys(p.Params))
+	for _, k := range names {
+		fmt.Fprintf(b, "- %s: %s\n", prose(k), code(p.Params[k]))
+	}
+	pkce := "off"
+	if p.PKCE {
+		pkce = "S256"
+	}
+	fmt.Fprintf(b, "- PKCE: %s\n", pkce)
+	line("client auth", p.ClientAuth)
+	line("expected audience", p.ExpectAud)
+	line("expected issuer", p.ExpectIss)
+}
+
+func mdFindings(b *strings.Builder, r report.Report) {
+	errs, warns, infos := r.Count()
+	fmt.Fprintf(b, "\n## Findings (%s, %s, %d info)\n\n", plural(errs, "error"), plural(warns, "warning"), infos)
+	if len(r.Findings) == 0 {
+		b.WriteString("None.\n")
+	}
+	for _, f := range r.Findings {
+		where := prose(findingWhere(f))
+		if where != "" {
+			where = " (" + where + ")"
+		}
+		fmt.Fprintf(b, "- **%s** %s%s: %s\n", prose(string(f.Severity)), code(f.Code), where, prose(f.Message))
+		if f.Hint != "" {
+			fmt.Fprintf(b, "  - fix: %s\n", prose(f.Hint))
+		}
+		if len(f.Detail) > 0 {
+			var parts []string
+			for _, k := range slices.Sorted(maps.Keys(f.Detail)) {
+				parts = append(parts, prose(k)+" "+code(f.Detail[k]))
+			}
+			fmt.Fprintf(b, "  - detail: %s\n", strings.Join(parts, ", "))
+		}
+	}
+}
+
+func mdHops(b *strings.Builder, hops []report.Hop) {
+	b.WriteString("\n## Hops\n\n")
+	if len(hops) == 0 {
+		b.WriteString("None.\n")
+	}
+	for i, h := range hops {
+		head := []string{"**" + prose(string(h.Source)) + "**", prose(h.Method)}
+		if h.Status > 0 {
+			head = append(head, fmt.Sprint(h.Status))
+		}
+		head = append(head, prose(roleName(h.Role)), code(shortURL(h.URL)))
+		fmt.Fprintf(b, "%d. %s\n", h.N, strings.Join(head, " · "))
+		for _, k := range hopValues {
+			v, ok := h.Params[k]
+			if !ok {
+				continue
+			}
+			if k == "code" {
+				fmt.Fprintf(b, "   - code: present\n")
+				continue
+			}
+			fmt.Fprintf(b, "   - %s: %s\n", k, code(v))
+		}
+		if h.Error != "" {
+			fmt.Fprintf(b, "   - request failed: %s\n", code(oneLine(h.Error)))
+		}
+		if h.Page != "" {
+			fmt.Fprintf(b, "   - page says: %s\n", code(oneLine(h.Page)))
+		}
+		if h.URL != shortURL(h.URL) {
+			fmt.Fprintf(b, "   - URL: %s\n", code(h.URL))
+		}
+		// The next hop is where a Location led; a Location not followed
+		// (the last hop, or a chain that stopped) is shown.
+		if h.Location != "" && (i+1 == len(hops) || hops[i+1].URL != h.Location) {
+			fmt.Fprintf(b, "   - location: %s\n", code(h.Location))
+		}
+	}
+}
+
+// mdStep is one token-endpoint round trip as a numbered item.
+func mdStep(b *strings.Builder, n int, st report.Step, note string) {
+	method := st.Request.Method
+	if method == "" {
+		method = "POST"
+	}
+	head := []string{prose(method), code(st.Request.URL)}
+	if st.Request.ClientAuth != "" {
+		head = append(head, "client auth "+prose(st.Request.ClientAuth))
+	}
+	if resp := st.Response; resp != nil {
+		head = append(head, fmt.Sprintf("HTTP %d", resp.Status))
+		if resp.Format != "" {
+			head = append(head, prose(resp.Format))
+		}
+		head = append(head, fmt.Sprintf("%d ms", resp.DurationMS))
+	}
+	if note != "" {
+		head = append(head, note)
+	}
+	fmt.Fprintf(b, "%d. %s\n", n, strings.Join(head, " · "))
+	if resp := st.Response; resp != nil {
+		if resp.Format != "json" && resp.ContentType != "" {
+			fmt.Fprintf(b, "   - content type: %s\n", code(resp.ContentType))
+		}
+		for _, k := range []string{"error", "error_description", "error_uri"} {
+			if v := resp.Fields[k]; v != "" {
+				fmt.Fprintf(b, "   - %s: %s\n", k, code(oneLine(v)))
+			}
+		}
+	}
+	if st.Error != "" {
+		fmt.Fprintf(b, "   - error: %s\n", code(oneLine(st.Error)))
+	}
+}
+
+func mdTokens(b *strings.Builder, r report.Report) {
+	if len(r.Tokens) == 0 {
+		return
+	}
+	now := r.Finished
+	if now.IsZero() {
+		now = time.Now()
+	}
+	b.WriteString("\n## Tokens\n")
+	for _, t := range r.Tokens {
+		fmt.Fprintf(b, "\n### %s (%s)\n\n", prose(t.Kind), prose(t.Format))
+		if len(t.Header) > 0 {
+			fmt.Fprintf(b, "- header: %s\n", code(decode.CompactJSON(t.Header)))
+		}
+		claims, err := decode.Members(t.Claims)
+		switch {
+		case len(t.Claims) == 0:
+			b.WriteString("- no claims to read (not a JWT)\n")
+			continue
+		case err != nil:
+			fmt.Fprintf(b, "- claims (not a JSON object): %s\n", code(string(t.Claims)))
+			continue
+		}
+		b.WriteString("\n| claim | value |\n| --- | --- |\n")
+		for _, f := range decode.Fields(claims, now, nil) {
+			v := code(f.Value)
+			if f.When != "" {
+				v += " · " + prose(f.When)
+			}
+			fmt.Fprintf(b, "| %s | %s |\n", cell(code(f.Name)), cell(v))
+		}
+	}
+}
+
+// code puts a value in a Markdown code span, made printable first: a
+// backtick in it lengthens the fence, so it cannot end the span early.
+func code(s string) string {
+	s = report.Printable(s)
+	if s == "" {
+		return "(empty)"
+	}
+	run, longest := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if longest > 0 {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+// prose is text outside code spans: on one line, printable.
+func prose(s string) string {
+	return report.Printable(oneLine(s))
+}
+
+// oneLine joins the lines of a page or an error message with spaces.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n\t\v\f") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// cell makes text safe in a table cell: a pipe would end the cell (GFM
+// reads \| as a pipe, inside code spans too).
+func cell(s string) string {
+	return strings.ReplaceAll(s, "|", `\|`)
+}
+
+// shortURL drops the query and fragment: the values that matter are
+// listed under the hop.
+func shortURL(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		return raw[:i]
+	}
+	return raw
+}

@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// markdownReport is a whole login: hops with a state suffix and an added
+// organization, an error page's words, a hop that failed, a code exchange
+// that needed a second attempt, a rotated refresh, and the tokens.
+func markdownReport() report.Report {
+	suffixed := testState + ".eyJ0In0"
+	rep := scenarios()[2].done.rep // state-suffix
+	rep.Command = "login"
+	rep.Hops = append(chain(suffixed), callbackHop(suffixed))
+	rep.Hops[1].Params["resource"] = "https://api.example.com/|pipe"
+	rep.Hops[3].Page = "Callback URL mismatch.\nThe provided redirect_uri is not in the list"
+	rep.Hops[3].Error = "Get \"https://idp.example.com/u/login\": context deadline exceeded"
+	rep.Hops[4].Params["error_description"] = "user `cancelled` the login"
+	ex := exchange()
+	ex.Attempts = []report.Step{{
+		Request: report.Request{Method: "POST", URL: "https://idp.example.com/oauth/token", ClientAuth: "post"},
+		Response: &report.Response{Status: 401, ContentType: "application/json", Format: "json", DurationMS: 61,
+			Fields: map[string]string{"error": "invalid_client", "error_description": "Client authentication failed"}},
+	}}
+	ex.Request.ClientAuth = "basic"
+	rep.Exchange = ex
+	rep.Refresh = &report.Refresh{Step: report.Step{
+		Request:  report.Request{Method: "POST", URL: "https://idp.example.com/oauth/token", ClientAuth: "basic"},
+		Response: &report.Response{Status: 200, ContentType: "application/json", Format: "json", DurationMS: 47},
+	}, Rotated: true}
+	rep.Tokens = tokens(true)
+	return rep.Redact()
+}
+
+// TestMarkdownCarriesTheWholeLogin: the Markdown report is also the CLI's
+// plain-text output, so it must hold all the CLI's text output held.
+func TestMarkdownCarriesTheWholeLogin(t *testing.T) {
+	got := Markdown(markdownReport())
+	golden(t, "markdown-login", got)
+	for _, want := range []string{
+		"# authtrace login report",
+		"- result: 2 errors, 0 warnings, 1 info",
+		// what was sent
+		"- state: `" + testState + "`",
+		"- redirect_uri: `" + testRedirect + "`",
+		"- scope: `openid profile offline_access`",
+		// each hop with its values
+		"1. **sent** · GET · authorize · `https://tenant.example.com/authorize`",
+		"3. **preflight** · GET · 302 · authorize · `https://idp.example.com/authorize`",
+		"   - state: `" + testState + ".eyJ0In0`",
+		"   - organization: `org_contoso`",
+		"   - resource: `https://api.example.com/|pipe`",
+		"   - page says: `Callback URL mismatch. The provided redirect_uri is not in the list`",
+		"   - request failed: `Get \"https://idp.example.com/u/login\": context deadline exceeded`",
+		"   - code: present",
+		"   - error_description: `` user `cancelled` the login ``",
+		// the exchange, both attempts, and the refresh
+		"1. POST · `https://idp.example.com/oauth/token` · client auth post · HTTP 401 · json · 61 ms",
+		"   - error: `invalid_client`",
+		"   - error_description: `Client authentication failed`",
+		"2. POST · `https://idp.example.com/oauth/token` · client auth basic · HTTP 200 · json · 84 ms · the attempt that counted",
+		"## Refresh",
+		"- refresh token rotated: yes",
+		"client auth basic · HTTP 200 · json · 47 ms",
+		// the tokens' claims, times in words
+		"### access_token (jwt)",
+		"| `aud` | `https://api.example.com` |",
+		"| `exp` | `1795967990` · 2026-11-29 15:59:50 UTC, expires in 59m |",
+		"### refresh_token (opaque)",
+		// findings with their fixes
+		"- **error** `state.changed` (hop 3): state came back with text appended",
+		"  - fix: The tenant proxy appends its own data to state.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, got)
+		}
+	}
+	for _, secret := range []string{"c2lnbmF0dXJl", "v1.MRrxQ2d8opaque", "code=abc"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("Markdown of a redacted report shows %q", secret)
+		}
+	}
+}
+
+// TestMarkdownHostileText: provider text can neither drive a terminal nor
+// break out of a code span or a table cell.
+func TestMarkdownHostileText(t *testing.T) {
+	rep := hostileReport()
+	rep.Tokens = append(rep.Tokens, jwt(`{"alg":"none"}`, `{"sub":"a|b","x":"`+"``"+`"}`))
+	got := Markdown(rep)
+	inert(t, "markdown", got)
+	for _, want := range []string{"␛]0;PWNED␇x", "| `sub` | `a\\|b` |", "| `x` | ``` `` ``` |"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, got)
+		}
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if strings.HasPrefix(l, "| ") && strings.Count(strings.ReplaceAll(l, `\|`, ""), "|") != 3 {
+			t.Errorf("table row %q does not have two cells", l)
+		}
+	}
+}
