@@ -163,7 +163,9 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 				return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
 			}
 		default:
-			writeText(cmd.OutOrStdout(), rep)
+			// The same Markdown as the TUI's export: readable in a pipe,
+			// ready to paste into a ticket.
+			io.WriteString(cmd.OutOrStdout(), ui.Markdown(rep))
 		}
 	}
 	if s.reportFile != "" && len(rep.Hops) > 0 {

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 )
@@ -86,90 +85,4 @@ func shortURL(u string) string {
 		return u[:i]
 	}
 	return u
-}
-
-// writeText prints the report for people.
-func writeText(w io.Writer, r report.Report) {
-	errs, warns, infos := r.Count()
-	fmt.Fprintf(w, "authtrace %s: %d error(s), %d warning(s), %d note(s)\n", r.Command, errs, warns, infos)
-	if r.Error != "" {
-		fmt.Fprintf(w, "stopped early: %s\n", r.Error)
-	}
-	p := r.Profile
-	fmt.Fprintf(w, "\nSent\n  client_id     %s\n  redirect_uri  %s\n  state         %s\n", p.ClientID, p.RedirectURI, p.State)
-	if p.Scope != "" {
-		fmt.Fprintf(w, "  scope         %s\n", p.Scope)
-	}
-	fmt.Fprintf(w, "\nHops\n")
-	for _, h := range r.Hops {
-		status := "-"
-		if h.Status != 0 {
-			status = fmt.Sprint(h.Status)
-		}
-		fmt.Fprintf(w, "  %2d %-9s %-10s %-3s %s\n", h.N, h.Source, h.Role, status, shortURL(h.URL))
-		for _, k := range []string{"state", "redirect_uri", "audience", "resource", "organization", "error", "error_description"} {
-			if v, ok := h.Params[k]; ok {
-				fmt.Fprintf(w, "       %-13s %s\n", k, v)
-			}
-		}
-		if h.Error != "" {
-			fmt.Fprintf(w, "       %s\n", h.Error)
-		}
-		if h.Page != "" {
-			fmt.Fprintf(w, "       page: %s\n", h.Page)
-		}
-	}
-	if ex := r.Exchange; ex != nil {
-		fmt.Fprintf(w, "\nToken exchange\n")
-		for _, st := range append(append([]report.Step(nil), ex.Attempts...), ex.Step) {
-			writeStep(w, st)
-		}
-	}
-	if rf := r.Refresh; rf != nil {
-		fmt.Fprintf(w, "\nRefresh (rotated: %v)\n", rf.Rotated)
-		writeStep(w, rf.Step)
-	}
-	if len(r.Tokens) > 0 {
-		fmt.Fprintf(w, "\nTokens\n")
-		now := time.Now()
-		for _, t := range r.Tokens {
-			fmt.Fprintf(w, "  %s (%s)\n", t.Kind, t.Format)
-			tok, err := decode.Parse(t.Raw)
-			if err != nil {
-				continue
-			}
-			for _, f := range decode.Fields(tok.Claims, now, time.Local) {
-				fmt.Fprintf(w, "    %-10s %s\n", f.Name, f.Value)
-				if f.When != "" {
-					fmt.Fprintf(w, "    %-10s %s\n", "", f.When)
-				}
-			}
-		}
-	}
-	fmt.Fprintf(w, "\nFindings\n")
-	if len(r.Findings) == 0 {
-		fmt.Fprintf(w, "  none\n")
-	}
-	for _, f := range r.Findings {
-		where := ""
-		if f.Hop != 0 {
-			where = fmt.Sprintf(" (hop %d)", f.Hop)
-		} else if f.Token != "" {
-			where = " (" + f.Token + ")"
-		}
-		fmt.Fprintf(w, "  %-5s %s%s: %s\n", strings.ToUpper(string(f.Severity)), f.Code, where, f.Message)
-		if f.Hint != "" {
-			fmt.Fprintf(w, "        fix: %s\n", f.Hint)
-		}
-	}
-}
-
-func writeStep(w io.Writer, st report.Step) {
-	fmt.Fprintf(w, "  POST %s (client auth: %s)\n", st.Request.URL, st.Request.ClientAuth)
-	if st.Response != nil {
-		fmt.Fprintf(w, "       HTTP %d, %s, %d ms\n", st.Response.Status, st.Response.Format, st.Response.DurationMS)
-	}
-	if st.Error != "" {
-		fmt.Fprintf(w, "       %s\n", st.Error)
-	}
 }
