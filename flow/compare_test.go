@@ -811,26 +811,26 @@ func TestRefreshMissingFinding(t *testing.T) {
 		wantSev   report.Severity
 		wantHint  []string
 	}{
-		{"auth0 not requested", "openid profile", nil, "acme.us.auth0.com", refreshCauseNotRequested, report.SeverityWarn,
+		{"auth0 not requested", "openid profile", nil, "acme.us.auth0.com", refreshCauseNotRequested, report.SeverityError,
 			[]string{"Add offline_access to the Scope field", "Allow Offline Access", "Refresh Token"}},
 		{"auth0 withheld", "openid offline_access", map[string]string{"audience": "https://api"}, "acme.eu.auth0.com", refreshCauseWithheld, report.SeverityError,
 			[]string{"Allow Offline Access", "Grant Types"}},
 		{"okta withheld", "openid offline_access", nil, "dev-123.okta.com", refreshCauseWithheld, report.SeverityError,
 			[]string{"Refresh Token grant type"}},
-		{"okta preview", "openid", nil, "acme.oktapreview.com:443", refreshCauseNotRequested, report.SeverityWarn,
+		{"okta preview", "openid", nil, "acme.oktapreview.com:443", refreshCauseNotRequested, report.SeverityError,
 			[]string{"offline_access", "Refresh Token grant type"}},
-		{"google without access_type", "openid email offline_access", nil, "accounts.google.com", refreshCauseNotRequested, report.SeverityWarn,
+		{"google without access_type", "openid email offline_access", nil, "accounts.google.com", refreshCauseNotRequested, report.SeverityError,
 			[]string{"access_type=offline&prompt=consent"}},
 		{"google without prompt", "openid email", map[string]string{"access_type": "offline"}, "accounts.google.com", refreshCauseWithheld, report.SeverityError,
 			[]string{"prompt=consent"}},
-		{"entra", "api://abc/access_as_user", nil, "login.microsoftonline.com", refreshCauseNotRequested, report.SeverityWarn,
+		{"entra", "api://abc/access_as_user", nil, "login.microsoftonline.com", refreshCauseNotRequested, report.SeverityError,
 			[]string{"offline_access", "api://<app-id>/access_as_user offline_access"}},
 		{"oidc-provider without prompt", "openid offline_access", map[string]string{"resource": "https://api"}, "127.0.0.1:3000", refreshCauseWithheld, report.SeverityError,
 			[]string{"oidc-provider", "prompt=consent"}},
 		{"other with prompt", "openid offline_access", map[string]string{"prompt": "consent"}, "idp.example", refreshCauseWithheld, report.SeverityError,
 			[]string{"refresh_token grant"}},
 		{"scope from params", "", map[string]string{"scope": "offline_access"}, "idp.example", refreshCauseWithheld, report.SeverityError, nil},
-		{"offline_access as a substring does not count", "openid my_offline_access_x", nil, "idp.example", refreshCauseNotRequested, report.SeverityWarn,
+		{"offline_access as a substring does not count", "openid my_offline_access_x", nil, "idp.example", refreshCauseNotRequested, report.SeverityError,
 			[]string{"Refresh URL"}},
 	}
 	for _, tt := range tests {

@@ -660,11 +660,11 @@ func refreshMissingFinding(scope string, params map[string]string, issuerHost st
 		f.Detail["provider"] = p
 	}
 	after := "the connection works until the access token expires (often an hour), then fails with \"Missing refresh token\""
+	// An error either way: a connector's connection breaks within the hour.
+	f.Severity = report.SeverityError
 	if requested {
-		f.Severity = report.SeverityError
 		f.Message = "No refresh token came back although it was requested: " + after + "."
 	} else {
-		f.Severity = report.SeverityWarn
 		what := "offline_access was not in the scope"
 		if p == "google" {
 			what = "access_type=offline was not sent"
