@@ -141,10 +141,18 @@ func (c *checker) opaque() {
 			map[string]string{"part": "token", "reason": "opaque"})
 		return
 	}
-	c.add(report.CodeAccessTokenOpaque, report.SeverityWarn,
-		"the access token is opaque (not a JWT): its audience and expiry cannot be read from it",
+	sev, msg := report.SeverityWarn, "the access token is opaque (not a JWT): its audience and expiry cannot be read from it"
+	var detail map[string]string
+	if c.exp.Audience != "" {
+		// An audience was expected, so a JWT was: an API that validates
+		// JWTs will refuse this token.
+		sev = report.SeverityError
+		msg = fmt.Sprintf("the access token is opaque (not a JWT), so it cannot carry the expected audience %s", c.exp.Audience)
+		detail = map[string]string{"expected": c.exp.Audience}
+	}
+	c.add(report.CodeAccessTokenOpaque, sev, msg,
 		"Auth0 issues an opaque token, good only for its /userinfo endpoint, when the authorize request carries no `audience`: add audience=<your API identifier, exactly as in Auth0 > Applications > APIs> to the connector's authorize URL or extra parameters. Entra ID, Okta and oidc-provider need the API named in scope or resource. Google, GitHub and many others always issue opaque access tokens: that is normal there, and only the provider can introspect them.",
-		nil)
+		detail)
 }
 
 func (c *checker) alg() {

@@ -53,9 +53,15 @@ func TestCheck(t *testing.T) {
 			exp:   Expect{Audience: auth0API, Issuer: auth0Iss, Kind: KindAccess, Skew: DefaultSkew},
 		},
 		{
-			name:  "opaque access token",
+			name:  "opaque access token where an audience was expected",
 			token: "Xk2c9VqA3b7-opaque_token",
 			exp:   Expect{Audience: auth0API, Kind: KindAccess},
+			want:  []want{{code: report.CodeAccessTokenOpaque, sev: report.SeverityError, hint: "audience"}},
+		},
+		{
+			name:  "opaque access token, no audience expected",
+			token: "Xk2c9VqA3b7-opaque_token",
+			exp:   Expect{Kind: KindAccess},
 			want:  []want{{code: report.CodeAccessTokenOpaque, sev: report.SeverityWarn, hint: "audience"}},
 		},
 		{
