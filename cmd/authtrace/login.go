@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -177,6 +178,10 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 			return &exitError{code: exitIncomplete, err: err}
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "· report written to %s\n", s.reportFile)
+	}
+	if errors.Is(runErr, ui.ErrStopped) {
+		// The UI's summary already said so on the normal screen.
+		return &exitError{code: exitIncomplete}
 	}
 	if runErr != nil {
 		return engineErr(runErr)
