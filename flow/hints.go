@@ -225,6 +225,12 @@ var cookieSignatures = []string{
 	"invalid state", "state mismatch", "cookies", "cookie",
 }
 
+// isCookieFailure reports whether a failed page says only that a cookie
+// set earlier in the chain did not come back.
+func isCookieFailure(body []byte) bool {
+	return containsAny(asciiLower(pageText(body, 0)), cookieSignatures)
+}
+
 // weakSignatures name a rejection in generic words; they count only on a
 // 4xx/5xx answer that is not a cookie failure.
 var weakSignatures = []pageSignature{

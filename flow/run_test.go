@@ -744,3 +744,43 @@ func TestRunLateCallback(t *testing.T) {
 		t.Errorf("the exchange used the reload's code")
 	}
 }
+
+func TestTraceErrorPages(t *testing.T) {
+	base := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/500":
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, "<html><h1>Internal Server Error</h1><p>Something broke</p></html>")
+		case "/cookie":
+			http.Error(w, "invalid_request: interaction session not found (SessionNotFound)", http.StatusBadRequest)
+		case "/nolocation":
+			w.WriteHeader(http.StatusFound)
+		case "/js":
+			w.Header().Set("Location", "javascript:alert(1)")
+			w.WriteHeader(http.StatusFound)
+		}
+	})
+	tests := []struct {
+		path string
+		want []string
+	}{
+		{"/500", []string{report.CodePageError}},
+		{"/cookie", nil},
+		{"/nolocation", []string{report.CodeRedirectBadLocation}},
+		{"/js", []string{report.CodeRedirectBadLocation}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			rep, err := Trace(context.Background(), Config{AuthorizeURL: base + tt.path, ClientID: "app"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := codes(rep); !sameMultiset(got, tt.want) {
+				t.Errorf("findings %v, want %v\n%s", got, tt.want, describe(rep))
+			}
+			if rep.HasErrors() != (len(tt.want) > 0) {
+				t.Errorf("HasErrors = %v with findings %v", rep.HasErrors(), codes(rep))
+			}
+		})
+	}
+}

@@ -65,6 +65,11 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 			// refuses unparsable ones before we see them: cannot happen.
 			return res
 		}
+		if u.Scheme != "http" && u.Scheme != "https" {
+			res.fatal = true
+			r.addFinding(badLocationFinding(n-1, next, fmt.Sprintf("hop %d redirects to %q, which is not an http(s) URL", n-1, next)))
+			return res
+		}
 		// A URL revisited with the same cookies is a loop; revisited after
 		// the chain set a cookie it is a session check (some SSO pages
 		// redirect to themselves once to test cookies).
@@ -119,12 +124,7 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 				// net/http gives up on it before we can look, and so would
 				// a browser.
 				res.fatal = true
-				r.addFinding(report.Finding{
-					Code: report.CodeRedirectBadLocation, Severity: report.SeverityError, Hop: n,
-					Message: fmt.Sprintf("hop %d redirects to %q, which is not a valid URL, so a browser cannot follow it either", n, loc),
-					Hint:    "The server at this hop builds its Location header without encoding it (a raw %, space or non-ASCII character in a path or parameter). Percent-encode the values it puts in the redirect.",
-					Detail:  map[string]string{"location": loc},
-				})
+				r.addFinding(badLocationFinding(n, loc, fmt.Sprintf("hop %d redirects to %q, which is not a valid URL: browsers may repair it, authtrace cannot follow it, so the trace stops here", n, loc)))
 				return res
 			}
 			// Not fatal: a browser with other network settings (VPN, PAC
@@ -149,25 +149,37 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 		}
 		h.Role = hopRole(u, resp.StatusCode, r.redirectURI)
 		isRedirect := resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != ""
+		noLocation := resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.StatusCode != http.StatusNotModified && loc == ""
 		var pageFinding *report.Finding
 		if !isRedirect && len(body) > 0 {
 			pageFinding = readErrorPage(resp.StatusCode, resp.Header.Get("Content-Type"), body)
-			if pageFinding != nil || resp.StatusCode >= 400 {
-				h.Page = pageText(body, 300)
+			if pageFinding == nil && resp.StatusCode >= 400 && !isCookieFailure(body) {
+				pageFinding = errorPageFinding(resp.StatusCode, body)
 			}
-			if pageFinding != nil {
-				h.Role = report.RoleErrorPage
-			}
+		}
+		if !isRedirect && resp.StatusCode >= 400 || pageFinding != nil {
+			h.Page = pageText(body, 300)
+			h.Role = report.RoleErrorPage
 		}
 		r.addHop(h)
 		res.hops = append(res.hops, h)
 		if truncated {
 			r.addFinding(truncatedFinding(n, "page"))
 		}
-		if pageFinding != nil {
+		switch {
+		case noLocation:
+			res.fatal = true
+			r.addFinding(badLocationFinding(n, "", fmt.Sprintf("hop %d answers HTTP %d, a redirect, without a Location header", n, resp.StatusCode)))
+		case pageFinding != nil:
 			pageFinding.Hop = n
 			r.addFinding(*pageFinding)
-			res.fatal = true
+			// A rejected redirect_uri or client ends the login here; an
+			// unexplained error page may be this client's alone (the
+			// browser differs in cookies and network), so the browser
+			// still gets its chance.
+			if pageFinding.Code != report.CodePageError {
+				res.fatal = true
+			}
 		}
 		if !isRedirect {
 			return res
@@ -262,6 +274,26 @@ func badLocation(err error) (string, bool) {
 		}
 	}
 	return rest, true
+}
+
+func badLocationFinding(hop int, loc, msg string) report.Finding {
+	return report.Finding{
+		Code: report.CodeRedirectBadLocation, Severity: report.SeverityError, Hop: hop,
+		Message: msg,
+		Hint:    "The server at this hop builds its redirect wrongly: a Location header must be an absolute or relative http(s) URL with its values percent-encoded (no raw %, space or non-ASCII character). Fix the redirect there; some browsers repair such URLs, other clients do not.",
+		Detail:  map[string]string{"location": loc},
+	}
+}
+
+// errorPageFinding reports a 4xx/5xx page that matched no known rejection:
+// the browser would show this page instead of a login.
+func errorPageFinding(status int, body []byte) *report.Finding {
+	return &report.Finding{
+		Code: report.CodePageError, Severity: report.SeverityError,
+		Message: fmt.Sprintf("the provider answered HTTP %d with an error page instead of a login page: %s", status, pageText(body, 160)),
+		Hint:    "The page's own words (under the hop) usually say what is wrong. A 5xx is the server's fault: try again later or ask its operators. A 4xx often means a parameter it does not accept: compare this hop's parameters with what the provider documents.",
+		Detail:  map[string]string{"status": fmt.Sprint(status)},
+	}
 }
 
 // cookieHeader is what a Cookie header would carry for these cookies.

@@ -34,6 +34,7 @@ const (
 	// Added for issue 2: a hop or endpoint that could not be reached, and a
 	// body over the 1 MiB cap.
 	CodeHopUnreachable      = "hop.unreachable"
+	CodePageError           = "page.error"
 	CodeRedirectBadLocation = "redirect.bad_location"
 	CodeBodyTruncated       = "body.truncated"
 	CodeScopeNotGranted     = "scope.not_granted"
