@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
 	"time"
 
@@ -96,6 +97,9 @@ func Check(tok *Token, exp Expect, now time.Time) []report.Finding {
 		c.opaque()
 		return c.out
 	case FormatJWE:
+		if exp.Kind == KindAccess {
+			c.encryptedAccess()
+		}
 		c.add(report.CodeJWTEncrypted, report.SeverityInfo,
 			fmt.Sprintf("the token is encrypted (JWE, alg %s, enc %s): its claims cannot be read or checked", orNone(tok.Alg), orNone(tok.Enc)),
 			"Only the holder of the decryption key (the API, or the client for an encrypted ID token) can read it. To inspect the claims, turn token encryption off on the app registration while debugging.",
@@ -151,8 +155,52 @@ func (c *checker) opaque() {
 		detail = map[string]string{"expected": c.exp.Audience}
 	}
 	c.add(report.CodeAccessTokenOpaque, sev, msg,
-		"Auth0 issues an opaque token, good only for its /userinfo endpoint, when the authorize request carries no `audience`: add audience=<your API identifier, exactly as in Auth0 > Applications > APIs> to the connector's authorize URL or extra parameters. Entra ID, Okta and oidc-provider need the API named in scope or resource. Google, GitHub and many others always issue opaque access tokens: that is normal there, and only the provider can introspect them.",
+		"Auth0 issues an opaque token, good only for its /userinfo endpoint, when the authorize request carries no `audience`: add "+c.audienceParam()+" to the connector's authorize URL or extra parameters. Entra ID, Okta and oidc-provider need the API named in scope or resource. Google, GitHub and many others always issue opaque access tokens: that is normal there, and only the provider can introspect them.",
 		detail)
+}
+
+// encryptedAccess reports an access token in JWE form as opaque: an API
+// that validates JWTs cannot read it either. Auth0 issues exactly such a
+// token (alg dir, enc A256GCM, its iss in the header) for /userinfo when
+// the authorize request names no audience.
+func (c *checker) encryptedAccess() {
+	form := fmt.Sprintf("JWE, alg %s, enc %s", orNone(c.tok.Alg), orNone(c.tok.Enc))
+	sev := report.SeverityWarn
+	msg := fmt.Sprintf("the access token is encrypted (%s): opaque to an API, which cannot read its audience or expiry", form)
+	detail := map[string]string{"format": "jwe"}
+	if c.exp.Audience != "" {
+		sev = report.SeverityError
+		msg = fmt.Sprintf("the access token is encrypted (%s), so no API can find the expected audience %s in it", form, c.exp.Audience)
+		detail["expected"] = c.exp.Audience
+	}
+	var hint string
+	if iss, ok := c.tok.HeaderString("iss"); ok && isAuth0Host(iss) {
+		detail["issuer"] = iss
+		hint = fmt.Sprintf("This is Auth0's token for its /userinfo endpoint (an encrypted JWE, alg dir, from %s): Auth0 issues it when the authorize request carries no `audience`, and only Auth0 can read it. Add %s to the connector's authorize URL or extra parameters to get a signed JWT for your API.", iss, c.audienceParam())
+	} else {
+		hint = "An encrypted access token (JWE) can be read only by the holder of its key. Auth0 issues one in the JWE dir form, good only for its /userinfo endpoint, when the authorize request carries no `audience`: add " + c.audienceParam() + " to the connector's authorize URL or extra parameters. Other providers encrypt access tokens only when the API's registration asks for it: turn encryption off for the API, or decode the token where its key is."
+	}
+	c.add(report.CodeAccessTokenOpaque, sev, msg, hint, detail)
+}
+
+// audienceParam is the authorize parameter that names the API to Auth0.
+func (c *checker) audienceParam() string {
+	if c.exp.Audience != "" {
+		return "audience=" + c.exp.Audience
+	}
+	return "audience=<your API identifier, exactly as in Auth0 > Applications > APIs>"
+}
+
+// isAuth0Host reports whether iss is a URL on an auth0.com host (a tenant
+// domain such as acme.auth0.com or acme.eu.auth0.com; custom domains
+// cannot be told apart).
+func isAuth0Host(iss string) bool {
+	u, err := url.Parse(iss)
+	if err != nil || u.Scheme != "https" {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	return host == "auth0.com" || strings.HasSuffix(host, ".auth0.com")
 }
 
 func (c *checker) alg() {

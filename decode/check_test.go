@@ -76,9 +76,36 @@ func TestCheck(t *testing.T) {
 			want:  []want{{code: report.CodeJWTMalformed, sev: report.SeverityError, detail: map[string]string{"part": "token"}}},
 		},
 		{
-			name:  "encrypted",
+			name:  "encrypted access token, audience expected",
 			token: "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.YWJj.YWJj.YWJj.YWJj",
 			exp:   Expect{Audience: auth0API, Kind: KindAccess},
+			want: []want{
+				{code: report.CodeAccessTokenOpaque, sev: report.SeverityError, detail: map[string]string{"expected": auth0API, "format": "jwe"}, hint: "audience"},
+				{code: report.CodeJWTEncrypted, sev: report.SeverityInfo},
+			},
+		},
+		{
+			name:  "Auth0 userinfo JWE access token, audience expected",
+			token: auth0JWE,
+			exp:   Expect{Audience: auth0API, Kind: KindAccess},
+			want: []want{
+				{code: report.CodeAccessTokenOpaque, sev: report.SeverityError, detail: map[string]string{"expected": auth0API, "format": "jwe"}, hint: "/userinfo"},
+				{code: report.CodeJWTEncrypted, sev: report.SeverityInfo},
+			},
+		},
+		{
+			name:  "Auth0 userinfo JWE access token, no audience expected",
+			token: auth0JWE,
+			exp:   Expect{Kind: KindAccess},
+			want: []want{
+				{code: report.CodeAccessTokenOpaque, sev: report.SeverityWarn, detail: map[string]string{"format": "jwe"}, hint: "Auth0"},
+				{code: report.CodeJWTEncrypted, sev: report.SeverityInfo},
+			},
+		},
+		{
+			name:  "encrypted ID token is not an opaque access token",
+			token: "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.YWJj.YWJj.YWJj.YWJj",
+			exp:   Expect{Audience: auth0API, Kind: KindID},
 			want:  []want{{code: report.CodeJWTEncrypted, sev: report.SeverityInfo}},
 		},
 		{
@@ -274,6 +301,43 @@ func TestCheck(t *testing.T) {
 						t.Errorf("%s: detail[%s] = %q, want %q (detail %v)", f.Code, k, f.Detail[k], v, f.Detail)
 					}
 				}
+			}
+		})
+	}
+}
+
+// auth0JWE is the shape of the access token Auth0 issues for /userinfo
+// when the authorize request has no audience: {"alg":"dir","enc":"A256GCM",
+// "iss":"https://acme.auth0.com/"}, five segments, the key segment empty.
+var auth0JWE = b64.EncodeToString([]byte(`{"alg":"dir","enc":"A256GCM","iss":"https://acme.auth0.com/"}`)) + "..YWJjZGVmZ2hpamts.YWJj.YWJjZGVmZ2hpamtsbW5vcA"
+
+// TestCheckAuth0JWEHint: the hint names Auth0's userinfo token only when
+// the JWE's header says it comes from an auth0.com host.
+func TestCheckAuth0JWEHint(t *testing.T) {
+	for _, tc := range []struct {
+		name, token string
+		auth0       bool
+	}{
+		{"auth0.com issuer", auth0JWE, true},
+		{"regional auth0.com issuer", b64.EncodeToString([]byte(`{"alg":"dir","enc":"A256GCM","iss":"https://acme.eu.auth0.com/"}`)) + "..YWJj.YWJj.YWJj", true},
+		{"look-alike host", b64.EncodeToString([]byte(`{"alg":"dir","enc":"A256GCM","iss":"https://auth0.com.evil.example/"}`)) + "..YWJj.YWJj.YWJj", false},
+		{"no iss", b64.EncodeToString([]byte(`{"alg":"dir","enc":"A256GCM"}`)) + "..YWJj.YWJj.YWJj", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok, err := Parse(tc.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := Check(tok, Expect{Audience: "https://api.acme.example", Kind: KindAccess}, testNow)
+			if len(fs) == 0 || fs[0].Code != report.CodeAccessTokenOpaque {
+				t.Fatalf("findings %+v, want access_token.opaque first", fs)
+			}
+			says := strings.Contains(fs[0].Hint, "Auth0's token for its /userinfo endpoint")
+			if says != tc.auth0 {
+				t.Errorf("hint names Auth0's userinfo token = %v, want %v: %s", says, tc.auth0, fs[0].Hint)
+			}
+			if !strings.Contains(fs[0].Message, "JWE") || !strings.Contains(fs[0].Hint, "audience=https://api.acme.example") {
+				t.Errorf("message %q / hint %q: want the JWE form named and the audience to add", fs[0].Message, fs[0].Hint)
 			}
 		})
 	}

@@ -451,6 +451,18 @@ func (t *Token) Claim(name string) (json.RawMessage, bool) {
 	return nil, false
 }
 
+// HeaderString returns a string member of the header (the last one if
+// repeated); false if it is missing or not a string. A JWE may carry
+// claims such as iss there, in the clear (RFC 7519 section 5.3).
+func (t *Token) HeaderString(name string) (string, bool) {
+	for i := len(t.Header) - 1; i >= 0; i-- {
+		if t.Header[i].Name == name {
+			return jsonString(t.Header[i].Value)
+		}
+	}
+	return "", false
+}
+
 // String returns a string claim's value; false if it is missing or not a
 // string.
 func (t *Token) String(name string) (string, bool) {
@@ -492,10 +504,19 @@ func (t *Token) Report(kind string) report.Token {
 
 // GuessKind says whether a token is more likely an ID token or an access
 // token, from its claims: "id_token" with a nonce, at_hash or c_hash,
-// "access_token" with typ at+jwt or a scp/scope claim or when opaque, and ""
+// "access_token" with typ at+jwt or a scp/scope claim, when opaque, or for
+// Auth0's /userinfo JWE (alg dir, an auth0.com iss in the header), and ""
 // when it cannot tell.
 func GuessKind(t *Token) string {
 	if t == nil {
+		return ""
+	}
+	if t.Format == FormatJWE {
+		// An encrypted ID token is a JWE too: only Auth0's own form is
+		// known to be an access token.
+		if iss, ok := t.HeaderString("iss"); ok && t.Alg == "dir" && isAuth0Host(iss) {
+			return "access_token"
+		}
 		return ""
 	}
 	if t.Format == FormatOpaque || strings.EqualFold(t.Typ, "at+jwt") || strings.EqualFold(t.Typ, "application/at+jwt") {

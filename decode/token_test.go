@@ -234,6 +234,20 @@ func TestGuessKind(t *testing.T) {
 			t.Errorf("%s: GuessKind = %q, want %q", tc.name, got, tc.want)
 		}
 	}
+	// Auth0's /userinfo access token is a dir JWE naming its issuer in the
+	// header; other JWEs (encrypted ID tokens among them) stay unknown.
+	for raw, want := range map[string]string{
+		b64.EncodeToString([]byte(`{"alg":"dir","enc":"A256GCM","iss":"https://acme.auth0.com/"}`)) + "..YWJj.YWJj.YWJj": "access_token",
+		"eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.YWJj.YWJj.YWJj.YWJj":                                             "",
+	} {
+		tok, err := Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := GuessKind(tok); got != want {
+			t.Errorf("GuessKind(JWE %s) = %q, want %q", tok.HeaderJSON, got, want)
+		}
+	}
 	if got := GuessKind(&Token{Format: FormatOpaque}); got != "access_token" {
 		t.Errorf("GuessKind(opaque) = %q, want access_token", got)
 	}

@@ -165,6 +165,10 @@ func freshToken(t *testing.T, aud string) string {
 	return hs256(t, `{"alg":"HS256"}`, fmt.Sprintf(`{"iss":"https://idp.example.org","aud":%q,"iat":%d,"exp":%d}`, aud, now-60, now+3600))
 }
 
+// auth0JWE has the form of Auth0's access token for /userinfo, issued when
+// the authorize request names no audience.
+var auth0JWE = rawURL.EncodeToString([]byte(`{"alg":"dir","enc":"A256GCM","iss":"https://acme.auth0.com/"}`)) + "..YWJjZGVmZ2hpamts.YWJj.YWJjZGVmZ2hpamtsbW5vcA"
+
 func TestDecodeCommand(t *testing.T) {
 	t.Setenv("AUTHTRACE_TOKEN", "")
 	t.Setenv("AUTHTRACE_JWT_SECRET", "")
@@ -187,6 +191,8 @@ func TestDecodeCommand(t *testing.T) {
 		{name: "secret from the environment", args: []string{good, "--verify"}, env: map[string]string{"AUTHTRACE_JWT_SECRET": testSecret}, code: 0, contains: []string{"signature  valid (HS256 from secret)"}},
 		{name: "wrong secret", args: []string{good, "--secret", "nope"}, code: 1, contains: []string{"jwt.signature_invalid", "INVALID"}},
 		{name: "HS256 without secret", args: []string{good, "--verify"}, code: 0, contains: []string{"not checked: HS256 is signed with a shared secret"}},
+		{name: "Auth0 JWE access token with an audience", args: []string{auth0JWE, "--aud", "https://api.acme.example", "--kind", "access_token"}, code: 1, contains: []string{"access_token.opaque", "Auth0's token for its /userinfo endpoint", "jwt.encrypted"}},
+		{name: "Auth0 JWE access token, kind guessed", args: []string{auth0JWE, "--aud", "https://api.acme.example"}, code: 1, contains: []string{"access_token (guessed) · jwe", "access_token.opaque"}},
 		{name: "malformed", args: []string{"eyJhbGciOiJIUzI1NiJ9.eyJ"}, code: 2, contains: []string{"jwt.malformed", "2 segments"}},
 		{name: "empty stdin", stdin: " \n", args: []string{"-"}, code: 2, contains: []string{"no token on standard input"}},
 		{name: "bad kind", args: []string{good, "--kind", "refresh"}, code: 2, contains: []string{"--kind"}},
