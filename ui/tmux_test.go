@@ -106,8 +106,22 @@ func TestTmuxRealBinary(t *testing.T) {
 		t.Errorf("exported report: %v, mode %v; want 0600", err, fi.Mode().Perm())
 	}
 
+	// A resize, then the raw token on screen: after q none of it may stay
+	// in the scrollback above the summary (tmux shrinks the alternate
+	// screen into it when the size changed).
+	tmux("resize-window", "-t", session, "-x", "160", "-y", "48")
+	keys("Tab")
+	waitFor("access_token")
+	keys("Enter")
+	waitFor("enter: hide")
 	keys("q")
-	s = waitFor("authtrace: login finished with 2 errors")
+	waitFor("authtrace: login finished with 2 errors")
+	s = tmux("capture-pane", "-p", "-t", session, "-S", "-1000")
+	for _, leak := range []string{"│", "Hops 5", "eyJ", "tab next view"} {
+		if strings.Contains(s, leak) {
+			t.Errorf("after quit the screen or scrollback still has %q:\n%s", leak, s)
+		}
+	}
 	if !strings.Contains(s, "report: ") {
 		t.Errorf("summary does not name the exported report:\n%s", s)
 	}

@@ -241,6 +241,13 @@ type model struct {
 	busy     bool // a refresh is running
 	logLine  string
 
+	// quitting blanks the last frame. Bubble Tea moves the cursor to the
+	// bottom row before it leaves the alternate screen, and a terminal
+	// resized meanwhile (tmux) shrinks that screen into the normal one's
+	// scrollback as it restores it: whatever the last frame showed, a raw
+	// token included, would stay above the summary.
+	quitting bool
+
 	tab      tab
 	showHelp bool
 	status   string // a transient line: copied, exported, errors of keys
@@ -424,6 +431,7 @@ func (m model) updateSetup(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch action {
 	case setupQuit:
 		m.run.cancel()
+		m.quitting = true
 		return m, tea.Quit
 	case setupSubmit:
 		m.opts.Config = m.setup.config()
@@ -447,6 +455,7 @@ func (m model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.run.cancel()
+		m.quitting = true
 		return m, tea.Quit
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
@@ -814,9 +823,11 @@ func hasRefreshToken(r report.Report) bool {
 // View joins the precomputed parts; it only slices the visible rows.
 func (m model) View() tea.View {
 	var b strings.Builder
-	if m.state == stateSetup {
+	switch {
+	case m.quitting:
+	case m.state == stateSetup:
 		b.WriteString(m.setup.view(&m))
-	} else {
+	default:
 		b.WriteString(m.header.view())
 		b.WriteByte('\n')
 		b.WriteString(m.tabBar())

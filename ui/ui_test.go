@@ -177,6 +177,11 @@ func TestQuitCancelsTheEngine(t *testing.T) {
 			if _, ok := cmd().(tea.QuitMsg); !ok {
 				t.Errorf("command gives %T, want tea.QuitMsg", cmd())
 			}
+			// The last frame is blank and still on the alternate screen,
+			// so nothing of it can reach the scrollback.
+			if v := next.(model).View(); v.Content != "" || !v.AltScreen {
+				t.Errorf("last frame: AltScreen %v, content %q; want the alternate screen, blank", v.AltScreen, v.Content)
+			}
 			if err := next.(model).run.ctx.Err(); !errors.Is(err, context.Canceled) {
 				t.Errorf("engine context err = %v, want context.Canceled", err)
 			}
