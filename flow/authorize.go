@@ -16,6 +16,9 @@ type authRequest struct {
 	Nonce     string // only when scope asks for openid
 	Verifier  string // PKCE code_verifier; empty with NoPKCE
 	Challenge string
+	// Replaced names the parameters of the configured URL's own query
+	// that a setting or extra parameter replaced.
+	Replaced []string
 }
 
 // buildAuthorize builds the authorize URL the way a connector platform does:
@@ -64,6 +67,7 @@ func buildAuthorize(cfg *Config, redirectURI string) (authRequest, error) {
 			k, _, _ := strings.Cut(kv, "=")
 			if name, err := url.QueryUnescape(k); err == nil {
 				if _, overridden := last[name]; overridden {
+					ar.Replaced = append(ar.Replaced, name)
 					continue
 				}
 			}

@@ -33,7 +33,7 @@ func discover(ctx context.Context, client *http.Client, issuer string) (discover
 	resp, err := client.Do(req)
 	if err != nil {
 		wu, _ := url.Parse(wellKnown)
-		return discovery{}, fmt.Errorf("OIDC discovery: %s", describeNetError(wu, err))
+		return discovery{}, fmt.Errorf("OIDC discovery: %s", describeNetError(wu, err, client.Timeout))
 	}
 	defer resp.Body.Close()
 	body, _, err := readCapped(resp.Body)

@@ -65,7 +65,7 @@ func (r *runner) postToken(ctx context.Context, endpoint string, form url.Values
 	resp, err := r.client.Do(hreq)
 	if err != nil {
 		u, _ := url.Parse(endpoint)
-		g.err = errors.New(describeNetError(u, err))
+		g.err = errors.New(describeNetError(u, err, r.cfg.RequestTimeout))
 		g.step.Error = g.err.Error()
 		return g
 	}
@@ -190,10 +190,15 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 		if g.oerr.Status == http.StatusOK {
 			msg += " (with HTTP 200)"
 		}
+		hint := tokenErrorHint(g.oerr, refresh)
+		if g.oerr.Code == "invalid_client" && r.cfg.ClientSecret == "" {
+			msg += " (no client secret was sent)"
+			hint = "No client secret was given, so none was sent: set AUTHTRACE_CLIENT_SECRET or --client-secret (or fill it in the setup form), unless the app is a public client, in which case enable that on the provider. " + hint
+		}
 		r.addFinding(report.Finding{
 			Code: code, Severity: report.SeverityError,
 			Message: msg,
-			Hint:    tokenErrorHint(g.oerr, refresh),
+			Hint:    hint,
 			Detail:  map[string]string{"error": g.oerr.Code, "status": fmt.Sprint(g.oerr.Status)},
 		})
 	case errors.Is(g.err, errTokenNotJSON):

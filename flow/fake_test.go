@@ -36,6 +36,7 @@ type fakeProvider struct {
 	refreshError string // when set, the refresh grant answers this OAuth error
 	idTokenKey   string // HS256 key of the ID token (default: the client secret)
 	grantScope   string // the scope the token answer lists (default: as requested)
+	accessAud    string // aud of the access token (default https://api.fake.example)
 	// Authorize behaviour.
 	callbackError string            // redirect to the client with this error
 	stateSuffix   string            // the tenant proxy appends this to state
@@ -175,7 +176,7 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 			oauthErr(w, http.StatusBadRequest, "invalid_grant", "code unknown or redirect_uri differs")
 			return
 		}
-		tok := map[string]any{"access_token": fakeJWT(), "token_type": "Bearer", "expires_in": "3600", "scope": q.Get("scope")}
+		tok := map[string]any{"access_token": fakeJWT(p.accessAud), "token_type": "Bearer", "expires_in": "3600", "scope": q.Get("scope")}
 		if p.grantScope != "" {
 			tok["scope"] = p.grantScope
 		}
@@ -200,7 +201,7 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 			oauthErr(w, http.StatusBadRequest, p.refreshError, "refresh token expired")
 			return
 		}
-		tok := map[string]any{"access_token": fakeJWT(), "token_type": "Bearer", "expires_in": 3600}
+		tok := map[string]any{"access_token": fakeJWT(p.accessAud), "token_type": "Bearer", "expires_in": 3600}
 		if p.rotate {
 			tok["refresh_token"] = "rt-2"
 		}
@@ -210,11 +211,15 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fakeJWT is an access token for the fake's API, valid for an hour.
-func fakeJWT() string {
+// fakeJWT is an access token for aud (default: the fake's API), valid for
+// an hour.
+func fakeJWT(aud string) string {
+	if aud == "" {
+		aud = "https://api.fake.example"
+	}
 	now := time.Now()
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
-		"iss": "https://fake.example/", "aud": "https://api.fake.example", "sub": "ada",
+		"iss": "https://fake.example/", "aud": aud, "sub": "ada",
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "jti": rand.Text(),
 	}).SignedString([]byte("fake-provider-key"))
 	if err != nil {

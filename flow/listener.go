@@ -62,7 +62,7 @@ func listen(lb loopback, answer func(first bool, a arrival) (int, string)) (*lis
 	addr := net.JoinHostPort(lb.bind, strconv.Itoa(lb.port))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, &ListenError{Addr: addr, PortInURI: lb.uri.Port() != "", Err: err}
+		return nil, &ListenError{Addr: addr, PortInURI: lb.uri.Port() != "" && lb.uri.Port() != "0", Err: err}
 	}
 	l := &listener{
 		ln:       ln,

@@ -157,10 +157,15 @@ func (r *runner) prepare(ctx context.Context, needToken bool) error {
 			return err
 		}
 	}
+	given := map[string]bool{}
 	for _, p := range cfg.Params {
 		if _, err := ParseParam(p.Name + "=" + p.Value); err != nil {
 			return err
 		}
+		if given[p.Name] {
+			return &ConfigError{Setting: "param", Problem: fmt.Sprintf("%q is given twice; an authorize request carries each parameter once (RFC 6749 §3.1), so give one value", p.Name)}
+		}
+		given[p.Name] = true
 	}
 	switch cfg.ClientAuth {
 	case ClientAuthAuto, ClientAuthPost, ClientAuthBasic:
@@ -200,6 +205,9 @@ func (r *runner) send(redirectURI string) (authRequest, error) {
 	ar, err := buildAuthorize(&r.cfg, redirectURI)
 	if err != nil {
 		return ar, err
+	}
+	for _, name := range ar.Replaced {
+		r.log("--param %s replaces the %s already in the Authorization URL", name, name)
 	}
 	r.rep.Profile.RedirectURI = redirectURI
 	r.rep.Profile.State = ar.State
@@ -400,5 +408,7 @@ func RefreshAgain(ctx context.Context, cfg Config, rep report.Report, emit func(
 	defer cancel()
 	r.phase(PhaseRefreshing)
 	r.refresh(ctx, rt)
-	return r.finish(nil)
+	out, err := r.finish(nil)
+	out.Finished = rep.Finished // the login's own time; the refresh step has its own
+	return out, err
 }

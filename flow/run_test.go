@@ -183,6 +183,17 @@ func TestRunWholeLogin(t *testing.T) {
 			},
 		},
 		{
+			name:   "no secret given",
+			setup:  func(_ *fakeProvider, c *Config) { c.ClientSecret = ""; c.ClientAuth = ClientAuthPost },
+			want:   []string{report.CodeParamAdded, report.CodeTokenError},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				if f, _ := findingFor(r, report.CodeTokenError); !strings.Contains(f.Message, "no client secret was sent") {
+					t.Errorf("message %q does not say no secret was sent", f.Message)
+				}
+			},
+		},
+		{
 			name: "token URL serves HTML",
 			setup: func(p *fakeProvider, _ *Config) {
 				p.tokenBody, p.tokenType = "<html><body>Welcome to Example</body></html>", "text/html; charset=utf-8"
@@ -299,6 +310,22 @@ func TestRunWholeLogin(t *testing.T) {
 			check: func(t *testing.T, r report.Report) {
 				if f, _ := findingFor(r, report.CodeTokenNotJSON); f.Detail["format"] != "malformed_json" {
 					t.Errorf("detail %v, want format malformed_json", f.Detail)
+				}
+			},
+		},
+		{
+			name: "token for Azure Resource Manager",
+			setup: func(p *fakeProvider, c *Config) {
+				p.accessAud = azureManagement
+				c.ExpectAud = "https://api.fake.example"
+			},
+			want:   []string{report.CodeParamAdded, report.CodeJWTAudAzureMgmt, report.CodeJWTAudMismatch},
+			browse: true,
+			check: func(t *testing.T, r report.Report) {
+				for _, f := range r.Findings {
+					if strings.HasPrefix(f.Code, "jwt.") && (strings.Contains(f.Message, "portal") || strings.Contains(f.Hint, "portal")) {
+						t.Errorf("%s blames the portal for a token this login obtained: %s / %s", f.Code, f.Message, f.Hint)
+					}
 				}
 			},
 		},
@@ -466,6 +493,8 @@ func TestRunConfigErrors(t *testing.T) {
 		{"redirect not loopback", func(c *Config) { c.RedirectURI = "http://example.com/cb" }, "redirect-uri"},
 		{"https redirect", func(c *Config) { c.RedirectURI = "https://127.0.0.1:8443/cb" }, "redirect-uri"},
 		{"bad client auth", func(c *Config) { c.ClientAuth = "jwt" }, "client-auth"},
+		{"param twice", func(c *Config) { c.Params = []Param{{"prompt", "consent"}, {"prompt", "login"}} }, "param"},
+		{"reserved param", func(c *Config) { c.Params = []Param{{"state", "x"}} }, "param"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -577,6 +606,9 @@ func TestRefreshAgain(t *testing.T) {
 	if n != before+1 || last.Get("grant_type") != "refresh_token" || last.Get("refresh_token") != "rt-2" {
 		t.Errorf("refresh again sent %v (grants %d -> %d); want one refresh grant with the rotated token rt-2", last, before, n)
 	}
+	if !again.Finished.Equal(rep.Finished) {
+		t.Errorf("refresh again moved the login's finish time from %s to %s", rep.Finished, again.Finished)
+	}
 	if again.Refresh == nil || again.Refresh.Response == nil || again.Refresh.Response.Status != 200 {
 		t.Errorf("refresh again = %+v, want the new refresh", again.Refresh)
 	}
@@ -603,7 +635,7 @@ func TestTraceSlowServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, ok := findingFor(rep, report.CodeHopUnreachable)
-	if !ok || !strings.Contains(f.Message, strings.TrimPrefix(srv.URL, "http://")) || !strings.Contains(f.Message, "in time") {
+	if !ok || !strings.Contains(f.Message, strings.TrimPrefix(srv.URL, "http://")) || !strings.Contains(f.Message, "did not answer within 200ms") {
 		t.Errorf("findings %v; want hop.unreachable naming the host and the timeout", rep.Findings)
 	}
 }

@@ -115,7 +115,7 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 			if broken {
 				h.Error = "the redirect's Location is not a valid URL"
 			} else {
-				h.Error = describeNetError(u, err)
+				h.Error = describeNetError(u, err, r.cfg.RequestTimeout)
 			}
 			r.addHop(h)
 			res.hops = append(res.hops, h)
@@ -213,14 +213,15 @@ func (r *runner) get(ctx context.Context, client *http.Client, target string) (*
 const userAgent = "Mozilla/5.0 (compatible; authtrace/1; +https://github.com/authtrace/authtrace)"
 
 // describeNetError names the host and what went wrong in words a person
-// can act on.
-func describeNetError(u *url.URL, err error) string {
+// can act on, without repeating the URL (its query may carry secrets).
+// timeout is the per-request limit, named when it ran out.
+func describeNetError(u *url.URL, err error, timeout time.Duration) string {
 	host := u.Host
 	var dnsErr *net.DNSError
 	var opErr *net.OpError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return fmt.Sprintf("%s did not answer in time (%s)", host, strings.TrimPrefix(err.Error(), "Get "))
+		return fmt.Sprintf("%s did not answer within %s (raise --request-timeout if it is only slow)", host, timeout)
 	case errors.As(err, &dnsErr):
 		return fmt.Sprintf("cannot resolve host %s: %v", u.Hostname(), dnsErr.Err)
 	case errors.As(err, &opErr) && opErr.Op == "dial":

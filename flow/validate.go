@@ -26,17 +26,37 @@ func parseHTTPURL(what, raw string) (*url.URL, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, &ConfigError{Setting: what, Problem: "missing"}
 	}
+	if !strings.Contains(raw, "://") {
+		// "idp.example.com/authorize" or "127.0.0.1:8080/cb": a URL
+		// without its scheme, which url.Parse reads as a path or fails on.
+		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q has no scheme; give the whole URL, starting with https:// (or http:// for a server on this machine), for example %s", raw, exampleURL(what))}
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q is not a URL: %v", raw, unwrapURLError(err))}
 	}
-	if u.Scheme == "" || u.Host == "" {
-		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q is not an absolute URL; give the whole URL, for example https://example.auth0.com/authorize", raw)}
-	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q has scheme %q; only http and https are supported", raw, u.Scheme)}
 	}
+	if u.Host == "" {
+		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q has no host; give the whole URL, for example %s", raw, exampleURL(what))}
+	}
 	return u, nil
+}
+
+// exampleURL is an example of the setting's URL, for error messages.
+func exampleURL(setting string) string {
+	switch setting {
+	case "token-url", "refresh-url", "token_endpoint":
+		return "https://example.auth0.com/oauth/token"
+	case "redirect-uri":
+		return "http://127.0.0.1:53682/callback"
+	case "issuer":
+		return "https://example.auth0.com/"
+	case "jwks_uri":
+		return "https://example.auth0.com/.well-known/jwks.json"
+	}
+	return "https://example.auth0.com/authorize"
 }
 
 func unwrapURLError(err error) error {
@@ -80,10 +100,10 @@ func parseRedirectURI(raw string, port int) (loopback, error) {
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 || n > 65535 {
-			return loopback{}, &ConfigError{Setting: "redirect-uri", Problem: fmt.Sprintf("port %q is not a port number", p)}
+		if err != nil || n < 0 || n > 65535 {
+			return loopback{}, &ConfigError{Setting: "redirect-uri", Problem: fmt.Sprintf("port %q is not a port number (0 to 65535; 0 means any free port)", p)}
 		}
-		lb.port = n
+		lb.port = n // 0: any free port, as with --port 0
 	}
 	if lb.path == "" {
 		lb.path = "/"

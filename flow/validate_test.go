@@ -2,6 +2,8 @@ package flow
 
 import (
 	"net/url"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -52,6 +54,9 @@ func TestBuildAuthorize(t *testing.T) {
 	if len(q["scope"]) != 1 {
 		t.Errorf("scope sent %d times, want once (the configured one wins)", len(q["scope"]))
 	}
+	if !slices.Equal(ar.Replaced, []string{"scope"}) {
+		t.Errorf("Replaced = %v, want [scope]", ar.Replaced)
+	}
 	if ar.Nonce == "" || q.Get("nonce") != ar.Nonce {
 		t.Errorf("openid scope without a nonce: %q", q.Get("nonce"))
 	}
@@ -63,5 +68,32 @@ func TestBuildAuthorize(t *testing.T) {
 	u, _ = url.Parse(ar.URL)
 	if u.Query().Has("code_challenge") || u.Query().Has("nonce") {
 		t.Errorf("--pkce=false without openid still sends a challenge or nonce: %s", ar.URL)
+	}
+}
+
+func TestParseHTTPURLMessages(t *testing.T) {
+	tests := []struct{ setting, raw, want string }{
+		{"authorize-url", "127.0.0.1:42605/authorize", "has no scheme"},
+		{"token-url", "token", "https://example.auth0.com/oauth/token"},
+		{"redirect-uri", "/relative", "http://127.0.0.1:53682/callback"},
+		{"authorize-url", "ftp://x/a", `scheme "ftp"`},
+		{"authorize-url", "https:///a", "has no host"},
+		{"authorize-url", "", "missing"},
+	}
+	for _, tt := range tests {
+		_, err := parseHTTPURL(tt.setting, tt.raw)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("parseHTTPURL(%s, %q) = %v, want it to say %q", tt.setting, tt.raw, err, tt.want)
+		}
+	}
+}
+
+func TestRedirectURIPortZero(t *testing.T) {
+	lb, err := parseRedirectURI("http://localhost:0/cb", 0)
+	if err != nil || lb.port != 0 {
+		t.Fatalf("parseRedirectURI(:0) = port %d, %v; want any free port", lb.port, err)
+	}
+	if got := lb.withPort(4321); got != "http://localhost:4321/cb" {
+		t.Errorf("withPort = %q", got)
 	}
 }

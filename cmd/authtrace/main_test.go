@@ -30,7 +30,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"login"}, "--authorize-url"},
 		{[]string{"login", "--authorize-url", "https://idp.example/authorize"}, "--client-id"},
-		{[]string{"login", "--authorize-url", "idp.example/authorize", "--client-id", "x", "--token-url", "https://idp.example/t"}, "not an absolute URL"},
+		{[]string{"login", "--authorize-url", "idp.example/authorize", "--client-id", "x", "--token-url", "https://idp.example/t"}, "has no scheme"},
 		{[]string{"login", "--issuer", "https://idp.example", "--client-id", "x", "--param", "audience"}, "--param"},
 		{[]string{"login", "--bogus"}, "unknown flag"},
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--port", "70000"}, "--port"},
