@@ -114,6 +114,82 @@ func (r *runner) finish(err error) (report.Report, error) {
 	return r.rep, err
 }
 
+// Validate checks the settings without touching the network, so a caller
+// can refuse bad ones before it asks for a secret or opens a screen. The
+// endpoints an issuer's discovery would fill may be missing. login says
+// the settings are for Run (which needs a token URL and a loopback
+// redirect URI) rather than Trace.
+func Validate(cfg Config, login bool) error {
+	if cfg.Issuer != "" {
+		if err := CheckURL("issuer", cfg.Issuer); err != nil {
+			return err
+		}
+		// Stand-ins for what discovery will fill, to check the rest.
+		if cfg.AuthorizeURL == "" {
+			cfg.AuthorizeURL = "https://issuer.invalid/authorize"
+		}
+		if cfg.TokenURL == "" {
+			cfg.TokenURL = "https://issuer.invalid/token"
+		}
+	}
+	if cfg.ClientAuth == "" {
+		cfg.ClientAuth = ClientAuthAuto
+	}
+	if err := checkSettings(&cfg, login); err != nil {
+		return err
+	}
+	if login {
+		_, err := parseRedirectURI(cfg.RedirectURI, cfg.Port)
+		return err
+	}
+	if cfg.RedirectURI != "" {
+		return CheckURL("redirect-uri", cfg.RedirectURI)
+	}
+	return nil
+}
+
+// checkSettings is what Validate and prepare both check.
+func checkSettings(cfg *Config, needToken bool) error {
+	if cfg.AuthorizeURL == "" {
+		return &ConfigError{Setting: "authorize-url", Problem: "missing; give the provider's authorization endpoint, or --issuer to discover it"}
+	}
+	if err := CheckURL("authorize-url", cfg.AuthorizeURL); err != nil {
+		return err
+	}
+	if cfg.ClientID == "" {
+		return &ConfigError{Setting: "client-id", Problem: "missing; give the client (application) ID registered with the provider"}
+	}
+	if needToken {
+		if cfg.TokenURL == "" {
+			return &ConfigError{Setting: "token-url", Problem: "missing; give the provider's token endpoint, or --issuer to discover it"}
+		}
+		if err := CheckURL("token-url", cfg.TokenURL); err != nil {
+			return err
+		}
+		if cfg.RefreshURL != "" {
+			if err := CheckURL("refresh-url", cfg.RefreshURL); err != nil {
+				return err
+			}
+		}
+	}
+	given := map[string]bool{}
+	for _, p := range cfg.Params {
+		if _, err := ParseParam(p.Name + "=" + p.Value); err != nil {
+			return err
+		}
+		if given[p.Name] {
+			return &ConfigError{Setting: "param", Problem: fmt.Sprintf("%q is given twice; an authorize request carries each parameter once (RFC 6749 §3.1), so give one value", p.Name)}
+		}
+		given[p.Name] = true
+	}
+	switch cfg.ClientAuth {
+	case ClientAuthAuto, ClientAuthPost, ClientAuthBasic:
+	default:
+		return &ConfigError{Setting: "client-auth", Problem: fmt.Sprintf("%q is not one of post, basic, auto", cfg.ClientAuth)}
+	}
+	return nil
+}
+
 // prepare checks the settings, runs OIDC discovery when an issuer is given,
 // and fills the report's profile. It makes no request but discovery.
 func (r *runner) prepare(ctx context.Context, needToken bool) error {
@@ -135,42 +211,11 @@ func (r *runner) prepare(ctx context.Context, needToken bool) error {
 		}
 		r.issuer = d.Issuer
 	}
-	if cfg.AuthorizeURL == "" {
-		return &ConfigError{Setting: "authorize-url", Problem: "missing; give the provider's authorization endpoint, or --issuer to discover it"}
-	}
-	if _, err := parseHTTPURL("authorize-url", cfg.AuthorizeURL); err != nil {
+	if err := checkSettings(cfg, needToken); err != nil {
 		return err
 	}
-	if cfg.ClientID == "" {
-		return &ConfigError{Setting: "client-id", Problem: "missing; give the client (application) ID registered with the provider"}
-	}
-	if needToken {
-		if cfg.TokenURL == "" {
-			return &ConfigError{Setting: "token-url", Problem: "missing; give the provider's token endpoint, or --issuer to discover it"}
-		}
-		if _, err := parseHTTPURL("token-url", cfg.TokenURL); err != nil {
-			return err
-		}
-		if cfg.RefreshURL == "" {
-			cfg.RefreshURL = cfg.TokenURL
-		} else if _, err := parseHTTPURL("refresh-url", cfg.RefreshURL); err != nil {
-			return err
-		}
-	}
-	given := map[string]bool{}
-	for _, p := range cfg.Params {
-		if _, err := ParseParam(p.Name + "=" + p.Value); err != nil {
-			return err
-		}
-		if given[p.Name] {
-			return &ConfigError{Setting: "param", Problem: fmt.Sprintf("%q is given twice; an authorize request carries each parameter once (RFC 6749 §3.1), so give one value", p.Name)}
-		}
-		given[p.Name] = true
-	}
-	switch cfg.ClientAuth {
-	case ClientAuthAuto, ClientAuthPost, ClientAuthBasic:
-	default:
-		return &ConfigError{Setting: "client-auth", Problem: fmt.Sprintf("%q is not one of post, basic, auto", cfg.ClientAuth)}
+	if needToken && cfg.RefreshURL == "" {
+		cfg.RefreshURL = cfg.TokenURL
 	}
 	if cfg.ExpectIss != "" {
 		r.issuer = cfg.ExpectIss
@@ -225,6 +270,11 @@ func (r *runner) send(redirectURI string) (authRequest, error) {
 	return ar, nil
 }
 
+// PowerPlatformRedirectURI is the redirect URI Power Platform's custom
+// connectors send (connectors updated since 2024 may send a per-connector
+// .../redirect/<id> instead). Trace uses it when none is given.
+const PowerPlatformRedirectURI = "https://global.consent.azure-apim.net/redirect"
+
 // Trace follows the authorize chain only, with authtrace's own client: no
 // browser, no login. The redirect URI need not be a loopback one here, so
 // the platform's own (https://global.consent.azure-apim.net/redirect) can be
@@ -238,11 +288,7 @@ func Trace(ctx context.Context, cfg Config, emit func(Event)) (report.Report, er
 	}
 	redirectURI := r.cfg.RedirectURI
 	if redirectURI == "" {
-		lb, _ := parseRedirectURI("", r.cfg.Port) // the default always parses
-		redirectURI = lb.uri.String()
-		if lb.port != 0 {
-			redirectURI = lb.withPort(lb.port)
-		}
+		redirectURI = PowerPlatformRedirectURI
 	} else if _, err := parseHTTPURL("redirect-uri", redirectURI); err != nil {
 		return r.finish(err)
 	}

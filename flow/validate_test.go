@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"errors"
 	"net/url"
 	"slices"
 	"strings"
@@ -95,5 +96,34 @@ func TestRedirectURIPortZero(t *testing.T) {
 	}
 	if got := lb.withPort(4321); got != "http://localhost:4321/cb" {
 		t.Errorf("withPort = %q", got)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		cfg     Config
+		login   bool
+		setting string // "" when valid
+	}{
+		{"issuer alone fills the endpoints", Config{Issuer: "https://idp.example/", ClientID: "app"}, true, ""},
+		{"bad issuer", Config{Issuer: "idp.example", ClientID: "app"}, true, "issuer"},
+		{"ftp authorize URL", Config{AuthorizeURL: "ftp://x/a", TokenURL: "https://x/t", ClientID: "app"}, true, "authorize-url"},
+		{"login needs a token URL", Config{AuthorizeURL: "https://x/a", ClientID: "app"}, true, "token-url"},
+		{"trace does not", Config{AuthorizeURL: "https://x/a", ClientID: "app"}, false, ""},
+		{"login needs a loopback redirect", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, true, "redirect-uri"},
+		{"trace takes the platform's", Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Validate(tt.cfg, tt.login)
+			var ce *ConfigError
+			switch {
+			case tt.setting == "" && err != nil:
+				t.Errorf("Validate: %v, want no error", err)
+			case tt.setting != "" && (!errors.As(err, &ce) || ce.Setting != tt.setting):
+				t.Errorf("Validate = %v, want a ConfigError for %s", err, tt.setting)
+			}
+		})
 	}
 }

@@ -25,7 +25,7 @@ With --fault the proxy or the server misbehaves the way real ones do, to show
 what authtrace reports for it (--list-faults names them).`,
 		Example: `  authtrace demo
   authtrace demo --fault state-suffix
-  authtrace demo --fault no-refresh --json | jq .findings`,
+  authtrace demo --fault no-refresh --json | jq 'select(.version) | .findings'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if list {
@@ -33,6 +33,9 @@ what authtrace reports for it (--list-faults names them).`,
 					fmt.Fprintf(cmd.OutOrStdout(), "%-15s %s\n", f.Name, f.Description)
 				}
 				return nil
+			}
+			if err := checkReportPath(s.reportFile); err != nil {
+				return err
 			}
 			srv, err := demo.Start(fault)
 			if err != nil {

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -83,6 +83,11 @@ func runLogin(cmd *cobra.Command, s *settings) error {
 	tui := !s.jsonOut && isTerminal(cmd.OutOrStdout())
 	setup := tui && (cfg.AuthorizeURL == "" && cfg.Issuer == "" || cfg.ClientID == "")
 	if !setup {
+		// Refuse bad settings before asking for a secret or taking over
+		// the screen.
+		if err := flow.Validate(cfg, true); err != nil {
+			return engineErr(err)
+		}
 		if err := promptSecret(cmd, &cfg); err != nil {
 			return err
 		}

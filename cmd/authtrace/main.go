@@ -62,7 +62,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return ee.code
 	}
 	// Cobra's own errors (unknown flag, bad argument count) are usage errors.
-	fmt.Fprintf(stderr, "authtrace: %v\nRun 'authtrace --help' for usage.\n", err)
+	help := "authtrace --help"
+	if sub, _, ferr := root.Find(args); ferr == nil && sub != root {
+		help = sub.CommandPath() + " --help"
+	}
+	fmt.Fprintf(stderr, "authtrace: %v\nRun '%s' for usage.\n", err, help)
 	return exitUsage
 }
 

@@ -32,7 +32,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"login", "--authorize-url", "https://idp.example/authorize"}, "--client-id"},
 		{[]string{"login", "--authorize-url", "idp.example/authorize", "--client-id", "x", "--token-url", "https://idp.example/t"}, "has no scheme"},
 		{[]string{"login", "--issuer", "https://idp.example", "--client-id", "x", "--param", "audience"}, "--param"},
-		{[]string{"login", "--bogus"}, "unknown flag"},
+		{[]string{"login", "--bogus"}, "Run 'authtrace login --help'"},
+		{[]string{"demo", "--report", "/nonexistent/dir/r.json"}, "--report /nonexistent/dir/r.json cannot be written"},
+		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--param", "prompt=a", "--param", "prompt=b"}, "given twice"},
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--port", "70000"}, "--port"},
 		{[]string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--redirect-uri", "http://example.com/cb"}, "loopback"},
 	}

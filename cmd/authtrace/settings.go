@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,8 +44,7 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 	fs.StringVar(&s.clientID, "client-id", "", "client (application) ID")
 	fs.StringVar(&s.scope, "scope", "", "space-separated scopes, e.g. \"openid profile offline_access\"")
 	fs.StringArrayVar(&s.params, "param", nil, "extra authorize parameter `k=v` (audience, resource, organization, connection, prompt...); repeatable")
-	fs.StringVar(&s.redirectURI, "redirect-uri", "", "redirect URI to send; login needs a loopback http URL (127.0.0.1, localhost or [::1]) (default http://127.0.0.1:PORT/callback)")
-	fs.IntVar(&s.port, "port", 0, "listener port when --redirect-uri has none (0: any free port)")
+
 	fs.BoolVar(&s.pkce, "pkce", true, "send a PKCE S256 challenge (--pkce=false emulates clients without PKCE)")
 	fs.StringVar(&s.state, "state", "", "send exactly this state value (to reproduce a platform's format; default random)")
 	fs.DurationVar(&s.requestTimeout, "request-timeout", 30*time.Second, "timeout of each HTTP request")
@@ -53,9 +53,12 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 	fs.BoolVar(&s.reveal, "reveal", false, "show secrets (client secret, code, verifier, refresh token, token signatures) in the output")
 	fs.StringVar(&s.reportFile, "report", "", "also write the JSON report to `FILE` (mode 0600)")
 	if !login {
+		fs.StringVar(&s.redirectURI, "redirect-uri", flow.PowerPlatformRedirectURI, "redirect URI to send (Power Platform's by default; any URL, nothing listens on it)")
 		fs.DurationVar(&s.timeout, "timeout", time.Minute, "time limit for the whole trace")
 		return
 	}
+	fs.StringVar(&s.redirectURI, "redirect-uri", "", "loopback redirect URI to listen on and send: http://127.0.0.1, localhost or [::1] (default http://127.0.0.1:PORT/callback)")
+	fs.IntVar(&s.port, "port", 0, "listener port when --redirect-uri has none (0: any free port)")
 	fs.StringVar(&s.tokenURL, "token-url", "", "token endpoint (the connector's \"Token URL\")")
 	fs.StringVar(&s.refreshURL, "refresh-url", "", "refresh endpoint (default: the token URL)")
 	fs.StringVar(&s.clientSecret, "client-secret", "", "client secret (better: the "+secretEnv+" environment variable, or the prompt)")
@@ -111,7 +114,25 @@ func (s *settings) config() (flow.Config, error) {
 	if s.noBrowser && s.openWith != "" {
 		return cfg, usageErr("--no-browser and --open-with contradict each other; give one")
 	}
-	return cfg, nil
+	return cfg, checkReportPath(s.reportFile)
+}
+
+// checkReportPath makes sure --report can be written before the login
+// runs, rather than failing after it.
+func checkReportPath(path string) error {
+	if path == "" {
+		return nil
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usageErr("--report %s is a directory; give a file name, for example %s", path, filepath.Join(path, "authtrace-report.json"))
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".authtrace-report-check-*")
+	if err != nil {
+		return usageErr("--report %s cannot be written: %v", path, err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return nil
 }
 
 // promptSecret asks for the client secret without echo when stdin is a
@@ -148,11 +169,7 @@ func engineErr(err error) error {
 // writeFileAtomic writes data to path with mode 0600 through a temporary
 // file in the same folder, so a failed write leaves nothing half-written.
 func writeFileAtomic(path string, data []byte) error {
-	dir := "."
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		dir = path[:i+1]
-	}
-	tmp, err := os.CreateTemp(dir, ".authtrace-report-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".authtrace-report-*")
 	if err != nil {
 		return fmt.Errorf("writing report %s: %w", path, err)
 	}

@@ -32,6 +32,9 @@ check it against the provider's registration.`,
 			if err != nil {
 				return err
 			}
+			if err := flow.Validate(cfg, false); err != nil {
+				return engineErr(err)
+			}
 			return runEngine(cmd, &s, cfg, flow.Trace, engineMode{})
 		},
 	}
