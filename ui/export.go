@@ -96,7 +96,7 @@ func summary(r report.Report, err error, exported []string) string {
 	errs, warns, infos := r.Count()
 	switch {
 	case err != nil:
-		fmt.Fprintf(&b, "authtrace: %s\n", report.Printable(err.Error()))
+		fmt.Fprintf(&b, "authtrace: %s\n", errText(err.Error()))
 	default:
 		fmt.Fprintf(&b, "authtrace: login finished with %s, %s, %d info\n", plural(errs, "error"), plural(warns, "warning"), infos)
 	}
@@ -117,7 +117,7 @@ func summary(r report.Report, err error, exported []string) string {
 		if f.Severity == report.SeverityError {
 			mark = "✗"
 		}
-		fmt.Fprintf(&b, "  %s %s%s: %s\n", mark, report.Printable(f.Code), where, report.Printable(f.Message))
+		fmt.Fprintf(&b, "  %s %s%s: %s\n", mark, report.Printable(f.Code), where, errText(f.Message))
 		shown++
 	}
 	for _, p := range exported {

@@ -26,6 +26,7 @@ func (v *findingsView) set(m *model) {
 	v.title = st.faint.Render(fit("   code                      where   message", listW))
 	v.plain, v.rows = v.plain[:0], v.rows[:0]
 	for _, f := range fs {
+		f = f.Redact()
 		sevSt, sym := st.severity(f.Severity)
 		rest := fmt.Sprintf(" %-25s %-7s %s", cut(f.Code, 25), cut(findingWhere(f), 7), report.Printable(f.Message))
 		v.plain = append(v.plain, fit(sym+rest, listW-1))
@@ -64,6 +65,7 @@ func (v *findingsView) setDetail(m *model) {
 		v.doff = 0
 		return
 	}
+	f = f.Redact()
 	sevSt, _ := st.severity(f.Severity)
 	v.lines = append(v.lines, st.paneTitle.Render(cut(f.Code, detailW/2))+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+report.Printable(findingWhere(f))))
 	v.lines = append(v.lines, wrapWords(f.Message, detailW-1)...)

@@ -41,7 +41,7 @@ func (h *headerView) set(m *model) {
 	case len(m.exported) > 0:
 		h.lines[2] = st.faint.Render("report: ") + cutMiddle(strings.Join(m.exported, ", "), w-8)
 	case m.logLine != "" && m.state == stateRunning:
-		h.lines[2] = st.faint.Render(cut(m.logLine, w))
+		h.lines[2] = st.faint.Render(cut(errText(m.logLine), w))
 	case m.state == stateDone || m.state == stateFailed:
 		h.lines[2] = st.faint.Render(cut(endpointSummary(m.rep), w))
 	default:
@@ -76,7 +76,7 @@ func (m *model) phaseLine() string {
 	case stateFailed:
 		msg := "login failed"
 		if m.err != nil {
-			msg += ": " + report.Printable(m.err.Error())
+			msg += ": " + errText(m.err.Error())
 		}
 		return st.errorSev.Render("✗ " + msg)
 	}
@@ -131,7 +131,7 @@ func (h headerView) view() string {
 func endpointSummary(r report.Report) string {
 	if r.Exchange == nil {
 		if r.Error != "" {
-			return r.Error
+			return errText(r.Error)
 		}
 		return "no code exchange"
 	}
@@ -140,7 +140,7 @@ func endpointSummary(r report.Report) string {
 	case resp != nil:
 		s += fmt.Sprintf("%d %s in %dms", resp.Status, resp.Format, resp.DurationMS)
 	case r.Exchange.Error != "":
-		s += r.Exchange.Error
+		s += errText(r.Exchange.Error)
 	}
 	if n := len(r.Exchange.Attempts); n > 0 {
 		s += fmt.Sprintf(" after %d other attempt(s)", n)

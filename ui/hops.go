@@ -372,13 +372,13 @@ func hopNotes(m *model, h report.Hop, w int) []string {
 	var lines []string
 	if h.Error != "" {
 		lines = append(lines, "")
-		for _, l := range wrapWords("request failed: "+h.Error, w-2) {
+		for _, l := range wrapWords("request failed: "+errText(h.Error), w-2) {
 			lines = append(lines, st.errorSev.Render(l))
 		}
 	}
 	if h.Page != "" {
 		lines = append(lines, "", st.key.Render("page says:"))
-		for _, l := range wrapWords(h.Page, w-2) {
+		for _, l := range wrapWords(errText(h.Page), w-2) {
 			lines = append(lines, "  "+l)
 		}
 	}
@@ -394,6 +394,7 @@ func hopNotes(m *model, h report.Hop, w int) []string {
 
 // findingLines draws a finding: its mark, code and message, then its hint.
 func findingLines(st styles, f report.Finding, w int) []string {
+	f = f.Redact()
 	sevSt, sym := st.severity(f.Severity)
 	var lines []string
 	for i, l := range wrapWords(f.Code+": "+f.Message, w-2) {

@@ -218,7 +218,7 @@ func parseParams(s string) ([]flow.Param, error) {
 	for _, kv := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '&' || r == ',' }) {
 		p, err := flow.ParseParam(kv)
 		if err != nil {
-			return out, problem(err)
+			return out, errors.New(formWords(problem(err).Error()))
 		}
 		if dec, err := url.QueryUnescape(p.Value); err == nil {
 			p.Value = dec
@@ -226,6 +226,23 @@ func parseParams(s string) ([]flow.Param, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// formWords rewords the CLI's advice for the form, which has no flags:
+// "use --scope instead" points at the scope field, other flags are dropped
+// ("state" is set by authtrace itself, and that is all there is to say).
+func formWords(msg string) string {
+	head, rest, ok := strings.Cut(msg, "; use ")
+	if !ok {
+		return msg
+	}
+	switch {
+	case strings.HasPrefix(rest, "--scope "):
+		return head + "; use the scope field above"
+	case strings.HasPrefix(rest, "--client-id "):
+		return head + "; use the client id field above"
+	}
+	return head
 }
 
 // problem drops the setting's name from a flow.ConfigError: the form shows

@@ -131,6 +131,14 @@ func diffRange(a, b string) (lo, hiA, hiB int) {
 	return lo, ea, eb
 }
 
+// errText makes an error message, or other free text from the engine, fit
+// to show: secrets it quotes are hidden (an HTTP client error repeats the
+// callback URL, code and all) and it is made printable. The screen shows
+// no more than a report written without --reveal.
+func errText(s string) string {
+	return report.Printable(report.RedactText(s))
+}
+
 // visibleWidth is the width in cells of a styled string.
 func visibleWidth(s string) int { return ansi.StringWidth(s) }
 

@@ -295,7 +295,7 @@ func tokenDetail(m *model, e tokenEntry, showRaw bool, w int) []string {
 			}
 			for _, fd := range fs {
 				sevSt, _ := st.severity(fd.Severity)
-				for _, l := range wrapWords(fd.Code+": "+fd.Message, valW) {
+				for _, l := range wrapWords(fd.Code+": "+errText(fd.Message), valW) {
 					lines = append(lines, pad+sevSt.Render(l))
 				}
 			}
@@ -318,7 +318,7 @@ func tokenDetail(m *model, e tokenEntry, showRaw bool, w int) []string {
 				continue
 			}
 			lines = append(lines, "")
-			for _, l := range wrapWords(f.Code+" → "+f.Hint, w-2) {
+			for _, l := range wrapWords(f.Code+" → "+errText(f.Hint), w-2) {
 				lines = append(lines, "  "+st.faint.Render(l))
 			}
 		}

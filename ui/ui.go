@@ -384,7 +384,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case exportedMsg:
 		if msg.err != nil {
-			m.status = "export failed: " + msg.err.Error()
+			m.status = "export failed: " + errText(msg.err.Error())
 		} else {
 			m.exported = msg.paths
 			m.status = "exported " + strings.Join(msg.paths, ", ")
@@ -393,7 +393,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case openedMsg:
 		if msg.err != nil {
-			m.status = "could not open the browser: " + msg.err.Error()
+			m.status = "could not open the browser: " + errText(msg.err.Error())
 		} else {
 			m.status = "opened the authorize URL again"
 		}
@@ -555,7 +555,7 @@ func (m *model) finish(d doneMsg) {
 	if d.refresh {
 		m.busy = false
 		if d.err != nil {
-			m.status = "refresh failed: " + d.err.Error()
+			m.status = "refresh failed: " + errText(d.err.Error())
 		} else {
 			m.status = "refreshed again"
 		}
@@ -565,6 +565,11 @@ func (m *model) finish(d doneMsg) {
 	}
 	if d.refresh {
 		return
+	}
+	// The listener is closed now: a browser reopened on the authorize URL
+	// would sign in and redirect to nothing.
+	if m.opts.OpenBrowser != nil {
+		m.keys.Open.SetHelp("o", "reopen browser (not after the login: its listener is closed)")
 	}
 	m.err = d.err
 	if d.err != nil {
@@ -736,6 +741,7 @@ func (m *model) copySelected() tea.Cmd {
 		}
 	case tabFindings:
 		if f, ok := m.findings.selected(m); ok {
+			f = f.Redact()
 			what, val = f.Code, f.Code+": "+f.Message
 			if f.Hint != "" {
 				val += "\n" + f.Hint
@@ -758,6 +764,8 @@ func (m *model) reopen() tea.Cmd {
 	switch {
 	case open == nil:
 		m.status = "reopening the browser is not available here; copy the URL from the header"
+	case m.state == stateDone || m.state == stateFailed:
+		m.status = "the login is over and its listener is closed: reopening the browser cannot finish it; run authtrace again"
 	case u == "":
 		m.status = "no authorize URL yet"
 	default:

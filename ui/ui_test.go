@@ -262,7 +262,7 @@ func TestCopyAndDisabledKeys(t *testing.T) {
 		{"copy finding", []string{"shift+tab", "c"}, Options{}, true, "copied param.added"},
 		{"refresh without seam", []string{"r"}, Options{}, false, "refresh again is not available here"},
 		{"open without seam", []string{"o"}, Options{}, false, "not available here"},
-		{"open", []string{"o"}, Options{OpenBrowser: func(string) error { return nil }}, true, "opening the browser"},
+		{"open after the login", []string{"o"}, Options{OpenBrowser: func(string) error { return nil }}, false, "listener is closed"},
 		{"refresh", []string{"r"}, Options{Refresh: func(ctx context.Context, r report.Report, emit func(flow.Event)) (report.Report, error) {
 			return r, nil
 		}}, true, "refreshing"},
@@ -310,6 +310,95 @@ func TestOpenBrowserError(t *testing.T) {
 	m = update(m, msg)
 	if !strings.Contains(m.status, "could not open the browser: no display") {
 		t.Errorf("status = %q", m.status)
+	}
+}
+
+// leakCode is an authorization code as an HTTP client error quotes it,
+// in the callback URL it failed to post to.
+const leakCode = "XAI2M65JO7ONWGOSDFZ4JOKWQG"
+
+var errLeak = errors.New(`demo browser: signing in: Post "http://127.0.0.1:37337/callback?code=` + leakCode + `&iss=http%3A%2F%2F127.0.0.1": EOF`)
+
+// TestErrorTextRedacted: error text on screen hides the secrets it quotes,
+// as a report written without --reveal does.
+func TestErrorTextRedacted(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(m model) (model, string)
+	}{
+		{"browser error", func(m model) (model, string) {
+			m = play(m, scenario{events: waitingEvents(testState)})
+			_, cmd := m.Update(press("o"))
+			m = update(m, cmd())
+			return m, m.status
+		}},
+		{"engine error", func(m model) (model, string) {
+			m = update(m, doneMsg{err: errLeak})
+			return m, screen(m) + summary(m.rep, m.err, nil)
+		}},
+		{"refresh error", func(m model) (model, string) {
+			m = play(m, scenarios()[1])
+			m = update(m, doneMsg{rep: m.rep, err: errLeak, refresh: true})
+			return m, m.status
+		}},
+		{"hop error", func(m model) (model, string) {
+			h := callbackHop(testState)
+			h.Error = errLeak.Error()
+			h.Page = "<p>code=" + leakCode + "</p>"
+			m = play(m, scenario{events: []flow.Event{{Kind: flow.EventHop, Hop: &h}}})
+			m = update(m, press("enter"))
+			return m, screen(m)
+		}},
+		{"finding message", func(m model) (model, string) {
+			f := report.Finding{Code: report.CodeTokenError, Severity: report.SeverityError, Message: errLeak.Error(), Hint: "retry code=" + leakCode}
+			m = play(m, scenario{events: []flow.Event{{Kind: flow.EventFinding, Finding: &f}}})
+			m = update(m, press("shift+tab"))
+			return m, screen(m) + summary(m.rep, nil, nil)
+		}},
+		{"exchange error", func(m model) (model, string) {
+			rep := baseReport()
+			rep.Exchange = &report.Exchange{Step: report.Step{Error: errLeak.Error()}}
+			m = update(m, doneMsg{rep: rep})
+			return m, screen(m)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newTestModel(160, 40, Options{OpenBrowser: func(string) error { return errLeak }})
+			m, shown := tt.run(m)
+			defer m.run.cancel()
+			if strings.Contains(shown, leakCode) {
+				t.Errorf("the code is shown:\n%s", shown)
+			}
+			if !strings.Contains(shown, "code=%3Credacted%3E") {
+				t.Errorf("the text is not shown, redacted:\n%s", shown)
+			}
+		})
+	}
+}
+
+// TestOpenAfterTheLogin: once the login is over its listener is closed, so
+// o does not open the browser, and its help says why.
+func TestOpenAfterTheLogin(t *testing.T) {
+	for _, sc := range []scenario{scenarios()[1], {done: &doneMsg{err: errors.New("timeout")}}} {
+		opened := false
+		m := newTestModel(80, 24, Options{OpenBrowser: func(string) error { opened = true; return nil }})
+		m = play(m, sc)
+		_, cmd := m.Update(press("o"))
+		if cmd != nil {
+			runCmds(cmd)
+		}
+		if opened || cmd != nil {
+			t.Errorf("o after the login (state %v) opened the browser", m.state)
+		}
+		m = update(m, press("o"))
+		if !strings.Contains(m.status, "listener is closed") {
+			t.Errorf("status = %q, want it to say the listener is closed", m.status)
+		}
+		if h := m.keys.Open.Help().Desc; !strings.Contains(h, "listener is closed") {
+			t.Errorf("o's help = %q, want it to say why it does nothing", h)
+		}
+		m.run.cancel()
 	}
 }
 
@@ -796,7 +885,9 @@ func TestSetupFormRefusesWhatTheCLIRefuses(t *testing.T) {
 	for _, r := range "idp.example.com" {
 		m = update(m, press(string(r)))
 	}
-	if !strings.Contains(screen(m), "not an absolute URL") {
+	// The first words of the CLI's own message (its wording is flow's).
+	want := []rune(problem(flow.CheckURL("issuer", "idp.example.com")).Error())[:20]
+	if !strings.Contains(screen(m), string(want)) {
 		t.Errorf("a URL without a scheme is not refused:\n%s", screen(m))
 	}
 	for range fieldParams {
@@ -808,7 +899,19 @@ func TestSetupFormRefusesWhatTheCLIRefuses(t *testing.T) {
 	for _, r := range "audience=x state=abc" {
 		m = update(m, press(string(r)))
 	}
-	if !strings.Contains(screen(m), `"state" is set by authtrace itself; use --state instead`) {
-		t.Errorf("state as an extra param is not refused as --param refuses it:\n%s", screen(m))
+	// Refused as --param refuses it, without pointing at a flag the form
+	// does not have.
+	if s := screen(m); !strings.Contains(s, `"state" is set by authtrace itself`) || strings.Contains(s, "--state") {
+		t.Errorf("state as an extra param is not refused as the form should:\n%s", s)
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"scope=openid", `"scope" is set by authtrace itself; use the scope field above`},
+		{"client_id=x", `"client_id" is set by authtrace itself; use the client id field above`},
+		{"redirect_uri=x", `"redirect_uri" is set by authtrace itself`},
+		{"nonce=x", `"nonce" is set by authtrace itself`},
+	} {
+		if _, err := parseParams(tt.in); err == nil || err.Error() != tt.want {
+			t.Errorf("parseParams(%q) = %v, want %q", tt.in, err, tt.want)
+		}
 	}
 }
