@@ -47,6 +47,11 @@ const (
 	fieldParams
 )
 
+// defaultScope is what the scope field starts with when no scope was
+// given: an ID token, and a refresh token, which a connector needs to stay
+// signed in.
+const defaultScope = "openid profile offline_access"
+
 type setupAction int
 
 const (
@@ -68,13 +73,21 @@ func newSetupForm(cfg flow.Config, st styles, isDark bool) setupForm {
 	for _, p := range cfg.Params {
 		params = append(params, p.Name+"="+p.Value)
 	}
-	add("issuer", "https://tenant.example.com/ (discovery fills the endpoints)", cfg.Issuer, checkURL("issuer"))
-	add("authorize URL", "https://…/authorize", cfg.AuthorizeURL, checkURL("authorize-url"))
-	add("token URL", "https://…/token", cfg.TokenURL, checkURL("token-url"))
+	// A placeholder is sent as nothing, so none may look like a value:
+	// examples say "e.g.", and the scope a connector usually needs is a
+	// real value, shown as it will be sent, that the person can clear.
+	scope := cfg.Scope
+	if scope == "" {
+		scope = defaultScope
+	}
+	add("issuer", "e.g. https://tenant.example.com/ (discovery fills the endpoints)", cfg.Issuer, checkURL("issuer"))
+	add("authorize URL", "e.g. https://…/authorize (not needed with an issuer)", cfg.AuthorizeURL, checkURL("authorize-url"))
+	add("token URL", "e.g. https://…/token (not needed with an issuer)", cfg.TokenURL, checkURL("token-url"))
 	add("client id", "the connector's client id", cfg.ClientID, nil)
-	add("client secret", "kept out of the report", cfg.ClientSecret, nil)
-	add("scope", "openid profile offline_access", cfg.Scope, nil)
-	add("extra params", "audience=https://api.example.com prompt=consent", strings.Join(params, " "), checkParams)
+	add("client secret", "none (a public client); kept out of the report", cfg.ClientSecret, nil)
+	add("scope", "none: no scope parameter is sent", scope, nil)
+	add("extra params", "none; e.g. audience=https://api.example.com prompt=consent", strings.Join(params, " "), checkParams)
+	f.fields[fieldScope].help = "sent as shown, space-separated; offline_access asks for a refresh token"
 	f.fields[fieldParams].help = "split at spaces, & or commas; values %-decoded (%20: a space)"
 	f.fields[fieldSecret].input.EchoMode = textinput.EchoPassword
 	f.fields[fieldSecret].input.EchoCharacter = '•'

@@ -595,6 +595,46 @@ func TestSetupForm(t *testing.T) {
 	}
 }
 
+// TestSetupScopeIsWhatIsSent: with no scope given the field holds a real
+// value, sent as shown, which the person can clear; no placeholder looks
+// like a value, since an untouched field sends nothing.
+func TestSetupScopeIsWhatIsSent(t *testing.T) {
+	tests := []struct {
+		name  string
+		given string
+		clear bool
+		want  string
+	}{
+		{"no scope given", "", false, "openid profile offline_access"},
+		{"scope given", "openid", false, "openid"},
+		{"cleared", "", true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newSetupForm(flow.Config{Scope: tt.given}, newStyles(true, true), true)
+			if tt.clear {
+				f.fields[fieldScope].input.SetValue("")
+			}
+			if got := f.config().Scope; got != tt.want {
+				t.Errorf("scope sent = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	f := newSetupForm(flow.Config{}, newStyles(true, true), true)
+	for _, fl := range f.fields {
+		ph := fl.input.Placeholder
+		if fl.input.Value() != "" {
+			continue
+		}
+		if _, err := parseParams(ph); err == nil && strings.Contains(ph, "=") {
+			t.Errorf("%s: placeholder %q reads as params that would not be sent", fl.label, ph)
+		}
+		if strings.HasPrefix(ph, "https://") || strings.HasPrefix(ph, "openid") {
+			t.Errorf("%s: placeholder %q looks like a value", fl.label, ph)
+		}
+	}
+}
+
 func TestSetupRequiresClientAndEndpoints(t *testing.T) {
 	m := newTestModel(80, 24, Options{Setup: true})
 	for range 6 {
