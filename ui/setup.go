@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/authtrace/authtrace/flow"
 )
@@ -99,8 +100,15 @@ func newSetupForm(cfg flow.Config, st styles, isDark bool) setupForm {
 func (f *setupForm) restyle(st styles, isDark bool) {
 	f.st = st
 	f.help.Styles = st.help
+	// The defaults draw a field that lost the focus in #8a8a8a on a light
+	// background, fainter than its placeholder: values keep the terminal's
+	// own colour, placeholders are faint, so the two never look alike.
+	ts := textinput.DefaultStyles(isDark)
+	ts.Focused.Placeholder = st.faint
+	ts.Blurred.Placeholder = st.faint
+	ts.Blurred.Text = lipgloss.NewStyle()
 	for i := range f.fields {
-		f.fields[i].input.SetStyles(textinput.DefaultStyles(isDark))
+		f.fields[i].input.SetStyles(ts)
 	}
 }
 

@@ -104,7 +104,22 @@ func newStyles(isDark, noColor bool) styles {
 	s.diffAdded = base.Background(addBg).Foreground(ld(lipgloss.Color("#000000"), lipgloss.Color("#FFFFFF"))).Underline(true)
 	s.diffRemoved = base.Background(remBg).Strikethrough(true)
 	s.inputErr = base.Foreground(red)
-	s.help = help.DefaultStyles(isDark)
+	// bubbles' default help is #b2b2b2 on a light background and #4a4a4a
+	// on a dark one, about 2:1 against white or black: unreadable. These
+	// keep 4.5:1 or better (WCAG AA) for keys and descriptions; only the
+	// separator dot is fainter.
+	helpKey := base.Foreground(ld(lipgloss.Color("#4E4E4E"), lipgloss.Color("#B0B0B0")))
+	helpDesc := base.Foreground(subtle)
+	helpSep := base.Foreground(ld(lipgloss.Color("#9E9E9E"), lipgloss.Color("#5A5A5A")))
+	s.help = help.Styles{
+		ShortKey:       helpKey,
+		ShortDesc:      helpDesc,
+		ShortSeparator: helpSep,
+		Ellipsis:       helpSep,
+		FullKey:        helpKey,
+		FullDesc:       helpDesc,
+		FullSeparator:  helpSep,
+	}
 	return s
 }
 

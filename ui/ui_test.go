@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/authtrace/authtrace/flow"
@@ -952,6 +954,44 @@ func TestSetupFormRefusesWhatTheCLIRefuses(t *testing.T) {
 	} {
 		if _, err := parseParams(tt.in); err == nil || err.Error() != tt.want {
 			t.Errorf("parseParams(%q) = %v, want %q", tt.in, err, tt.want)
+		}
+	}
+}
+
+// TestHelpContrast: the help bar and faint text are readable, 4.5:1 or
+// better (WCAG AA) against a white background when light and a black one
+// when dark.
+func TestHelpContrast(t *testing.T) {
+	lum := func(c color.Color) float64 {
+		r, g, b, _ := c.RGBA()
+		lin := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+	}
+	ratio := func(a, b color.Color) float64 {
+		la, lb := lum(a), lum(b)
+		return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+	}
+	for _, isDark := range []bool{false, true} {
+		bg := color.Color(color.White)
+		if isDark {
+			bg = color.Black
+		}
+		st := newStyles(isDark, false)
+		form := newSetupForm(flow.Config{}, st, isDark)
+		for name, s := range map[string]lipgloss.Style{
+			"help key": st.help.ShortKey, "help text": st.help.ShortDesc,
+			"full help key": st.help.FullKey, "full help text": st.help.FullDesc,
+			"faint": st.faint, "placeholder": form.fields[0].input.Styles().Blurred.Placeholder,
+		} {
+			if r := ratio(s.GetForeground(), bg); r < 4.5 {
+				t.Errorf("dark %v: %s contrast %.2f:1, want 4.5:1 or more", isDark, name, r)
+			}
 		}
 	}
 }
