@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ func (h *headerView) set(m *model) {
 		label := "open by hand (u copies): "
 		h.lines[2] = st.faint.Render(label) + st.url.Render(cutMiddle(m.authURL, w-len(label)))
 	case len(m.exported) > 0:
-		h.lines[2] = st.faint.Render("report: ") + cutMiddle(strings.Join(m.exported, ", "), w-8)
+		h.lines[2] = st.faint.Render("report: ") + exportedPaths(m.exported, w-len("report: "))
 	case m.logLine != "" && m.state == stateRunning:
 		h.lines[2] = st.faint.Render(cut(errText(m.logLine), w))
 	case m.state == stateDone || m.state == stateFailed:
@@ -97,6 +98,31 @@ func (m *model) phaseLine() string {
 	default:
 		return spin + "following the authorize chain (preflight)"
 	}
+}
+
+// exportedPaths names the exported files in w cells. The export writes
+// name.json and name.md side by side, so the directory is shown once and
+// the Markdown as "(+ .md)"; a directory too long is shortened in its
+// middle, never the file name, which is what a person types next.
+func exportedPaths(paths []string, w int) string {
+	if len(paths) == 2 {
+		dir, js := filepath.Split(paths[0])
+		if base, ok := strings.CutSuffix(js, ".json"); ok && paths[1] == dir+base+".md" {
+			name := js + " (+ .md)"
+			room := w - len([]rune(name))
+			switch {
+			case dir == "":
+				return cut(name, w)
+			case room >= len([]rune(dir)):
+				return report.Printable(dir) + name
+			case room >= 6:
+				return cutMiddle(dir, room) + name
+			default:
+				return cut(name, w)
+			}
+		}
+	}
+	return cutMiddle(strings.Join(paths, ", "), w)
 }
 
 // countdown formats the time left as m:ss.

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -387,7 +388,11 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status = "export failed: " + errText(msg.err.Error())
 		} else {
 			m.exported = msg.paths
-			m.status = "exported " + strings.Join(msg.paths, ", ")
+			// The header names the files in full.
+			m.status = "exported " + filepath.Base(msg.paths[0])
+			if len(msg.paths) > 1 {
+				m.status += " (+ .md)"
+			}
 		}
 		m.header.set(&m)
 		return m, nil

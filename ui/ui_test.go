@@ -227,8 +227,29 @@ func TestExportWritesRedactedFiles(t *testing.T) {
 		}
 	}
 	m = update(m, msg)
-	if !strings.Contains(m.status, msg.paths[0]) {
-		t.Errorf("status %q does not say where", m.status)
+	name := filepath.Base(msg.paths[0])
+	if !strings.Contains(m.status, name) {
+		t.Errorf("status %q does not name the report", m.status)
+	}
+	// At 80 columns the header names the JSON file whole, the Markdown
+	// beside it, and as much of the directory as fits.
+	header := strings.Split(screen(m), "\n")[2]
+	if !strings.HasPrefix(header, "report: ") || !strings.HasSuffix(header, "/"+name+" (+ .md)") {
+		t.Errorf("header line = %q, want the directory and %s (+ .md)", header, name)
+	}
+	for _, tt := range []struct {
+		paths []string
+		w     int
+		want  string
+	}{
+		{[]string{"/tmp/qa/a.json", "/tmp/qa/a.md"}, 72, "/tmp/qa/a.json (+ .md)"},
+		{[]string{"/tmp/very/long/directory/name/a.json", "/tmp/very/long/directory/name/a.md"}, 22, "/tm…ame/a.json (+ .md)"},
+		{[]string{"/tmp/qa/a.json", "/tmp/qa/a.md"}, 12, "a.json (+ .…"},
+		{[]string{"/x/a.json", "/y/b.md"}, 72, "/x/a.json, /y/b.md"},
+	} {
+		if got := exportedPaths(tt.paths, tt.w); got != tt.want {
+			t.Errorf("exportedPaths(%q, %d) = %q, want %q", tt.paths, tt.w, got, tt.want)
+		}
 	}
 	if s := summary(m.rep, nil, m.exported); !strings.Contains(s, "report: "+msg.paths[0]) {
 		t.Errorf("summary does not name the report:\n%s", s)
