@@ -134,7 +134,7 @@ func mdHops(b *strings.Builder, hops []report.Hop) {
 	if len(hops) == 0 {
 		b.WriteString("None.\n")
 	}
-	for i, h := range hops {
+	for _, h := range hops {
 		head := []string{"**" + prose(string(h.Source)) + "**", prose(h.Method)}
 		if h.Status > 0 {
 			head = append(head, fmt.Sprint(h.Status))
@@ -161,9 +161,10 @@ func mdHops(b *strings.Builder, hops []report.Hop) {
 		if h.URL != shortURL(h.URL) {
 			fmt.Fprintf(b, "   - URL: %s\n", code(h.URL))
 		}
-		// The next hop is where a Location led; a Location not followed
-		// (the last hop, or a chain that stopped) is shown.
-		if h.Location != "" && (i+1 == len(hops) || hops[i+1].URL != h.Location) {
+		// Every Location is listed, followed or not: it is what the server
+		// answered, and the next hop's URL may differ from it (resolved
+		// against the hop, or rewritten on the way).
+		if h.Location != "" {
 			fmt.Fprintf(b, "   - location: %s\n", code(h.Location))
 		}
 	}

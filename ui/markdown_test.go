@@ -52,6 +52,8 @@ func TestMarkdownCarriesTheWholeLogin(t *testing.T) {
 		"3. **preflight** · GET · 302 · authorize · `https://idp.example.com/authorize`",
 		"   - state: `" + testState + ".eyJ0In0`",
 		"   - organization: `org_contoso`",
+		// a Location that was followed is listed too
+		"   - location: `https://idp.example.com/u/login?state=hKFo2SBxd`\n4. **preflight**",
 		"   - resource: `https://api.example.com/|pipe`",
 		"   - page says: `Callback URL mismatch. The provided redirect_uri is not in the list`",
 		"   - request failed: `Get \"https://idp.example.com/u/login\": context deadline exceeded`",
