@@ -770,7 +770,7 @@ func (m *model) reopen() tea.Cmd {
 	case open == nil:
 		m.status = "reopening the browser is not available here; copy the URL from the header"
 	case m.state == stateDone || m.state == stateFailed:
-		m.status = "the login is over and its listener is closed: reopening the browser cannot finish it; run authtrace again"
+		m.status = "the login is over; its listener is closed"
 	case u == "":
 		m.status = "no authorize URL yet"
 	default:
