@@ -298,7 +298,7 @@ func (f setupForm) view(m *model) string {
 		switch err := f.fieldErr(i); {
 		case err != nil:
 			// At most two lines, so the form still fits 24 rows.
-			lines := wrapWords("✗ "+err.Error(), w)
+			lines := wrapWords("✗ "+errText(err.Error()), w)
 			if len(lines) > 2 {
 				lines = []string{lines[0], cut(strings.Join(lines[1:], " "), w)}
 			}
@@ -313,7 +313,7 @@ func (f setupForm) view(m *model) string {
 	}
 	if f.tried {
 		if err := f.valid(); err != nil {
-			b.WriteString(st.inputErr.Render(cut(err.Error(), f.width)) + "\n")
+			b.WriteString(st.inputErr.Render(cut(errText(err.Error()), f.width)) + "\n")
 		}
 	}
 	b.WriteString("\n" + f.help.View(f.keys))

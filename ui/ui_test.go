@@ -17,6 +17,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/authtrace/authtrace/flow"
@@ -377,6 +378,13 @@ func TestErrorTextRedacted(t *testing.T) {
 			m = play(m, scenario{events: []flow.Event{{Kind: flow.EventFinding, Finding: &f}}})
 			m = update(m, press("shift+tab"))
 			return m, screen(m) + summary(m.rep, nil, nil)
+		}},
+		{"setup form error", func(m model) (model, string) {
+			f := newSetupForm(flow.Config{}, m.styles, true)
+			f.fields[fieldIssuer].input.SetValue("ftp://idp.example.com/?code=" + leakCode)
+			// The field shows what was typed; the error under it quotes it.
+			_, errLines, _ := strings.Cut(ansi.Strip(f.view(&m)), "✗")
+			return m, errLines
 		}},
 		{"exchange error", func(m model) (model, string) {
 			rep := baseReport()
