@@ -143,8 +143,22 @@ func DiscoverJWKS(ctx context.Context, client *http.Client, issuer string) (stri
 		}
 		return meta.JWKSURI, nil
 	}
-	return "", fmt.Errorf("discover JWKS of %s: %w", issuer, errors.Join(errs...))
+	return "", fmt.Errorf("discover JWKS of %s: %w", issuer, joinedError(errs))
 }
+
+// joinedError is errors.Join on one line: its message goes into one-line
+// notes and terminal output, where errors.Join's newlines do not belong.
+type joinedError []error
+
+func (e joinedError) Error() string {
+	msgs := make([]string, len(e))
+	for i, err := range e {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (e joinedError) Unwrap() []error { return e }
 
 func getJSON(ctx context.Context, client *http.Client, url string) ([]byte, error) {
 	if client == nil {

@@ -151,6 +151,14 @@ func TestDiscoverAndFetch(t *testing.T) {
 	}
 	if _, err := DiscoverJWKS(ctx, srv.Client(), srv.URL+"/nowhere"); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("DiscoverJWKS of a missing document: %v, want a 404 error", err)
+	} else if msg := err.Error(); strings.ContainsAny(msg, "\r\n") || !strings.Contains(msg, "openid-configuration") || !strings.Contains(msg, "oauth-authorization-server") {
+		// Both attempts are named, on one line: the message goes into a
+		// one-line note and through report.Printable.
+		t.Errorf("DiscoverJWKS error %q: want both documents named, on one line", msg)
+	}
+	unreachable := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errNoHost })}
+	if _, err := DiscoverJWKS(ctx, unreachable, "https://acme.auth0.com/"); !errors.Is(err, errNoHost) || strings.ContainsAny(err.Error(), "\r\n") {
+		t.Errorf("DiscoverJWKS of an unreachable host: %q, want errors.Is the transport's error and one line", err)
 	}
 	if _, err := DiscoverJWKS(ctx, nil, "tenant.auth0.com"); err == nil {
 		t.Errorf("DiscoverJWKS of a non-URL issuer: nil error")
@@ -204,3 +212,9 @@ func FuzzParseJWKS(f *testing.F) {
 		Verify(tok, k, "")
 	})
 }
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+var errNoHost = errors.New("lookup acme.auth0.com: no such host")
