@@ -72,7 +72,8 @@ found through the token's iss (/.well-known/openid-configuration), or for
 HS256/384/512 the secret in $AUTHTRACE_JWT_SECRET (or --secret).
 
 Exit status: 0 no error findings, 1 error findings, 2 input that is not a
-usable token (or keys that could not be read).`,
+usable token, keys that could not be read, or a signature that --verify
+could not check (no keys found, no secret for HS*).`,
 		Example: `  # what is this token, and whose audience is it for?
   authtrace decode eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9...
 
@@ -125,6 +126,10 @@ type result struct {
 	findings    []report.Finding
 	sig         sigState
 	sigNote     string
+	// verifyErr says why the signature could not be checked although
+	// --verify asked for it, and what to give (verifyFix): the input is
+	// not usable (exit 2). sigNote holds the why alone.
+	verifyErr, verifyFix string
 }
 
 type sigState string
@@ -177,12 +182,28 @@ func (o *decodeOptions) run(cmd *cobra.Command, args []string) error {
 		renderText(w, results, ropts)
 	}
 	status := exitOK
-	for _, r := range results {
-		if r.err != nil {
+	var unverified []string
+	for i, r := range results {
+		switch {
+		case r.verifyErr != "":
 			status = exitUsage
-		} else if status == exitOK && hasError(r.findings) {
+			if len(results) > 1 {
+				unverified = append(unverified, fmt.Sprintf("token %d/%d: %s", i+1, len(results), r.verifyErr))
+			} else {
+				unverified = append(unverified, r.verifyErr)
+			}
+		case r.err != nil:
+			status = exitUsage
+		case status == exitOK && hasError(r.findings):
 			status = exitFindings
 		}
+	}
+	if len(unverified) > 0 {
+		msg := "--verify: the signature could not be checked: " + unverified[0]
+		if n := len(unverified) - 1; n > 0 {
+			msg += fmt.Sprintf(" (and %d more, shown above)", n)
+		}
+		return &exitError{code: exitUsage, err: errors.New(report.Printable(msg))}
 	}
 	if status != exitOK {
 		return &exitError{code: status}
@@ -505,7 +526,7 @@ func (o *decodeOptions) expect(kind string) decode.Expect {
 // error is for keys that could not be had at all (exit 2).
 func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result, error) {
 	now := o.now()
-	v := &verifier{o: o, ctx: ctx, cache: map[string]*decode.Keys{}}
+	v := &verifier{o: o, ctx: ctx, cache: map[string]*decode.Keys{}, discovered: map[string]discovery{}}
 	results := make([]result, 0, len(inputs))
 	for _, in := range inputs {
 		r := result{in: in, kind: in.kind, sig: sigNotChecked}
@@ -532,6 +553,10 @@ func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result
 			r.sig = ""
 		case tok.SignatureRedacted:
 			r.sig = sigRedacted
+			if o.verify {
+				r.cannotVerify("its signature was redacted (a token copied from an authtrace report)",
+					"decode the original token (authtrace --reveal keeps it in reports), or leave out --verify")
+			}
 		case !tok.Signed:
 			r.sig = sigNone
 		}
@@ -546,9 +571,35 @@ func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result
 }
 
 type verifier struct {
-	o     *decodeOptions
-	ctx   context.Context
-	cache map[string]*decode.Keys // by JWKS URL or file
+	o          *decodeOptions
+	ctx        context.Context
+	cache      map[string]*decode.Keys // by JWKS URL or file
+	discovered map[string]discovery    // by issuer
+}
+
+type discovery struct {
+	keys *decode.Keys
+	err  error
+}
+
+// What to give when the signature could not be checked.
+const (
+	fixJWKS   = "give the provider's keys with --jwks FILE|URL (its jwks_uri, such as https://TENANT.auth0.com/.well-known/jwks.json), or leave out --verify"
+	fixSecret = "give the secret in $" + jwtSecretEnv + " or with --secret (or a JWKS holding it with --jwks), or leave out --verify"
+)
+
+// cannotVerify records that the signature could not be checked although
+// that was asked for: why, and what to do.
+func (r *result) cannotVerify(why, fix string) {
+	why = oneLine(why)
+	r.sig, r.sigNote = sigUnverifiable, why
+	r.verifyErr, r.verifyFix = why+"; "+fix, fix
+}
+
+// oneLine puts text from Go errors (errors.Join puts newlines between its
+// errors) on one line.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), "; ")
 }
 
 func (v *verifier) client() *http.Client {
@@ -559,8 +610,9 @@ func (v *verifier) client() *http.Client {
 }
 
 // verify checks r's signature. Keys given explicitly (--jwks) that cannot
-// be read are an error; keys found by discovery that cannot be had leave
-// the token unverified with a note.
+// be read are an error; keys that cannot be found (discovery fails, no
+// iss, no secret for HS*) leave r unverifiable with r.verifyErr set, so
+// that the other tokens are still shown.
 func (v *verifier) verify(r *result) error {
 	var keys *decode.Keys
 	hmac := strings.HasPrefix(r.tok.Alg, "HS")
@@ -575,21 +627,32 @@ func (v *verifier) verify(r *result) error {
 		}
 		keys = k
 	case hmac:
-		// Verify says what is missing.
+		fix := fixSecret
+		if r.kind == decode.KindID {
+			fix = "give the client secret (OpenID Connect signs an " + r.tok.Alg + " ID token with it) in $" + jwtSecretEnv + " or with --secret, or leave out --verify"
+		}
+		r.cannotVerify(r.tok.Alg+" is signed with a shared secret, and none was given", fix)
+		return nil
 	default:
 		iss, _ := r.tok.String("iss")
 		if iss == "" {
-			r.sig, r.sigNote = sigUnverifiable, "no iss to discover the keys from: give --jwks"
+			r.cannotVerify("the token has no iss to find its keys from", fixJWKS)
 			return nil
 		}
-		url, err := decode.DiscoverJWKS(v.ctx, v.client(), iss)
-		if err == nil {
-			keys, err = v.load(url)
+		d, ok := v.discovered[iss]
+		if !ok {
+			url, err := decode.DiscoverJWKS(v.ctx, v.client(), iss)
+			if err == nil {
+				d.keys, err = v.load(url)
+			}
+			d.err = err
+			v.discovered[iss] = d
 		}
-		if err != nil {
-			r.sig, r.sigNote = sigUnverifiable, err.Error()+" (give --jwks)"
+		if d.err != nil {
+			r.cannotVerify(d.err.Error(), fixJWKS)
 			return nil
 		}
+		keys = d.keys
 	}
 	if keys == nil {
 		keys = &decode.Keys{Source: "no keys"}
@@ -597,7 +660,11 @@ func (v *verifier) verify(r *result) error {
 	fs, err := decode.Verify(r.tok, keys, r.kind)
 	switch {
 	case err != nil:
-		r.sig, r.sigNote = sigUnverifiable, strings.TrimPrefix(err.Error(), decode.ErrNotVerifiable.Error()+": ")
+		fix := fixJWKS
+		if hmac {
+			fix = fixSecret
+		}
+		r.cannotVerify(strings.TrimPrefix(err.Error(), decode.ErrNotVerifiable.Error()+": "), fix)
 	case len(fs) > 0:
 		r.sig, r.sigNote = sigInvalid, keys.Source
 		r.findings = append(r.findings, fs...)
@@ -646,6 +713,7 @@ type jsonToken struct {
 	Error         *jsonParseError  `json:"error,omitempty"`
 	Signature     sigState         `json:"signature,omitempty"`
 	SignatureNote string           `json:"signature_note,omitempty"`
+	VerifyError   string           `json:"verify_error,omitempty"`
 	Findings      []report.Finding `json:"findings"`
 }
 
@@ -658,7 +726,7 @@ type jsonParseError struct {
 func (o *decodeOptions) writeJSON(w io.Writer, results []result) error {
 	out := jsonOutput{Version: report.Version, Command: "decode", Now: o.now().UTC().Truncate(time.Second), Skew: o.skew.String(), Tokens: []jsonToken{}}
 	for _, r := range results {
-		jt := jsonToken{KindGuessed: r.kindGuessed, Signature: r.sig, SignatureNote: r.sigNote, Findings: r.findings}
+		jt := jsonToken{KindGuessed: r.kindGuessed, Signature: r.sig, SignatureNote: r.sigNote, VerifyError: r.verifyErr, Findings: r.findings}
 		if jt.Findings == nil {
 			jt.Findings = []report.Finding{}
 		}

@@ -167,6 +167,9 @@ func signatureText(st decodeStyles, r result, o renderOptions) string {
 	case sigInvalid:
 		return st.sev[report.SeverityError].Render("INVALID") + st.faint.Render(" (keys from "+r.sigNote+"; see below)")
 	case sigUnverifiable:
+		if r.verifyErr != "" {
+			return st.sev[report.SeverityError].Render("not verified") + st.faint.Render(" (see below)")
+		}
 		return "not checked: " + r.sigNote
 	case sigNone:
 		return st.sev[report.SeverityError].Render("none") + st.faint.Render(" (unsigned)")
@@ -185,12 +188,23 @@ func renderChecks(b *strings.Builder, st decodeStyles, r result, o renderOptions
 		}
 	}
 	b.WriteString("  " + st.section.Render("checks") + "  " + st.faint.Render(report.Printable(strings.Join(ctx, " · "))) + "\n")
-	if len(r.findings) == 0 {
+	fs := r.findings
+	if r.verifyErr != "" {
+		// Not a finding (it says nothing of the token), but it must not
+		// pass for a clean result either.
+		fix := r.verifyFix
+		if fix != "" {
+			fix = strings.ToUpper(fix[:1]) + fix[1:] + "."
+		}
+		fs = append([]report.Finding{{Code: "not verified", Severity: report.SeverityError,
+			Message: "the signature could not be checked: " + r.sigNote, Hint: fix}}, fs...)
+	}
+	if len(fs) == 0 {
 		b.WriteString("    " + st.ok.Render("✓ no problems found") + "\n")
 		return
 	}
 	indent := "        "
-	for _, f := range r.findings {
+	for _, f := range fs {
 		// Messages and hints quote claim values.
 		b.WriteString("    " + st.sev[f.Severity].Render(sevMark[f.Severity]) + "  " + st.code.Render(report.Printable(f.Code)) + "  " + report.Printable(f.Message) + "\n")
 		if f.Hint != "" {

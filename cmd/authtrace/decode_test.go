@@ -82,6 +82,11 @@ func TestDecodeGolden(t *testing.T) {
 			opts:   decodeOptions{clientID: "other-client", verify: true, secret: "not the secret"},
 		},
 		{
+			name:   "id_token_no_secret",
+			inputs: func(t *testing.T) []input { return []input{{raw: idToken(t)}} },
+			opts:   decodeOptions{clientID: "client-1", verify: true},
+		},
+		{
 			name: "opaque",
 			inputs: func(t *testing.T) []input {
 				return []input{{raw: "Bearer Xk2c9VqA3b7-opaque_token", kind: decode.KindAccess}}
@@ -190,7 +195,9 @@ func TestDecodeCommand(t *testing.T) {
 		{name: "environment", env: map[string]string{"AUTHTRACE_TOKEN": "Bearer " + good}, code: 0, contains: []string{"https://api.example.com"}},
 		{name: "secret from the environment", args: []string{good, "--verify"}, env: map[string]string{"AUTHTRACE_JWT_SECRET": testSecret}, code: 0, contains: []string{"signature  valid (HS256 from secret)"}},
 		{name: "wrong secret", args: []string{good, "--secret", "nope"}, code: 1, contains: []string{"jwt.signature_invalid", "INVALID"}},
-		{name: "HS256 without secret", args: []string{good, "--verify"}, code: 0, contains: []string{"not checked: HS256 is signed with a shared secret"}},
+		{name: "HS256 without secret", args: []string{good, "--verify"}, code: 2, contains: []string{"signature  not verified", "HS256 is signed with a shared secret", "--secret"}},
+		{name: "HS256 without secret, not asked to verify", args: []string{good}, code: 0, contains: []string{"present, not checked", "✓ no problems found"}},
+		{name: "redacted signature with --verify", args: []string{report.RedactToken(good), "--verify"}, code: 2, contains: []string{"redacted", "--reveal"}},
 		{name: "Auth0 JWE access token with an audience", args: []string{auth0JWE, "--aud", "https://api.acme.example", "--kind", "access_token"}, code: 1, contains: []string{"access_token.opaque", "Auth0's token for its /userinfo endpoint", "jwt.encrypted"}},
 		{name: "Auth0 JWE access token, kind guessed", args: []string{auth0JWE, "--aud", "https://api.acme.example"}, code: 1, contains: []string{"access_token (guessed) · jwe", "access_token.opaque"}},
 		{name: "malformed", args: []string{"eyJhbGciOiJIUzI1NiJ9.eyJ"}, code: 2, contains: []string{"jwt.malformed", "2 segments"}},
@@ -303,7 +310,8 @@ func TestDecodeVerifyJWKS(t *testing.T) {
 		{"url", []string{tok, "--jwks", srv.URL + "/jwks"}, 0, "signature  valid (RS256, key r1 from " + srv.URL + "/jwks)"},
 		{"file", []string{tok, "--jwks", file}, 0, "valid (RS256, key r1 from " + file + ")"},
 		{"discovery", []string{discoverable, "--verify"}, 0, "valid (RS256, key r1 from " + srv.URL + "/jwks)"},
-		{"discovery fails", []string{tok, "--verify"}, 0, "not checked: discover JWKS of https://idp.example.org"},
+		{"discovery fails", []string{tok, "--verify"}, 2, "the signature could not be checked: discover JWKS of https://idp.example.org"},
+		{"discovery fails, JSON", []string{tok, "--verify", "--json"}, 2, `"signature": "unverifiable"`},
 		{"tampered", []string{h + "." + rawURL.EncodeToString([]byte(`{"iss":"x"}`)) + "." + sig, "--jwks", file}, 1, "jwt.signature_invalid"},
 		{"kid unknown", []string{otherKid, "--jwks", file}, 1, "jwt.kid_unknown"},
 		{"HS256 with an oct JWKS", []string{freshToken(t, "a"), "--jwks", octFile}, 0, "valid (HS256 from " + octFile + ")"},
@@ -316,6 +324,83 @@ func TestDecodeVerifyJWKS(t *testing.T) {
 				t.Errorf("exit %d (want %d), output does not contain %q:\n%s%s", code, tc.code, tc.want, out, errOut)
 			}
 		})
+	}
+}
+
+// TestDecodeVerifyImpossible: asked to verify and unable to (keys not to
+// be had, no secret for HS*), decode says why and what to give, never "no
+// problems found", and exits 2, in text and in JSON; the failure's text is
+// on one line. Without --verify the same tokens pass.
+func TestDecodeVerifyImpossible(t *testing.T) {
+	t.Setenv("AUTHTRACE_TOKEN", "")
+	t.Setenv("AUTHTRACE_JWT_SECRET", "")
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	now := time.Now().Unix()
+	rs := func(iss string) string {
+		s := rawURL.EncodeToString([]byte(`{"alg":"RS256","kid":"r1"}`)) + "." + rawURL.EncodeToString(fmt.Appendf(nil, `{"iss":%q,"exp":%d}`, iss, now+3600))
+		sig, err := jwt.SigningMethodRS256.Sign(s, rsaKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s + "." + rawURL.EncodeToString(sig)
+	}
+	noIss := func() string {
+		s := rawURL.EncodeToString([]byte(`{"alg":"RS256","kid":"r1"}`)) + "." + rawURL.EncodeToString(fmt.Appendf(nil, `{"exp":%d}`, now+3600))
+		sig, _ := jwt.SigningMethodRS256.Sign(s, rsaKey())
+		return s + "." + rawURL.EncodeToString(sig)
+	}()
+	cases := []struct {
+		name, tok string
+		want      []string
+	}{
+		{"discovery 404", rs(srv.URL + "/"), []string{"discover JWKS of " + srv.URL, "--jwks"}},
+		{"no iss", noIss, []string{"no iss", "--jwks"}},
+		{"HS256 without a secret", freshToken(t, "a"), []string{"shared secret", "--secret"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runDecode(t, "", tc.tok, "--verify")
+			if code != exitUsage {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if strings.Contains(out, "no problems found") {
+				t.Errorf("says no problems found:\n%s", out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) || !strings.Contains(errOut, w) {
+					t.Errorf("stdout and stderr must both say %q:\nstdout:\n%s\nstderr:\n%s", w, out, errOut)
+				}
+			}
+			if strings.Contains(out+errOut, "␊") || strings.Count(errOut, "\n") != 1 {
+				t.Errorf("a failure's text is split or shows ␊:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+			}
+
+			code, out, _ = runDecode(t, "", tc.tok, "--verify", "--json")
+			var got jsonOutput
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("JSON: %v\n%s", err, out)
+			}
+			if code != exitUsage || len(got.Tokens) != 1 || got.Tokens[0].Signature != sigUnverifiable || !strings.Contains(got.Tokens[0].VerifyError, tc.want[len(tc.want)-1]) {
+				t.Errorf("--json: exit %d, tokens %+v: want exit 2, signature unverifiable and verify_error saying what to give", code, got.Tokens)
+			}
+
+			if code, out, _ := runDecode(t, "", tc.tok); code != exitOK || !strings.Contains(out, "no problems found") {
+				t.Errorf("without --verify: exit %d, want 0:\n%s", code, out)
+			}
+		})
+	}
+}
+
+// TestDecodeVerifySeveral: one token that cannot be verified among
+// several makes the run exit 2; the others are still shown verified.
+func TestDecodeVerifySeveral(t *testing.T) {
+	t.Setenv("AUTHTRACE_TOKEN", "")
+	t.Setenv("AUTHTRACE_JWT_SECRET", "")
+	good := freshToken(t, "a")
+	code, out, errOut := runDecode(t, good+"\n"+report.RedactToken(good)+"\n", "-", "--secret", testSecret)
+	if code != exitUsage || !strings.Contains(out, "signature  valid") || !strings.Contains(errOut, "token 2/2") {
+		t.Errorf("exit %d, want 2 with token 1 valid and token 2 named:\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
 
