@@ -623,7 +623,8 @@ func (v *verifier) verify(r *result) error {
 		// A JWKS may hold symmetric (oct) keys for HS* tokens too.
 		k, err := v.load(v.o.jwks)
 		if err != nil {
-			return usageErr("--jwks: %v", err)
+			// The error quotes the server (its status line) or the file.
+			return usageErr("--jwks: %s; give a JWK Set file or its URL (the provider's jwks_uri)", report.Printable(oneLine(err.Error())))
 		}
 		keys = k
 	case hmac:

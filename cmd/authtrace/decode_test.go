@@ -271,6 +271,8 @@ func TestDecodeVerifyJWKS(t *testing.T) {
 	mux := http.NewServeMux()
 	var srv *httptest.Server
 	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, r *http.Request) { w.Write(jwks) })
+	mux.HandleFunc("GET /500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) })
+	mux.HandleFunc("GET /html", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>\x1b[31mnot json</html>")) })
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"issuer":%q,"jwks_uri":%q}`, srv.URL, srv.URL+"/jwks")
 	})
@@ -316,6 +318,8 @@ func TestDecodeVerifyJWKS(t *testing.T) {
 		{"kid unknown", []string{otherKid, "--jwks", file}, 1, "jwt.kid_unknown"},
 		{"HS256 with an oct JWKS", []string{freshToken(t, "a"), "--jwks", octFile}, 0, "valid (HS256 from " + octFile + ")"},
 		{"unreachable JWKS", []string{tok, "--jwks", srv.URL + "/missing"}, 2, "404"},
+		{"JWKS answers 500", []string{tok, "--jwks", srv.URL + "/500"}, 2, "status 500 Internal Server Error; give a JWK Set file or its URL"},
+		{"JWKS is not JSON", []string{tok, "--jwks", srv.URL + "/html"}, 2, "read JWKS " + srv.URL + "/html"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
