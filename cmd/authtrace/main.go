@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/authtrace/authtrace/report"
 )
 
 // Exit statuses (DESIGN.md): 0 no error findings, 1 error findings, 2 bad
@@ -57,7 +59,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(stderr, "authtrace: %v\n", ee.err)
+			fmt.Fprintf(stderr, "authtrace: %s\n", report.Printable(ee.err.Error()))
 		}
 		return ee.code
 	}
@@ -66,7 +68,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if sub, _, ferr := root.Find(args); ferr == nil && sub != root {
 		help = sub.CommandPath() + " --help"
 	}
-	fmt.Fprintf(stderr, "authtrace: %v\nRun '%s' for usage.\n", err, help)
+	fmt.Fprintf(stderr, "authtrace: %s\nRun '%s' for usage.\n", report.Printable(err.Error()), help)
 	return exitUsage
 }
 
