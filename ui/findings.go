@@ -10,12 +10,7 @@ import (
 // findingsView lists every finding with its severity and shows the selected
 // one's message, hint and detail; enter jumps to its hop or token.
 type findingsView struct {
-	cur   cursor
-	plain []string
-	rows  []string
-	title string
-	lines []string
-	doff  int
+	pane
 }
 
 func (v *findingsView) set(m *model) {
@@ -102,16 +97,9 @@ func (v *findingsView) setDetail(m *model) {
 }
 
 func (v *findingsView) move(d, height int, m *model) {
-	old := v.cur.sel
-	v.cur.move(d, height)
-	if v.cur.sel != old {
-		v.doff = 0
+	if v.step(d, height) {
 		v.setDetail(m)
 	}
-}
-
-func (v *findingsView) scroll(d, height int) {
-	v.doff = max(min(v.doff+d, len(v.lines)-height), 0)
 }
 
 func (v findingsView) selected(m *model) (report.Finding, bool) {
@@ -119,9 +107,4 @@ func (v findingsView) selected(m *model) (report.Finding, bool) {
 		return report.Finding{}, false
 	}
 	return m.rep.Findings[v.cur.sel], true
-}
-
-func (v findingsView) view(st styles, listW, listH, detailH int) (list, detail []string) {
-	list = listLines(st, v.title, v.plain, v.rows, v.cur, listH)
-	return list, window(st, v.lines, v.doff, detailH)
 }

@@ -12,17 +12,12 @@ import (
 // hopsView is the timeline of hops and, beside or below it, the selected
 // hop compared with what was sent (or, after enter, everything about it).
 type hopsView struct {
-	cur    cursor
-	plain  []string // one row per hop, unstyled, for the selected row
-	rows   []string // the same rows styled
-	title  string
+	pane
 	detail bool // enter: the hop's full URL, Location and params
 	// pinned is set once the person moves the selection; until then it
 	// follows the newest hop while the login runs, and lands on the first
 	// hop with an error when it ends.
 	pinned bool
-	lines  []string
-	doff   int
 }
 
 const labelW = 14
@@ -80,10 +75,7 @@ func (v *hopsView) setDetail(m *model) {
 
 func (v *hopsView) move(d, height int, m *model) {
 	v.pinned = true
-	old := v.cur.sel
-	v.cur.move(d, height)
-	if v.cur.sel != old {
-		v.doff = 0
+	if v.step(d, height) {
 		v.setDetail(m)
 	}
 }
@@ -103,22 +95,11 @@ func (v *hopsView) autoSelect(m *model) int {
 	return v.cur.sel
 }
 
-func (v *hopsView) scroll(d, height int) {
-	v.doff = max(min(v.doff+d, len(v.lines)-height), 0)
-}
-
 func (v hopsView) selected(m *model) (report.Hop, bool) {
 	if v.cur.sel < 0 || v.cur.sel >= len(m.rep.Hops) {
 		return report.Hop{}, false
 	}
 	return m.rep.Hops[v.cur.sel], true
-}
-
-// view returns the visible rows of the list (with its title) and of the
-// detail pane.
-func (v hopsView) view(st styles, listW, listH, detailH int) (list, detail []string) {
-	list = listLines(st, v.title, v.plain, v.rows, v.cur, listH)
-	return list, window(st, v.lines, v.doff, detailH)
 }
 
 // window returns at most h lines of lines starting at off, with a marker

@@ -77,3 +77,40 @@ func listLines(st styles, title string, plain, rows []string, c cursor, height i
 	}
 	return out
 }
+
+// pane is the list-and-detail mechanics the hops, tokens and findings views
+// share: the list's title, rows and cursor, and the selected row's detail
+// lines with their scroll offset. Each view embeds one and fills it in its
+// own set and setDetail.
+type pane struct {
+	cur   cursor
+	title string
+	plain []string // one row per item, unstyled, for the selected row
+	rows  []string // the same rows styled
+	lines []string // the selected item's detail
+	doff  int      // the first detail line shown
+}
+
+// step moves the selection by d rows and reports whether it changed; when
+// it did, the detail goes back to its top and the caller rebuilds it.
+func (p *pane) step(d, height int) bool {
+	old := p.cur.sel
+	p.cur.move(d, height)
+	if p.cur.sel == old {
+		return false
+	}
+	p.doff = 0
+	return true
+}
+
+// scroll scrolls the detail by d lines, shown height at a time.
+func (p *pane) scroll(d, height int) {
+	p.doff = max(min(p.doff+d, len(p.lines)-height), 0)
+}
+
+// view returns the visible rows of the list (with its title) and of the
+// detail pane.
+func (p pane) view(st styles, listW, listH, detailH int) (list, detail []string) {
+	list = listLines(st, p.title, p.plain, p.rows, p.cur, listH)
+	return list, window(st, p.lines, p.doff, detailH)
+}

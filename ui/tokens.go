@@ -17,13 +17,8 @@ import (
 // the selected one: header and claims in token order, times in words, the
 // claims that findings are about marked, the raw token only on request.
 type tokensView struct {
-	cur    cursor
-	plain  []string
-	rows   []string
-	title  string
+	pane
 	raw    bool // enter: show the raw token
-	lines  []string
-	doff   int
 	pasted []pastedToken
 	input  pasteInput
 }
@@ -140,16 +135,9 @@ func (v *tokensView) setDetail(m *model) {
 }
 
 func (v *tokensView) move(d, height int, m *model) {
-	old := v.cur.sel
-	v.cur.move(d, height)
-	if v.cur.sel != old {
-		v.doff = 0
+	if v.step(d, height) {
 		v.setDetail(m)
 	}
-}
-
-func (v *tokensView) scroll(d, height int) {
-	v.doff = max(min(v.doff+d, len(v.lines)-height), 0)
 }
 
 func (v tokensView) selected(m *model) (tokenEntry, bool) {
@@ -158,11 +146,6 @@ func (v tokensView) selected(m *model) (tokenEntry, bool) {
 		return tokenEntry{}, false
 	}
 	return all[v.cur.sel], true
-}
-
-func (v tokensView) view(st styles, listW, listH, detailH int) (list, detail []string) {
-	list = listLines(st, v.title, v.plain, v.rows, v.cur, listH)
-	return list, window(st, v.lines, v.doff, detailH)
 }
 
 func (v *tokensView) openInput(m *model) tea.Cmd {
