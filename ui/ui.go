@@ -31,9 +31,10 @@ import (
 // StartFunc runs a login; flow.Run has this shape.
 type StartFunc func(ctx context.Context, cfg flow.Config, emit func(flow.Event)) (report.Report, error)
 
-// RefreshFunc runs the refresh grant again with the refresh token of rep and
-// returns rep updated (its Refresh, Tokens and Findings).
-type RefreshFunc func(ctx context.Context, rep report.Report, emit func(flow.Event)) (report.Report, error)
+// RefreshFunc runs the refresh grant again with the refresh token of rep,
+// with the config the login ran with (the setup form may have changed it),
+// and returns rep updated; flow.RefreshAgain has this shape.
+type RefreshFunc func(ctx context.Context, cfg flow.Config, rep report.Report, emit func(flow.Event)) (report.Report, error)
 
 // Options configures Run.
 type Options struct {
@@ -48,13 +49,8 @@ type Options struct {
 	ReportDir string
 	// OpenBrowser reopens the authorize URL (key o); nil disables the key.
 	OpenBrowser func(url string) error
-	// Refresh runs the refresh grant again (key r); nil disables the key
-	// unless RefreshWith is set.
+	// Refresh runs the refresh grant again (key r); nil disables the key.
 	Refresh RefreshFunc
-	// RefreshWith is Refresh given the config the login ran with, which
-	// the setup form may have changed; flow.RefreshAgain has this shape.
-	// It wins over Refresh when both are set.
-	RefreshWith func(ctx context.Context, cfg flow.Config, rep report.Report, emit func(flow.Event)) (report.Report, error)
 
 	// Input and Output are the terminal (default stdin and stdout). The
 	// summary printed after the program exits goes to Output too.
@@ -281,7 +277,7 @@ func newModel(ctx context.Context, opts Options) model {
 			wg:     &sync.WaitGroup{}, mu: &sync.Mutex{}, last: &doneMsg{},
 		},
 		now:    now,
-		keys:   defaultKeys(opts.Refresh != nil || opts.RefreshWith != nil, opts.OpenBrowser != nil),
+		keys:   defaultKeys(opts.Refresh != nil, opts.OpenBrowser != nil),
 		help:   help.New(),
 		isDark: true,
 		width:  80, height: 24,
@@ -798,12 +794,6 @@ func (m *model) authorizeURL() string {
 
 func (m *model) refreshAgain() tea.Cmd {
 	fn := m.opts.Refresh
-	if with := m.opts.RefreshWith; with != nil {
-		cfg := m.opts.Config
-		fn = func(ctx context.Context, rep report.Report, emit func(flow.Event)) (report.Report, error) {
-			return with(ctx, cfg, rep, emit)
-		}
-	}
 	switch {
 	case fn == nil:
 		m.status = "refresh again is not available here"
@@ -815,9 +805,9 @@ func (m *model) refreshAgain() tea.Cmd {
 		m.busy = true
 		m.status = "refreshing…"
 		m.header.set(m)
-		rep := m.rep
+		rep, cfg := m.rep, m.opts.Config
 		return tea.Batch(m.run.start(true, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
-			return fn(ctx, rep, emit)
+			return fn(ctx, cfg, rep, emit)
 		}), m.spin.Tick)
 	}
 	m.header.set(m)

@@ -287,10 +287,7 @@ func TestCopyAndDisabledKeys(t *testing.T) {
 		{"refresh without seam", []string{"r"}, Options{}, false, "refresh again is not available here"},
 		{"open without seam", []string{"o"}, Options{}, false, "not available here"},
 		{"open after the login", []string{"o"}, Options{OpenBrowser: func(string) error { return nil }}, false, "listener is closed"},
-		{"refresh", []string{"r"}, Options{Refresh: func(ctx context.Context, r report.Report, emit func(flow.Event)) (report.Report, error) {
-			return r, nil
-		}}, true, "refreshing"},
-		{"refresh with config", []string{"r"}, Options{RefreshWith: func(ctx context.Context, cfg flow.Config, r report.Report, emit func(flow.Event)) (report.Report, error) {
+		{"refresh", []string{"r"}, Options{Refresh: func(ctx context.Context, cfg flow.Config, r report.Report, emit func(flow.Event)) (report.Report, error) {
 			return r, nil
 		}}, true, "refreshing"},
 	}
@@ -316,7 +313,7 @@ func TestCopyAndDisabledKeys(t *testing.T) {
 
 func TestRefreshWithoutRefreshToken(t *testing.T) {
 	called := false
-	m := play(newTestModel(80, 24, Options{Refresh: func(ctx context.Context, r report.Report, emit func(flow.Event)) (report.Report, error) {
+	m := play(newTestModel(80, 24, Options{Refresh: func(ctx context.Context, cfg flow.Config, r report.Report, emit func(flow.Event)) (report.Report, error) {
 		called = true
 		return r, nil
 	}}), scenarios()[3])
@@ -860,7 +857,7 @@ func runCmds(cmd tea.Cmd) []tea.Msg {
 
 func TestRefreshAgainUsesTheConfigAndUpdatesTheReport(t *testing.T) {
 	var gotCfg flow.Config
-	opts := Options{RefreshWith: func(ctx context.Context, cfg flow.Config, r report.Report, emit func(flow.Event)) (report.Report, error) {
+	opts := Options{Refresh: func(ctx context.Context, cfg flow.Config, r report.Report, emit func(flow.Event)) (report.Report, error) {
 		gotCfg = cfg
 		r.Refresh = &report.Refresh{Rotated: false}
 		emit(flow.Event{Kind: flow.EventRefresh, Step: &r.Refresh.Step})

@@ -140,9 +140,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 			Output:      cmd.OutOrStdout(),
 		}
 		if mode.refresh {
-			// RefreshWith gets the config the login ran with, which the
-			// setup form may have changed.
-			opts.RefreshWith = flow.RefreshAgain
+			opts.Refresh = flow.RefreshAgain
 		}
 		rep, runErr = ui.Run(ctx, opts)
 		if !s.reveal {
