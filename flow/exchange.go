@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -28,7 +29,7 @@ func (g grant) ok() bool { return g.err == nil && g.oerr == nil && g.token.Acces
 // postToken sends one grant to a token endpoint with the given client
 // authentication, and reads the answer leniently.
 func (r *runner) postToken(ctx context.Context, endpoint string, form url.Values, auth string) grant {
-	form = cloneValues(form)
+	form = maps.Clone(form) // Set below replaces values, never edits them
 	req := report.Request{Method: http.MethodPost, URL: endpoint, ClientAuth: auth, Headers: map[string]string{}, Form: map[string]string{}}
 	var basic string
 	switch auth {
@@ -256,12 +257,4 @@ func contentTypeOr(ct string) string {
 		return "no content type"
 	}
 	return ct
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
 }

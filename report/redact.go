@@ -29,7 +29,6 @@ var secretFields = map[string]bool{
 // debugging needs; an opaque token is hidden whole).
 func (r Report) Redact() Report {
 	out := r
-	out.Profile = r.Profile
 	out.Profile.Params = maps.Clone(r.Profile.Params)
 	if out.Profile.ClientSecret != "" {
 		out.Profile.ClientSecret = Redacted
