@@ -77,7 +77,7 @@ func MalformedFinding(err error, kind string) report.Finding {
 			f.Detail["offset"] = fmt.Sprint(pe.Offset)
 		}
 		if errors.Is(err, ErrEmpty) {
-			f.Hint = "Pass the token as the argument, on standard input, or in AUTHTRACE_TOKEN."
+			f.Hint = "The input holds no token: give the whole token."
 		}
 	}
 	return f
@@ -434,7 +434,7 @@ func (c *checker) times() {
 	if nbf, _, ok := c.numericDate("nbf"); ok && nbf.After(now.Add(c.skew)) {
 		c.add(report.CodeJWTNotYetValid, report.SeverityError,
 			fmt.Sprintf("not valid until %s, in %s (%s)", utcText(nbf), Duration(nbf.Sub(now)), skewNote),
-			"The provider's clock is ahead of this machine's (or this machine's is behind) by more than the skew: sync the clock (timedatectl set-ntp true, w32tm /resync), or allow a larger --skew if the provider's clock is known to drift.",
+			"The provider's clock is ahead of this machine's (or this machine's is behind) by more than the skew: sync the clock (timedatectl set-ntp true, w32tm /resync), or allow a larger clock skew if the provider's clock is known to drift.",
 			map[string]string{"nbf": nbf.Format(time.RFC3339), "now": now.UTC().Format(time.RFC3339), "skew": c.skew.String()})
 	}
 	if iatOK && iat.After(now.Add(c.skew)) {

@@ -194,7 +194,7 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 		hint := tokenErrorHint(g.oerr, refresh)
 		if g.oerr.Code == "invalid_client" && r.cfg.ClientSecret == "" {
 			msg += " (no client secret was sent)"
-			hint = "No client secret was given, so none was sent: set AUTHTRACE_CLIENT_SECRET or --client-secret (or fill it in the setup form), unless the app is a public client, in which case enable that on the provider. " + hint
+			hint = "No client secret was given, so none was sent: give the client secret, unless the app is a public client, in which case enable that on the provider. " + hint
 		}
 		r.addFinding(report.Finding{
 			Code: code, Severity: report.SeverityError,

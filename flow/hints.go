@@ -22,7 +22,6 @@ import (
 // Where people change things, named once so every hint says it the same way.
 const (
 	ppSecurity   = "the custom connector's Security tab (Generic OAuth 2)"
-	ppRedirect   = "https://global.consent.azure-apim.net/redirect"
 	auth0Clients = "Auth0 Dashboard > Applications > Applications > your application"
 	oktaApp      = "Okta Admin Console > Applications > your app"
 	entraApp     = "Entra admin center > App registrations > your app"
@@ -92,7 +91,7 @@ func redirectURIHint(kind, sent string) string {
 	case redirectKindTrailingSlash:
 		return "Providers compare redirect_uri as a string, so a trailing slash makes it another URL. " + register
 	case redirectKindPath:
-		return "Power Platform connectors updated since 2024 use a per-connector redirect URI (" + ppRedirect + "/<id>, shown on " + ppSecurity + "); older ones use " + ppRedirect + ". The provider must have the one the connector sends registered, and nothing on the way may rewrite it. " + register
+		return "Power Platform connectors updated since 2024 use a per-connector redirect URI (" + PowerPlatformRedirectURI + "/<id>, shown on " + ppSecurity + "); older ones use " + PowerPlatformRedirectURI + ". The provider must have the one the connector sends registered, and nothing on the way may rewrite it. " + register
 	case redirectKindScheme, redirectKindHost, redirectKindPort:
 		return "A proxy or rewrite rule changed the redirect_uri, so the provider sends the user (and the code) somewhere else, and the token request's redirect_uri no longer matches. " + register
 	case redirectKindEncoding:
@@ -183,7 +182,7 @@ func redirectRegisterHint(p string) string {
 	if where == "" {
 		where = "the provider's list of allowed redirect (callback) URIs for this client"
 	}
-	return "Register the connector's redirect URL, exactly as " + ppSecurity + " shows it (" + ppRedirect + ", or " + ppRedirect + "/<id> for a per-connector one), in " + where + ". It must match byte for byte: scheme, host, path, no trailing slash."
+	return "Register the connector's redirect URL, exactly as " + ppSecurity + " shows it (" + PowerPlatformRedirectURI + ", or " + PowerPlatformRedirectURI + "/<id> for a per-connector one), in " + where + ". It must match byte for byte: scheme, host, path, no trailing slash."
 }
 
 // pageSignature is one thing a provider's error page says when it refuses a
@@ -577,7 +576,7 @@ func tokenErrorHint(e *OAuthError, refresh bool) string {
 		case strings.Contains(d, "aadsts700016"):
 			return "Entra does not know this Client ID in this tenant: check the Client ID and the tenant in the connector's Token URL."
 		}
-		return "The token endpoint did not accept the client credentials. Check the Client secret in " + ppSecurity + " (copy it again; a rotated or expired secret fails the same way). Power Platform sends client_id and client_secret in the form body first, then as an HTTP Basic header: if the provider accepts only one method, set it to match (Auth0: " + auth0Clients + " > Credentials > Authentication Method \"Client Secret (Post)\"; Okta: " + oktaApp + " > General > Client authentication \"Client secret\" with client_secret_post allowed). Run with --client-auth post and --client-auth basic to see which one works."
+		return "The token endpoint did not accept the client credentials. Check the Client secret in " + ppSecurity + " (copy it again; a rotated or expired secret fails the same way). Power Platform sends client_id and client_secret in the form body first, then as an HTTP Basic header: if the provider accepts only one method, set it to match (Auth0: " + auth0Clients + " > Credentials > Authentication Method \"Client Secret (Post)\"; Okta: " + oktaApp + " > General > Client authentication \"Client secret\" with client_secret_post allowed). Run authtrace with the client authentication set to post, then to basic, to see which one works."
 	case "invalid_grant":
 		if refresh {
 			return refreshInvalidGrantHint(d)

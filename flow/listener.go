@@ -15,19 +15,22 @@ import (
 
 // ListenError says the loopback listener could not start. PortInURI says
 // the port came from the redirect URI (where it must then be changed)
-// rather than from --port.
+// rather than from the port setting.
 type ListenError struct {
 	Addr      string
 	PortInURI bool
 	Err       error
 }
 
-func (e *ListenError) Error() string {
+func (e *ListenError) Error() string { return e.Words(nil) }
+
+// Words is the error with name(setting) for the settings it points to.
+func (e *ListenError) Words(name func(Setting) string) string {
 	if errors.Is(e.Err, syscall.EADDRINUSE) {
 		if e.PortInURI {
-			return fmt.Sprintf("cannot listen on %s: the port is in use by another program; change the port in --redirect-uri (and register that redirect URI with the provider), or stop the program using it", e.Addr)
+			return words("cannot listen on %s: the port is in use by another program; change the port in %s (and register that redirect URI with the provider), or stop the program using it", e.Addr, mark(SettingRedirectURI)).In(name)
 		}
-		return fmt.Sprintf("cannot listen on %s: the port is in use by another program; choose another port with --port, or --port 0 for any free one (and register that redirect URI with the provider)", e.Addr)
+		return words("cannot listen on %s: the port is in use by another program; choose another port with %s (0: any free one), and register that redirect URI with the provider", e.Addr, mark(SettingPort)).In(name)
 	}
 	return fmt.Sprintf("cannot listen on %s: %v", e.Addr, e.Err)
 }

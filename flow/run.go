@@ -121,7 +121,7 @@ func (r *runner) finish(err error) (report.Report, error) {
 // redirect URI) rather than Trace.
 func Validate(cfg Config, login bool) error {
 	if cfg.Issuer != "" {
-		if err := CheckURL("issuer", cfg.Issuer); err != nil {
+		if err := CheckURL(SettingIssuer, cfg.Issuer); err != nil {
 			return err
 		}
 		// Stand-ins for what discovery will fill, to check the rest.
@@ -143,7 +143,7 @@ func Validate(cfg Config, login bool) error {
 		return err
 	}
 	if cfg.RedirectURI != "" {
-		return CheckURL("redirect-uri", cfg.RedirectURI)
+		return CheckURL(SettingRedirectURI, cfg.RedirectURI)
 	}
 	return nil
 }
@@ -151,23 +151,23 @@ func Validate(cfg Config, login bool) error {
 // checkSettings is what Validate and prepare both check.
 func checkSettings(cfg *Config, needToken bool) error {
 	if cfg.AuthorizeURL == "" {
-		return &ConfigError{Setting: "authorize-url", Problem: "missing; give the provider's authorization endpoint, or --issuer to discover it"}
+		return &ConfigError{Setting: SettingAuthorizeURL, Problem: "missing; give the provider's authorization endpoint, or " + Words(mark(SettingIssuer)) + " to discover it"}
 	}
-	if err := CheckURL("authorize-url", cfg.AuthorizeURL); err != nil {
+	if err := CheckURL(SettingAuthorizeURL, cfg.AuthorizeURL); err != nil {
 		return err
 	}
 	if cfg.ClientID == "" {
-		return &ConfigError{Setting: "client-id", Problem: "missing; give the client (application) ID registered with the provider"}
+		return &ConfigError{Setting: SettingClientID, Problem: "missing; give the client (application) ID registered with the provider"}
 	}
 	if needToken {
 		if cfg.TokenURL == "" {
-			return &ConfigError{Setting: "token-url", Problem: "missing; give the provider's token endpoint, or --issuer to discover it"}
+			return &ConfigError{Setting: SettingTokenURL, Problem: "missing; give the provider's token endpoint, or " + Words(mark(SettingIssuer)) + " to discover it"}
 		}
-		if err := CheckURL("token-url", cfg.TokenURL); err != nil {
+		if err := CheckURL(SettingTokenURL, cfg.TokenURL); err != nil {
 			return err
 		}
 		if cfg.RefreshURL != "" {
-			if err := CheckURL("refresh-url", cfg.RefreshURL); err != nil {
+			if err := CheckURL(SettingRefreshURL, cfg.RefreshURL); err != nil {
 				return err
 			}
 		}
@@ -178,14 +178,14 @@ func checkSettings(cfg *Config, needToken bool) error {
 			return err
 		}
 		if given[p.Name] {
-			return &ConfigError{Setting: "param", Problem: fmt.Sprintf("%q is given twice; an authorize request carries each parameter once (RFC 6749 §3.1), so give one value", p.Name)}
+			return &ConfigError{Setting: SettingParams, Problem: words("%q is given twice; an authorize request carries each parameter once (RFC 6749 §3.1), so give one value", p.Name)}
 		}
 		given[p.Name] = true
 	}
 	switch cfg.ClientAuth {
 	case ClientAuthAuto, ClientAuthPost, ClientAuthBasic:
 	default:
-		return &ConfigError{Setting: "client-auth", Problem: fmt.Sprintf("%q is not one of post, basic, auto", cfg.ClientAuth)}
+		return &ConfigError{Setting: SettingClientAuth, Problem: words("%q is not one of post, basic, auto", cfg.ClientAuth)}
 	}
 	return nil
 }
@@ -252,7 +252,7 @@ func (r *runner) send(redirectURI string) (authRequest, error) {
 		return ar, err
 	}
 	for _, name := range ar.Replaced {
-		r.log("--param %s replaces the %s already in the Authorization URL", name, name)
+		r.log("the extra parameter %s replaces the %s already in the Authorization URL", name, name)
 	}
 	r.rep.Profile.RedirectURI = redirectURI
 	r.rep.Profile.State = ar.State
@@ -289,7 +289,7 @@ func Trace(ctx context.Context, cfg Config, emit func(Event)) (report.Report, er
 	redirectURI := r.cfg.RedirectURI
 	if redirectURI == "" {
 		redirectURI = PowerPlatformRedirectURI
-	} else if _, err := parseHTTPURL("redirect-uri", redirectURI); err != nil {
+	} else if _, err := parseHTTPURL(SettingRedirectURI, redirectURI); err != nil {
 		return r.finish(err)
 	}
 	ar, err := r.send(redirectURI)
@@ -425,10 +425,25 @@ func (r *runner) lateArrivals(l *listener) {
 
 func ctxError(err error, timeout time.Duration) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%w: waited %s (raise --timeout, or check that the browser reached the redirect URI)", ErrTimeout, timeout)
+		return &TimeoutError{Limit: timeout}
 	}
 	return fmt.Errorf("login stopped: %w", err)
 }
+
+// TimeoutError says the login ran out of time (Config.Timeout) before the
+// callback arrived. It is ErrTimeout to errors.Is.
+type TimeoutError struct {
+	Limit time.Duration
+}
+
+func (e *TimeoutError) Error() string { return e.Words(nil) }
+
+// Words is the error with name(setting) for the timeout setting.
+func (e *TimeoutError) Words(name func(Setting) string) string {
+	return words("%v: waited %s (raise %s, or check that the browser reached the redirect URI)", ErrTimeout, e.Limit, mark(SettingTimeout)).In(name)
+}
+
+func (e *TimeoutError) Unwrap() error { return ErrTimeout }
 
 // RefreshAgain makes one more refresh grant for a finished login, with the
 // newest refresh token in rep and the client authentication the exchange

@@ -238,7 +238,7 @@ func TestTokenErrorHint(t *testing.T) {
 		refresh bool
 		want    []string
 	}{
-		{"invalid_client", &OAuthError{Code: "invalid_client", Status: 401}, false, []string{"Client secret", "form body first, then as an HTTP Basic header", "Client Secret (Post)", "--client-auth"}},
+		{"invalid_client", &OAuthError{Code: "invalid_client", Status: 401}, false, []string{"Client secret", "form body first, then as an HTTP Basic header", "Client Secret (Post)", "client authentication set to post, then to basic"}},
 		{"Entra bad secret", &OAuthError{Code: "invalid_client", Description: "AADSTS7000215: Invalid client secret provided."}, false, []string{"Value (not its Secret ID)"}},
 		{"invalid_grant exchange", &OAuthError{Code: "invalid_grant"}, false, []string{"already used or expired", "redirect_uri", "code_verifier"}},
 		{"invalid_grant PKCE", &OAuthError{Code: "invalid_grant", Description: "PKCE verification failed"}, false, []string{"code_verifier does not match"}},

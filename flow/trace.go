@@ -221,7 +221,7 @@ func describeNetError(u *url.URL, err error, timeout time.Duration) string {
 	var opErr *net.OpError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return fmt.Sprintf("%s did not answer within %s (raise --request-timeout if it is only slow)", host, timeout)
+		return fmt.Sprintf("%s did not answer within %s (raise the request timeout if it is only slow)", host, timeout)
 	case errors.As(err, &dnsErr):
 		return fmt.Sprintf("cannot resolve host %s: %v", u.Hostname(), dnsErr.Err)
 	case errors.As(err, &opErr) && opErr.Op == "dial":

@@ -73,13 +73,16 @@ func TestBuildAuthorize(t *testing.T) {
 }
 
 func TestParseHTTPURLMessages(t *testing.T) {
-	tests := []struct{ setting, raw, want string }{
-		{"authorize-url", "127.0.0.1:42605/authorize", "has no scheme"},
-		{"token-url", "token", "https://example.auth0.com/oauth/token"},
-		{"redirect-uri", "/relative", "http://127.0.0.1:53682/callback"},
-		{"authorize-url", "ftp://x/a", `scheme "ftp"`},
-		{"authorize-url", "https:///a", "has no host"},
-		{"authorize-url", "", "missing"},
+	tests := []struct {
+		setting   Setting
+		raw, want string
+	}{
+		{SettingAuthorizeURL, "127.0.0.1:42605/authorize", "has no scheme"},
+		{SettingTokenURL, "token", "https://example.auth0.com/oauth/token"},
+		{SettingRedirectURI, "/relative", "http://127.0.0.1:53682/callback"},
+		{SettingAuthorizeURL, "ftp://x/a", `scheme "ftp"`},
+		{SettingAuthorizeURL, "https:///a", "has no host"},
+		{SettingAuthorizeURL, "", "missing"},
 	}
 	for _, tt := range tests {
 		_, err := parseHTTPURL(tt.setting, tt.raw)
@@ -104,14 +107,14 @@ func TestValidate(t *testing.T) {
 		name    string
 		cfg     Config
 		login   bool
-		setting string // "" when valid
+		setting Setting // "" when valid
 	}{
 		{"issuer alone fills the endpoints", Config{Issuer: "https://idp.example/", ClientID: "app"}, true, ""},
-		{"bad issuer", Config{Issuer: "idp.example", ClientID: "app"}, true, "issuer"},
-		{"ftp authorize URL", Config{AuthorizeURL: "ftp://x/a", TokenURL: "https://x/t", ClientID: "app"}, true, "authorize-url"},
-		{"login needs a token URL", Config{AuthorizeURL: "https://x/a", ClientID: "app"}, true, "token-url"},
+		{"bad issuer", Config{Issuer: "idp.example", ClientID: "app"}, true, SettingIssuer},
+		{"ftp authorize URL", Config{AuthorizeURL: "ftp://x/a", TokenURL: "https://x/t", ClientID: "app"}, true, SettingAuthorizeURL},
+		{"login needs a token URL", Config{AuthorizeURL: "https://x/a", ClientID: "app"}, true, SettingTokenURL},
 		{"trace does not", Config{AuthorizeURL: "https://x/a", ClientID: "app"}, false, ""},
-		{"login needs a loopback redirect", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, true, "redirect-uri"},
+		{"login needs a loopback redirect", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, true, SettingRedirectURI},
 		{"trace takes the platform's", Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, false, ""},
 	}
 	for _, tt := range tests {

@@ -161,9 +161,35 @@ func promptSecret(cmd *cobra.Command, cfg *flow.Config) error {
 func engineErr(err error) error {
 	var ce *flow.ConfigError
 	if errors.As(err, &ce) {
-		return usageErr("--%s: %s", ce.Setting, ce.Problem)
+		return &exitError{code: exitUsage, err: phrased{err, ce.Words(flagName)}}
 	}
-	return &exitError{code: exitIncomplete, err: err}
+	return &exitError{code: exitIncomplete, err: phrased{err, flow.Phrase(err, flagName)}}
+}
+
+// phrased is an engine error in the CLI's words: the settings it names
+// are flags.
+type phrased struct {
+	err  error
+	text string
+}
+
+func (p phrased) Error() string { return p.text }
+func (p phrased) Unwrap() error { return p.err }
+
+// settingFlags are the flags of settings whose flag is not the setting's
+// name with dashes.
+var settingFlags = map[flow.Setting]string{
+	flow.SettingParams:  "param",
+	flow.SettingJWKSURL: "issuer", // discovered from the issuer; no flag of its own
+}
+
+// flagName is the flag that gives a setting: --authorize-url for
+// flow.SettingAuthorizeURL.
+func flagName(s flow.Setting) string {
+	if f, ok := settingFlags[s]; ok {
+		return "--" + f
+	}
+	return "--" + strings.ReplaceAll(string(s), "_", "-")
 }
 
 // writeFileAtomic writes data to path with mode 0600 through a temporary
