@@ -143,7 +143,8 @@ func Validate(cfg Config, login bool) error {
 		return err
 	}
 	if cfg.RedirectURI != "" {
-		return CheckURL(SettingRedirectURI, cfg.RedirectURI)
+		_, err := parseRedirectHTTP(cfg.RedirectURI)
+		return err
 	}
 	return nil
 }
@@ -289,7 +290,7 @@ func Trace(ctx context.Context, cfg Config, emit func(Event)) (report.Report, er
 	redirectURI := r.cfg.RedirectURI
 	if redirectURI == "" {
 		redirectURI = PowerPlatformRedirectURI
-	} else if _, err := parseHTTPURL(SettingRedirectURI, redirectURI); err != nil {
+	} else if _, err := parseRedirectHTTP(redirectURI); err != nil {
 		return r.finish(err)
 	}
 	ar, err := r.send(redirectURI)

@@ -69,7 +69,7 @@ func parseRedirectURI(raw string, port int) (loopback, error) {
 	if raw == "" {
 		raw = "http://127.0.0.1/callback"
 	}
-	u, err := parseHTTPURL(SettingRedirectURI, raw)
+	u, err := parseRedirectHTTP(raw)
 	if err != nil {
 		return loopback{}, err
 	}
@@ -96,6 +96,33 @@ func parseRedirectURI(raw string, port int) (loopback, error) {
 		lb.path = "/"
 	}
 	return lb, nil
+}
+
+// parseRedirectHTTP parses a redirect URI, loopback or not: an absolute
+// http(s) URL without a fragment (RFC 6749 §3.1.2) and without a user or
+// password, which no provider registers and a browser would show as a
+// phishing warning.
+func parseRedirectHTTP(raw string) (*url.URL, error) {
+	u, err := parseHTTPURL(SettingRedirectURI, raw)
+	if err != nil {
+		return nil, err
+	}
+	if strings.Contains(raw, "#") {
+		return nil, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q has a fragment (#...); a redirect URI must not have one (RFC 6749 §3.1.2): the provider appends the code to the query, and a browser never sends the fragment. Give it without the # part", raw)}
+	}
+	if u.User != nil {
+		return nil, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q has a user name or password before the host; a redirect URI carries none. Give it as the provider has it registered, for example %s", redactUser(u), exampleURL(SettingRedirectURI))}
+	}
+	return u, nil
+}
+
+// redactUser is u for a message, its password hidden.
+func redactUser(u *url.URL) string {
+	c := *u
+	if _, has := c.User.Password(); has {
+		c.User = url.UserPassword(c.User.Username(), "xxxxx")
+	}
+	return c.String()
 }
 
 // withPort returns the redirect URI as sent, with the port the listener got.

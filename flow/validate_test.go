@@ -116,6 +116,11 @@ func TestValidate(t *testing.T) {
 		{"trace does not", Config{AuthorizeURL: "https://x/a", ClientID: "app"}, false, ""},
 		{"login needs a loopback redirect", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, true, SettingRedirectURI},
 		{"trace takes the platform's", Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, false, ""},
+		{"login refuses a fragment", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "http://127.0.0.1:53682/callback#x"}, true, SettingRedirectURI},
+		{"login refuses an empty fragment", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "http://127.0.0.1:53682/callback#"}, true, SettingRedirectURI},
+		{"trace refuses a fragment", Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect#frag"}, false, SettingRedirectURI},
+		{"login refuses user:password", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "http://me:pw@127.0.0.1:53682/callback"}, true, SettingRedirectURI},
+		{"trace refuses a user", Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://me@global.consent.azure-apim.net/redirect"}, false, SettingRedirectURI},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,5 +133,14 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Validate = %v, want a ConfigError for %s", err, tt.setting)
 			}
 		})
+	}
+}
+
+// TestRedirectURIUserHidden: a password in a refused redirect URI is not
+// repeated in the message.
+func TestRedirectURIUserHidden(t *testing.T) {
+	err := Validate(Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://me:hunter2@example.com/cb"}, false)
+	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "user name or password") {
+		t.Errorf("Validate = %v, want the user refused without the password", err)
 	}
 }

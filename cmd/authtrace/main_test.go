@@ -37,6 +37,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--param", "prompt=a", "--param", "prompt=b"}, "given twice"},
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--port", "70000"}, "--port"},
 		{[]string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--redirect-uri", "http://example.com/cb"}, "loopback"},
+		{[]string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--redirect-uri", "http://127.0.0.1:53682/cb#x"}, "--redirect-uri: \"http://127.0.0.1:53682/cb#x\" has a fragment"},
+		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--redirect-uri", "https://u:p@global.consent.azure-apim.net/redirect"}, "user name or password"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
