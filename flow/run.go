@@ -355,18 +355,25 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 		}
 	}
 
+	r.late = l
 	var cb arrival
-	select {
-	case cb = <-l.arrivals:
-	case <-ctx.Done():
-		return r.finish(ctxError(ctx.Err(), r.cfg.Timeout))
+	for cb.url == "" {
+		select {
+		case a := <-l.arrivals:
+			if a.refused != "" {
+				r.refusedArrival(a)
+				continue
+			}
+			cb = a
+		case <-ctx.Done():
+			return r.finish(ctxError(ctx.Err(), r.cfg.Timeout))
+		}
 	}
 	n := len(r.rep.Hops) + 1
 	h := r.newHop(n, report.SourceCallback, cb.method, cb.url)
 	h.At = cb.at
 	h.Role = report.RoleCallback
 	r.addHop(h)
-	r.late = l
 
 	if _, isErr := h.Params["error"]; isErr {
 		return r.finish(nil) // compareHop reported authorize.error
@@ -408,20 +415,60 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 }
 
 // lateArrivals records requests that reached the redirect path after the
-// callback (a reload, a second tab) as hops.
+// callback (a reload, a second tab), and those the listener refused, as
+// hops, and says how many it could not keep.
 func (r *runner) lateArrivals(l *listener) {
 	for {
 		select {
 		case a := <-l.arrivals:
+			if a.refused != "" {
+				r.refusedArrival(a)
+				continue
+			}
 			h := r.newHop(len(r.rep.Hops)+1, report.SourceCallback, a.method, a.url)
 			h.At = a.at
 			h.Role = report.RoleOther
 			r.rep.Hops = append(r.rep.Hops, h)
 			r.emit(Event{Kind: EventHop, Hop: &h})
 		default:
+			if n := l.droppedCount(); n > 0 {
+				r.addFinding(report.Finding{
+					Code: report.CodeListenerDropped, Severity: report.SeverityInfo,
+					Message: fmt.Sprintf("%d more requests reached the listener and were not recorded (it keeps %d)", n, maxArrivals),
+					Hint:    "Something kept requesting the redirect URI after the login: a page reloading itself, or a program probing the port. The login itself is unaffected.",
+					Detail:  map[string]string{"dropped": fmt.Sprint(n)},
+				})
+			}
 			return
 		}
 	}
+}
+
+// refusedArrival records a request the listener refused for its Host as
+// a hop, with a finding: a web page may be trying to reach the listener.
+func (r *runner) refusedArrival(a arrival) {
+	h := r.newHop(len(r.rep.Hops)+1, report.SourceCallback, a.method, a.url)
+	h.At = a.at
+	h.Role = report.RoleOther
+	h.Status = http.StatusBadRequest
+	h.Error = a.refused
+	h.Params = nil // not the callback: nothing in it is compared
+	r.rep.Hops = append(r.rep.Hops, h)
+	r.emit(Event{Kind: EventHop, Hop: &h})
+	r.addFinding(report.Finding{
+		Code: report.CodeListenerHostRefused, Severity: report.SeverityWarn, Hop: h.N,
+		Message: "the listener refused a request for another host: " + a.refused,
+		Hint:    "A request reached the loopback listener under another host name, as a web page using DNS rebinding would send it; it was answered 400 and never taken as the callback. If the provider's redirect really goes there, register the loopback redirect URI exactly as authtrace sends it.",
+		Detail:  map[string]string{"host": hostOfURL(a.url)},
+	})
+}
+
+// hostOfURL is the host of a URL as written, or "".
+func hostOfURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Host
+	}
+	return ""
 }
 
 func ctxError(err error, timeout time.Duration) error {

@@ -44,3 +44,10 @@ const (
 // Added for issue 3: a JWE token, whose claims cannot be read or checked
 // without the decryption key (info).
 const CodeJWTEncrypted = "jwt.encrypted"
+
+// Added for issue 9: the loopback listener refused a request whose Host
+// was not its own (warn), and requests past the ones it keeps (info).
+const (
+	CodeListenerHostRefused = "listener.host_refused"
+	CodeListenerDropped     = "listener.dropped"
+)
