@@ -92,6 +92,7 @@ func Check(tok *Token, exp Expect, now time.Time) []report.Finding {
 		return nil
 	}
 	c := checker{tok: tok, exp: exp, now: now, skew: max(exp.Skew, 0)}
+	c.duplicates()
 	switch tok.Format {
 	case FormatOpaque:
 		c.opaque()

@@ -51,3 +51,10 @@ const (
 	CodeListenerHostRefused = "listener.host_refused"
 	CodeListenerDropped     = "listener.dropped"
 )
+
+// Added for issue 9: a JWT header parameter given twice (error: parsers
+// disagree on which counts) and a claim given twice (warn).
+const (
+	CodeJWTDuplicateHeader = "jwt.duplicate_header"
+	CodeJWTDuplicateClaim  = "jwt.duplicate_claim"
+)
