@@ -397,22 +397,37 @@ func (c *checker) numericDate(name string) (t time.Time, present, ok bool) {
 		return time.Time{}, false, false
 	}
 	t, ok = NumericDate(v)
-	if !ok {
+	switch {
+	case ok:
+	case isJSONNumber(v):
+		c.malformedClaim(name, "is out of range for a date (NumericDate): "+compact(v),
+			fmt.Sprintf("RFC 7519 makes %s a number of seconds since 1970; this one is beyond year 300000, so it is not seconds (milliseconds or nanoseconds, perhaps). JWT libraries in APIs reject the token, or ignore the claim.", name))
+	default:
 		c.malformedClaim(name, "is not a number (NumericDate): "+compact(v),
 			fmt.Sprintf("RFC 7519 makes %s a number of seconds since 1970 (not a string or a date text); JWT libraries in APIs reject the token, or ignore the claim.", name))
 	}
 	return t, true, ok
 }
 
+// maxNumericDate bounds the dates read, in seconds either side of 1970:
+// year 318857, far beyond any real token and within what time.Time holds.
+const maxNumericDate = 1e13
+
 // NumericDate reads a JSON number of seconds since 1970 (fractions
-// allowed). ok is false for anything else, including strings of digits.
+// allowed) within ±maxNumericDate. ok is false for anything else,
+// including strings of digits.
 func NumericDate(v json.RawMessage) (time.Time, bool) {
 	var f float64
-	if len(v) == 0 || !(v[0] == '-' || v[0] >= '0' && v[0] <= '9') || json.Unmarshal(v, &f) != nil || math.IsInf(f, 0) || math.Abs(f) > 1e13 {
+	if !isJSONNumber(v) || json.Unmarshal(v, &f) != nil || math.IsInf(f, 0) || math.Abs(f) > maxNumericDate {
 		return time.Time{}, false
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
+}
+
+// isJSONNumber reports whether v, a valid JSON value, is a number.
+func isJSONNumber(v json.RawMessage) bool {
+	return len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9')
 }
 
 func (c *checker) times() {

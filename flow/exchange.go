@@ -176,6 +176,18 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 	if g.step.Response != nil && g.step.Response.Truncated {
 		r.addFinding(truncatedFinding(0, what+" answer"))
 	}
+	if p := g.token.ExpiresInProblem; g.ok() && p != "" {
+		v := g.token.Fields["expires_in"]
+		if _, ok := g.token.Fields["expires_in"]; !ok {
+			v = g.token.Fields["expires"]
+		}
+		r.addFinding(report.Finding{
+			Code: report.CodeTokenExpiresIn, Severity: report.SeverityWarn,
+			Message: fmt.Sprintf("the %s's expires_in %s: %q", what, p, v),
+			Hint:    "expires_in is the access token's lifetime in seconds (RFC 6749 §5.1), such as 3600. A client that reads this one may refresh at once, never, or fail: Power Platform decides when to refresh from it. Fix the value the provider (or the API gateway in front of it) sends.",
+			Detail:  map[string]string{"expires_in": v, "problem": p},
+		})
+	}
 	switch {
 	case g.oerr != nil:
 		if refresh {

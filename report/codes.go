@@ -57,4 +57,6 @@ const (
 const (
 	CodeJWTDuplicateHeader = "jwt.duplicate_header"
 	CodeJWTDuplicateClaim  = "jwt.duplicate_claim"
+	// An expires_in that is not a number, negative or absurd (warn).
+	CodeTokenExpiresIn = "token.expires_in"
 )
