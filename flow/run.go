@@ -183,6 +183,9 @@ func checkSettings(cfg *Config, needToken bool) error {
 		}
 		given[p.Name] = true
 	}
+	if cfg.MaxHops > MaxHopsLimit {
+		return &ConfigError{Setting: SettingMaxHops, Problem: words("%d is more than %d; no real login redirects that often (20 is the default), and each hop is kept in memory", cfg.MaxHops, MaxHopsLimit)}
+	}
 	switch cfg.ClientAuth {
 	case ClientAuthAuto, ClientAuthPost, ClientAuthBasic:
 	default:

@@ -116,6 +116,8 @@ func TestValidate(t *testing.T) {
 		{"trace does not", Config{AuthorizeURL: "https://x/a", ClientID: "app"}, false, ""},
 		{"login needs a loopback redirect", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, true, SettingRedirectURI},
 		{"trace takes the platform's", Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, false, ""},
+		{"max hops over the limit", Config{AuthorizeURL: "https://x/a", ClientID: "app", MaxHops: MaxHopsLimit + 1}, false, SettingMaxHops},
+		{"max hops at the limit", Config{AuthorizeURL: "https://x/a", ClientID: "app", MaxHops: MaxHopsLimit}, false, ""},
 		{"login refuses a fragment", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "http://127.0.0.1:53682/callback#x"}, true, SettingRedirectURI},
 		{"login refuses an empty fragment", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "http://127.0.0.1:53682/callback#"}, true, SettingRedirectURI},
 		{"trace refuses a fragment", Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect#frag"}, false, SettingRedirectURI},

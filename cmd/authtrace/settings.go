@@ -48,7 +48,7 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 	fs.BoolVar(&s.pkce, "pkce", true, "send a PKCE S256 challenge (--pkce=false emulates clients without PKCE)")
 	fs.StringVar(&s.state, "state", "", "send exactly this state value (to reproduce a platform's format; default random)")
 	fs.DurationVar(&s.requestTimeout, "request-timeout", 30*time.Second, "timeout of each HTTP request")
-	fs.IntVar(&s.maxHops, "max-hops", 20, "most redirect hops to follow")
+	fs.IntVar(&s.maxHops, "max-hops", 20, fmt.Sprintf("most redirect hops to follow (1 to %d)", flow.MaxHopsLimit))
 	fs.BoolVar(&s.jsonOut, "json", false, "print NDJSON events and then the report on stdout (progress goes to stderr)")
 	fs.BoolVar(&s.reveal, "reveal", false, "show secrets (client secret, code, verifier, refresh token, token signatures) in the output")
 	fs.StringVar(&s.reportFile, "report", "", "also write the JSON report to `FILE` (mode 0600)")
