@@ -286,17 +286,6 @@ func badLocationFinding(hop int, loc, msg string) report.Finding {
 	}
 }
 
-// errorPageFinding reports a 4xx/5xx page that matched no known rejection:
-// the browser would show this page instead of a login.
-func errorPageFinding(status int, body []byte) *report.Finding {
-	return &report.Finding{
-		Code: report.CodePageError, Severity: report.SeverityError,
-		Message: fmt.Sprintf("the provider answered HTTP %d with an error page instead of a login page: %s", status, pageText(body, 160)),
-		Hint:    "The page's own words (under the hop) usually say what is wrong. A 5xx is the server's fault: try again later or ask its operators. A 4xx often means a parameter it does not accept: compare this hop's parameters with what the provider documents.",
-		Detail:  map[string]string{"status": fmt.Sprint(status)},
-	}
-}
-
 // cookieHeader is what a Cookie header would carry for these cookies.
 func cookieHeader(cs []*http.Cookie) string {
 	parts := make([]string, len(cs))
