@@ -10,7 +10,12 @@ import (
 )
 
 // The comparison: hops and what was sent in, findings out. Every source of
-// hops goes through it (DESIGN.md, "Hops").
+// hops goes through it (DESIGN.md, "Hops"): a producer (the preflight and
+// the listener here, a HAR file, a browser capture) builds each hop with
+// HopParams and HopRole, reads each page it has with ReadPage, and hands
+// the hops to Compare with the params of the authorize request that was
+// sent. The live runner compares each hop as it arrives with compareHop,
+// the function Compare runs for each.
 
 // comparedParams are the authorize parameters compared between the sent
 // request and later authorize hops, besides state and redirect_uri.
@@ -33,12 +38,28 @@ func paramSeverity(name string) report.Severity {
 	return report.SeverityWarn
 }
 
-// compareHop compares an authorize or callback hop with what was sent and
-// returns the findings, each with Hop set to h.N. sent holds the sent
-// authorize request's params (hopParams of its URL). Provider, error-page
-// and other hops give no findings here; read error pages with
-// readErrorPage.
+// Compare compares hops with what was sent and returns the findings, hop
+// by hop, each with Hop set to the hop's N. sent holds the params of the
+// authorize request that was sent (HopParams of its URL); a hop whose
+// Source is sent is that request and is not compared with itself.
+// Authorize and callback hops are compared, and an error page that carries
+// client_id and response_type is compared as the authorize request it is.
+// Provider and other hops give no findings: their state is the provider's
+// own. What a page said is read by ReadPage, from its body.
+func Compare(sent map[string]string, hops []report.Hop) []report.Finding {
+	var out []report.Finding
+	for _, h := range hops {
+		out = append(out, compareHop(sent, h)...)
+	}
+	return out
+}
+
+// compareHop compares one hop with what was sent, as Compare does.
 func compareHop(sent map[string]string, h report.Hop) []report.Finding {
+	if h.Source == report.SourceSent {
+		return nil
+	}
+	h.Role = comparedRole(h) // the messages name the role it is compared in
 	switch h.Role {
 	case report.RoleAuthorize:
 		return compareAuthorize(sent, h)
@@ -46,6 +67,18 @@ func compareHop(sent map[string]string, h report.Hop) []report.Finding {
 		return compareCallback(sent, h)
 	}
 	return nil
+}
+
+// comparedRole is the role h is compared in. An authorize request
+// answered with an error page is still an authorize request: what a proxy
+// changed on the way is often why it was refused.
+func comparedRole(h report.Hop) report.Role {
+	_, hasClient := h.Params["client_id"]
+	_, hasType := h.Params["response_type"]
+	if h.Role == report.RoleErrorPage && hasClient && hasType {
+		return report.RoleAuthorize
+	}
+	return h.Role
 }
 
 func compareAuthorize(sent map[string]string, h report.Hop) []report.Finding {

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -242,5 +243,44 @@ func checkParts(t *testing.T, what string, got []report.Finding, field func(repo
 		if !strings.Contains(field(f), w) {
 			t.Errorf("%s of finding %d (%s) = %q, want it to contain %q", what, i, f.Code, field(f), w)
 		}
+	}
+}
+
+// TestCompare: the entry point a HAR or browser producer calls runs the
+// per-hop comparison the live runner runs, leaves the sent request alone,
+// and compares an error page that carries an authorize request as one.
+func TestCompare(t *testing.T) {
+	sentURL := "https://proxy.example/authorize?client_id=abc&response_type=code&state=" + textState + "&redirect_uri=" + url.QueryEscape(ppRedirect1)
+	sent := HopParams(mustURL(t, sentURL))
+	changed := b64url(textState)
+	hops := []report.Hop{
+		{N: 1, Source: report.SourceSent, Role: report.RoleAuthorize, URL: sentURL, Params: sent},
+		{
+			N: 2, Source: report.SourceHAR, Role: report.RoleErrorPage, Status: 400, URL: "https://idp.example/authorize",
+			Params: map[string]string{"client_id": "abc", "response_type": "code", "state": changed, "redirect_uri": ppRedirect1},
+		},
+		{N: 3, Source: report.SourceHAR, Role: report.RoleProvider, URL: "https://idp.example/u/login", Params: map[string]string{"state": "hKFo2SBQ"}},
+		{N: 4, Source: report.SourceHAR, Role: report.RoleErrorPage, Status: 500, URL: "https://idp.example/oops", Params: map[string]string{"state": "x"}},
+		{N: 5, Source: report.SourceHAR, Role: report.RoleCallback, URL: ppRedirect1, Params: map[string]string{"code": "c", "state": textState}},
+	}
+	got := Compare(sent, hops)
+	want := []briefFinding{{report.CodeStateChanged, report.SeverityError, 2, map[string]string{
+		"kind": "wrapped", "sent": textState, "got": changed, "detail": `base64url of the original (decodes to "K7QXN4ZKJH2WBYTM5R3LCVA6PE")`,
+	}}}
+	if diff := cmp.Diff(want, brief(got)); diff != "" {
+		t.Fatalf("Compare findings mismatch (-want +got):\n%s", diff)
+	}
+	if !strings.HasPrefix(got[0].Message, "hop 2 (authorize at idp.example)") {
+		t.Errorf("message %q, want it to name hop 2 as the authorize request it is", got[0].Message)
+	}
+	var each []report.Finding
+	for _, h := range hops {
+		each = append(each, compareHop(sent, h)...)
+	}
+	if diff := cmp.Diff(each, got); diff != "" {
+		t.Errorf("Compare differs from compareHop hop by hop (-each +Compare):\n%s", diff)
+	}
+	if got := Compare(sent, nil); len(got) != 0 {
+		t.Errorf("Compare(sent, nil) = %v, want none", got)
 	}
 }

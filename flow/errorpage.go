@@ -71,6 +71,37 @@ var weakSignatures = []pageSignature{
 // rejectionWords must come with a generic signature marked refusal.
 var rejectionWords = []string{"mismatch", "not registered", "does not match", "doesn't match", "not allowed", "not whitelisted", "invalid", "unregistered", "not valid"}
 
+// ReadPage reads the page hop h answered, for any producer of hops that
+// has the body: h carries the Status and Location it answered with, and
+// contentType is the answer's Content-Type. A redirect's body is not read.
+// When the page is an error page (a 4xx or 5xx that is not a redirect, or
+// any page with the known words of a rejected redirect_uri or client) it
+// returns h as an error page, with the start of the page's text in Page,
+// and the finding about it with Hop set to h.N: redirect_uri.rejected or
+// client.rejected (see readErrorPage), or page.error for a 4xx/5xx page
+// that matches no known rejection and did not fail only for a missing
+// cookie. Otherwise it returns h unchanged and nil.
+func ReadPage(h report.Hop, contentType string, body []byte) (report.Hop, *report.Finding) {
+	if h.Status >= 300 && h.Status < 400 && h.Location != "" {
+		return h, nil
+	}
+	var f *report.Finding
+	if len(body) > 0 {
+		f = readErrorPage(h.Status, contentType, body)
+		if f == nil && h.Status >= 400 && !isCookieFailure(body) {
+			f = errorPageFinding(h.Status, body)
+		}
+	}
+	if h.Status >= 400 || f != nil {
+		h.Page = pageText(body, 300)
+		h.Role = report.RoleErrorPage
+	}
+	if f != nil {
+		f.Hop = h.N
+	}
+	return h, f
+}
+
 // readErrorPage reads a page (HTML, JSON or text) for the known signatures
 // of a rejected redirect_uri or client: it returns a redirect_uri.rejected
 // or client.rejected finding, or nil when nothing matches. The finding's

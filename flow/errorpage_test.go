@@ -191,3 +191,85 @@ func FuzzReadErrorPage(f *testing.F) {
 		}
 	})
 }
+
+// TestReadPage: a hop's status, content type and body in, the hop as an
+// error page and the finding about it out, for every producer of hops.
+func TestReadPage(t *testing.T) {
+	authorize := "http://127.0.0.1:3000/auth?client_id=a&response_type=code"
+	tests := []struct {
+		name     string
+		hop      report.Hop
+		ct       string
+		body     string
+		wantRole report.Role
+		wantPage string // part of Page; "" for none
+		wantCode string // "" for no finding
+	}{
+		{
+			name: "redirect body is not read",
+			hop:  report.Hop{N: 2, Role: report.RoleProvider, Status: 302, Location: "https://idp.example/login"},
+			ct:   "text/html", body: "<p>Callback URL mismatch</p>",
+			wantRole: report.RoleProvider,
+		},
+		{
+			name: "authorize answered with a rejection",
+			hop:  report.Hop{N: 2, Role: report.RoleAuthorize, Status: 400, URL: authorize},
+			ct:   "text/html", body: oidcProviderPage("invalid_redirect_uri", "redirect_uri did not match"),
+			wantRole: report.RoleErrorPage, wantPage: "error: invalid_redirect_uri", wantCode: report.CodeRedirectURIRejected,
+		},
+		{
+			name: "rejection words on a 200 page",
+			hop:  report.Hop{N: 3, Role: report.RoleProvider, Status: 200},
+			ct:   "text/html", body: "<h2>Callback URL mismatch.</h2>",
+			wantRole: report.RoleErrorPage, wantPage: "Callback URL mismatch.", wantCode: report.CodeRedirectURIRejected,
+		},
+		{
+			name: "login page",
+			hop:  report.Hop{N: 3, Role: report.RoleProvider, Status: 200},
+			ct:   "text/html", body: `<form><input name="login"><input name="password" type="password"></form>`,
+			wantRole: report.RoleProvider,
+		},
+		{
+			name: "unexplained server error",
+			hop:  report.Hop{N: 4, Role: report.RoleErrorPage, Status: 500},
+			ct:   "text/html", body: "<h1>Internal Server Error</h1>",
+			wantRole: report.RoleErrorPage, wantPage: "Internal Server Error", wantCode: report.CodePageError,
+		},
+		{
+			name: "cookie failure",
+			hop:  report.Hop{N: 4, Role: report.RoleErrorPage, Status: 400},
+			ct:   "text/html", body: oidcProviderPage("invalid_request", "interaction session id cookie not found"),
+			wantRole: report.RoleErrorPage, wantPage: "cookie not found",
+		},
+		{
+			name:     "empty error answer",
+			hop:      report.Hop{N: 5, Role: report.RoleAuthorize, Status: 400, URL: authorize},
+			wantRole: report.RoleErrorPage,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, f := ReadPage(tt.hop, tt.ct, []byte(tt.body))
+			if h.Role != tt.wantRole {
+				t.Errorf("role = %q, want %q", h.Role, tt.wantRole)
+			}
+			if tt.wantPage == "" && h.Page != "" || !strings.Contains(h.Page, tt.wantPage) {
+				t.Errorf("Page = %q, want %q in it", h.Page, tt.wantPage)
+			}
+			if len(h.Page) > 300 {
+				t.Errorf("Page is %d bytes, want at most 300", len(h.Page))
+			}
+			switch {
+			case tt.wantCode == "" && f != nil:
+				t.Errorf("finding %s %q, want none", f.Code, f.Message)
+			case tt.wantCode != "" && f == nil:
+				t.Errorf("no finding, want %s", tt.wantCode)
+			case f != nil && (f.Code != tt.wantCode || f.Hop != tt.hop.N):
+				t.Errorf("finding %s about hop %d, want %s about hop %d", f.Code, f.Hop, tt.wantCode, tt.hop.N)
+			}
+			if h.N != tt.hop.N || h.Status != tt.hop.Status || h.URL != tt.hop.URL {
+				t.Errorf("hop %+v, want %+v with only Role and Page set", h, tt.hop)
+			}
+		})
+	}
+}

@@ -18,13 +18,13 @@ var hopParamNames = []string{
 	"code", "error", "error_description",
 }
 
-// hopParams returns the query values of u that matter for comparing hops
+// HopParams returns the query values of u that matter for comparing hops
 // (DESIGN.md, "Hops"): only those present, a parameter present with an empty
 // value kept as "". A value repeated in the query counts by its first
 // occurrence, as most servers read it. Values in the fragment (what
 // response_mode=fragment produces, seen in HAR files; browsers never send a
 // fragment to a server) fill in the names the query does not carry.
-func hopParams(u *url.URL) map[string]string {
+func HopParams(u *url.URL) map[string]string {
 	out := map[string]string{}
 	if u == nil {
 		return out
@@ -46,7 +46,7 @@ func hopParams(u *url.URL) map[string]string {
 	return out
 }
 
-// hopRole says which comparisons apply to a hop at u that answered status,
+// HopRole says which comparisons apply to a hop at u that answered status,
 // checked in this order:
 //
 //   - callback: u is the redirect URI (same scheme, host, port and path; the
@@ -61,9 +61,10 @@ func hopParams(u *url.URL) map[string]string {
 //
 // A hop can be an authorize request and an error page at once:
 // oidc-provider answers a bad redirect_uri at /auth itself with an HTML 400.
-// Its role is authorize (its state and redirect_uri are compared); read its
-// page with readErrorPage all the same, as for every 4xx/5xx hop.
-func hopRole(u *url.URL, status int, redirectURI string) report.Role {
+// Its role is authorize here; ReadPage, which reads every page that is not
+// a redirect, makes it an error page, and Compare still compares its state
+// and redirect_uri as an authorize request's.
+func HopRole(u *url.URL, status int, redirectURI string) report.Role {
 	if u == nil {
 		return report.RoleOther
 	}

@@ -81,9 +81,9 @@ func TestHopParams(t *testing.T) {
 				u = mustURL(t, base)
 				u.RawQuery = q
 			}
-			got := hopParams(u)
+			got := HopParams(u)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("hopParams(%q) mismatch (-want +got):\n%s", tt.url, diff)
+				t.Errorf("HopParams(%q) mismatch (-want +got):\n%s", tt.url, diff)
 			}
 		})
 	}
@@ -116,14 +116,14 @@ func TestHopRole(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := hopRole(mustURL(t, tt.url), tt.status, tt.redirect)
+			got := HopRole(mustURL(t, tt.url), tt.status, tt.redirect)
 			if got != tt.want {
-				t.Errorf("hopRole(%q, %d, %q) = %q, want %q", tt.url, tt.status, tt.redirect, got, tt.want)
+				t.Errorf("HopRole(%q, %d, %q) = %q, want %q", tt.url, tt.status, tt.redirect, got, tt.want)
 			}
 		})
 	}
-	if got := hopRole(nil, 200, redirect); got != report.RoleOther {
-		t.Errorf("hopRole(nil) = %q, want %q", got, report.RoleOther)
+	if got := HopRole(nil, 200, redirect); got != report.RoleOther {
+		t.Errorf("HopRole(nil) = %q, want %q", got, report.RoleOther)
 	}
 }
 
@@ -136,19 +136,19 @@ func FuzzHopParams(f *testing.F) {
 		if err != nil {
 			return
 		}
-		params := hopParams(u)
+		params := HopParams(u)
 		for k := range params {
 			found := false
 			for _, n := range hopParamNames {
 				found = found || n == k
 			}
 			if !found {
-				t.Fatalf("hopParams(%q) has %q, not one of the names that matter", raw, k)
+				t.Fatalf("HopParams(%q) has %q, not one of the names that matter", raw, k)
 			}
 		}
-		_ = hopRole(u, 400, raw)
-		if hopRole(u, 200, raw) != report.RoleCallback && u.IsAbs() && u.Host != "" && u.Opaque == "" {
-			t.Fatalf("hopRole(%q) with itself as the redirect URI is not callback", raw)
+		_ = HopRole(u, 400, raw)
+		if HopRole(u, 200, raw) != report.RoleCallback && u.IsAbs() && u.Host != "" && u.Opaque == "" {
+			t.Fatalf("HopRole(%q) with itself as the redirect URI is not callback", raw)
 		}
 	})
 }

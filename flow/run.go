@@ -79,23 +79,11 @@ func (r *runner) addFinding(f report.Finding) {
 	r.emit(Event{Kind: EventFinding, Finding: &f})
 }
 
-// addHop records a hop and, for hops other than the one authtrace sent,
-// compares it with what was sent.
+// addHop records a hop and compares it with what was sent.
 func (r *runner) addHop(h report.Hop) {
 	r.rep.Hops = append(r.rep.Hops, h)
 	r.emit(Event{Kind: EventHop, Hop: &h})
-	if h.Source == report.SourceSent {
-		return
-	}
-	// An authorize request answered with an error page is still an
-	// authorize request: what a proxy changed on the way is often why.
-	cmp := h
-	_, hasClient := h.Params["client_id"]
-	_, hasType := h.Params["response_type"]
-	if h.Role == report.RoleErrorPage && hasClient && hasType {
-		cmp.Role = report.RoleAuthorize
-	}
-	for _, f := range compareHop(r.sent, cmp) {
+	for _, f := range compareHop(r.sent, h) {
 		r.addFinding(f)
 	}
 }
@@ -263,7 +251,7 @@ func (r *runner) send(redirectURI string) (authRequest, error) {
 	r.rep.Profile.Nonce = ar.Nonce
 	r.rep.Profile.CodeVerifier = ar.Verifier
 	u, _ := url.Parse(ar.URL) // built by us, it parses
-	r.sent = hopParams(u)
+	r.sent = HopParams(u)
 	r.sentQuery = map[string]string{}
 	for k, vs := range u.Query() {
 		r.sentQuery[k] = vs[0]

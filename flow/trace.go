@@ -95,7 +95,7 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 		}
 		seen[key] = n
 
-		if hopRole(u, 0, r.redirectURI) == report.RoleCallback {
+		if HopRole(u, 0, r.redirectURI) == report.RoleCallback {
 			// The chain reached the callback without a login page: usually
 			// an error answered straight to the client. Record, never request.
 			h := r.newHop(n, report.SourcePreflight, "GET", next)
@@ -147,20 +147,10 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 			}
 			h.Location = loc
 		}
-		h.Role = hopRole(u, resp.StatusCode, r.redirectURI)
+		h.Role = HopRole(u, resp.StatusCode, r.redirectURI)
 		isRedirect := resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != ""
 		noLocation := resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.StatusCode != http.StatusNotModified && loc == ""
-		var pageFinding *report.Finding
-		if !isRedirect && len(body) > 0 {
-			pageFinding = readErrorPage(resp.StatusCode, resp.Header.Get("Content-Type"), body)
-			if pageFinding == nil && resp.StatusCode >= 400 && !isCookieFailure(body) {
-				pageFinding = errorPageFinding(resp.StatusCode, body)
-			}
-		}
-		if !isRedirect && resp.StatusCode >= 400 || pageFinding != nil {
-			h.Page = pageText(body, 300)
-			h.Role = report.RoleErrorPage
-		}
+		h, pageFinding := ReadPage(h, resp.Header.Get("Content-Type"), body)
 		r.addHop(h)
 		res.hops = append(res.hops, h)
 		if truncated {
@@ -171,7 +161,6 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 			res.fatal = true
 			r.addFinding(badLocationFinding(n, "", fmt.Sprintf("hop %d answers HTTP %d, a redirect, without a Location header", n, resp.StatusCode)))
 		case pageFinding != nil:
-			pageFinding.Hop = n
 			r.addFinding(*pageFinding)
 			// A rejected redirect_uri or client ends the login here; an
 			// unexplained error page may be this client's alone (the
@@ -253,8 +242,8 @@ func hostPath(u *url.URL) string {
 func (r *runner) newHop(n int, src report.Source, method, raw string) report.Hop {
 	h := report.Hop{N: n, Source: src, Method: method, URL: raw, At: r.now()}
 	if u, err := url.Parse(raw); err == nil {
-		h.Params = hopParams(u)
-		h.Role = hopRole(u, 0, r.redirectURI)
+		h.Params = HopParams(u)
+		h.Role = HopRole(u, 0, r.redirectURI)
 	}
 	return h
 }
