@@ -243,3 +243,13 @@ func errorPageFinding(status int, body []byte) *report.Finding {
 		Detail:  map[string]string{"status": fmt.Sprint(status)},
 	}
 }
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

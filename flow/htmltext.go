@@ -3,9 +3,10 @@ package flow
 import (
 	"bytes"
 	"encoding/json"
-	"html"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/net/html"
 )
 
 // The text of a page for people and for signature matching: HTML without
@@ -25,8 +26,7 @@ func pageText(body []byte, max int) string {
 	}
 	s := string(t)
 	if looksHTML(t) {
-		s = stripTags(s)
-		s = html.UnescapeString(s)
+		s = htmlText(t)
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	return cutText(strings.Join(strings.Fields(s), " "), max)
@@ -80,6 +80,51 @@ func looksHTML(b []byte) bool {
 	return bytes.Contains(l, []byte("<html")) || bytes.Contains(l, []byte("<body")) || bytes.Contains(l, []byte("<!doctype"))
 }
 
+// htmlText returns the text of an HTML page: the text between the tags
+// with entities decoded, a space where a block element starts or ends, and
+// nothing of comments or of the elements in skipTags. The tokenizer reads
+// markup as a browser does (a lone '<', a '>' in a quoted attribute, a tag
+// or comment cut off at the end), so it never fails; a page's text is all
+// that is wanted, so no tree is built.
+func htmlText(b []byte) string {
+	var out strings.Builder
+	out.Grow(len(b))
+	z := html.NewTokenizer(bytes.NewReader(b))
+	skip, depth := "", 0 // inside a skipped element, and how deep in its own kind
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken: // io.EOF: the tokenizer reads from memory
+			return out.String()
+		case html.TextToken:
+			if skip == "" {
+				out.Write(z.Text())
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			switch {
+			case skip != "":
+				if string(name) == skip && tt == html.StartTagToken {
+					depth++
+				} else if string(name) == skip && tt == html.EndTagToken {
+					if depth--; depth == 0 {
+						skip = ""
+					}
+				}
+			case tt == html.StartTagToken && skipTags[string(name)]:
+				skip, depth = string(name), 1
+				out.WriteByte(' ')
+			case blockTags[string(name)]:
+				out.WriteByte(' ')
+			}
+		}
+	}
+}
+
+// skipTags hold no text for people: scripts, styles, templates, fallbacks
+// for browsers without JavaScript, and drawings.
+var skipTags = map[string]bool{"script": true, "style": true, "template": true, "noscript": true, "svg": true}
+
 // blockTags separate words: text on either side of them is not one word.
 var blockTags = map[string]bool{
 	"p": true, "div": true, "br": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
@@ -87,85 +132,6 @@ var blockTags = map[string]bool{
 	"title": true, "head": true, "body": true, "html": true, "section": true, "header": true, "footer": true,
 	"main": true, "article": true, "form": true, "label": true, "input": true, "button": true, "hr": true,
 	"dt": true, "dd": true, "dl": true, "nav": true, "aside": true, "blockquote": true, "option": true, "select": true,
-}
-
-// stripTags removes tags, comments and the contents of script, style,
-// template and noscript elements. It never fails: a tag left open runs to
-// the end of the text.
-func stripTags(s string) string {
-	var b strings.Builder
-	lower := asciiLower(s) // same offsets as s
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		if c != '<' {
-			b.WriteByte(c)
-			i++
-			continue
-		}
-		if strings.HasPrefix(s[i:], "<!--") {
-			end := strings.Index(s[i+4:], "-->")
-			if end < 0 {
-				break
-			}
-			i += 4 + end + 3
-			continue
-		}
-		// Read the tag name.
-		j := i + 1
-		closing := j < len(s) && s[j] == '/'
-		if closing {
-			j++
-		}
-		k := j
-		for k < len(s) && (s[k] >= 'a' && s[k] <= 'z' || s[k] >= 'A' && s[k] <= 'Z' || s[k] >= '0' && s[k] <= '9') {
-			k++
-		}
-		name := lower[j:k]
-		if name == "" && !closing && (k >= len(s) || s[k] != '!' && s[k] != '?') {
-			// A lone '<' in text ("a < b").
-			b.WriteByte(c)
-			i++
-			continue
-		}
-		end := tagEnd(s, k)
-		if end < 0 {
-			break
-		}
-		i = end + 1
-		if blockTags[name] {
-			b.WriteByte(' ')
-		}
-		if !closing && (name == "script" || name == "style" || name == "template" || name == "noscript" || name == "svg") {
-			endElem := strings.Index(lower[i:], "</"+name)
-			if endElem < 0 {
-				break
-			}
-			i += endElem
-			b.WriteByte(' ')
-		}
-	}
-	return b.String()
-}
-
-// tagEnd returns the index of the '>' that ends the tag whose attributes
-// start at i, skipping quoted attribute values; -1 when there is none.
-func tagEnd(s string, i int) int {
-	var quote byte
-	for ; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return i
-		}
-	}
-	return -1
 }
 
 // cutText cuts s to at most max bytes on a character boundary, ending in
@@ -186,14 +152,4 @@ func cutText(s string, max int) string {
 		cut--
 	}
 	return strings.TrimRight(s[:cut], " ") + "..."
-}
-
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

@@ -20,6 +20,10 @@ func TestPageText(t *testing.T) {
 		{"cut on a character boundary", "ééééé", 6, "é..."},
 		{"tiny max", "abcdef", 2, "ab"},
 		{"invalid UTF-8", "a\xffb", 0, "a\uFFFDb"},
+		{"nested skipped element", `<p>a</p><svg><svg><text>x</text></svg><text>y</text></svg><p>b</p>`, 0, "a b"},
+		{"less-than before a digit is text", `<p>1 <3 cats</p>`, 0, "1 <3 cats"},
+		{"entities in the title", `<html><title>a &amp; b</title></html>`, 0, "a & b"},
+		{"inline tags join words", `<p>mis<b>match</b></p>`, 0, "mismatch"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
