@@ -66,7 +66,7 @@ func (r *runner) postToken(ctx context.Context, endpoint string, form url.Values
 	resp, err := r.client.Do(hreq)
 	if err != nil {
 		u, _ := url.Parse(endpoint)
-		g.err = &requestError{describeNetError(u, err, r.cfg.RequestTimeout), err}
+		g.err = &requestError{r.netError(ctx, u, err), err}
 		g.step.Error = g.err.Error()
 		return g
 	}

@@ -29,6 +29,7 @@ type runner struct {
 	usedAuth    string            // the client authentication the exchange used
 	issuer      string            // expected iss of the ID token
 	late        *listener         // after the callback: where later arrivals come from
+	opened      bool              // a browser was opened on the authorize URL
 }
 
 func newRunner(cfg Config, emit func(Event), command string) *runner {
@@ -290,6 +291,9 @@ func Trace(ctx context.Context, cfg Config, emit func(Event)) (report.Report, er
 	}
 	r.phase(PhasePreflight)
 	r.preflight(ctx, ar.URL, 2)
+	if err := ctx.Err(); err != nil {
+		return r.finish(r.ctxError(err, PhasePreflight))
+	}
 	return r.finish(nil)
 }
 
@@ -335,7 +339,7 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 		return r.finish(nil)
 	}
 	if err := ctx.Err(); err != nil {
-		return r.finish(ctxError(err, r.cfg.Timeout))
+		return r.finish(r.ctxError(err, PhasePreflight))
 	}
 
 	deadline, _ := ctx.Deadline()
@@ -343,6 +347,8 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	if r.cfg.OpenBrowser != nil {
 		if err := r.cfg.OpenBrowser(ar.URL); err != nil {
 			r.log("could not open a browser (%v); open this URL yourself: %s", err, ar.URL)
+		} else {
+			r.opened = true
 		}
 	}
 
@@ -357,7 +363,7 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 			}
 			cb = a
 		case <-ctx.Done():
-			return r.finish(ctxError(ctx.Err(), r.cfg.Timeout))
+			return r.finish(r.ctxError(ctx.Err(), PhaseWaiting))
 		}
 	}
 	n := len(r.rep.Hops) + 1
@@ -383,6 +389,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	r.phase(PhaseExchanging)
 	g := r.exchange(ctx, code, ar)
 	if !g.ok() {
+		if err := ctx.Err(); err != nil {
+			return r.finish(r.ctxError(err, PhaseExchanging))
+		}
 		return r.finish(nil)
 	}
 	r.checkTokens(ctx, g.token)
@@ -399,6 +408,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	}
 	r.phase(PhaseRefreshing)
 	rg := r.refresh(ctx, g.token.RefreshToken)
+	if err := ctx.Err(); err != nil && !rg.ok() {
+		return r.finish(r.ctxError(err, PhaseRefreshing))
+	}
 	if rg.ok() && r.rep.Refresh.Rotated {
 		r.log("the refresh token rotated: the provider issued a new one with the refresh")
 	}
@@ -462,27 +474,66 @@ func hostOfURL(raw string) string {
 	return ""
 }
 
-func ctxError(err error, timeout time.Duration) error {
+// ctxError is why the run's context ended: its time limit, during
+// phase, or the caller's cancellation.
+func (r *runner) ctxError(err error, phase Phase) error {
 	if errors.Is(err, context.DeadlineExceeded) {
-		return &TimeoutError{Limit: timeout}
+		return &TimeoutError{Limit: r.cfg.Timeout, Phase: phase, Browser: r.opened}
 	}
-	return fmt.Errorf("login stopped: %w", err)
+	return fmt.Errorf("%s stopped: %w", r.rep.Command, err)
 }
 
-// TimeoutError says the login ran out of time (Config.Timeout) before the
-// callback arrived. It is ErrTimeout to errors.Is.
+// TimeoutError says the whole run ran out of time (Config.Timeout). It is
+// ErrTimeout to errors.Is.
 type TimeoutError struct {
 	Limit time.Duration
+	// Phase is what the run was doing: PhaseWaiting for the callback,
+	// or following the chain, exchanging, refreshing.
+	Phase Phase
+	// Browser says a browser was opened on the authorize URL.
+	Browser bool
 }
 
 func (e *TimeoutError) Error() string { return e.Words(nil) }
 
 // Words is the error with name(setting) for the timeout setting.
 func (e *TimeoutError) Words(name func(Setting) string) string {
-	return words("%v: waited %s (raise %s, or check that the browser reached the redirect URI)", ErrTimeout, e.Limit, mark(SettingTimeout)).In(name)
+	var w Words
+	switch {
+	case e.Phase == PhaseWaiting && e.Browser:
+		w = words("%v: waited %s (raise %s, or check that the browser reached the redirect URI)", ErrTimeout, e.Limit, mark(SettingTimeout))
+	case e.Phase == PhaseWaiting:
+		w = words("%v: waited %s, and no browser was opened (open the authorize URL yourself and sign in within %s, or raise it)", ErrTimeout, e.Limit, mark(SettingTimeout))
+	default:
+		w = words("the whole run's time limit of %s ran out while %s (raise %s; each request has its own limit, %s)", e.Limit, phaseDoing(e.Phase), mark(SettingTimeout), mark(SettingRequestTimeout))
+	}
+	return w.In(name)
 }
 
 func (e *TimeoutError) Unwrap() error { return ErrTimeout }
+
+// phaseDoing says what a run does in phase, for messages.
+func phaseDoing(p Phase) string {
+	switch p {
+	case PhasePreflight:
+		return "following the authorize chain"
+	case PhaseExchanging:
+		return "exchanging the code for tokens"
+	case PhaseRefreshing:
+		return "refreshing"
+	}
+	return "discovering the endpoints"
+}
+
+// netError words a request that failed: the run's own time limit when
+// that is what ended it (ctx is the run's), else what describeNetError
+// says, naming the per-request limit.
+func (r *runner) netError(ctx context.Context, u *url.URL, err error) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Sprintf("%s had not answered when the whole run's time limit of %s ran out", u.Host, r.cfg.Timeout)
+	}
+	return describeNetError(u, err, r.cfg.RequestTimeout)
+}
 
 // RefreshAgain makes one more refresh grant for a finished login, with the
 // newest refresh token in rep and the client authentication the exchange

@@ -53,7 +53,7 @@ var settingNames = map[Setting]string{
 	SettingClientAuth:     "the client authentication",
 	SettingExpectAud:      "the expected audience",
 	SettingExpectIss:      "the expected issuer",
-	SettingTimeout:        "the login timeout",
+	SettingTimeout:        "the whole run's time limit",
 	SettingRequestTimeout: "the request timeout",
 	SettingMaxHops:        "the hop limit",
 }

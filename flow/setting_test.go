@@ -14,7 +14,7 @@ func TestWordsIn(t *testing.T) {
 		name func(Setting) string
 		want string
 	}{
-		{"raise {{timeout}}", nil, "raise the login timeout"},
+		{"raise {{timeout}}", nil, "raise the whole run's time limit"},
 		{"raise {{timeout}}", flag, "raise --timeout"},
 		{"give {{authorize_url}} and {{token_url}} instead", flag, "give --authorize_url and --token_url instead"},
 		{`state "{{x}}" and {{ unclosed`, flag, `state "{{x}}" and {{ unclosed`},
@@ -37,7 +37,7 @@ func TestPhrase(t *testing.T) {
 	if got, want := ce.Error(), `the extra authorize parameters: "state" is set by authtrace itself; use the state setting instead`; got != want {
 		t.Errorf("ConfigError.Error = %q, want %q", got, want)
 	}
-	te := &TimeoutError{Limit: time.Minute}
+	te := &TimeoutError{Limit: time.Minute, Phase: PhaseWaiting, Browser: true}
 	if !errors.Is(te, ErrTimeout) {
 		t.Errorf("TimeoutError is not ErrTimeout")
 	}

@@ -112,7 +112,7 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 		h := r.newHop(n, report.SourcePreflight, "GET", next)
 		resp, body, truncated, err := r.get(ctx, rt, jar, next)
 		if err != nil {
-			h.Error = describeNetError(u, err, r.cfg.RequestTimeout)
+			h.Error = r.netError(ctx, u, err)
 			r.addHop(h)
 			res.hops = append(res.hops, h)
 			// Not fatal: a browser with other network settings (VPN, PAC

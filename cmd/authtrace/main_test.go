@@ -197,3 +197,24 @@ func TestProgressLineIsPrintable(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceTimeoutExit: trace whose whole-run time limit runs out exits 3,
+// as login does, and says which limit it was in flag words.
+func TestTraceTimeoutExit(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	code, _, stderr := runCLI(t, "trace", "--authorize-url", srv.URL+"/authorize", "--client-id", "x", "--timeout", "300ms", "--json")
+	if code != exitIncomplete {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitIncomplete, stderr)
+	}
+	if !strings.Contains(stderr, "time limit of 300ms ran out while following the authorize chain (raise --timeout; each request has its own limit, --request-timeout)") {
+		t.Errorf("stderr does not say the whole run's limit ran out:\n%s", stderr)
+	}
+}
