@@ -124,6 +124,26 @@ func (s Step) Redact() Step {
 	return s
 }
 
+// secretNames are the names whose values are secret wherever they
+// appear, at any depth of a JSON answer too, in any case. ("code" is one
+// only in a request or a redirect: in an answer it is an error code.)
+var secretNames = map[string]bool{
+	"client_secret":    true,
+	"code_verifier":    true,
+	"refresh_token":    true,
+	"access_token":     true,
+	"id_token":         true,
+	"client_assertion": true,
+	"assertion":        true,
+	"password":         true,
+	"subject_token":    true,
+	"actor_token":      true,
+	"samlresponse":     true,
+	"device_code":      true,
+}
+
+func isSecretName(k string) bool { return secretNames[strings.ToLower(k)] }
+
 func redactMap(m map[string]string) map[string]string {
 	if m == nil {
 		return nil
