@@ -6,14 +6,16 @@ import (
 )
 
 // Printable makes text from a provider, a page or a token safe to print on
-// a terminal: control characters (ESC above all, which would let a hostile
-// server drive the terminal) become their visible Unicode pictures (␛, ␉),
-// C1 controls and invalid UTF-8 become U+FFFD. Clean text comes back as it
-// was, without copying.
+// a terminal or in Markdown: control characters (ESC above all, which would
+// let a hostile server drive the terminal) become their visible Unicode
+// pictures (␛, ␉); C1 controls, the bidirectional overrides and isolates
+// (U+202A to U+202E, U+2066 to U+2069, which make text read other than it
+// is) and invalid UTF-8 become U+FFFD. Clean text comes back as it was,
+// without copying.
 func Printable(s string) string {
 	clean := utf8.ValidString(s)
 	for _, r := range s {
-		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+		if r < 0x20 || r == 0x7f || unsafeRune(r) {
 			clean = false
 			break
 		}
@@ -27,7 +29,7 @@ func Printable(s string) string {
 			return 0x2400 + r
 		case r == 0x7f:
 			return 0x2421
-		case r >= 0x80 && r <= 0x9f:
+		case unsafeRune(r):
 			return utf8.RuneError
 		}
 		return r
