@@ -300,23 +300,8 @@ func newModel(ctx context.Context, opts Options) model {
 // seedReport fills the profile from the config, so the header and the
 // comparison have the sent values before the engine's report arrives.
 func seedReport(cfg flow.Config) report.Report {
-	p := report.Profile{
-		Issuer:       cfg.Issuer,
-		AuthorizeURL: cfg.AuthorizeURL,
-		TokenURL:     cfg.TokenURL,
-		ClientID:     cfg.ClientID,
-		Scope:        cfg.Scope,
-		RedirectURI:  cfg.RedirectURI,
-		State:        cfg.State,
-		ExpectAud:    cfg.ExpectAud,
-		ExpectIss:    cfg.ExpectIss,
-	}
-	if len(cfg.Params) > 0 {
-		p.Params = map[string]string{}
-		for _, kv := range cfg.Params {
-			p.Params[kv.Name] = kv.Value
-		}
-	}
+	p := flow.NewProfile(cfg)
+	p.RedirectURI, p.State = cfg.RedirectURI, cfg.State
 	return report.Report{Version: report.Version, Command: "login", Profile: p}
 }
 
@@ -508,8 +493,11 @@ func (m model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// apply adds one engine event to the live report.
+// apply adds one engine event to the live report, with the engine's own
+// reducer, and keeps what only the screen shows: the phase, the listener,
+// the last line of progress.
 func (m *model) apply(ev flow.Event) {
+	flow.Apply(&m.rep, ev)
 	switch ev.Kind {
 	case flow.EventPhase:
 		m.phase = ev.Phase
@@ -519,32 +507,8 @@ func (m *model) apply(ev flow.Event) {
 			m.deadline = ev.Deadline
 		}
 	case flow.EventHop:
-		if ev.Hop != nil {
-			m.rep.Hops = append(m.rep.Hops, *ev.Hop)
-			if ev.Hop.Source == report.SourceSent && m.authURL == "" {
-				m.authURL = ev.Hop.URL
-			}
-		}
-	case flow.EventFinding:
-		if ev.Finding != nil {
-			m.rep.Findings = append(m.rep.Findings, *ev.Finding)
-		}
-	case flow.EventExchange:
-		if ev.Step != nil {
-			if m.rep.Exchange == nil {
-				m.rep.Exchange = &report.Exchange{}
-			} else {
-				m.rep.Exchange.Attempts = append(m.rep.Exchange.Attempts, m.rep.Exchange.Step)
-			}
-			m.rep.Exchange.Step = *ev.Step
-		}
-	case flow.EventRefresh:
-		if ev.Step != nil {
-			m.rep.Refresh = &report.Refresh{Step: *ev.Step}
-		}
-	case flow.EventToken:
-		if ev.Token != nil {
-			m.rep.Tokens = append(m.rep.Tokens, *ev.Token)
+		if ev.Hop != nil && ev.Hop.Source == report.SourceSent && m.authURL == "" {
+			m.authURL = ev.Hop.URL
 		}
 	case flow.EventLog:
 		m.logLine = ev.Text
