@@ -22,6 +22,32 @@ const (
 	SeverityInfo  Severity = "info"
 )
 
+// Rank orders severities, for "the worst finding about this": info, warn,
+// error. An empty or unknown severity ranks below info.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityError:
+		return 3
+	case SeverityWarn:
+		return 2
+	case SeverityInfo:
+		return 1
+	}
+	return 0
+}
+
+// Worst returns the highest-ranked severity among the findings, and false
+// when none has a known one.
+func Worst(fs []Finding) (Severity, bool) {
+	var w Severity
+	for _, f := range fs {
+		if f.Severity.Rank() > w.Rank() {
+			w = f.Severity
+		}
+	}
+	return w, w != ""
+}
+
 // Finding is one problem or observation. Code is one of the stable codes in
 // codes.go; Hop is the hop number (1-based, 0 when not about a hop) and Token
 // the kind of token it is about ("access_token", "id_token", ...).

@@ -133,13 +133,12 @@ func hostPath(raw string) string {
 
 // worstByHop maps each hop number to the most severe finding about it.
 func worstByHop(fs []report.Finding) map[int]report.Severity {
-	rank := map[report.Severity]int{report.SeverityInfo: 1, report.SeverityWarn: 2, report.SeverityError: 3}
 	out := map[int]report.Severity{}
 	for _, f := range fs {
 		if f.Hop == 0 {
 			continue
 		}
-		if rank[f.Severity] > rank[out[f.Hop]] {
+		if f.Severity.Rank() > out[f.Hop].Rank() {
 			out[f.Hop] = f.Severity
 		}
 	}

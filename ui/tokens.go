@@ -68,7 +68,7 @@ func (v *tokensView) set(m *model) {
 	v.plain, v.rows = v.plain[:0], v.rows[:0]
 	for _, e := range all {
 		mark, markSt := " ", st.faint
-		if sev, ok := worst(e.findings); ok {
+		if sev, ok := report.Worst(e.findings); ok {
 			markSt, mark = st.severity(sev)
 		}
 		kind := e.Kind
@@ -80,17 +80,6 @@ func (v *tokensView) set(m *model) {
 		v.rows = append(v.rows, fit(markSt.Render(mark)+rest, listW-1))
 	}
 	v.setDetail(m)
-}
-
-func worst(fs []report.Finding) (report.Severity, bool) {
-	var w report.Severity
-	rank := map[report.Severity]int{report.SeverityInfo: 1, report.SeverityWarn: 2, report.SeverityError: 3}
-	for _, f := range fs {
-		if rank[f.Severity] > rank[w] {
-			w = f.Severity
-		}
-	}
-	return w, w != ""
 }
 
 // audSummary is the audience of a JWT, which is what the list is most often
@@ -255,7 +244,7 @@ func tokenDetail(m *model, e tokenEntry, showRaw bool, w int) []string {
 		for _, f := range decode.Fields(ms, now, loc) {
 			fs := byClaim[f.Name]
 			mark := " "
-			if sev, ok := worst(fs); ok {
+			if sev, ok := report.Worst(fs); ok {
 				sevSt, sym := st.severity(sev)
 				mark = sevSt.Render(sym)
 			}
