@@ -46,13 +46,13 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 		}
 		jp := filepath.Join(dir, name+".json")
 		mp := filepath.Join(dir, name+".md")
-		if err := writeNew(jp, js); err != nil {
+		if err := report.WriteFile(jp, js, report.NoClobber); err != nil {
 			if errors.Is(err, fs.ErrExist) {
 				continue
 			}
 			return nil, err
 		}
-		if err := writeNew(mp, md); err != nil {
+		if err := report.WriteFile(mp, md, report.NoClobber); err != nil {
 			os.Remove(jp)
 			if errors.Is(err, fs.ErrExist) {
 				continue
@@ -68,25 +68,6 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 		return []string{jp, mp}, nil
 	}
 	return nil, fmt.Errorf("export report: too many reports named %s in %s", base, dir)
-}
-
-// writeNew creates path (mode 0600, failing if it exists) and writes b; a
-// failed write removes the half-written file.
-func writeNew(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // summary is printed to the normal screen after the program exits, so it

@@ -177,7 +177,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		if err != nil {
 			return &exitError{code: exitIncomplete, err: err}
 		}
-		if err := writeFileAtomic(s.reportFile, append(data, '\n')); err != nil {
+		if err := report.WriteFile(s.reportFile, append(data, '\n'), report.Replace); err != nil {
 			return &exitError{code: exitIncomplete, err: err}
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "· report written to %s\n", s.reportFile)
