@@ -39,7 +39,7 @@ func markdownReport() report.Report {
 // plain-text output, so it must hold all the CLI's text output held.
 func TestMarkdownCarriesTheWholeLogin(t *testing.T) {
 	got := Markdown(markdownReport())
-	golden(t, "markdown-login", got)
+	goldenView(t, "markdown-login", got)
 	for _, want := range []string{
 		"# authtrace login report",
 		"- result: 2 errors, 0 warnings, 1 info",
