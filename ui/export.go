@@ -12,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -36,7 +37,7 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 		return nil, fmt.Errorf("encode report: %w", err)
 	}
 	js = append(js, '\n')
-	md := []byte(Markdown(red))
+	md := []byte(report.Markdown(red, decode.ReportClaims))
 
 	base := "authtrace-" + now.UTC().Format("20060102-150405")
 	for i := 0; i < 100; i++ {
@@ -74,12 +75,11 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 // stays in the scrollback.
 func summary(r report.Report, err error, exported []string) string {
 	var b strings.Builder
-	errs, warns, infos := r.Count()
 	switch {
 	case err != nil:
 		fmt.Fprintf(&b, "authtrace: %s\n", errText(err.Error()))
 	default:
-		fmt.Fprintf(&b, "authtrace: login finished with %s, %s, %d info\n", plural(errs, "error"), plural(warns, "warning"), infos)
+		fmt.Fprintf(&b, "authtrace: login finished with %s\n", r.Tally())
 	}
 	shown := 0
 	for _, f := range r.Findings {
@@ -90,7 +90,7 @@ func summary(r report.Report, err error, exported []string) string {
 			fmt.Fprintf(&b, "  … and more in the report\n")
 			break
 		}
-		where := report.Printable(findingWhere(f))
+		where := report.Printable(f.Where())
 		if where != "" {
 			where = " (" + where + ")"
 		}

@@ -23,27 +23,11 @@ func (v *findingsView) set(m *model) {
 	for _, f := range fs {
 		f = f.Redact()
 		sevSt, sym := st.severity(f.Severity)
-		rest := fmt.Sprintf(" %-25s %-7s %s", cut(f.Code, 25), cut(findingWhere(f), 7), report.Printable(f.Message))
+		rest := fmt.Sprintf(" %-25s %-7s %s", cut(f.Code, 25), cut(f.Where(), 7), report.Printable(f.Message))
 		v.plain = append(v.plain, fit(sym+rest, listW-1))
 		v.rows = append(v.rows, fit(sevSt.Render(sym)+rest, listW-1))
 	}
 	v.setDetail(m)
-}
-
-func findingWhere(f report.Finding) string {
-	switch {
-	case f.Hop > 0:
-		return fmt.Sprintf("hop %d", f.Hop)
-	case f.Token == "access_token":
-		return "access"
-	case f.Token == "id_token":
-		return "id"
-	case f.Token == "refresh_token":
-		return "refresh"
-	case f.Token != "":
-		return f.Token
-	}
-	return ""
 }
 
 func (v *findingsView) setDetail(m *model) {
@@ -62,7 +46,7 @@ func (v *findingsView) setDetail(m *model) {
 	}
 	f = f.Redact()
 	sevSt, _ := st.severity(f.Severity)
-	v.lines = append(v.lines, st.paneTitle.Render(cut(f.Code, detailW/2))+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+report.Printable(findingWhere(f))))
+	v.lines = append(v.lines, st.paneTitle.Render(cut(f.Code, detailW/2))+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+report.Printable(f.Where())))
 	v.lines = append(v.lines, wrapWords(f.Message, detailW-1)...)
 	if f.Hint != "" {
 		v.lines = append(v.lines, "", st.bold.Render("what to change"))

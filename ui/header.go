@@ -25,7 +25,7 @@ func (h *headerView) set(m *model) {
 	errs, warns, infos := m.rep.Count()
 	counts := fmt.Sprintf("%s %d  %s %d  %s %d",
 		st.errorSev.Render("✗"), errs, st.warnSev.Render("!"), warns, st.infoSev.Render("i"), infos)
-	title := st.title.Render("authtrace") + st.faint.Render(" · login · ") + st.bold.Render(providerHost(m.rep.Profile))
+	title := st.title.Render("authtrace") + st.faint.Render(" · login · ") + st.bold.Render(m.rep.Profile.Provider())
 	gap := w - visibleWidth(title) - visibleWidth(counts)
 	if gap < 1 {
 		h.lines[0] = fit(title, w)

@@ -46,7 +46,7 @@ func (v *hopsView) set(m *model) {
 		case h.Status > 0:
 			status = fmt.Sprintf("%3d", h.Status)
 		}
-		rest := report.Printable(fmt.Sprintf(" %3d %-9s %-4s %s %-10s ", h.N, h.Source, cut(h.Method, 4), status, roleName(h.Role)))
+		rest := report.Printable(fmt.Sprintf(" %3d %-9s %-4s %s %-10s ", h.N, h.Source, cut(h.Method, 4), status, h.Role.Label()))
 		where := cut(hostPath(h.URL), listW-3-len([]rune(rest)))
 		v.plain = append(v.plain, fit(mark+" "+rest+where, listW-1))
 		v.rows = append(v.rows, fit(markSt.Render(mark)+" "+rest+where, listW-1))
@@ -114,13 +114,6 @@ func window(st styles, lines []string, off, h int) []string {
 		out = append(out[:len(out)-1:len(out)-1], st.faint.Render(fmt.Sprintf("… %d more lines (pgdn)", len(lines)-end+1)))
 	}
 	return out
-}
-
-func roleName(r report.Role) string {
-	if r == report.RoleErrorPage {
-		return "error page"
-	}
-	return string(r)
 }
 
 func hostPath(raw string) string {
@@ -341,7 +334,7 @@ func hopTitle(m *model, h report.Hop, w int) string {
 	if h.Status > 0 {
 		parts = append(parts, fmt.Sprintf("%d", h.Status))
 	}
-	parts = append(parts, roleName(h.Role))
+	parts = append(parts, h.Role.Label())
 	return m.styles.paneTitle.Render(cut(strings.Join(parts, " · "), w))
 }
 

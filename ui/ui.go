@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -884,15 +883,4 @@ func (m model) fullHelp() string {
 
 func (m model) footer() string {
 	return fit(m.help.View(m.keys), m.width)
-}
-
-// providerHost names the provider in the header: the issuer's host, or the
-// authorize URL's.
-func providerHost(p report.Profile) string {
-	for _, raw := range []string{p.Issuer, p.AuthorizeURL} {
-		if u, err := url.Parse(raw); err == nil && u.Host != "" {
-			return report.Printable(u.Host)
-		}
-	}
-	return "no provider set"
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 	"github.com/authtrace/authtrace/ui"
@@ -169,7 +170,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		default:
 			// The same Markdown as the TUI's export: readable in a pipe,
 			// ready to paste into a ticket.
-			io.WriteString(cmd.OutOrStdout(), ui.Markdown(rep))
+			io.WriteString(cmd.OutOrStdout(), report.Markdown(rep, decode.ReportClaims))
 		}
 	}
 	if s.reportFile != "" && len(rep.Hops) > 0 {
