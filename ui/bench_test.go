@@ -81,7 +81,7 @@ func BenchmarkEvent(b *testing.B) {
 	for b.Loop() {
 		m.rep.Hops = m.rep.Hops[:200]
 		m.apply(eventHop(h))
-		m.refresh()
+		m.rebuildViews()
 		_ = m.View()
 	}
 }

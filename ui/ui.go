@@ -13,14 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/authtrace/authtrace/flow"
@@ -153,70 +151,11 @@ type (
 	openedMsg struct{ err error }
 )
 
-// runner owns the engine's goroutines: one context for all of them, and a
-// wait group so Run can wait for them after the program exits.
-type runner struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	events chan tea.Msg
-	wg     *sync.WaitGroup
-	mu     *sync.Mutex
-	last   *doneMsg // the last result, also when the program quit first
-}
-
-func (r runner) wait(d time.Duration) {
-	done := make(chan struct{})
-	go func() { r.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(d):
-	}
-}
-
-// start returns a command that runs fn (the engine or a refresh) and a
-// command that delivers its events; each event re-arms the listener in
-// Update, and the final doneMsg goes through the same channel, so it always
-// comes after the events.
-func (r runner) start(refresh bool, fn func(ctx context.Context, emit func(flow.Event)) (report.Report, error)) tea.Cmd {
-	r.wg.Add(1)
-	engine := func() tea.Msg {
-		defer r.wg.Done()
-		emit := func(ev flow.Event) {
-			select {
-			case r.events <- eventMsg(ev):
-			case <-r.ctx.Done():
-			}
-		}
-		rep, err := fn(r.ctx, emit)
-		d := doneMsg{rep: rep, err: err, refresh: refresh}
-		r.mu.Lock()
-		*r.last = d
-		r.mu.Unlock()
-		select {
-		case r.events <- d:
-		case <-r.ctx.Done():
-		}
-		return nil
-	}
-	return tea.Batch(engine, r.listen())
-}
-
-func (r runner) listen() tea.Cmd {
-	return func() tea.Msg {
-		select {
-		case msg := <-r.events:
-			return msg
-		case <-r.ctx.Done():
-			return nil
-		}
-	}
-}
-
 // model is the root model: it owns the screen, the report as it grows, and
 // the child views, which it keeps in sync with the report.
 type model struct {
 	opts   Options
-	run    runner
+	run    engineRun
 	now    func() time.Time
 	keys   keyMap
 	help   help.Model
@@ -267,14 +206,9 @@ func newModel(ctx context.Context, opts Options) model {
 			noColor = true
 		}
 	}
-	rctx, cancel := context.WithCancel(ctx)
 	m := model{
-		opts: opts,
-		run: runner{
-			ctx: rctx, cancel: cancel,
-			events: make(chan tea.Msg, 256),
-			wg:     &sync.WaitGroup{}, mu: &sync.Mutex{}, last: &doneMsg{},
-		},
+		opts:   opts,
+		run:    newEngineRun(ctx),
 		now:    now,
 		keys:   defaultKeys(opts.Refresh != nil, opts.OpenBrowser != nil),
 		help:   help.New(),
@@ -292,7 +226,7 @@ func newModel(ctx context.Context, opts Options) model {
 		m.state = stateRunning
 		m.phase = flow.PhasePreflight
 	}
-	m.refresh()
+	m.rebuildViews()
 	return m
 }
 
@@ -333,14 +267,14 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.refresh()
+		m.rebuildViews()
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
 		m.styles = newStyles(m.isDark, m.styles.noColor)
 		m.help.Styles = m.styles.help
 		m.setup.restyle(m.styles, m.isDark)
-		m.refresh()
+		m.rebuildViews()
 		return m, nil
 	case spinner.TickMsg:
 		if m.state != stateRunning && !m.busy {
@@ -357,11 +291,11 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tick()
 	case eventMsg:
 		m.apply(flow.Event(msg))
-		m.refresh()
+		m.rebuildViews()
 		return m, m.run.listen()
 	case doneMsg:
 		m.finish(msg)
-		m.refresh()
+		m.rebuildViews()
 		return m, nil
 	case exportedMsg:
 		if msg.err != nil {
@@ -396,7 +330,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.PasteMsg:
 		m.tab = tabTokens
 		cmd = m.tokens.paste(msg.Content, &m)
-		m.refresh()
+		m.rebuildViews()
 		return m, cmd
 	case tea.MouseWheelMsg:
 		switch msg.Mouse().Button {
@@ -423,7 +357,7 @@ func (m model) updateSetup(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.rep = seedReport(m.opts.Config)
 		m.state = stateRunning
 		m.phase = flow.PhasePreflight
-		m.refresh()
+		m.rebuildViews()
 		return m, tea.Batch(m.startEngine(), m.spin.Tick, tick())
 	}
 	return m, cmd
@@ -432,7 +366,7 @@ func (m model) updateSetup(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.tokens.input.active {
 		cmd := m.tokens.updateInput(msg, &m)
-		m.refresh()
+		m.rebuildViews()
 		return m, cmd
 	}
 	m.status = ""
@@ -554,9 +488,7 @@ func (m model) outcome() (report.Report, error) {
 	if m.state == stateDone || m.state == stateFailed {
 		return m.rep, m.err
 	}
-	m.run.mu.Lock()
-	last := *m.run.last
-	m.run.mu.Unlock()
+	last := m.run.lastResult()
 	rep := m.rep
 	if last.rep.Version != 0 {
 		rep = last.rep
@@ -570,52 +502,9 @@ func (m model) outcome() (report.Report, error) {
 	return rep, fmt.Errorf("%w (quit while %s)", ErrStopped, m.phase)
 }
 
-// Layout: the header, a tab bar and the footer take fixed rows; the body
-// gets the rest. Wide terminals put a list and its detail side by side,
-// narrow ones stack them.
-const (
-	headerRows = 3
-	wideWidth  = 120
-)
-
-func (m model) wide() bool { return m.width >= wideWidth }
-
-func (m model) bodyHeight() int {
-	return max(m.height-headerRows-2, 3)
-}
-
-// panes returns the sizes of the list pane and the detail pane (each
-// including its title row).
-func (m model) panes() (listW, listH, detailW, detailH int) {
-	return m.panesFor(m.tab)
-}
-
-// panesFor sizes the panes of view t. Stacked, the list takes the rows it
-// needs up to two fifths of the body, and the detail the rest.
-func (m model) panesFor(t tab) (listW, listH, detailW, detailH int) {
-	h := m.bodyHeight()
-	if m.wide() {
-		listW = min(max(m.width*2/5, 50), 72)
-		return listW, h, m.width - listW - 1, h
-	}
-	listH = min(max(m.rowCount(t)+1, 3), max(h*2/5, 3))
-	return m.width, listH, m.width, h - listH
-}
-
-func (m model) rowCount(t tab) int {
-	switch t {
-	case tabHops:
-		return len(m.rep.Hops)
-	case tabTokens:
-		return len(m.rep.Tokens) + len(m.tokens.pasted)
-	default:
-		return len(m.rep.Findings)
-	}
-}
-
-// refresh recomputes everything the views draw from the report, the styles
-// and the size, so View only joins visible rows.
-func (m *model) refresh() {
+// rebuildViews recomputes everything the views draw from the report, the
+// styles and the size, so View only joins visible rows.
+func (m *model) rebuildViews() {
 	m.help.SetWidth(m.width)
 	m.header.set(m)
 	m.hops.set(m)
@@ -811,76 +700,4 @@ func (m model) View() tea.View {
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "authtrace"
 	return v
-}
-
-func (m model) tabBar() string {
-	counts := [tabCount]int{len(m.rep.Hops), len(m.tokens.all(&m)), len(m.rep.Findings)}
-	var b strings.Builder
-	for i := range tabCount {
-		label := fmt.Sprintf("%s %d", tabNames[i], counts[i])
-		if i == m.tab {
-			b.WriteString(m.styles.tabActive.Render(label))
-		} else {
-			b.WriteString(m.styles.tabIdle.Render(label))
-		}
-	}
-	left := b.String()
-	if m.status == "" {
-		return fit(left, m.width)
-	}
-	rest := m.width - lipgloss.Width(left) - 2
-	return fit(left+"  "+m.styles.status.Render(cut(m.status, rest)), m.width)
-}
-
-func (m model) body() string {
-	listW, listH, detailW, detailH := m.panes()
-	var list, detail []string
-	switch m.tab {
-	case tabHops:
-		list, detail = m.hops.view(m.styles, listW, listH, detailH)
-	case tabTokens:
-		list, detail = m.tokens.view(m.styles, listW, listH, detailH)
-	case tabFindings:
-		list, detail = m.findings.view(m.styles, listW, listH, detailH)
-	}
-	list = padLines(list, listW, listH)
-	detail = padLines(detail, detailW, detailH)
-	if m.wide() {
-		lines := make([]string, listH)
-		sep := m.styles.faint.Render("│")
-		for i := range lines {
-			lines[i] = list[i] + sep + detail[i]
-		}
-		return strings.Join(lines, "\n")
-	}
-	return strings.Join(append(list, detail...), "\n")
-}
-
-// padLines makes exactly h lines of exactly w cells.
-func padLines(lines []string, w, h int) []string {
-	out := make([]string, h)
-	for i := range out {
-		if i < len(lines) {
-			out[i] = fit(lines[i], w)
-		} else {
-			out[i] = strings.Repeat(" ", w)
-		}
-	}
-	return out
-}
-
-func (m model) fullHelp() string {
-	// One group under another: side by side they do not fit 80 columns.
-	var lines []string
-	for i, g := range m.keys.FullHelp() {
-		if i > 0 {
-			lines = append(lines, "")
-		}
-		lines = append(lines, strings.Split(m.help.FullHelpView([][]key.Binding{g}), "\n")...)
-	}
-	return strings.Join(padLines(lines, m.width, m.bodyHeight()), "\n")
-}
-
-func (m model) footer() string {
-	return fit(m.help.View(m.keys), m.width)
 }
