@@ -247,3 +247,6 @@ func press(s string) tea.KeyPressMsg {
 	r := []rune(s)[0]
 	return tea.KeyPressMsg{Code: r, Text: s}
 }
+
+// hopsOf is the model's hops view.
+func hopsOf(m model) *hopsView { return m.views[tabHops].(*hopsView) }

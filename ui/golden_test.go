@@ -63,7 +63,7 @@ func TestGoldenSelectedHop(t *testing.T) {
 		m := play(newTestModel(sz[0], sz[1], Options{}), scenarios()[2])
 		m = update(m, press("j"))
 		m = update(m, press("j"))
-		if h, _ := m.hops.selected(&m); h.N != 5 {
+		if h, _ := hopsOf(m).selected(m.ctx()); h.N != 5 {
 			t.Fatalf("selected hop %d, want 5", h.N)
 		}
 		goldenView(t, fmt.Sprintf("state-suffix-callback-%dx%d", sz[0], sz[1]), screen(m))

@@ -16,47 +16,35 @@ const (
 	wideWidth  = 120
 )
 
-func (m model) wide() bool { return m.width >= wideWidth }
-
-func (m model) bodyHeight() int {
-	return max(m.height-headerRows-2, 3)
+// layout is the terminal's size, and how it splits into panes.
+type layout struct {
+	width, height int
 }
 
-// panes returns the sizes of the list pane and the detail pane (each
-// including its title row).
-func (m model) panes() (listW, listH, detailW, detailH int) {
-	return m.panesFor(m.tab)
+func (l layout) wide() bool { return l.width >= wideWidth }
+
+func (l layout) bodyHeight() int {
+	return max(l.height-headerRows-2, 3)
 }
 
-// panesFor sizes the panes of view t. Stacked, the list takes the rows it
+// panes sizes the list pane and the detail pane (each including its title
+// row) of a view whose list has n rows. Stacked, the list takes the rows it
 // needs up to two fifths of the body, and the detail the rest.
-func (m model) panesFor(t tab) (listW, listH, detailW, detailH int) {
-	h := m.bodyHeight()
-	if m.wide() {
-		listW = min(max(m.width*2/5, 50), 72)
-		return listW, h, m.width - listW - 1, h
+func (l layout) panes(n int) (listW, listH, detailW, detailH int) {
+	h := l.bodyHeight()
+	if l.wide() {
+		listW = min(max(l.width*2/5, 50), 72)
+		return listW, h, l.width - listW - 1, h
 	}
-	listH = min(max(m.rowCount(t)+1, 3), max(h*2/5, 3))
-	return m.width, listH, m.width, h - listH
-}
-
-func (m model) rowCount(t tab) int {
-	switch t {
-	case tabHops:
-		return len(m.rep.Hops)
-	case tabTokens:
-		return len(m.rep.Tokens) + len(m.tokens.pasted)
-	default:
-		return len(m.rep.Findings)
-	}
+	listH = min(max(n+1, 3), max(h*2/5, 3))
+	return l.width, listH, l.width, h - listH
 }
 
 func (m model) tabBar() string {
-	counts := [tabCount]int{len(m.rep.Hops), len(m.tokens.all(&m)), len(m.rep.Findings)}
 	var b strings.Builder
-	for i := range tabCount {
-		label := fmt.Sprintf("%s %d", tabNames[i], counts[i])
-		if i == m.tab {
+	for i, v := range m.views {
+		label := fmt.Sprintf("%s %d", tabNames[i], v.count())
+		if tab(i) == m.tab {
 			b.WriteString(m.styles.tabActive.Render(label))
 		} else {
 			b.WriteString(m.styles.tabIdle.Render(label))
@@ -70,17 +58,11 @@ func (m model) tabBar() string {
 	return fit(left+"  "+m.styles.status.Render(cut(m.status, rest)), m.width)
 }
 
+// body is the current view's list and detail, side by side or stacked.
 func (m model) body() string {
-	listW, listH, detailW, detailH := m.panes()
-	var list, detail []string
-	switch m.tab {
-	case tabHops:
-		list, detail = m.hops.view(m.styles, listW, listH, detailH)
-	case tabTokens:
-		list, detail = m.tokens.view(m.styles, listW, listH, detailH)
-	case tabFindings:
-		list, detail = m.findings.view(m.styles, listW, listH, detailH)
-	}
+	v := m.views[m.tab]
+	listW, listH, detailW, detailH := m.panes(v.count())
+	list, detail := v.draw(m.ctx())
 	list = padLines(list, listW, listH)
 	detail = padLines(detail, detailW, detailH)
 	if m.wide() {

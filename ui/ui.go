@@ -162,19 +162,11 @@ type model struct {
 	styles styles
 	spin   spinner.Model
 
-	width, height int
-	isDark        bool
+	layout
+	isDark bool
 
-	state    runState
-	phase    flow.Phase
-	listen   string
-	authURL  string
-	deadline time.Time
-	started  time.Time
-	rep      report.Report
-	err      error
-	busy     bool // a refresh is running
-	logLine  string
+	progress
+	rep report.Report
 
 	// quitting blanks the last frame. Bubble Tea moves the cursor to the
 	// bottom row before it leaves the alternate screen, and a terminal
@@ -186,13 +178,12 @@ type model struct {
 	tab      tab
 	showHelp bool
 	status   string // a transient line: copied, exported, errors of keys
-	exported []string
 
-	setup    setupForm
-	header   headerView
-	hops     hopsView
-	tokens   tokensView
-	findings findingsView
+	setup  setupForm
+	header headerView
+	// views are the tabs, indexed by tab. They are pointers, shared by
+	// the copies of the model Bubble Tea makes: only the newest is used.
+	views [tabCount]view
 }
 
 func newModel(ctx context.Context, opts Options) model {
@@ -213,8 +204,9 @@ func newModel(ctx context.Context, opts Options) model {
 		keys:   defaultKeys(opts.Refresh != nil, opts.OpenBrowser != nil),
 		help:   help.New(),
 		isDark: true,
-		width:  80, height: 24,
-		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		layout: layout{width: 80, height: 24},
+		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		views:  [tabCount]view{tabHops: &hopsView{}, tabTokens: &tokensView{}, tabFindings: &findingsView{}},
 	}
 	m.styles = newStyles(m.isDark, noColor)
 	m.help.Styles = m.styles.help
@@ -238,6 +230,22 @@ func seedReport(cfg flow.Config) report.Report {
 	return report.Report{Version: report.Version, Command: "login", Profile: p}
 }
 
+// ctx is what the views draw from, as the model is now.
+func (m *model) ctx() *viewContext {
+	loc := m.opts.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	return &viewContext{layout: m.layout, st: m.styles, keys: m.keys, rep: &m.rep,
+		state: m.state, now: m.now(), loc: loc, isDark: m.isDark}
+}
+
+// tokens is the tokens view, whose paste input the root feeds.
+func (m *model) tokens() *tokensView { return m.views[tabTokens].(*tokensView) }
+
+// setHeader recomputes the header, after the status or the clock moved.
+func (m *model) setHeader() { m.header.set(m.ctx(), m.progress, m.spin.View()) }
+
 func (m model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
 	switch m.state {
@@ -256,7 +264,6 @@ func tick() tea.Cmd {
 func (m *model) startEngine() tea.Cmd {
 	cfg := m.opts.Config
 	start := m.opts.Start
-	m.started = m.now()
 	return m.run.start(false, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
 		return start(ctx, cfg, emit)
 	})
@@ -281,13 +288,13 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.spin, cmd = m.spin.Update(msg)
-		m.header.set(&m)
+		m.setHeader()
 		return m, cmd
 	case tickMsg:
 		if m.state != stateRunning {
 			return m, nil
 		}
-		m.header.set(&m)
+		m.setHeader()
 		return m, tick()
 	case eventMsg:
 		m.apply(flow.Event(msg))
@@ -308,7 +315,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.status += " (+ .md)"
 			}
 		}
-		m.header.set(&m)
+		m.setHeader()
 		return m, nil
 	case openedMsg:
 		if msg.err != nil {
@@ -316,7 +323,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.status = "opened the authorize URL again"
 		}
-		m.header.set(&m)
+		m.setHeader()
 		return m, nil
 	}
 
@@ -329,9 +336,11 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateKey(msg)
 	case tea.PasteMsg:
 		m.tab = tabTokens
-		cmd = m.tokens.paste(msg.Content, &m)
+		if status := m.tokens().paste(m.ctx(), msg.Content); status != "" {
+			m.status = status
+		}
 		m.rebuildViews()
-		return m, cmd
+		return m, nil
 	case tea.MouseWheelMsg:
 		switch msg.Mouse().Button {
 		case tea.MouseWheelUp:
@@ -364,8 +373,11 @@ func (m model) updateSetup(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	if m.tokens.input.active {
-		cmd := m.tokens.updateInput(msg, &m)
+	if m.tokens().typing() {
+		cmd, status := m.tokens().updateInput(m.ctx(), msg)
+		if status != "" {
+			m.status = status
+		}
 		m.rebuildViews()
 		return m, cmd
 	}
@@ -407,7 +419,7 @@ func (m model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			break
 		}
 		m.status = "copied the authorize URL to the clipboard (OSC 52)"
-		m.header.set(&m)
+		m.setHeader()
 		return m, tea.SetClipboard(u)
 	case key.Matches(msg, k.Open):
 		return m, m.reopen()
@@ -418,11 +430,11 @@ func (m model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, exportCmd(m.rep, m.opts.ReportDir, m.now())
 	case key.Matches(msg, k.Paste):
 		m.tab = tabTokens
-		return m, m.tokens.openInput(&m)
+		return m, m.tokens().openInput(m.ctx())
 	default:
 		return m, nil
 	}
-	m.header.set(&m)
+	m.setHeader()
 	return m, nil
 }
 
@@ -506,108 +518,40 @@ func (m model) outcome() (report.Report, error) {
 // styles and the size, so View only joins visible rows.
 func (m *model) rebuildViews() {
 	m.help.SetWidth(m.width)
-	m.header.set(m)
-	m.hops.set(m)
-	m.tokens.set(m)
-	m.findings.set(m)
+	m.setHeader()
+	c := m.ctx()
+	for _, v := range m.views {
+		v.set(c)
+	}
 	m.setup.resize(m.width)
 }
 
-func (m *model) moveSel(d int) {
-	_, listH, _, _ := m.panes()
-	switch m.tab {
-	case tabHops:
-		m.hops.move(d, listH-1, m)
-	case tabTokens:
-		m.tokens.move(d, listH-1, m)
-	case tabFindings:
-		m.findings.move(d, listH-1, m)
-	}
-}
+func (m *model) moveSel(d int) { m.views[m.tab].move(m.ctx(), d) }
 
-func (m *model) scrollDetail(d int) {
-	_, _, _, detailH := m.panes()
-	page := max(detailH-2, 1) * d
-	switch m.tab {
-	case tabHops:
-		m.hops.scroll(page, detailH-1)
-	case tabTokens:
-		m.tokens.scroll(page, detailH-1)
-	case tabFindings:
-		m.findings.scroll(page, detailH-1)
-	}
-}
+func (m *model) scrollDetail(d int) { m.views[m.tab].scroll(m.ctx(), d) }
 
+// enter acts on the selected row, and goes to another tab's row when the
+// view asks to.
 func (m *model) enter() {
-	switch m.tab {
-	case tabHops:
-		m.hops.detail = !m.hops.detail
-		m.hops.set(m)
-	case tabTokens:
-		m.tokens.raw = !m.tokens.raw
-		m.tokens.set(m)
-	case tabFindings:
-		f, ok := m.findings.selected(m)
-		if !ok {
-			return
-		}
-		switch {
-		case f.Hop > 0:
-			_, listH, _, _ := m.panesFor(tabHops)
-			for i, h := range m.rep.Hops {
-				if h.N == f.Hop {
-					m.tab = tabHops
-					m.hops.pinned = true
-					m.hops.cur.jump(i, listH-1)
-					m.hops.set(m)
-					return
-				}
-			}
-			m.status = fmt.Sprintf("hop %d is not in the report", f.Hop)
-		case f.Token != "":
-			_, listH, _, _ := m.panesFor(tabTokens)
-			for i, t := range m.tokens.all(m) {
-				if t.Kind == f.Token {
-					m.tab = tabTokens
-					m.tokens.cur.jump(i, listH-1)
-					m.tokens.set(m)
-					return
-				}
-			}
-			m.status = "no " + f.Token + " came back"
-		default:
-			m.status = "this finding is about the whole login, not one hop or token"
-		}
+	r := m.views[m.tab].enter(m.ctx())
+	if r.status != "" {
+		m.status = r.status
+	}
+	if r.jump {
+		m.tab = r.tab
+		m.views[r.tab].pick(m.ctx(), r.row)
 	}
 }
 
 func (m *model) copySelected() tea.Cmd {
-	var what, val string
-	switch m.tab {
-	case tabHops:
-		if h, ok := m.hops.selected(m); ok {
-			what, val = fmt.Sprintf("hop %d URL", h.N), report.RedactURL(h.URL)
-		}
-	case tabTokens:
-		if t, ok := m.tokens.selected(m); ok {
-			what, val = t.Kind, t.Raw
-		}
-	case tabFindings:
-		if f, ok := m.findings.selected(m); ok {
-			f = f.Redact()
-			what, val = f.Code, f.Code+": "+f.Message
-			if f.Hint != "" {
-				val += "\n" + f.Hint
-			}
-		}
-	}
+	what, val := m.views[m.tab].copyText(m.ctx())
 	if val == "" {
 		m.status = "nothing to copy here"
-		m.header.set(m)
+		m.setHeader()
 		return nil
 	}
 	m.status = "copied " + what + " to the clipboard (OSC 52)"
-	m.header.set(m)
+	m.setHeader()
 	return tea.SetClipboard(val)
 }
 
@@ -623,10 +567,10 @@ func (m *model) reopen() tea.Cmd {
 		m.status = "no authorize URL yet"
 	default:
 		m.status = "opening the browser…"
-		m.header.set(m)
+		m.setHeader()
 		return func() tea.Msg { return openedMsg{err: open(u)} }
 	}
-	m.header.set(m)
+	m.setHeader()
 	return nil
 }
 
@@ -656,13 +600,13 @@ func (m *model) refreshAgain() tea.Cmd {
 	default:
 		m.busy = true
 		m.status = "refreshing…"
-		m.header.set(m)
+		m.setHeader()
 		rep, cfg := m.rep, m.opts.Config
 		return tea.Batch(m.run.start(true, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
 			return fn(ctx, cfg, rep, emit)
 		}), m.spin.Tick)
 	}
-	m.header.set(m)
+	m.setHeader()
 	return nil
 }
 
@@ -681,7 +625,7 @@ func (m model) View() tea.View {
 	switch {
 	case m.quitting:
 	case m.state == stateSetup:
-		b.WriteString(m.setup.view(&m))
+		b.WriteString(m.setup.view())
 	default:
 		b.WriteString(m.header.view())
 		b.WriteByte('\n')

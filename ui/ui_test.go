@@ -70,8 +70,8 @@ func TestSelectionMovesAndStaysInRange(t *testing.T) {
 			for _, msg := range tt.msgs {
 				m = update(m, msg)
 			}
-			if m.hops.cur.sel != tt.want {
-				t.Errorf("selected hop index = %d, want %d", m.hops.cur.sel, tt.want)
+			if hopsOf(m).cur.sel != tt.want {
+				t.Errorf("selected hop index = %d, want %d", hopsOf(m).cur.sel, tt.want)
 			}
 			if want := fmt.Sprintf("hop %d ·", tt.want+1); !strings.Contains(screen(m), want) {
 				t.Errorf("detail pane does not show %q:\n%s", want, screen(m))
@@ -104,9 +104,9 @@ func TestEnterOnFindingJumps(t *testing.T) {
 			if m.tab != tt.wantTab {
 				t.Fatalf("tab = %v, want %v", m.tab, tt.wantTab)
 			}
-			got := m.hops.cur.sel
+			got := hopsOf(m).cur.sel
 			if tt.wantTab == tabTokens {
-				got = m.tokens.cur.sel
+				got = m.tokens().cur.sel
 			}
 			if got != tt.wantSel {
 				t.Errorf("selected = %d, want %d", got, tt.wantSel)
@@ -380,7 +380,7 @@ func TestErrorTextRedacted(t *testing.T) {
 			f := newSetupForm(flow.Config{}, m.styles, true)
 			f.fields[fieldIssuer].input.SetValue("ftp://idp.example.com/?code=" + leakCode)
 			// The field shows what was typed; the error under it quotes it.
-			_, errLines, _ := strings.Cut(ansi.Strip(f.view(&m)), "✗")
+			_, errLines, _ := strings.Cut(ansi.Strip(f.view()), "✗")
 			return m, errLines
 		}},
 		{"exchange error", func(m model) (model, string) {
@@ -464,7 +464,7 @@ func TestPasteToken(t *testing.T) {
 			if m.tab != tabTokens {
 				t.Fatalf("tab = %v, want tokens", m.tab)
 			}
-			e, ok := m.tokens.selected(&m)
+			e, ok := m.tokens().selected(m.ctx())
 			if !ok || !e.pasted {
 				t.Fatalf("selected token is not the pasted one: %+v", e)
 			}
@@ -488,11 +488,11 @@ func TestPasteInputEscapes(t *testing.T) {
 	m := play(newTestModel(80, 24, Options{}), scenarios()[1])
 	m = update(m, press("p"))
 	m = update(m, press("q")) // typed into the input, not quit
-	if !m.tokens.input.active || m.run.ctx.Err() != nil {
+	if !m.tokens().input.active || m.run.ctx.Err() != nil {
 		t.Fatal("q in the paste input quit the program")
 	}
 	m = update(m, press("esc"))
-	if m.tokens.input.active || len(m.tokens.pasted) != 0 {
+	if m.tokens().input.active || len(m.tokens().pasted) != 0 {
 		t.Errorf("esc left the input open or pasted something")
 	}
 }
@@ -901,12 +901,12 @@ func TestSelectionFollowsTheLoginUntilMoved(t *testing.T) {
 	sc := scenarios()[2]
 	for i, h := range sc.done.rep.Hops[:4] {
 		m = update(m, eventMsg(flow.Event{Kind: flow.EventHop, Hop: &h}))
-		if m.hops.cur.sel != i {
-			t.Fatalf("after hop %d arrived, selected index %d; want the newest", h.N, m.hops.cur.sel)
+		if hopsOf(m).cur.sel != i {
+			t.Fatalf("after hop %d arrived, selected index %d; want the newest", h.N, hopsOf(m).cur.sel)
 		}
 	}
 	m = update(m, *sc.done)
-	if h, _ := m.hops.selected(&m); h.N != 3 {
+	if h, _ := hopsOf(m).selected(m.ctx()); h.N != 3 {
 		t.Errorf("finished: selected hop %d, want 3, the first with an error", h.N)
 	}
 
@@ -916,8 +916,8 @@ func TestSelectionFollowsTheLoginUntilMoved(t *testing.T) {
 	m = update(m, eventMsg(flow.Event{Kind: flow.EventHop, Hop: &h1}))
 	m = update(m, press("k"))
 	m = update(m, eventMsg(flow.Event{Kind: flow.EventHop, Hop: &h2}))
-	if m.hops.cur.sel != 0 {
-		t.Errorf("selected index %d after moving, want 0", m.hops.cur.sel)
+	if hopsOf(m).cur.sel != 0 {
+		t.Errorf("selected index %d after moving, want 0", hopsOf(m).cur.sel)
 	}
 }
 
