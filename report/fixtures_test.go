@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
-	"strings"
-	"testing"
 	"time"
 
+	"github.com/authtrace/authtrace/internal/hostile"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -112,49 +110,13 @@ func stateSuffixReport() report.Report {
 	return rep
 }
 
-// hostile is text a provider, a proxy or a token could send: an OSC that
-// retitles the terminal, a bell, a C1 CSI and a cursor move.
-const hostile = "\x1b]0;PWNED\x07x\u009b2J\x1b[2A"
-
+// hostileReport is the login with provider-controlled text full of
+// terminal controls.
 func hostileReport() report.Report {
 	rep := baseReport()
-	rep.Hops = append(chain(testState+hostile), callbackHop(testState))
-	rep.Hops[1].Method = "G\x1bET"
-	rep.Hops[2].Page = "oops " + hostile
-	rep.Hops[3].Error = "dial: " + hostile
-	rep.Hops[4].Params["error"] = "access_denied" + hostile
-	rep.Hops[4].Params["error_description"] = "no " + hostile
-	rep.Hops[4].Params["organization"+hostile] = hostile
+	rep.Hops = append(chain(testState), callbackHop(testState))
 	rep.Exchange = exchange()
-	rep.Exchange.Error = "token " + hostile
-	rep.Error = "stopped " + hostile
 	rep.Tokens = tokens()
-	sub := strings.NewReplacer("\x1b", `\u001b`, "\x07", `\u0007`, "\u009b", `\u009b`).Replace(hostile)
-	bad := jwt(`{"alg":"RS256","kid":"k`+sub+`"}`, `{"sub":"`+sub+`","aud":"`+sub+`","exp":1}`)
-	bad.Kind = "access_token" + hostile
-	rep.Tokens = append(rep.Tokens, bad)
-	rep.Findings = []report.Finding{
-		{Code: report.CodeStateChanged, Severity: report.SeverityError, Hop: 3, Message: "state " + hostile,
-			Hint: "fix " + hostile, Detail: map[string]string{"kind": "suffix_added" + hostile, "got" + hostile: hostile}},
-		{Code: report.CodeJWTAudMismatch, Severity: report.SeverityError, Token: bad.Kind, Message: "aud " + hostile, Hint: hostile},
-		{Code: "made.up" + hostile, Severity: report.SeverityWarn, Message: hostile},
-	}
+	hostile.Fill(&rep)
 	return rep
-}
-
-// sgr matches colour sequences (Markdown has none; the pattern is the
-// TUI test's).
-var sgr = regexp.MustCompile("\x1b\\[[0-9;:]*m")
-
-// inert fails when s, colour sequences set aside, still holds a control
-// character.
-func inert(t *testing.T, where, s string) {
-	t.Helper()
-	rest := sgr.ReplaceAllString(s, "")
-	for _, r := range rest {
-		if (r < 0x20 && r != '\n') || (r >= 0x7f && r <= 0x9f) {
-			t.Errorf("%s: control character %U reached the terminal:\n%q", where, r, rest)
-			return
-		}
-	}
 }

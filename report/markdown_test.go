@@ -7,6 +7,7 @@ import (
 
 	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/internal/golden"
+	"github.com/authtrace/authtrace/internal/hostile"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -96,7 +97,7 @@ func TestMarkdownHostileText(t *testing.T) {
 	rep := hostileReport()
 	rep.Tokens = append(rep.Tokens, jwt(`{"alg":"none"}`, `{"sub":"a|b","x":"`+"``"+`"}`))
 	got := report.Markdown(rep, decode.ReportClaims)
-	inert(t, "markdown", got)
+	hostile.Inert(t, "markdown", got)
 	for _, want := range []string{"␛]0;PWNED␇x", "| `sub` | `a\\|b` |", "| `x` | ``` `` ``` |"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, got)
