@@ -31,10 +31,10 @@ func goldenView(t *testing.T, name, got string) {
 // 160x48 (side by side), on each of the three views.
 func TestGoldenViews(t *testing.T) {
 	sizes := [][2]int{{80, 24}, {160, 48}}
-	for _, sc := range scenarios() {
+	for _, sc := range scenarios(t) {
 		for _, sz := range sizes {
 			t.Run(fmt.Sprintf("%s-%dx%d", sc.name, sz[0], sz[1]), func(t *testing.T) {
-				m := play(newTestModel(sz[0], sz[1], Options{}), sc)
+				m := play(newTestModel(t, sz[0], sz[1], Options{}), sc)
 				// Each line must fit the terminal, or it wraps and
 				// the layout breaks.
 				for i, l := range strings.Split(screen(m), "\n") {
@@ -60,7 +60,7 @@ func TestGoldenViews(t *testing.T) {
 // suffixed state came back.
 func TestGoldenSelectedHop(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
-		m := play(newTestModel(sz[0], sz[1], Options{}), scenarios()[2])
+		m := play(newTestModel(t, sz[0], sz[1], Options{}), scenarios(t)[2])
 		m = update(m, press("j"))
 		m = update(m, press("j"))
 		if h, _ := hopsOf(m).selected(m.ctx()); h.N != 5 {
@@ -71,7 +71,7 @@ func TestGoldenSelectedHop(t *testing.T) {
 }
 
 func TestGoldenSetup(t *testing.T) {
-	m := newTestModel(80, 24, Options{Setup: true})
+	m := newTestModel(t, 80, 24, Options{Setup: true})
 	for _, r := range "ftp://x" {
 		m = update(m, press(string(r)))
 	}
