@@ -14,6 +14,8 @@ import (
 const (
 	headerRows = 3
 	wideWidth  = 120
+	// The size the screen is drawn at until the terminal says its own.
+	defaultWidth, defaultHeight = 80, 24
 )
 
 // layout is the terminal's size, and how it splits into panes.

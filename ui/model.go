@@ -105,7 +105,7 @@ func newModel(ctx context.Context, opts Options) model {
 		keys:   defaultKeys(opts.Refresh != nil, opts.OpenBrowser != nil),
 		help:   help.New(),
 		isDark: true,
-		layout: layout{width: 80, height: 24},
+		layout: layout{width: defaultWidth, height: defaultHeight},
 		spin:   spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		views:  [tabCount]view{tabHops: &hopsView{}, tabTokens: &tokensView{}, tabFindings: &findingsView{}},
 	}

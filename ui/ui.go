@@ -85,6 +85,10 @@ func Run(ctx context.Context, opts Options) (report.Report, error) {
 		tea.WithContext(ctx),
 		tea.WithOutput(opts.Output),
 		tea.WithEnvironment(opts.Env),
+		// A terminal's own size replaces this; an output that is no
+		// terminal (a test's) is drawn at the size the model starts with,
+		// instead of not at all.
+		tea.WithWindowSize(defaultWidth, defaultHeight),
 	}
 	if opts.Input != nil {
 		popts = append(popts, tea.WithInput(opts.Input))

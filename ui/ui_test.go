@@ -767,7 +767,7 @@ func TestRunProgram(t *testing.T) {
 		return seen, ctx.Err()
 	}
 	go func() {
-		time.Sleep(300 * time.Millisecond)
+		waitForScreen(t, &out, "waiting for callback on "+testListen)
 		pw.Write([]byte("q"))
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -801,7 +801,7 @@ func TestRunProgramFinished(t *testing.T) {
 		return sc.done.rep, nil
 	}
 	go func() {
-		time.Sleep(300 * time.Millisecond)
+		waitForScreen(t, &out, "login finished in")
 		pw.Write([]byte("q"))
 	}()
 	rep, err := Run(context.Background(), Options{Start: start, Input: pr, Output: &out, Env: []string{"TERM=xterm-256color"}})
@@ -813,6 +813,21 @@ func TestRunProgramFinished(t *testing.T) {
 	}
 	if s := out.String(); !strings.Contains(s, "authtrace: login finished with 1 error, 0 warnings, 1 info\n  ✗ refresh_token.missing") {
 		t.Errorf("summary missing: %q", tail(s, 300))
+	}
+}
+
+// waitForScreen waits until the program has drawn want, or says it did
+// not. The output is frames of text and escape sequences; the renderer
+// draws a changed stretch of a line in one piece, so a phrase of one line
+// shows up whole once the escapes are stripped.
+func waitForScreen(t *testing.T, out *syncBuffer, want string) {
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(ansi.Strip(out.String()), want) {
+		if time.Now().After(deadline) {
+			t.Errorf("the screen never showed %q; output: %q", want, tail(out.String(), 500))
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
