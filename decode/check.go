@@ -77,7 +77,7 @@ func MalformedFinding(err error, kind string) report.Finding {
 			f.Detail["offset"] = fmt.Sprint(pe.Offset)
 		}
 		if errors.Is(err, ErrEmpty) {
-			f.Hint = "Pass the token as the argument, on standard input, or in AUTHTRACE_TOKEN."
+			f.Hint = "The input holds no token: give the whole token."
 		}
 	}
 	return f
@@ -92,6 +92,7 @@ func Check(tok *Token, exp Expect, now time.Time) []report.Finding {
 		return nil
 	}
 	c := checker{tok: tok, exp: exp, now: now, skew: max(exp.Skew, 0)}
+	c.duplicates()
 	switch tok.Format {
 	case FormatOpaque:
 		c.opaque()
@@ -396,22 +397,37 @@ func (c *checker) numericDate(name string) (t time.Time, present, ok bool) {
 		return time.Time{}, false, false
 	}
 	t, ok = NumericDate(v)
-	if !ok {
+	switch {
+	case ok:
+	case isJSONNumber(v):
+		c.malformedClaim(name, "is out of range for a date (NumericDate): "+compact(v),
+			fmt.Sprintf("RFC 7519 makes %s a number of seconds since 1970; this one is beyond year 300000, so it is not seconds (milliseconds or nanoseconds, perhaps). JWT libraries in APIs reject the token, or ignore the claim.", name))
+	default:
 		c.malformedClaim(name, "is not a number (NumericDate): "+compact(v),
 			fmt.Sprintf("RFC 7519 makes %s a number of seconds since 1970 (not a string or a date text); JWT libraries in APIs reject the token, or ignore the claim.", name))
 	}
 	return t, true, ok
 }
 
+// maxNumericDate bounds the dates read, in seconds either side of 1970:
+// year 318857, far beyond any real token and within what time.Time holds.
+const maxNumericDate = 1e13
+
 // NumericDate reads a JSON number of seconds since 1970 (fractions
-// allowed). ok is false for anything else, including strings of digits.
+// allowed) within ±maxNumericDate. ok is false for anything else,
+// including strings of digits.
 func NumericDate(v json.RawMessage) (time.Time, bool) {
 	var f float64
-	if len(v) == 0 || !(v[0] == '-' || v[0] >= '0' && v[0] <= '9') || json.Unmarshal(v, &f) != nil || math.IsInf(f, 0) || math.Abs(f) > 1e13 {
+	if !isJSONNumber(v) || json.Unmarshal(v, &f) != nil || math.IsInf(f, 0) || math.Abs(f) > maxNumericDate {
 		return time.Time{}, false
 	}
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
+}
+
+// isJSONNumber reports whether v, a valid JSON value, is a number.
+func isJSONNumber(v json.RawMessage) bool {
+	return len(v) > 0 && (v[0] == '-' || v[0] >= '0' && v[0] <= '9')
 }
 
 func (c *checker) times() {
@@ -434,7 +450,7 @@ func (c *checker) times() {
 	if nbf, _, ok := c.numericDate("nbf"); ok && nbf.After(now.Add(c.skew)) {
 		c.add(report.CodeJWTNotYetValid, report.SeverityError,
 			fmt.Sprintf("not valid until %s, in %s (%s)", utcText(nbf), Duration(nbf.Sub(now)), skewNote),
-			"The provider's clock is ahead of this machine's (or this machine's is behind) by more than the skew: sync the clock (timedatectl set-ntp true, w32tm /resync), or allow a larger --skew if the provider's clock is known to drift.",
+			"The provider's clock is ahead of this machine's (or this machine's is behind) by more than the skew: sync the clock (timedatectl set-ntp true, w32tm /resync), or allow a larger clock skew if the provider's clock is known to drift.",
 			map[string]string{"nbf": nbf.Format(time.RFC3339), "now": now.UTC().Format(time.RFC3339), "skew": c.skew.String()})
 	}
 	if iatOK && iat.After(now.Add(c.skew)) {

@@ -217,7 +217,7 @@ func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
 	case strings.EqualFold(tok.Alg, "none") || tok.Alg == "":
 		return nil, fmt.Errorf("%w: the token is unsigned (alg %s)", ErrNotVerifiable, orNone(tok.Alg))
 	case tok.SignatureRedacted:
-		return nil, fmt.Errorf("%w: its signature was redacted; decode the original token (authtrace --reveal keeps it)", ErrNotVerifiable)
+		return nil, fmt.Errorf("%w: its signature was redacted; decode the original token", ErrNotVerifiable)
 	case !tok.Signed:
 		return []report.Finding{{
 			Code: report.CodeJWTSignatureInvalid, Severity: report.SeverityError, Token: kind,
@@ -230,7 +230,7 @@ func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
 	}
 	hmac := strings.HasPrefix(tok.Alg, "HS")
 	if hmac && keys.secret == nil && !keys.hasOct && !slices.Contains(keys.Kids, tok.Kid) {
-		return nil, fmt.Errorf("%w: %s is signed with a shared secret: give it with --secret or AUTHTRACE_JWT_SECRET", ErrNotVerifiable, tok.Alg)
+		return nil, fmt.Errorf("%w: %s is signed with a shared secret, and none was given", ErrNotVerifiable, tok.Alg)
 	}
 	if !hmac && keys.kf == nil {
 		return nil, fmt.Errorf("%w: %s needs the provider's public keys (a JWKS), not a secret", ErrNotVerifiable, tok.Alg)

@@ -44,7 +44,8 @@ type Config struct {
 	// request (default 30s).
 	Timeout        time.Duration
 	RequestTimeout time.Duration
-	// MaxHops bounds the preflight chain (default 20).
+	// MaxHops bounds the preflight chain (default 20, at most
+	// MaxHopsLimit).
 	MaxHops int
 
 	// OpenBrowser opens the authorize URL. Nil means do not open anything:
@@ -58,6 +59,10 @@ type Config struct {
 	// Now is the clock for timestamps and token checks (default time.Now).
 	Now func() time.Time
 }
+
+// MaxHopsLimit is the largest MaxHops taken: far more than any real
+// chain, small enough that a hostile chain cannot make a report huge.
+const MaxHopsLimit = 100
 
 // Param is one extra authorize parameter.
 type Param struct {

@@ -19,7 +19,7 @@ type discovery struct {
 
 // discover fetches issuer/.well-known/openid-configuration.
 func discover(ctx context.Context, client *http.Client, issuer string) (discovery, error) {
-	u, err := parseHTTPURL("issuer", issuer)
+	u, err := parseHTTPURL(SettingIssuer, issuer)
 	if err != nil {
 		return discovery{}, err
 	}
@@ -33,22 +33,43 @@ func discover(ctx context.Context, client *http.Client, issuer string) (discover
 	resp, err := client.Do(req)
 	if err != nil {
 		wu, _ := url.Parse(wellKnown)
-		return discovery{}, fmt.Errorf("OIDC discovery: %s", describeNetError(wu, err, client.Timeout))
+		return discovery{}, &DiscoveryError{Problem: describeNetError(wu, err, client.Timeout), Err: err}
 	}
 	defer resp.Body.Close()
 	body, _, err := readCapped(resp.Body)
 	if err != nil {
-		return discovery{}, fmt.Errorf("OIDC discovery: reading %s: %w", wellKnown, err)
+		return discovery{}, &DiscoveryError{Problem: fmt.Sprintf("reading %s: %v", wellKnown, err), Err: err}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return discovery{}, fmt.Errorf("OIDC discovery: %s answered HTTP %d; check --issuer (it is the issuer URL without /.well-known/..., e.g. https://TENANT.auth0.com/), or give --authorize-url and --token-url instead", wellKnown, resp.StatusCode)
+		return discovery{}, &DiscoveryError{Problem: fmt.Sprintf("%s answered HTTP %d", wellKnown, resp.StatusCode), Status: resp.StatusCode}
 	}
 	d, err := parseDiscovery(body)
 	if err != nil {
-		return discovery{}, fmt.Errorf("OIDC discovery: %s %v; give --authorize-url and --token-url instead", wellKnown, err)
+		return discovery{}, &DiscoveryError{Problem: fmt.Sprintf("%s %v", wellKnown, err), Err: err}
 	}
 	return d, nil
 }
+
+// DiscoveryError says OIDC discovery through the issuer failed. Status is
+// the HTTP status when the server answered with something else than 200.
+type DiscoveryError struct {
+	Problem string
+	Status  int
+	Err     error
+}
+
+func (e *DiscoveryError) Error() string { return e.Words(nil) }
+
+// Words is the error with name(setting) for the settings to change.
+func (e *DiscoveryError) Words(name func(Setting) string) string {
+	instead := words("give %s and %s instead", mark(SettingAuthorizeURL), mark(SettingTokenURL))
+	if e.Status != 0 {
+		instead = words("check %s (it is the issuer URL without /.well-known/..., e.g. https://TENANT.auth0.com/), or ", mark(SettingIssuer)) + instead
+	}
+	return "OIDC discovery: " + e.Problem + "; " + instead.In(name)
+}
+
+func (e *DiscoveryError) Unwrap() error { return e.Err }
 
 // parseDiscovery reads provider metadata and checks the endpoints
 // authtrace needs are there and are http(s) URLs.
@@ -61,7 +82,7 @@ func parseDiscovery(body []byte) (discovery, error) {
 		if v == "" {
 			return discovery{}, fmt.Errorf("lacks %s", name)
 		}
-		if err := CheckURL(name, v); err != nil {
+		if err := CheckURL(Setting(name), v); err != nil {
 			return discovery{}, fmt.Errorf("has an unusable %v", err)
 		}
 	}

@@ -6,8 +6,7 @@ import (
 	"github.com/authtrace/authtrace/report"
 )
 
-// Phase is where a run is. The TUI shows it in its header; --json emits a
-// phase event at every change.
+// Phase is where a run is. A phase event is emitted at every change.
 type Phase string
 
 const (

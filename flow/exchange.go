@@ -66,7 +66,7 @@ func (r *runner) postToken(ctx context.Context, endpoint string, form url.Values
 	resp, err := r.client.Do(hreq)
 	if err != nil {
 		u, _ := url.Parse(endpoint)
-		g.err = errors.New(describeNetError(u, err, r.cfg.RequestTimeout))
+		g.err = &requestError{r.netError(ctx, u, err), err}
 		g.step.Error = g.err.Error()
 		return g
 	}
@@ -171,6 +171,18 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 	if g.step.Response != nil && g.step.Response.Truncated {
 		r.addFinding(truncatedFinding(0, what+" answer"))
 	}
+	if p := g.token.ExpiresInProblem; g.ok() && p != "" {
+		v := g.token.Fields["expires_in"]
+		if _, ok := g.token.Fields["expires_in"]; !ok {
+			v = g.token.Fields["expires"]
+		}
+		r.addFinding(report.Finding{
+			Code: report.CodeTokenExpiresIn, Severity: report.SeverityWarn,
+			Message: fmt.Sprintf("the %s's expires_in %s: %q", what, p, v),
+			Hint:    "expires_in is the access token's lifetime in seconds (RFC 6749 §5.1), such as 3600. A client that reads this one may refresh at once, never, or fail: Power Platform decides when to refresh from it. Fix the value the provider (or the API gateway in front of it) sends.",
+			Detail:  map[string]string{"expires_in": v, "problem": p},
+		})
+	}
 	switch {
 	case g.oerr != nil:
 		if refresh {
@@ -189,7 +201,7 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 		hint := tokenErrorHint(g.oerr, refresh)
 		if g.oerr.Code == "invalid_client" && r.cfg.ClientSecret == "" {
 			msg += " (no client secret was sent)"
-			hint = "No client secret was given, so none was sent: set AUTHTRACE_CLIENT_SECRET or --client-secret (or fill it in the setup form), unless the app is a public client, in which case enable that on the provider. " + hint
+			hint = "No client secret was given, so none was sent: give the client secret, unless the app is a public client, in which case enable that on the provider. " + hint
 		}
 		r.addFinding(report.Finding{
 			Code: code, Severity: report.SeverityError,

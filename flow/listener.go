@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -15,31 +16,42 @@ import (
 
 // ListenError says the loopback listener could not start. PortInURI says
 // the port came from the redirect URI (where it must then be changed)
-// rather than from --port.
+// rather than from the port setting.
 type ListenError struct {
 	Addr      string
 	PortInURI bool
 	Err       error
 }
 
-func (e *ListenError) Error() string {
+func (e *ListenError) Error() string { return e.Words(nil) }
+
+// Words is the error with name(setting) for the settings it points to.
+func (e *ListenError) Words(name func(Setting) string) string {
 	if errors.Is(e.Err, syscall.EADDRINUSE) {
 		if e.PortInURI {
-			return fmt.Sprintf("cannot listen on %s: the port is in use by another program; change the port in --redirect-uri (and register that redirect URI with the provider), or stop the program using it", e.Addr)
+			return words("cannot listen on %s: the port is in use by another program; change the port in %s (and register that redirect URI with the provider), or stop the program using it", e.Addr, mark(SettingRedirectURI)).In(name)
 		}
-		return fmt.Sprintf("cannot listen on %s: the port is in use by another program; choose another port with --port, or --port 0 for any free one (and register that redirect URI with the provider)", e.Addr)
+		return words("cannot listen on %s: the port is in use by another program; choose another port with %s (0: any free one), and register that redirect URI with the provider", e.Addr, mark(SettingPort)).In(name)
 	}
 	return fmt.Sprintf("cannot listen on %s: %v", e.Addr, e.Err)
 }
 
 func (e *ListenError) Unwrap() error { return e.Err }
 
-// arrival is one request that reached the redirect path.
+// arrival is one request that reached the listener: on the redirect
+// path, or refused for its Host.
 type arrival struct {
 	method string
-	url    string // as the browser asked for it, with the listener's host
+	url    string // as the browser asked for it, with the Host it sent
 	at     time.Time
+	// refused says why the listener answered 400 instead of taking the
+	// request: its Host was not the listener's own.
+	refused string
 }
+
+// maxArrivals bounds the requests kept after the callback: a reload or a
+// second tab is worth a hop, a flood is not.
+const maxArrivals = 32
 
 // listener is the loopback redirect listener. The first request to the
 // redirect path is the callback; later ones are passed on as well, to be
@@ -52,8 +64,10 @@ type listener struct {
 	arrivals chan arrival
 
 	mu       sync.Mutex
-	received int
+	received int // requests taken on the redirect path
+	dropped  int // arrivals not kept: more than maxArrivals were waiting
 	answer   func(first bool, a arrival) (status int, body string)
+	lb       loopback
 }
 
 // listen binds the loopback address of the redirect URI, never all
@@ -67,25 +81,33 @@ func listen(lb loopback, answer func(first bool, a arrival) (int, string)) (*lis
 	l := &listener{
 		ln:       ln,
 		port:     ln.Addr().(*net.TCPAddr).Port,
-		arrivals: make(chan arrival, 32),
+		arrivals: make(chan arrival, maxArrivals),
 		answer:   answer,
+		lb:       lb,
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		a := arrival{method: r.Method, url: "http://" + r.Host + r.URL.RequestURI(), at: time.Now()}
+		if !l.ownHost(r.Host) {
+			// A page on another site whose name resolves to 127.0.0.1
+			// (DNS rebinding) sends its own name: it gets nothing.
+			a.refused = fmt.Sprintf("Host %q is not this listener's (%s)", r.Host, l.hostPort())
+			l.mu.Lock()
+			l.queue(a)
+			l.mu.Unlock()
+			http.Error(w, "authtrace: this listener answers only to "+l.hostPort(), http.StatusBadRequest)
+			return
+		}
 		if r.URL.EscapedPath() != lb.path {
 			http.NotFound(w, r)
 			return
 		}
-		a := arrival{method: r.Method, url: "http://" + r.Host + r.URL.RequestURI(), at: time.Now()}
 		// Counting and queueing under one lock: the request told "first"
 		// is the one the engine takes first.
 		l.mu.Lock()
 		l.received++
 		first := l.received == 1
-		select {
-		case l.arrivals <- a:
-		default: // a flood of late requests: the first 32 are plenty
-		}
+		l.queue(a)
 		l.mu.Unlock()
 		status, body := l.answer(first, a)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -100,6 +122,48 @@ func listen(lb loopback, answer func(first bool, a arrival) (int, string)) (*lis
 	}
 	go l.srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on close
 	return l, nil
+}
+
+// queue passes a on to the engine, or counts it as dropped when
+// maxArrivals are already waiting. l.mu is held.
+func (l *listener) queue(a arrival) {
+	select {
+	case l.arrivals <- a:
+	default:
+		l.dropped++
+	}
+}
+
+// droppedCount is how many arrivals were not kept.
+func (l *listener) droppedCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.dropped
+}
+
+// hostPort is the Host a browser sends for the redirect URI.
+func (l *listener) hostPort() string {
+	return net.JoinHostPort(strings.Trim(l.lb.host, "[]"), strconv.Itoa(l.port))
+}
+
+// ownHost reports whether a request's Host names this listener: a
+// loopback spelling (127.0.0.1, localhost, [::1]) and its port. Any
+// loopback spelling is taken, because a provider or proxy that rewrote
+// localhost to 127.0.0.1 still reached this listener, and the comparison
+// reports the rewrite; a rebinding page's own host name is refused.
+func (l *listener) ownHost(host string) bool {
+	h, p, err := net.SplitHostPort(host)
+	if err != nil && l.port == 80 {
+		h, p, err = strings.Trim(host, "[]"), "80", nil // a browser leaves out :80
+	}
+	if err != nil || p != strconv.Itoa(l.port) {
+		return false
+	}
+	switch strings.ToLower(h) {
+	case "127.0.0.1", "localhost", "::1":
+		return true
+	}
+	return false
 }
 
 // close stops the listener, letting the page being answered finish.

@@ -29,6 +29,7 @@ type runner struct {
 	usedAuth    string            // the client authentication the exchange used
 	issuer      string            // expected iss of the ID token
 	late        *listener         // after the callback: where later arrivals come from
+	opened      bool              // a browser was opened on the authorize URL
 }
 
 func newRunner(cfg Config, emit func(Event), command string) *runner {
@@ -81,22 +82,10 @@ func (r *runner) addFinding(f report.Finding) {
 	r.emit(Event{Kind: EventFinding, Finding: &f})
 }
 
-// addHop records a hop and, for hops other than the one authtrace sent,
-// compares it with what was sent.
+// addHop records a hop and compares it with what was sent.
 func (r *runner) addHop(h report.Hop) {
 	r.emit(Event{Kind: EventHop, Hop: &h})
-	if h.Source == report.SourceSent {
-		return
-	}
-	// An authorize request answered with an error page is still an
-	// authorize request: what a proxy changed on the way is often why.
-	cmp := h
-	_, hasClient := h.Params["client_id"]
-	_, hasType := h.Params["response_type"]
-	if h.Role == report.RoleErrorPage && hasClient && hasType {
-		cmp.Role = report.RoleAuthorize
-	}
-	for _, f := range compareHop(r.sent, cmp) {
+	for _, f := range compareHop(r.sent, h) {
 		r.addFinding(f)
 	}
 }
@@ -122,7 +111,7 @@ func (r *runner) finish(err error) (report.Report, error) {
 // redirect URI) rather than Trace.
 func Validate(cfg Config, login bool) error {
 	if cfg.Issuer != "" {
-		if err := CheckURL("issuer", cfg.Issuer); err != nil {
+		if err := CheckURL(SettingIssuer, cfg.Issuer); err != nil {
 			return err
 		}
 		// Stand-ins for what discovery will fill, to check the rest.
@@ -144,7 +133,8 @@ func Validate(cfg Config, login bool) error {
 		return err
 	}
 	if cfg.RedirectURI != "" {
-		return CheckURL("redirect-uri", cfg.RedirectURI)
+		_, err := parseRedirectHTTP(cfg.RedirectURI)
+		return err
 	}
 	return nil
 }
@@ -152,23 +142,23 @@ func Validate(cfg Config, login bool) error {
 // checkSettings is what Validate and prepare both check.
 func checkSettings(cfg *Config, needToken bool) error {
 	if cfg.AuthorizeURL == "" {
-		return &ConfigError{Setting: "authorize-url", Problem: "missing; give the provider's authorization endpoint, or --issuer to discover it"}
+		return &ConfigError{Setting: SettingAuthorizeURL, Problem: "missing; give the provider's authorization endpoint, or " + Words(mark(SettingIssuer)) + " to discover it"}
 	}
-	if err := CheckURL("authorize-url", cfg.AuthorizeURL); err != nil {
+	if err := CheckURL(SettingAuthorizeURL, cfg.AuthorizeURL); err != nil {
 		return err
 	}
 	if cfg.ClientID == "" {
-		return &ConfigError{Setting: "client-id", Problem: "missing; give the client (application) ID registered with the provider"}
+		return &ConfigError{Setting: SettingClientID, Problem: "missing; give the client (application) ID registered with the provider"}
 	}
 	if needToken {
 		if cfg.TokenURL == "" {
-			return &ConfigError{Setting: "token-url", Problem: "missing; give the provider's token endpoint, or --issuer to discover it"}
+			return &ConfigError{Setting: SettingTokenURL, Problem: "missing; give the provider's token endpoint, or " + Words(mark(SettingIssuer)) + " to discover it"}
 		}
-		if err := CheckURL("token-url", cfg.TokenURL); err != nil {
+		if err := CheckURL(SettingTokenURL, cfg.TokenURL); err != nil {
 			return err
 		}
 		if cfg.RefreshURL != "" {
-			if err := CheckURL("refresh-url", cfg.RefreshURL); err != nil {
+			if err := CheckURL(SettingRefreshURL, cfg.RefreshURL); err != nil {
 				return err
 			}
 		}
@@ -179,14 +169,17 @@ func checkSettings(cfg *Config, needToken bool) error {
 			return err
 		}
 		if given[p.Name] {
-			return &ConfigError{Setting: "param", Problem: fmt.Sprintf("%q is given twice; an authorize request carries each parameter once (RFC 6749 §3.1), so give one value", p.Name)}
+			return &ConfigError{Setting: SettingParams, Problem: words("%q is given twice; an authorize request carries each parameter once (RFC 6749 §3.1), so give one value", p.Name)}
 		}
 		given[p.Name] = true
+	}
+	if cfg.MaxHops > MaxHopsLimit {
+		return &ConfigError{Setting: SettingMaxHops, Problem: words("%d is more than %d; no real login redirects that often (20 is the default), and each hop is kept in memory", cfg.MaxHops, MaxHopsLimit)}
 	}
 	switch cfg.ClientAuth {
 	case ClientAuthAuto, ClientAuthPost, ClientAuthBasic:
 	default:
-		return &ConfigError{Setting: "client-auth", Problem: fmt.Sprintf("%q is not one of post, basic, auto", cfg.ClientAuth)}
+		return &ConfigError{Setting: SettingClientAuth, Problem: words("%q is not one of post, basic, auto", cfg.ClientAuth)}
 	}
 	return nil
 }
@@ -234,14 +227,14 @@ func (r *runner) send(redirectURI string) (authRequest, error) {
 		return ar, err
 	}
 	for _, name := range ar.Replaced {
-		r.log("--param %s replaces the %s already in the Authorization URL", name, name)
+		r.log("the extra parameter %s replaces the %s already in the Authorization URL", name, name)
 	}
 	r.rep.Profile.RedirectURI = redirectURI
 	r.rep.Profile.State = ar.State
 	r.rep.Profile.Nonce = ar.Nonce
 	r.rep.Profile.CodeVerifier = ar.Verifier
 	u, _ := url.Parse(ar.URL) // built by us, it parses
-	r.sent = hopParams(u)
+	r.sent = HopParams(u)
 	r.sentQuery = map[string]string{}
 	for k, vs := range u.Query() {
 		r.sentQuery[k] = vs[0]
@@ -271,7 +264,7 @@ func Trace(ctx context.Context, cfg Config, emit func(Event)) (report.Report, er
 	redirectURI := r.cfg.RedirectURI
 	if redirectURI == "" {
 		redirectURI = PowerPlatformRedirectURI
-	} else if _, err := parseHTTPURL("redirect-uri", redirectURI); err != nil {
+	} else if _, err := parseRedirectHTTP(redirectURI); err != nil {
 		return r.finish(err)
 	}
 	ar, err := r.send(redirectURI)
@@ -280,6 +273,9 @@ func Trace(ctx context.Context, cfg Config, emit func(Event)) (report.Report, er
 	}
 	r.phase(PhasePreflight)
 	r.preflight(ctx, ar.URL, 2)
+	if err := ctx.Err(); err != nil {
+		return r.finish(r.ctxError(err, PhasePreflight))
+	}
 	return r.finish(nil)
 }
 
@@ -325,7 +321,7 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 		return r.finish(nil)
 	}
 	if err := ctx.Err(); err != nil {
-		return r.finish(ctxError(err, r.cfg.Timeout))
+		return r.finish(r.ctxError(err, PhasePreflight))
 	}
 
 	deadline, _ := ctx.Deadline()
@@ -333,21 +329,30 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	if r.cfg.OpenBrowser != nil {
 		if err := r.cfg.OpenBrowser(ar.URL); err != nil {
 			r.log("could not open a browser (%v); open this URL yourself: %s", err, ar.URL)
+		} else {
+			r.opened = true
 		}
 	}
 
+	r.late = l
 	var cb arrival
-	select {
-	case cb = <-l.arrivals:
-	case <-ctx.Done():
-		return r.finish(ctxError(ctx.Err(), r.cfg.Timeout))
+	for cb.url == "" {
+		select {
+		case a := <-l.arrivals:
+			if a.refused != "" {
+				r.refusedArrival(a)
+				continue
+			}
+			cb = a
+		case <-ctx.Done():
+			return r.finish(r.ctxError(ctx.Err(), PhaseWaiting))
+		}
 	}
 	n := len(r.rep.Hops) + 1
 	h := r.newHop(n, report.SourceCallback, cb.method, cb.url)
 	h.At = cb.at
 	h.Role = report.RoleCallback
 	r.addHop(h)
-	r.late = l
 
 	if _, isErr := h.Params["error"]; isErr {
 		return r.finish(nil) // compareHop reported authorize.error
@@ -366,6 +371,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	r.phase(PhaseExchanging)
 	g := r.exchange(ctx, code, ar)
 	if !g.ok() {
+		if err := ctx.Err(); err != nil {
+			return r.finish(r.ctxError(err, PhaseExchanging))
+		}
 		return r.finish(nil)
 	}
 	r.checkTokens(ctx, g.token)
@@ -382,6 +390,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	}
 	r.phase(PhaseRefreshing)
 	rg := r.refresh(ctx, g.token.RefreshToken)
+	if err := ctx.Err(); err != nil && !rg.ok() {
+		return r.finish(r.ctxError(err, PhaseRefreshing))
+	}
 	if rg.ok() && r.rep.Refresh.Rotated {
 		r.log("the refresh token rotated: the provider issued a new one with the refresh")
 	}
@@ -389,26 +400,120 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 }
 
 // lateArrivals records requests that reached the redirect path after the
-// callback (a reload, a second tab) as hops.
+// callback (a reload, a second tab), and those the listener refused, as
+// hops, and says how many it could not keep.
 func (r *runner) lateArrivals(l *listener) {
 	for {
 		select {
 		case a := <-l.arrivals:
+			if a.refused != "" {
+				r.refusedArrival(a)
+				continue
+			}
 			h := r.newHop(len(r.rep.Hops)+1, report.SourceCallback, a.method, a.url)
 			h.At = a.at
 			h.Role = report.RoleOther
 			r.emit(Event{Kind: EventHop, Hop: &h}) // recorded, not compared
 		default:
+			if n := l.droppedCount(); n > 0 {
+				r.addFinding(report.Finding{
+					Code: report.CodeListenerDropped, Severity: report.SeverityInfo,
+					Message: fmt.Sprintf("%d more requests reached the listener and were not recorded (it keeps %d)", n, maxArrivals),
+					Hint:    "Something kept requesting the redirect URI after the login: a page reloading itself, or a program probing the port. The login itself is unaffected.",
+					Detail:  map[string]string{"dropped": fmt.Sprint(n)},
+				})
+			}
 			return
 		}
 	}
 }
 
-func ctxError(err error, timeout time.Duration) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%w: waited %s (raise --timeout, or check that the browser reached the redirect URI)", ErrTimeout, timeout)
+// refusedArrival records a request the listener refused for its Host as
+// a hop, with a finding: a web page may be trying to reach the listener.
+func (r *runner) refusedArrival(a arrival) {
+	h := r.newHop(len(r.rep.Hops)+1, report.SourceCallback, a.method, a.url)
+	h.At = a.at
+	h.Role = report.RoleOther
+	h.Status = http.StatusBadRequest
+	h.Error = a.refused
+	h.Params = nil // not the callback: nothing in it is compared
+	// Recorded, through the reducer like every hop, and not compared.
+	r.emit(Event{Kind: EventHop, Hop: &h})
+	r.addFinding(report.Finding{
+		Code: report.CodeListenerHostRefused, Severity: report.SeverityWarn, Hop: h.N,
+		Message: "the listener refused a request for another host: " + a.refused,
+		Hint:    "A request reached the loopback listener under another host name, as a web page using DNS rebinding would send it; it was answered 400 and never taken as the callback. If the provider's redirect really goes there, register the loopback redirect URI exactly as authtrace sends it.",
+		Detail:  map[string]string{"host": hostOfURL(a.url)},
+	})
+}
+
+// hostOfURL is the host of a URL as written, or "".
+func hostOfURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Host
 	}
-	return fmt.Errorf("login stopped: %w", err)
+	return ""
+}
+
+// ctxError is why the run's context ended: its time limit, during
+// phase, or the caller's cancellation.
+func (r *runner) ctxError(err error, phase Phase) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &TimeoutError{Limit: r.cfg.Timeout, Phase: phase, Browser: r.opened}
+	}
+	return fmt.Errorf("%s stopped: %w", r.rep.Command, err)
+}
+
+// TimeoutError says the whole run ran out of time (Config.Timeout). It is
+// ErrTimeout to errors.Is.
+type TimeoutError struct {
+	Limit time.Duration
+	// Phase is what the run was doing: PhaseWaiting for the callback,
+	// or following the chain, exchanging, refreshing.
+	Phase Phase
+	// Browser says a browser was opened on the authorize URL.
+	Browser bool
+}
+
+func (e *TimeoutError) Error() string { return e.Words(nil) }
+
+// Words is the error with name(setting) for the timeout setting.
+func (e *TimeoutError) Words(name func(Setting) string) string {
+	var w Words
+	switch {
+	case e.Phase == PhaseWaiting && e.Browser:
+		w = words("%v: waited %s (raise %s, or check that the browser reached the redirect URI)", ErrTimeout, e.Limit, mark(SettingTimeout))
+	case e.Phase == PhaseWaiting:
+		w = words("%v: waited %s, and no browser was opened (open the authorize URL yourself and sign in within %s, or raise it)", ErrTimeout, e.Limit, mark(SettingTimeout))
+	default:
+		w = words("the whole run's time limit of %s ran out while %s (raise %s; each request has its own limit, %s)", e.Limit, phaseDoing(e.Phase), mark(SettingTimeout), mark(SettingRequestTimeout))
+	}
+	return w.In(name)
+}
+
+func (e *TimeoutError) Unwrap() error { return ErrTimeout }
+
+// phaseDoing says what a run does in phase, for messages.
+func phaseDoing(p Phase) string {
+	switch p {
+	case PhasePreflight:
+		return "following the authorize chain"
+	case PhaseExchanging:
+		return "exchanging the code for tokens"
+	case PhaseRefreshing:
+		return "refreshing"
+	}
+	return "discovering the endpoints"
+}
+
+// netError words a request that failed: the run's own time limit when
+// that is what ended it (ctx is the run's), else what describeNetError
+// says, naming the per-request limit.
+func (r *runner) netError(ctx context.Context, u *url.URL, err error) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Sprintf("%s had not answered when the whole run's time limit of %s ran out", u.Host, r.cfg.Timeout)
+	}
+	return describeNetError(u, err, r.cfg.RequestTimeout)
 }
 
 // RefreshAgain makes one more refresh grant for a finished login, with the

@@ -469,14 +469,16 @@ func TestRunPortInUse(t *testing.T) {
 	if !errors.As(err, &le) || !errors.Is(err, syscall.EADDRINUSE) {
 		t.Fatalf("Run error = %v, want a ListenError for a port in use", err)
 	}
-	if !strings.Contains(err.Error(), "--port 0") || !strings.Contains(err.Error(), fmt.Sprint(cfg.Port)) {
-		t.Errorf("error %q should name the port and suggest --port 0", err)
+	// The caller words the settings: here as <setting>.
+	marks := func(s Setting) string { return "<" + string(s) + ">" }
+	if msg := Phrase(err, marks); !strings.Contains(msg, "<port> (0: any free one)") || !strings.Contains(msg, fmt.Sprint(cfg.Port)) {
+		t.Errorf("error %q should name the port and suggest port 0", msg)
 	}
-	// With the port in the redirect URI, --port cannot help.
+	// With the port in the redirect URI, the port setting cannot help.
 	cfg.Port, cfg.RedirectURI = 0, fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
 	_, err = Run(context.Background(), cfg, nil)
-	if !errors.As(err, &le) || !strings.Contains(err.Error(), "--redirect-uri") || strings.Contains(err.Error(), "--port") {
-		t.Errorf("error %q should point at --redirect-uri, not --port", err)
+	if msg := Phrase(err, marks); !errors.As(err, &le) || !strings.Contains(msg, "<redirect_uri>") || strings.Contains(msg, "<port>") {
+		t.Errorf("error %q should point at the redirect URI, not the port", msg)
 	}
 }
 
@@ -484,17 +486,17 @@ func TestRunConfigErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		mod     func(*Config)
-		setting string
+		setting Setting
 	}{
-		{"no authorize URL", func(c *Config) { c.AuthorizeURL = "" }, "authorize-url"},
-		{"relative authorize URL", func(c *Config) { c.AuthorizeURL = "/authorize" }, "authorize-url"},
-		{"ftp token URL", func(c *Config) { c.TokenURL = "ftp://example.com/token" }, "token-url"},
-		{"no client id", func(c *Config) { c.ClientID = "" }, "client-id"},
-		{"redirect not loopback", func(c *Config) { c.RedirectURI = "http://example.com/cb" }, "redirect-uri"},
-		{"https redirect", func(c *Config) { c.RedirectURI = "https://127.0.0.1:8443/cb" }, "redirect-uri"},
-		{"bad client auth", func(c *Config) { c.ClientAuth = "jwt" }, "client-auth"},
-		{"param twice", func(c *Config) { c.Params = []Param{{"prompt", "consent"}, {"prompt", "login"}} }, "param"},
-		{"reserved param", func(c *Config) { c.Params = []Param{{"state", "x"}} }, "param"},
+		{"no authorize URL", func(c *Config) { c.AuthorizeURL = "" }, SettingAuthorizeURL},
+		{"relative authorize URL", func(c *Config) { c.AuthorizeURL = "/authorize" }, SettingAuthorizeURL},
+		{"ftp token URL", func(c *Config) { c.TokenURL = "ftp://example.com/token" }, SettingTokenURL},
+		{"no client id", func(c *Config) { c.ClientID = "" }, SettingClientID},
+		{"redirect not loopback", func(c *Config) { c.RedirectURI = "http://example.com/cb" }, SettingRedirectURI},
+		{"https redirect", func(c *Config) { c.RedirectURI = "https://127.0.0.1:8443/cb" }, SettingRedirectURI},
+		{"bad client auth", func(c *Config) { c.ClientAuth = "jwt" }, SettingClientAuth},
+		{"param twice", func(c *Config) { c.Params = []Param{{"prompt", "consent"}, {"prompt", "login"}} }, SettingParams},
+		{"reserved param", func(c *Config) { c.Params = []Param{{"state", "x"}} }, SettingParams},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

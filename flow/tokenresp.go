@@ -72,6 +72,9 @@ type tokenResponse struct {
 	// ExpiresIn is in seconds, from a number, a numeric string or a
 	// float; 0 when absent or unreadable.
 	ExpiresIn int64
+	// ExpiresInProblem says what is odd about the lifetime as sent (not
+	// a number, negative, absurdly long); "" when it is fine or absent.
+	ExpiresInProblem string
 	// Fields holds every top-level field as a string: strings as they
 	// are, numbers and booleans as written, null as "", objects and
 	// arrays as compact JSON.
@@ -135,10 +138,10 @@ func readTokenResponse(status int, contentType string, body []byte) (resp tokenR
 	resp.IDToken = f["id_token"]
 	resp.Scope = f["scope"]
 	if v, ok := f["expires_in"]; ok {
-		resp.ExpiresIn = parseSeconds(v)
+		resp.ExpiresIn, resp.ExpiresInProblem = parseSeconds(v), lifetimeProblem(v)
 	} else if v, ok := f["expires"]; ok {
 		// Some older servers (Facebook) say "expires".
-		resp.ExpiresIn = parseSeconds(v)
+		resp.ExpiresIn, resp.ExpiresInProblem = parseSeconds(v), lifetimeProblem(v)
 	}
 
 	if code, ok := f["error"]; ok && code != "" || !ok2xx {
@@ -237,6 +240,29 @@ func jsonString(raw json.RawMessage) string {
 		return buf.String()
 	}
 	return string(t)
+}
+
+// maxLifetime is the longest access-token lifetime taken as meant: past
+// ten years, expires_in is an expiry time (seconds since 1970), a value in
+// milliseconds, or a mistake.
+const maxLifetime = 10 * 365 * 24 * 3600
+
+// lifetimeProblem says what is odd about an expires_in as sent, or "".
+func lifetimeProblem(v string) string {
+	t := strings.TrimSpace(v)
+	if t == "" {
+		return "is empty"
+	}
+	if _, err := strconv.ParseFloat(t, 64); err != nil && !errors.Is(err, strconv.ErrRange) || strings.EqualFold(strings.TrimLeft(t, "+-"), "nan") || strings.Contains(strings.ToLower(t), "inf") {
+		return "is not a number of seconds"
+	}
+	switch n := parseSeconds(t); {
+	case n < 0 || strings.HasPrefix(t, "-"):
+		return "is negative"
+	case n > maxLifetime:
+		return "is more than ten years"
+	}
+	return ""
 }
 
 // parseSeconds reads a lifetime in seconds written as an integer, a

@@ -231,42 +231,6 @@ func TestParseSeconds(t *testing.T) {
 	}
 }
 
-func TestTokenErrorHint(t *testing.T) {
-	tests := []struct {
-		name    string
-		err     *OAuthError
-		refresh bool
-		want    []string
-	}{
-		{"invalid_client", &OAuthError{Code: "invalid_client", Status: 401}, false, []string{"Client secret", "form body first, then as an HTTP Basic header", "Client Secret (Post)", "--client-auth"}},
-		{"Entra bad secret", &OAuthError{Code: "invalid_client", Description: "AADSTS7000215: Invalid client secret provided."}, false, []string{"Value (not its Secret ID)"}},
-		{"invalid_grant exchange", &OAuthError{Code: "invalid_grant"}, false, []string{"already used or expired", "redirect_uri", "code_verifier"}},
-		{"invalid_grant PKCE", &OAuthError{Code: "invalid_grant", Description: "PKCE verification failed"}, false, []string{"code_verifier does not match"}},
-		{"invalid_grant redirect", &OAuthError{Code: "invalid_grant", Description: "redirect_uri mismatch"}, false, []string{"redirect_uri differs"}},
-		{"invalid_grant reused code", &OAuthError{Code: "invalid_grant", Description: "AADSTS54005: OAuth2 Authorization code was already redeemed"}, false, []string{"already used"}},
-		{"invalid_grant refresh", &OAuthError{Code: "invalid_grant"}, true, []string{"rotated and already used", "expired", "revoked", "fix connection"}},
-		{"invalid_grant refresh reuse", &OAuthError{Code: "invalid_grant", Description: "Unknown or invalid refresh token. (reuse detected)"}, true, []string{"Refresh Token Rotation", "Store the new refresh token"}},
-		{"unauthorized_client refresh", &OAuthError{Code: "unauthorized_client"}, true, []string{"Grant Types > Refresh Token", "Grant type > Refresh Token"}},
-		{"unauthorized_client exchange", &OAuthError{Code: "unauthorized_client"}, false, []string{"authorization_code grant"}},
-		{"invalid_scope", &OAuthError{Code: "invalid_scope"}, false, []string{"Scope field"}},
-		{"no code", &OAuthError{Status: 500}, false, []string{"HTTP 500", "Token URL"}},
-		{"unknown", &OAuthError{Code: "slow_down"}, false, []string{"error_description"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := tokenErrorHint(tt.err, tt.refresh)
-			for _, w := range tt.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("tokenErrorHint(%+v, %v) = %q, want it to contain %q", tt.err, tt.refresh, got, w)
-				}
-			}
-		})
-	}
-	if got := tokenErrorHint(nil, false); got != "" {
-		t.Errorf("tokenErrorHint(nil) = %q, want empty", got)
-	}
-}
-
 func FuzzReadTokenResponse(f *testing.F) {
 	f.Add(200, "application/json", []byte(`{"access_token":"a","expires_in":"3600","refresh_token":null}`))
 	f.Add(200, "application/x-www-form-urlencoded", []byte("access_token=a&expires_in=1e3"))

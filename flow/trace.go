@@ -2,6 +2,8 @@ package flow
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +11,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -38,22 +39,22 @@ type preflightResult struct {
 	fatal bool
 }
 
-// preflight follows the authorize URL's redirects with its own client, hop
-// by hop, with a fresh cookie jar so cookies set along the chain go back as
-// a browser would send them (providers such as oidc-provider and Auth0 fail
-// their login page without them). It stops at the first response that is
-// not a redirect, at the redirect URI (which it never requests: the
-// listener waits for the browser there), at a loop, or after maxHops.
-// Hop numbers start at firstN.
+// preflight follows the authorize URL's redirects itself, hop by hop, with
+// a fresh cookie jar so cookies set along the chain go back as a browser
+// would send them (providers such as oidc-provider and Auth0 fail their
+// login page without them). It stops at the first response that is not a
+// redirect, at the redirect URI (which it never requests: the listener
+// waits for the browser there), at a loop, or after maxHops. Hop numbers
+// start at firstN.
 func (r *runner) preflight(ctx context.Context, authURL string, firstN int) preflightResult {
 	jar, _ := cookiejar.New(nil) // never fails without options
-	client := &http.Client{
-		Transport: r.client.Transport,
-		Jar:       jar,
-		Timeout:   r.cfg.RequestTimeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
+	// One request a hop goes to the transport, not to an http.Client: a
+	// Client parses a redirect's Location before it asks CheckRedirect,
+	// and fails on one that does not parse with an error that says so only
+	// in its text. preflight reads every Location itself.
+	rt := r.client.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
 	}
 	var res preflightResult
 	seen := map[string]int{}
@@ -61,8 +62,8 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 	for n := firstN; ; n++ {
 		u, err := url.Parse(next)
 		if err != nil {
-			// Locations come from u.Parse of a previous hop, and net/http
-			// refuses unparsable ones before we see them: cannot happen.
+			// Locations come from u.Parse of a previous hop, and one that
+			// does not parse stops the trace: cannot happen.
 			return res
 		}
 		if u.Scheme != "http" && u.Scheme != "https" {
@@ -95,7 +96,7 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 		}
 		seen[key] = n
 
-		if hopRole(u, 0, r.redirectURI) == report.RoleCallback {
+		if HopRole(u, 0, r.redirectURI) == report.RoleCallback {
 			// The chain reached the callback without a login page: usually
 			// an error answered straight to the client. Record, never request.
 			h := r.newHop(n, report.SourcePreflight, "GET", next)
@@ -109,24 +110,11 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 		}
 
 		h := r.newHop(n, report.SourcePreflight, "GET", next)
-		resp, body, truncated, err := r.get(ctx, client, next)
+		resp, body, truncated, err := r.get(ctx, rt, jar, next)
 		if err != nil {
-			loc, broken := badLocation(err)
-			if broken {
-				h.Error = "the redirect's Location is not a valid URL"
-			} else {
-				h.Error = describeNetError(u, err, r.cfg.RequestTimeout)
-			}
+			h.Error = r.netError(ctx, u, err)
 			r.addHop(h)
 			res.hops = append(res.hops, h)
-			if broken {
-				// The hop answered a redirect whose Location is not a URL;
-				// net/http gives up on it before we can look, and so would
-				// a browser.
-				res.fatal = true
-				r.addFinding(badLocationFinding(n, loc, fmt.Sprintf("hop %d redirects to %q, which is not a valid URL: browsers may repair it, authtrace cannot follow it, so the trace stops here", n, loc)))
-				return res
-			}
 			// Not fatal: a browser with other network settings (VPN, PAC
 			// proxy) may still get there.
 			hint := "Check the URL's host and port, and that this machine can reach it (VPN, proxy, firewall)."
@@ -141,26 +129,28 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 		}
 		h.Status = resp.StatusCode
 		loc := resp.Header.Get("Location")
+		var badLoc error
 		if loc != "" {
 			if lu, err := u.Parse(loc); err == nil {
 				loc = lu.String()
+			} else {
+				badLoc = err
 			}
 			h.Location = loc
 		}
-		h.Role = hopRole(u, resp.StatusCode, r.redirectURI)
+		h.Role = HopRole(u, resp.StatusCode, r.redirectURI)
 		isRedirect := resp.StatusCode >= 300 && resp.StatusCode < 400 && loc != ""
 		noLocation := resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.StatusCode != http.StatusNotModified && loc == ""
-		var pageFinding *report.Finding
-		if !isRedirect && len(body) > 0 {
-			pageFinding = readErrorPage(resp.StatusCode, resp.Header.Get("Content-Type"), body)
-			if pageFinding == nil && resp.StatusCode >= 400 && !isCookieFailure(body) {
-				pageFinding = errorPageFinding(resp.StatusCode, body)
-			}
+		if isRedirect && badLoc != nil {
+			// A browser may repair such a URL; authtrace cannot follow it.
+			h.Error = "the redirect's Location is not a valid URL"
+			r.addHop(h)
+			res.hops = append(res.hops, h)
+			res.fatal = true
+			r.addFinding(badLocationFinding(n, loc, fmt.Sprintf("hop %d redirects to %q, which is not a valid URL: browsers may repair it, authtrace cannot follow it, so the trace stops here", n, loc)))
+			return res
 		}
-		if !isRedirect && resp.StatusCode >= 400 || pageFinding != nil {
-			h.Page = pageText(body, 300)
-			h.Role = report.RoleErrorPage
-		}
+		h, pageFinding := ReadPage(h, resp.Header.Get("Content-Type"), body)
 		r.addHop(h)
 		res.hops = append(res.hops, h)
 		if truncated {
@@ -171,7 +161,6 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 			res.fatal = true
 			r.addFinding(badLocationFinding(n, "", fmt.Sprintf("hop %d answers HTTP %d, a redirect, without a Location header", n, resp.StatusCode)))
 		case pageFinding != nil:
-			pageFinding.Hop = n
 			r.addFinding(*pageFinding)
 			// A rejected redirect_uri or client ends the login here; an
 			// unexplained error page may be this client's alone (the
@@ -188,18 +177,26 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 	}
 }
 
-// get makes one request and reads its body (capped).
-func (r *runner) get(ctx context.Context, client *http.Client, target string) (*http.Response, []byte, bool, error) {
+// get makes one request with the jar's cookies, keeps the cookies its
+// answer sets, as a browser does, and reads its body (capped), all within
+// the request timeout.
+func (r *runner) get(ctx context.Context, rt http.RoundTripper, jar http.CookieJar, target string) (*http.Response, []byte, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, nil, false, err
 	}
 	req.Header.Set("User-Agent", userAgent)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8")
-	resp, err := client.Do(req)
+	for _, c := range jar.Cookies(req.URL) {
+		req.AddCookie(c)
+	}
+	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		return nil, nil, false, err
 	}
+	jar.SetCookies(req.URL, resp.Cookies())
 	defer resp.Body.Close()
 	body, truncated, err := readCapped(resp.Body)
 	if err != nil {
@@ -221,15 +218,59 @@ func describeNetError(u *url.URL, err error, timeout time.Duration) string {
 	var opErr *net.OpError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return fmt.Sprintf("%s did not answer within %s (raise --request-timeout if it is only slow)", host, timeout)
+		return fmt.Sprintf("%s did not answer within %s (raise the request timeout if it is only slow)", host, timeout)
 	case errors.As(err, &dnsErr):
 		return fmt.Sprintf("cannot resolve host %s: %v", u.Hostname(), dnsErr.Err)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return fmt.Sprintf("cannot connect to %s: %v", host, opErr.Err)
-	case strings.Contains(err.Error(), "tls:") || strings.Contains(err.Error(), "x509:"):
+	case schemeMismatch(err):
+		return fmt.Sprintf("request to %s failed: %v", host, http.ErrSchemeMismatch)
+	case tlsFailure(err):
 		return fmt.Sprintf("TLS handshake with %s failed: %v", host, unwrapURLError(err))
 	}
 	return fmt.Sprintf("request to %s failed: %v", host, unwrapURLError(err))
+}
+
+// requestError is a request that could not be made, in describeNetError's
+// words, with the error net/http returned kept for errors.Is and errors.As.
+type requestError struct {
+	words string
+	err   error
+}
+
+func (e *requestError) Error() string { return e.words }
+func (e *requestError) Unwrap() error { return e.err }
+
+// schemeMismatch reports whether an https URL was answered in plain HTTP.
+// An http.Client says so with http.ErrSchemeMismatch; the transport alone,
+// as preflight uses it, with the record header it could not read as TLS.
+func schemeMismatch(err error) bool {
+	rec, ok := errors.AsType[tls.RecordHeaderError](err)
+	return errors.Is(err, http.ErrSchemeMismatch) || ok && string(rec.RecordHeader[:]) == "HTTP/"
+}
+
+// tlsFailure reports whether err is a TLS handshake that failed: a
+// certificate this machine does not accept (untrusted, expired, for
+// another host), a server that does not speak TLS, or an alert the server
+// sent. Errors crypto/tls gives no type (a protocol version the client
+// will not use, say) read as other failed requests.
+func tlsFailure(err error) bool {
+	if op, ok := errors.AsType[*net.OpError](err); ok && op.Op == "remote error" {
+		return true // an alert received: its own type is unexported
+	}
+	return isType[*tls.CertificateVerificationError](err) ||
+		isType[x509.UnknownAuthorityError](err) ||
+		isType[x509.HostnameError](err) ||
+		isType[x509.CertificateInvalidError](err) ||
+		isType[tls.RecordHeaderError](err) ||
+		isType[tls.AlertError](err) ||
+		isType[*tls.ECHRejectionError](err)
+}
+
+// isType reports whether err's chain holds an E.
+func isType[E error](err error) bool {
+	_, ok := errors.AsType[E](err)
+	return ok
 }
 
 func isTimeout(err error) bool {
@@ -253,28 +294,10 @@ func hostPath(u *url.URL) string {
 func (r *runner) newHop(n int, src report.Source, method, raw string) report.Hop {
 	h := report.Hop{N: n, Source: src, Method: method, URL: raw, At: r.now()}
 	if u, err := url.Parse(raw); err == nil {
-		h.Params = hopParams(u)
-		h.Role = hopRole(u, 0, r.redirectURI)
+		h.Params = HopParams(u)
+		h.Role = HopRole(u, 0, r.redirectURI)
 	}
 	return h
-}
-
-// badLocation recognises net/http's error for a redirect whose Location
-// header does not parse, and returns that Location.
-func badLocation(err error) (string, bool) {
-	const marker = "failed to parse Location header "
-	msg := err.Error()
-	i := strings.Index(msg, marker)
-	if i < 0 {
-		return "", false
-	}
-	rest := msg[i+len(marker):]
-	if loc, err := strconv.QuotedPrefix(rest); err == nil {
-		if s, err := strconv.Unquote(loc); err == nil {
-			return s, true
-		}
-	}
-	return rest, true
 }
 
 func badLocationFinding(hop int, loc, msg string) report.Finding {
@@ -283,17 +306,6 @@ func badLocationFinding(hop int, loc, msg string) report.Finding {
 		Message: msg,
 		Hint:    "The server at this hop builds its redirect wrongly: a Location header must be an absolute or relative http(s) URL with its values percent-encoded (no raw %, space or non-ASCII character). Fix the redirect there; some browsers repair such URLs, other clients do not.",
 		Detail:  map[string]string{"location": loc},
-	}
-}
-
-// errorPageFinding reports a 4xx/5xx page that matched no known rejection:
-// the browser would show this page instead of a login.
-func errorPageFinding(status int, body []byte) *report.Finding {
-	return &report.Finding{
-		Code: report.CodePageError, Severity: report.SeverityError,
-		Message: fmt.Sprintf("the provider answered HTTP %d with an error page instead of a login page: %s", status, pageText(body, 160)),
-		Hint:    "The page's own words (under the hop) usually say what is wrong. A 5xx is the server's fault: try again later or ask its operators. A 4xx often means a parameter it does not accept: compare this hop's parameters with what the provider documents.",
-		Detail:  map[string]string{"status": fmt.Sprint(status)},
 	}
 }
 

@@ -1,59 +1,46 @@
 package flow
 
 import (
-	"fmt"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 )
 
-// ConfigError is a setting that is missing or unusable. Setting names the
-// setting the way the flags do ("authorize-url", "client-id", ...), so the
-// CLI and the setup form can point at it.
-type ConfigError struct {
-	Setting string
-	Problem string
-}
-
-func (e *ConfigError) Error() string {
-	return e.Setting + ": " + e.Problem
-}
-
 // parseHTTPURL parses an absolute http or https URL, saying what is wrong
 // with it otherwise. what names the setting, as in ConfigError.
-func parseHTTPURL(what, raw string) (*url.URL, error) {
+func parseHTTPURL(what Setting, raw string) (*url.URL, error) {
 	if strings.TrimSpace(raw) == "" {
 		return nil, &ConfigError{Setting: what, Problem: "missing"}
 	}
 	if !strings.Contains(raw, "://") {
 		// "idp.example.com/authorize" or "127.0.0.1:8080/cb": a URL
 		// without its scheme, which url.Parse reads as a path or fails on.
-		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q has no scheme; give the whole URL, starting with https:// (or http:// for a server on this machine), for example %s", raw, exampleURL(what))}
+		return nil, &ConfigError{Setting: what, Problem: words("%q has no scheme; give the whole URL, starting with https:// (or http:// for a server on this machine), for example %s", raw, exampleURL(what))}
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q is not a URL: %v", raw, unwrapURLError(err))}
+		return nil, &ConfigError{Setting: what, Problem: words("%q is not a URL: %v", raw, unwrapURLError(err))}
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q has scheme %q; only http and https are supported", raw, u.Scheme)}
+		return nil, &ConfigError{Setting: what, Problem: words("%q has scheme %q; only http and https are supported", raw, u.Scheme)}
 	}
 	if u.Host == "" {
-		return nil, &ConfigError{Setting: what, Problem: fmt.Sprintf("%q has no host; give the whole URL, for example %s", raw, exampleURL(what))}
+		return nil, &ConfigError{Setting: what, Problem: words("%q has no host; give the whole URL, for example %s", raw, exampleURL(what))}
 	}
 	return u, nil
 }
 
 // exampleURL is an example of the setting's URL, for error messages.
-func exampleURL(setting string) string {
+func exampleURL(setting Setting) string {
 	switch setting {
-	case "token-url", "refresh-url", "token_endpoint":
+	case SettingTokenURL, SettingRefreshURL, "token_endpoint":
 		return "https://example.auth0.com/oauth/token"
-	case "redirect-uri":
+	case SettingRedirectURI:
 		return "http://127.0.0.1:53682/callback"
-	case "issuer":
+	case SettingIssuer:
 		return "https://example.auth0.com/"
-	case "jwks_uri":
+	case SettingJWKSURL, "jwks_uri":
 		return "https://example.auth0.com/.well-known/jwks.json"
 	}
 	return "https://example.auth0.com/authorize"
@@ -82,12 +69,12 @@ func parseRedirectURI(raw string, port int) (loopback, error) {
 	if raw == "" {
 		raw = "http://127.0.0.1/callback"
 	}
-	u, err := parseHTTPURL("redirect-uri", raw)
+	u, err := parseRedirectHTTP(raw)
 	if err != nil {
 		return loopback{}, err
 	}
 	if u.Scheme != "http" {
-		return loopback{}, &ConfigError{Setting: "redirect-uri", Problem: fmt.Sprintf("%q must be a loopback http:// URL authtrace can listen on (https needs a certificate the browser trusts); use, for example, http://127.0.0.1:53682/callback and register it with the provider", raw)}
+		return loopback{}, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q must be a loopback http:// URL authtrace can listen on (https needs a certificate the browser trusts); use, for example, http://127.0.0.1:53682/callback and register it with the provider", raw)}
 	}
 	lb := loopback{host: u.Hostname(), port: port, path: u.EscapedPath(), uri: u}
 	switch lb.host {
@@ -96,19 +83,46 @@ func parseRedirectURI(raw string, port int) (loopback, error) {
 	case "::1":
 		lb.bind = "::1"
 	default:
-		return loopback{}, &ConfigError{Setting: "redirect-uri", Problem: fmt.Sprintf("host %q is not a loopback address; authtrace listens only on 127.0.0.1, localhost or [::1]", lb.host)}
+		return loopback{}, &ConfigError{Setting: SettingRedirectURI, Problem: words("host %q is not a loopback address; authtrace listens only on 127.0.0.1, localhost or [::1]", lb.host)}
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 0 || n > 65535 {
-			return loopback{}, &ConfigError{Setting: "redirect-uri", Problem: fmt.Sprintf("port %q is not a port number (0 to 65535; 0 means any free port)", p)}
+			return loopback{}, &ConfigError{Setting: SettingRedirectURI, Problem: words("port %q is not a port number (0 to 65535; 0 means any free port)", p)}
 		}
-		lb.port = n // 0: any free port, as with --port 0
+		lb.port = n // 0: any free port
 	}
 	if lb.path == "" {
 		lb.path = "/"
 	}
 	return lb, nil
+}
+
+// parseRedirectHTTP parses a redirect URI, loopback or not: an absolute
+// http(s) URL without a fragment (RFC 6749 §3.1.2) and without a user or
+// password, which no provider registers and a browser would show as a
+// phishing warning.
+func parseRedirectHTTP(raw string) (*url.URL, error) {
+	u, err := parseHTTPURL(SettingRedirectURI, raw)
+	if err != nil {
+		return nil, err
+	}
+	if strings.Contains(raw, "#") {
+		return nil, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q has a fragment (#...); a redirect URI must not have one (RFC 6749 §3.1.2): the provider appends the code to the query, and a browser never sends the fragment. Give it without the # part", raw)}
+	}
+	if u.User != nil {
+		return nil, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q has a user name or password before the host; a redirect URI carries none. Give it as the provider has it registered, for example %s", redactUser(u), exampleURL(SettingRedirectURI))}
+	}
+	return u, nil
+}
+
+// redactUser is u for a message, its password hidden.
+func redactUser(u *url.URL) string {
+	c := *u
+	if _, has := c.User.Password(); has {
+		c.User = url.UserPassword(c.User.Username(), "xxxxx")
+	}
+	return c.String()
 }
 
 // withPort returns the redirect URI as sent, with the port the listener got.
@@ -121,15 +135,15 @@ func (lb loopback) withPort(port int) string {
 // reservedParams are the authorize parameters authtrace sets itself: given
 // as extra parameters they would make it send one value and then listen,
 // compare and exchange with another.
-var reservedParams = map[string]string{
-	"state":                 "--state",
-	"redirect_uri":          "--redirect-uri",
-	"client_id":             "--client-id",
-	"scope":                 "--scope",
+var reservedParams = map[string]Setting{
+	"state":                 SettingState,
+	"redirect_uri":          SettingRedirectURI,
+	"client_id":             SettingClientID,
+	"scope":                 SettingScope,
 	"response_type":         "",
 	"nonce":                 "",
-	"code_challenge":        "--pkce",
-	"code_challenge_method": "--pkce",
+	"code_challenge":        SettingPKCE,
+	"code_challenge_method": SettingPKCE,
 }
 
 // ParseParam reads one extra authorize parameter written name=value. The
@@ -139,21 +153,17 @@ func ParseParam(kv string) (Param, error) {
 	name, value, ok := strings.Cut(kv, "=")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" {
-		return Param{}, &ConfigError{Setting: "param", Problem: fmt.Sprintf("%q: want name=value, for example audience=https://api.example.com", kv)}
+		return Param{}, &ConfigError{Setting: SettingParams, Problem: words("%q: want name=value, for example audience=https://api.example.com", kv)}
 	}
 	if instead, reserved := reservedParams[name]; reserved {
-		problem := fmt.Sprintf("%q is set by authtrace itself", name)
-		if instead != "" {
-			problem += "; use " + instead + " instead"
-		}
-		return Param{}, &ConfigError{Setting: "param", Problem: problem}
+		return Param{}, &ConfigError{Setting: SettingParams, Problem: words("%q is set by authtrace itself", name), Use: instead}
 	}
 	return Param{Name: name, Value: value}, nil
 }
 
 // CheckURL says what is wrong with an endpoint URL (absolute, http or
 // https), or nil. setting names it in the error, as in ConfigError.
-func CheckURL(setting, raw string) error {
+func CheckURL(setting Setting, raw string) error {
 	_, err := parseHTTPURL(setting, raw)
 	return err
 }

@@ -73,13 +73,16 @@ func TestBuildAuthorize(t *testing.T) {
 }
 
 func TestParseHTTPURLMessages(t *testing.T) {
-	tests := []struct{ setting, raw, want string }{
-		{"authorize-url", "127.0.0.1:42605/authorize", "has no scheme"},
-		{"token-url", "token", "https://example.auth0.com/oauth/token"},
-		{"redirect-uri", "/relative", "http://127.0.0.1:53682/callback"},
-		{"authorize-url", "ftp://x/a", `scheme "ftp"`},
-		{"authorize-url", "https:///a", "has no host"},
-		{"authorize-url", "", "missing"},
+	tests := []struct {
+		setting   Setting
+		raw, want string
+	}{
+		{SettingAuthorizeURL, "127.0.0.1:42605/authorize", "has no scheme"},
+		{SettingTokenURL, "token", "https://example.auth0.com/oauth/token"},
+		{SettingRedirectURI, "/relative", "http://127.0.0.1:53682/callback"},
+		{SettingAuthorizeURL, "ftp://x/a", `scheme "ftp"`},
+		{SettingAuthorizeURL, "https:///a", "has no host"},
+		{SettingAuthorizeURL, "", "missing"},
 	}
 	for _, tt := range tests {
 		_, err := parseHTTPURL(tt.setting, tt.raw)
@@ -104,15 +107,22 @@ func TestValidate(t *testing.T) {
 		name    string
 		cfg     Config
 		login   bool
-		setting string // "" when valid
+		setting Setting // "" when valid
 	}{
 		{"issuer alone fills the endpoints", Config{Issuer: "https://idp.example/", ClientID: "app"}, true, ""},
-		{"bad issuer", Config{Issuer: "idp.example", ClientID: "app"}, true, "issuer"},
-		{"ftp authorize URL", Config{AuthorizeURL: "ftp://x/a", TokenURL: "https://x/t", ClientID: "app"}, true, "authorize-url"},
-		{"login needs a token URL", Config{AuthorizeURL: "https://x/a", ClientID: "app"}, true, "token-url"},
+		{"bad issuer", Config{Issuer: "idp.example", ClientID: "app"}, true, SettingIssuer},
+		{"ftp authorize URL", Config{AuthorizeURL: "ftp://x/a", TokenURL: "https://x/t", ClientID: "app"}, true, SettingAuthorizeURL},
+		{"login needs a token URL", Config{AuthorizeURL: "https://x/a", ClientID: "app"}, true, SettingTokenURL},
 		{"trace does not", Config{AuthorizeURL: "https://x/a", ClientID: "app"}, false, ""},
-		{"login needs a loopback redirect", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, true, "redirect-uri"},
+		{"login needs a loopback redirect", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, true, SettingRedirectURI},
 		{"trace takes the platform's", Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect"}, false, ""},
+		{"max hops over the limit", Config{AuthorizeURL: "https://x/a", ClientID: "app", MaxHops: MaxHopsLimit + 1}, false, SettingMaxHops},
+		{"max hops at the limit", Config{AuthorizeURL: "https://x/a", ClientID: "app", MaxHops: MaxHopsLimit}, false, ""},
+		{"login refuses a fragment", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "http://127.0.0.1:53682/callback#x"}, true, SettingRedirectURI},
+		{"login refuses an empty fragment", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "http://127.0.0.1:53682/callback#"}, true, SettingRedirectURI},
+		{"trace refuses a fragment", Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://global.consent.azure-apim.net/redirect#frag"}, false, SettingRedirectURI},
+		{"login refuses user:password", Config{AuthorizeURL: "https://x/a", TokenURL: "https://x/t", ClientID: "app", RedirectURI: "http://me:pw@127.0.0.1:53682/callback"}, true, SettingRedirectURI},
+		{"trace refuses a user", Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://me@global.consent.azure-apim.net/redirect"}, false, SettingRedirectURI},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,5 +135,14 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Validate = %v, want a ConfigError for %s", err, tt.setting)
 			}
 		})
+	}
+}
+
+// TestRedirectURIUserHidden: a password in a refused redirect URI is not
+// repeated in the message.
+func TestRedirectURIUserHidden(t *testing.T) {
+	err := Validate(Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://me:hunter2@example.com/cb"}, false)
+	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "user name or password") {
+		t.Errorf("Validate = %v, want the user refused without the password", err)
 	}
 }

@@ -44,3 +44,19 @@ const (
 // Added for issue 3: a JWE token, whose claims cannot be read or checked
 // without the decryption key (info).
 const CodeJWTEncrypted = "jwt.encrypted"
+
+// Added for issue 9: the loopback listener refused a request whose Host
+// was not its own (warn), and requests past the ones it keeps (info).
+const (
+	CodeListenerHostRefused = "listener.host_refused"
+	CodeListenerDropped     = "listener.dropped"
+)
+
+// Added for issue 9: a JWT header parameter given twice (error: parsers
+// disagree on which counts) and a claim given twice (warn).
+const (
+	CodeJWTDuplicateHeader = "jwt.duplicate_header"
+	CodeJWTDuplicateClaim  = "jwt.duplicate_claim"
+	// An expires_in that is not a number, negative or absurd (warn).
+	CodeTokenExpiresIn = "token.expires_in"
+)

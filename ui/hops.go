@@ -203,9 +203,18 @@ func compareRows(sent, here map[string]string, h report.Hop, fs []report.Finding
 	return rows
 }
 
+// verdictMark is how a verdict is drawn beside the values.
+type verdictMark int
+
+const (
+	markPlain   verdictMark = iota // nothing to flag: faint
+	markOK                         // the value arrived as it should: ✓
+	markFlagged                    // the severity's symbol and colour
+)
+
 // verdict says what a hop did to one parameter: from the finding about it
 // when there is one (with its kind), else from the values.
-func verdict(fs []report.Finding, h report.Hop, name, sent, here string) (string, report.Severity, bool) {
+func verdict(fs []report.Finding, h report.Hop, name, sent, here string) (string, report.Severity, verdictMark) {
 	for _, f := range fs {
 		if f.Hop != h.N {
 			continue
@@ -213,34 +222,34 @@ func verdict(fs []report.Finding, h report.Hop, name, sent, here string) (string
 		switch {
 		case name == "state" && f.Code == report.CodeStateChanged,
 			name == "redirect_uri" && f.Code == report.CodeRedirectURIChanged:
-			return f.Detail["kind"], f.Severity, true
+			return f.Detail["kind"], f.Severity, markFlagged
 		case name == "state" && f.Code == report.CodeStateMissing:
-			return "missing", f.Severity, true
+			return "missing", f.Severity, markFlagged
 		case name == "redirect_uri" && f.Code == report.CodeRedirectURIRejected:
-			return "rejected", f.Severity, true
+			return "rejected", f.Severity, markFlagged
 		case f.Detail["name"] == name && f.Code == report.CodeParamDropped:
-			return "dropped", f.Severity, true
+			return "dropped", f.Severity, markFlagged
 		case f.Detail["name"] == name && f.Code == report.CodeParamChanged:
-			return "changed", f.Severity, true
+			return "changed", f.Severity, markFlagged
 		case f.Detail["name"] == name && f.Code == report.CodeParamAdded:
-			return "added", f.Severity, true
+			return "added", f.Severity, markFlagged
 		}
 	}
 	switch {
 	case h.Source == report.SourceSent:
-		return "sent", "", false
+		return "sent", "", markPlain
 	case name == "code" && here != "":
-		return "received", "", false
+		return "received", "", markOK
 	case (name == "error" || name == "error_description") && here != "":
-		return "provider's answer", report.SeverityError, true
+		return "provider's answer", report.SeverityError, markFlagged
 	case sent == here:
-		return "same", "", false
+		return "same", "", markOK
 	case here == "":
-		return "not here", "", false
+		return "not here", "", markPlain
 	case h.Role == report.RoleProvider && name == "state":
-		return "provider's own", "", false
+		return "provider's own", "", markPlain
 	default:
-		return "differs", report.SeverityInfo, true
+		return "differs", report.SeverityInfo, markFlagged
 	}
 }
 
@@ -276,17 +285,17 @@ func hopCompare(c *viewContext, h report.Hop, w int) []string {
 			sc = []string{valueCell(s, cw, st.faint, st)}
 			gc = []string{valueCell(g, cw, lipglossPlain, st)}
 		}
-		text, sev, flagged := verdict(c.rep.Findings, h, name, s, g)
+		text, sev, kind := verdict(c.rep.Findings, h, name, s, g)
 		vc := wrapWords(text, verdictW-2)
 		var mark string
 		switch {
-		case flagged:
+		case kind == markFlagged:
 			sevSt, sym := st.severity(sev)
 			mark = sevSt.Render(sym)
 			for i := range vc {
 				vc[i] = sevSt.Render(vc[i])
 			}
-		case text == "same" || text == "received":
+		case kind == markOK:
 			mark = st.ok.Render("✓")
 		default:
 			mark = " "

@@ -81,9 +81,9 @@ func newSetupForm(cfg flow.Config, st styles, isDark bool) setupForm {
 	if scope == "" {
 		scope = defaultScope
 	}
-	add("issuer", "e.g. https://tenant.example.com/ (discovery fills the endpoints)", cfg.Issuer, checkURL("issuer"))
-	add("authorize URL", "e.g. https://…/authorize (not needed with an issuer)", cfg.AuthorizeURL, checkURL("authorize-url"))
-	add("token URL", "e.g. https://…/token (not needed with an issuer)", cfg.TokenURL, checkURL("token-url"))
+	add("issuer", "e.g. https://tenant.example.com/ (discovery fills the endpoints)", cfg.Issuer, checkURL(flow.SettingIssuer))
+	add("authorize URL", "e.g. https://…/authorize (not needed with an issuer)", cfg.AuthorizeURL, checkURL(flow.SettingAuthorizeURL))
+	add("token URL", "e.g. https://…/token (not needed with an issuer)", cfg.TokenURL, checkURL(flow.SettingTokenURL))
 	add("client id", "the connector's client id", cfg.ClientID, nil)
 	add("client secret", "none (a public client); kept out of the report", cfg.ClientSecret, nil)
 	add("scope", "none: no scope parameter is sent", scope, nil)
@@ -219,7 +219,7 @@ func (f setupForm) config() flow.Config {
 
 // checkURL checks an endpoint field with the CLI's rules (flow.CheckURL),
 // so the form refuses what the flags refuse.
-func checkURL(setting string) func(string) error {
+func checkURL(setting flow.Setting) func(string) error {
 	return func(s string) error { return problem(flow.CheckURL(setting, s)) }
 }
 
@@ -239,7 +239,7 @@ func parseParams(s string) ([]flow.Param, error) {
 	for _, kv := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '&' || r == ',' }) {
 		p, err := flow.ParseParam(kv)
 		if err != nil {
-			return out, errors.New(formWords(problem(err).Error()))
+			return out, problem(err)
 		}
 		if dec, err := url.QueryUnescape(p.Value); err == nil {
 			p.Value = dec
@@ -249,31 +249,41 @@ func parseParams(s string) ([]flow.Param, error) {
 	return out, nil
 }
 
-// formWords rewords the CLI's advice for the form, which has no flags:
-// "use --scope instead" points at the scope field, other flags are dropped
-// ("state" is set by authtrace itself, and that is all there is to say).
-func formWords(msg string) string {
-	head, rest, ok := strings.Cut(msg, "; use ")
-	if !ok {
-		return msg
-	}
-	switch {
-	case strings.HasPrefix(rest, "--scope "):
-		return head + "; use the scope field above"
-	case strings.HasPrefix(rest, "--client-id "):
-		return head + "; use the client id field above"
-	}
-	return head
+// formFields are the settings the form has a field for, by label.
+var formFields = map[flow.Setting]string{
+	flow.SettingIssuer:       "issuer",
+	flow.SettingAuthorizeURL: "authorize URL",
+	flow.SettingTokenURL:     "token URL",
+	flow.SettingClientID:     "client id",
+	flow.SettingClientSecret: "client secret",
+	flow.SettingScope:        "scope",
+	flow.SettingParams:       "extra params",
 }
 
-// problem drops the setting's name from a flow.ConfigError: the form shows
-// the error under the field it is about.
+// formName words a setting for the form: its field, or the setting's
+// plain name when the form has no field for it.
+func formName(s flow.Setting) string {
+	if label, ok := formFields[s]; ok {
+		return "the " + label + " field"
+	}
+	return s.Name()
+}
+
+// problem words a flow.ConfigError for the form, without the setting's
+// name: the form shows the error under the field it is about. "Use the
+// scope setting instead" points at the scope field above; a setting the
+// form has no field for is not named ("state" is set by authtrace itself,
+// and that is all there is to say).
 func problem(err error) error {
 	var ce *flow.ConfigError
-	if errors.As(err, &ce) {
-		return errors.New(ce.Problem)
+	if !errors.As(err, &ce) {
+		return err
 	}
-	return err
+	msg := ce.Problem.In(formName)
+	if label, ok := formFields[ce.Use]; ok {
+		msg += "; use the " + label + " field above"
+	}
+	return errors.New(msg)
 }
 
 func (f setupForm) view() string {

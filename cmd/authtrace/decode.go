@@ -542,7 +542,11 @@ func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result
 		}
 		if err != nil {
 			r.err = err
-			r.findings = []report.Finding{decode.MalformedFinding(err, r.kind)}
+			f := decode.MalformedFinding(err, r.kind)
+			if errors.Is(err, decode.ErrEmpty) {
+				f.Hint = "Pass the token as the argument, on standard input, or in " + tokenEnv + "."
+			}
+			r.findings = []report.Finding{f}
 			results = append(results, r)
 			continue
 		}

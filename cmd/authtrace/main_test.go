@@ -36,7 +36,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"demo", "--report", "/nonexistent/dir/r.json"}, "--report /nonexistent/dir/r.json cannot be written"},
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--param", "prompt=a", "--param", "prompt=b"}, "given twice"},
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--port", "70000"}, "--port"},
+		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--max-hops", "100000"}, "--max-hops: 100000 is more than 100"},
 		{[]string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--redirect-uri", "http://example.com/cb"}, "loopback"},
+		{[]string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--redirect-uri", "http://127.0.0.1:53682/cb#x"}, "--redirect-uri: \"http://127.0.0.1:53682/cb#x\" has a fragment"},
+		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--redirect-uri", "https://u:p@global.consent.azure-apim.net/redirect"}, "user name or password"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -211,5 +214,26 @@ func TestProgressLineIsPrintable(t *testing.T) {
 		if line := progressLine(e); strings.ContainsAny(line, "\x1b\x07") {
 			t.Errorf("progress line for %s carries control characters: %q", e.Kind, line)
 		}
+	}
+}
+
+// TestTraceTimeoutExit: trace whose whole-run time limit runs out exits 3,
+// as login does, and says which limit it was in flag words.
+func TestTraceTimeoutExit(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	code, _, stderr := runCLI(t, "trace", "--authorize-url", srv.URL+"/authorize", "--client-id", "x", "--timeout", "300ms", "--json")
+	if code != exitIncomplete {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitIncomplete, stderr)
+	}
+	if !strings.Contains(stderr, "time limit of 300ms ran out while following the authorize chain (raise --timeout; each request has its own limit, --request-timeout)") {
+		t.Errorf("stderr does not say the whole run's limit ran out:\n%s", stderr)
 	}
 }

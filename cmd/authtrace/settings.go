@@ -48,7 +48,7 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 	fs.BoolVar(&s.pkce, "pkce", true, "send a PKCE S256 challenge (--pkce=false emulates clients without PKCE)")
 	fs.StringVar(&s.state, "state", "", "send exactly this state value (to reproduce a platform's format; default random)")
 	fs.DurationVar(&s.requestTimeout, "request-timeout", 30*time.Second, "timeout of each HTTP request")
-	fs.IntVar(&s.maxHops, "max-hops", 20, "most redirect hops to follow")
+	fs.IntVar(&s.maxHops, "max-hops", 20, fmt.Sprintf("most redirect hops to follow (1 to %d)", flow.MaxHopsLimit))
 	fs.BoolVar(&s.jsonOut, "json", false, "print NDJSON events and then the report on stdout (progress goes to stderr)")
 	fs.BoolVar(&s.reveal, "reveal", false, "show secrets (client secret, code, verifier, refresh token, token signatures) in the output")
 	fs.StringVar(&s.reportFile, "report", "", "also write the JSON report to `FILE` (mode 0600)")
@@ -161,7 +161,33 @@ func promptSecret(cmd *cobra.Command, cfg *flow.Config) error {
 func engineErr(err error) error {
 	var ce *flow.ConfigError
 	if errors.As(err, &ce) {
-		return usageErr("--%s: %s", ce.Setting, ce.Problem)
+		return &exitError{code: exitUsage, err: phrased{err, ce.Words(flagName)}}
 	}
-	return &exitError{code: exitIncomplete, err: err}
+	return &exitError{code: exitIncomplete, err: phrased{err, flow.Phrase(err, flagName)}}
+}
+
+// phrased is an engine error in the CLI's words: the settings it names
+// are flags.
+type phrased struct {
+	err  error
+	text string
+}
+
+func (p phrased) Error() string { return p.text }
+func (p phrased) Unwrap() error { return p.err }
+
+// settingFlags are the flags of settings whose flag is not the setting's
+// name with dashes.
+var settingFlags = map[flow.Setting]string{
+	flow.SettingParams:  "param",
+	flow.SettingJWKSURL: "issuer", // discovered from the issuer; no flag of its own
+}
+
+// flagName is the flag that gives a setting: --authorize-url for
+// flow.SettingAuthorizeURL.
+func flagName(s flow.Setting) string {
+	if f, ok := settingFlags[s]; ok {
+		return "--" + f
+	}
+	return "--" + strings.ReplaceAll(string(s), "_", "-")
 }
