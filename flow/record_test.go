@@ -2,7 +2,9 @@ package flow
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -28,22 +30,31 @@ func replay(want report.Report, events []Event) report.Report {
 func TestEventsRebuildTheReport(t *testing.T) {
 	tests := []struct {
 		name  string
-		setup func(*fakeProvider, *Config)
+		setup func(*testing.T, *fakeProvider, *Config)
 	}{
-		{"healthy with rotation", func(*fakeProvider, *Config) {}},
-		{"secret only as basic", func(p *fakeProvider, _ *Config) { p.clientAuth = ClientAuthBasic }},
-		{"no rotation", func(p *fakeProvider, _ *Config) { p.rotate = false }},
-		{"refresh rejected", func(p *fakeProvider, _ *Config) { p.refreshError = "invalid_grant" }},
-		{"redirect_uri not registered", func(p *fakeProvider, _ *Config) {
+		{"healthy with rotation", func(*testing.T, *fakeProvider, *Config) {}},
+		{"secret only as basic", func(_ *testing.T, p *fakeProvider, _ *Config) { p.clientAuth = ClientAuthBasic }},
+		{"no rotation", func(_ *testing.T, p *fakeProvider, _ *Config) { p.rotate = false }},
+		{"refresh rejected", func(_ *testing.T, p *fakeProvider, _ *Config) { p.refreshError = "invalid_grant" }},
+		{"redirect_uri not registered", func(_ *testing.T, p *fakeProvider, _ *Config) {
 			p.registered = map[string]bool{"https://global.consent.azure-apim.net/redirect": true}
+		}},
+		{"a foreign Host before the callback", func(t *testing.T, _ *fakeProvider, c *Config) {
+			walk := c.OpenBrowser
+			c.OpenBrowser = func(authURL string) error {
+				var port int
+				fmt.Sscanf(authURL[strings.Index(authURL, "127.0.0.1%3A")+len("127.0.0.1%3A"):], "%d", &port)
+				getWithHost(t, port, "rebind.example", "/callback?code=evil&state=x")
+				return walk(authURL)
+			}
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newFakeProvider(t)
 			cfg := baseConfig(p)
-			tt.setup(p, &cfg)
 			cfg.OpenBrowser = walker(t, p)
+			tt.setup(t, p, &cfg)
 			var events []Event
 			rep, err := Run(context.Background(), cfg, func(e Event) { events = append(events, e) })
 			if err != nil {
