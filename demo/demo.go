@@ -56,6 +56,7 @@ const (
 type Server struct {
 	URL   string
 	fault string
+	now   func() time.Time
 	srv   *http.Server
 	key   *rsa.PrivateKey
 
@@ -66,7 +67,11 @@ type Server struct {
 }
 
 // Start starts the demo server on a free 127.0.0.1 port.
-func Start(fault string) (*Server, error) {
+func Start(fault string) (*Server, error) { return StartAt(fault, time.Now) }
+
+// StartAt is Start with the server's clock: it issues tokens at now(), so
+// tests that record a login get the same tokens on every run.
+func StartAt(fault string, now func() time.Time) (*Server, error) {
 	if !slices.ContainsFunc(Faults, func(f Fault) bool { return f.Name == fault }) {
 		return nil, fmt.Errorf("unknown fault %q; the faults are: %s", fault, faultNames())
 	}
@@ -79,7 +84,7 @@ func Start(fault string) (*Server, error) {
 		return nil, fmt.Errorf("starting the demo server: %w", err)
 	}
 	s := &Server{
-		URL: "http://" + ln.Addr().String(), fault: fault, key: key,
+		URL: "http://" + ln.Addr().String(), fault: fault, now: now, key: key,
 		txs: map[string]url.Values{}, codes: map[string]url.Values{}, rts: map[string]url.Values{},
 	}
 	mux := http.NewServeMux()
@@ -292,7 +297,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 
 // issue makes the tokens for an authorize request's parameters.
 func (s *Server) issue(q url.Values) (map[string]any, error) {
-	now := time.Now()
+	now := s.now()
 	scope := q.Get("scope")
 	resp := map[string]any{"token_type": "Bearer", "expires_in": 3600, "scope": scope}
 	aud := q.Get("audience")

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -62,5 +63,30 @@ func TestFaults(t *testing.T) {
 func TestUnknownFault(t *testing.T) {
 	if _, err := Start("typo"); err == nil {
 		t.Fatal("Start(\"typo\") succeeded; want an error naming the faults")
+	}
+}
+
+// TestStartAtIssuesOnItsClock: tokens carry the clock's time, so a login
+// recorded against the demo gives the same tokens every time.
+func TestStartAtIssuesOnItsClock(t *testing.T) {
+	at := time.Date(2026, 11, 29, 14, 59, 45, 0, time.UTC)
+	s, err := StartAt("none", func() time.Time { return at })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cfg := s.Config()
+	cfg.OpenBrowser = s.Browse
+	cfg.Now = func() time.Time { return at.Add(time.Second) }
+	rep, err := flow.Run(context.Background(), cfg, nil)
+	if err != nil || len(rep.Tokens) == 0 {
+		t.Fatalf("Run: %v, %d tokens", err, len(rep.Tokens))
+	}
+	var claims struct{ Iat, Exp int64 }
+	if err := json.Unmarshal(rep.Tokens[0].Claims, &claims); err != nil {
+		t.Fatal(err)
+	}
+	if claims.Iat != at.Unix() || claims.Exp != at.Add(time.Hour).Unix() {
+		t.Errorf("iat, exp = %d, %d; want %d, %d", claims.Iat, claims.Exp, at.Unix(), at.Add(time.Hour).Unix())
 	}
 }

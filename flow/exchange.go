@@ -115,22 +115,20 @@ func (r *runner) exchange(ctx context.Context, code string, ar authRequest) gran
 	if r.cfg.ClientAuth == ClientAuthAuto {
 		methods = []string{ClientAuthPost, ClientAuthBasic}
 	}
-	ex := &report.Exchange{}
 	var g grant
 	for i, m := range methods {
 		g = r.postToken(ctx, r.cfg.TokenURL, form, m)
-		r.emit(Event{Kind: EventExchange, Step: &g.step})
-		if i > 0 {
-			ex.Attempts = append(ex.Attempts, ex.Step)
-		}
-		ex.Step = g.step
+		// Each attempt is an event of its own, and Apply keeps the
+		// earlier ones: the event points at a copy, as g is reused by the
+		// next attempt while a consumer may still hold this one.
+		st := g.step
+		r.emit(Event{Kind: EventExchange, Step: &st})
 		if !clientRejected(g) || i == len(methods)-1 {
 			break
 		}
 	}
-	r.rep.Exchange = ex
 	r.usedAuth = g.step.Request.ClientAuth
-	if len(methods) > 1 && len(ex.Attempts) > 0 && g.ok() {
+	if len(methods) > 1 && len(r.rep.Exchange.Attempts) > 0 && g.ok() {
 		r.addFinding(report.Finding{
 			Code: report.CodeTokenClientAuth, Severity: report.SeverityWarn,
 			Message: "the token endpoint rejected the client secret in the form body and accepted it only as an HTTP Basic header",
@@ -158,10 +156,7 @@ func (r *runner) refresh(ctx context.Context, refreshToken string) grant {
 	form.Set("grant_type", "refresh_token")
 	form.Set("refresh_token", refreshToken)
 	g := r.postToken(ctx, r.cfg.RefreshURL, form, r.usedAuth)
-	r.emit(Event{Kind: EventRefresh, Step: &g.step})
-	rf := &report.Refresh{Step: g.step}
-	rf.Rotated = g.token.RefreshToken != "" && g.token.RefreshToken != refreshToken
-	r.rep.Refresh = rf
+	r.emit(Event{Kind: EventRefresh, Step: &g.step}) // Apply tells whether it rotated
 	r.grantFindings(g, true)
 	return g
 }

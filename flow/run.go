@@ -60,10 +60,13 @@ func newRunner(cfg Config, emit func(Event), command string) *runner {
 	return r
 }
 
+// emit records the event in the run's report, through the same reducer
+// the TUI uses, and hands it on.
 func (r *runner) emit(e Event) {
 	if e.At.IsZero() {
 		e.At = r.now()
 	}
+	Apply(&r.rep, e)
 	r.emitFn(e)
 }
 
@@ -76,13 +79,11 @@ func (r *runner) log(format string, args ...any) {
 }
 
 func (r *runner) addFinding(f report.Finding) {
-	r.rep.Findings = append(r.rep.Findings, f)
 	r.emit(Event{Kind: EventFinding, Finding: &f})
 }
 
 // addHop records a hop and compares it with what was sent.
 func (r *runner) addHop(h report.Hop) {
-	r.rep.Hops = append(r.rep.Hops, h)
 	r.emit(Event{Kind: EventHop, Hop: &h})
 	for _, f := range compareHop(r.sent, h) {
 		r.addFinding(f)
@@ -213,26 +214,7 @@ func (r *runner) prepare(ctx context.Context, needToken bool) error {
 	if cfg.ExpectIss != "" {
 		r.issuer = cfg.ExpectIss
 	}
-	r.rep.Profile = report.Profile{
-		Issuer:       cfg.Issuer,
-		AuthorizeURL: cfg.AuthorizeURL,
-		TokenURL:     cfg.TokenURL,
-		RefreshURL:   cfg.RefreshURL,
-		JWKSURL:      cfg.JWKSURL,
-		ClientID:     cfg.ClientID,
-		ClientSecret: cfg.ClientSecret,
-		Scope:        cfg.Scope,
-		PKCE:         !cfg.NoPKCE,
-		ClientAuth:   cfg.ClientAuth,
-		ExpectAud:    cfg.ExpectAud,
-		ExpectIss:    cfg.ExpectIss,
-	}
-	if len(cfg.Params) > 0 {
-		r.rep.Profile.Params = map[string]string{}
-		for _, p := range cfg.Params {
-			r.rep.Profile.Params[p.Name] = p.Value
-		}
-	}
+	r.rep.Profile = NewProfile(*cfg)
 	return nil
 }
 
@@ -431,8 +413,7 @@ func (r *runner) lateArrivals(l *listener) {
 			h := r.newHop(len(r.rep.Hops)+1, report.SourceCallback, a.method, a.url)
 			h.At = a.at
 			h.Role = report.RoleOther
-			r.rep.Hops = append(r.rep.Hops, h)
-			r.emit(Event{Kind: EventHop, Hop: &h})
+			r.emit(Event{Kind: EventHop, Hop: &h}) // recorded, not compared
 		default:
 			if n := l.droppedCount(); n > 0 {
 				r.addFinding(report.Finding{
@@ -456,7 +437,7 @@ func (r *runner) refusedArrival(a arrival) {
 	h.Status = http.StatusBadRequest
 	h.Error = a.refused
 	h.Params = nil // not the callback: nothing in it is compared
-	r.rep.Hops = append(r.rep.Hops, h)
+	// Recorded, through the reducer like every hop, and not compared.
 	r.emit(Event{Kind: EventHop, Hop: &h})
 	r.addFinding(report.Finding{
 		Code: report.CodeListenerHostRefused, Severity: report.SeverityWarn, Hop: h.N,

@@ -34,7 +34,6 @@ func (r *runner) checkTokens(ctx context.Context, t tokenResponse) {
 		tok, findings := decode.Inspect(kt.raw, exp, now)
 		if tok != nil {
 			rt := tok.Report(kt.kind)
-			r.rep.Tokens = append(r.rep.Tokens, rt)
 			r.emit(Event{Kind: EventToken, Token: &rt})
 		}
 		for _, f := range findings {

@@ -7,6 +7,8 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -21,6 +23,32 @@ const (
 	SeverityWarn  Severity = "warn"
 	SeverityInfo  Severity = "info"
 )
+
+// Rank orders severities, for "the worst finding about this": info, warn,
+// error. An empty or unknown severity ranks below info.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityError:
+		return 3
+	case SeverityWarn:
+		return 2
+	case SeverityInfo:
+		return 1
+	}
+	return 0
+}
+
+// Worst returns the highest-ranked severity among the findings, and false
+// when none has a known one.
+func Worst(fs []Finding) (Severity, bool) {
+	var w Severity
+	for _, f := range fs {
+		if f.Severity.Rank() > w.Rank() {
+			w = f.Severity
+		}
+	}
+	return w, w != ""
+}
 
 // Finding is one problem or observation. Code is one of the stable codes in
 // codes.go; Hop is the hop number (1-based, 0 when not about a hop) and Token
@@ -194,4 +222,56 @@ func (r *Report) Count() (errs, warns, infos int) {
 		}
 	}
 	return errs, warns, infos
+}
+
+// Tally says how many findings there are of each severity, the way the
+// summary and the Markdown report put it: "2 errors, 0 warnings, 1 info".
+func (r *Report) Tally() string {
+	errs, warns, infos := r.Count()
+	return fmt.Sprintf("%s, %s, %d info", plural(errs, "error"), plural(warns, "warning"), infos)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Where says in a word or two what a finding is about: "hop 3", "access"
+// (the access token), "id", "refresh", another token's kind, or nothing
+// for the whole login.
+func (f Finding) Where() string {
+	switch {
+	case f.Hop > 0:
+		return fmt.Sprintf("hop %d", f.Hop)
+	case f.Token == "access_token":
+		return "access"
+	case f.Token == "id_token":
+		return "id"
+	case f.Token == "refresh_token":
+		return "refresh"
+	case f.Token != "":
+		return f.Token
+	}
+	return ""
+}
+
+// Label is the role as people read it ("error page", not "error_page").
+func (r Role) Label() string {
+	if r == RoleErrorPage {
+		return "error page"
+	}
+	return string(r)
+}
+
+// Provider names the provider: the issuer's host, or the authorize URL's,
+// made printable.
+func (p Profile) Provider() string {
+	for _, raw := range []string{p.Issuer, p.AuthorizeURL} {
+		if u, err := url.Parse(raw); err == nil && u.Host != "" {
+			return Printable(u.Host)
+		}
+	}
+	return "no provider set"
 }

@@ -2,20 +2,26 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 )
 
-// bigReport is a long, troubled login: 200 hops and 50 findings.
-func bigReport() report.Report {
-	r := baseReport()
-	base := chain(testState)
+// bigReport is a long, troubled login: the recorded healthy one's
+// preflight over and over, 200 hops, and 50 findings.
+func bigReport(b testing.TB) report.Report {
+	r := loadFixture(b, "healthy").Report
+	base := r.Hops[:4]
+	r.Hops, r.Findings = nil, nil
 	for i := range 200 {
 		h := base[i%len(base)]
 		h.N = i + 1
-		h.Params = clone(h.Params)
+		h.Params = maps.Clone(h.Params)
+		if h.Params == nil {
+			h.Params = map[string]string{}
+		}
 		if i%7 == 3 {
 			h.Params["state"] = testState + fmt.Sprintf(".suffix%d", i)
 		}
@@ -29,7 +35,6 @@ func bigReport() report.Report {
 			Detail:  map[string]string{"kind": "suffix_added"},
 		})
 	}
-	r.Tokens = tokens(true)
 	return r
 }
 
@@ -39,7 +44,7 @@ func BenchmarkView(b *testing.B) {
 	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
 		for _, t := range []tab{tabHops, tabTokens, tabFindings} {
 			b.Run(fmt.Sprintf("%dx%d-%s", sz[0], sz[1], tabNames[t]), func(b *testing.B) {
-				m := play(newTestModel(sz[0], sz[1], Options{}), scenario{done: &doneMsg{rep: bigReport()}})
+				m := play(newTestModel(b, sz[0], sz[1], Options{}), scenario{done: &doneMsg{rep: bigReport(b)}})
 				m.tab = t
 				m = update(m, press("G")) // the last rows, the worst case for slicing
 				b.ReportAllocs()
@@ -56,7 +61,7 @@ func BenchmarkView(b *testing.B) {
 func BenchmarkKeyPress(b *testing.B) {
 	for _, sz := range [][2]int{{80, 24}, {160, 48}} {
 		b.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(b *testing.B) {
-			m := play(newTestModel(sz[0], sz[1], Options{}), scenario{done: &doneMsg{rep: bigReport()}})
+			m := play(newTestModel(b, sz[0], sz[1], Options{}), scenario{done: &doneMsg{rep: bigReport(b)}})
 			down, up := press("j"), press("k")
 			b.ReportAllocs()
 			i := 0
@@ -76,12 +81,12 @@ func BenchmarkKeyPress(b *testing.B) {
 // BenchmarkEvent is one engine event (a hop) arriving with 200 already
 // shown: it rebuilds the rows, so it is the costliest Update.
 func BenchmarkEvent(b *testing.B) {
-	m := play(newTestModel(160, 48, Options{}), scenario{done: &doneMsg{rep: bigReport()}})
+	m := play(newTestModel(b, 160, 48, Options{}), scenario{done: &doneMsg{rep: bigReport(b)}})
 	h := m.rep.Hops[5]
 	for b.Loop() {
 		m.rep.Hops = m.rep.Hops[:200]
 		m.apply(eventHop(h))
-		m.refresh()
+		m.rebuildViews()
 		_ = m.View()
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -36,7 +37,7 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 		return nil, fmt.Errorf("encode report: %w", err)
 	}
 	js = append(js, '\n')
-	md := []byte(Markdown(red))
+	md := []byte(report.Markdown(red, decode.ReportClaims))
 
 	base := "authtrace-" + now.UTC().Format("20060102-150405")
 	for i := 0; i < 100; i++ {
@@ -46,13 +47,13 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 		}
 		jp := filepath.Join(dir, name+".json")
 		mp := filepath.Join(dir, name+".md")
-		if err := writeNew(jp, js); err != nil {
+		if err := report.WriteFile(jp, js, report.NoClobber); err != nil {
 			if errors.Is(err, fs.ErrExist) {
 				continue
 			}
 			return nil, err
 		}
-		if err := writeNew(mp, md); err != nil {
+		if err := report.WriteFile(mp, md, report.NoClobber); err != nil {
 			os.Remove(jp)
 			if errors.Is(err, fs.ErrExist) {
 				continue
@@ -70,35 +71,15 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 	return nil, fmt.Errorf("export report: too many reports named %s in %s", base, dir)
 }
 
-// writeNew creates path (mode 0600, failing if it exists) and writes b; a
-// failed write removes the half-written file.
-func writeNew(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
 // summary is printed to the normal screen after the program exits, so it
 // stays in the scrollback.
 func summary(r report.Report, err error, exported []string) string {
 	var b strings.Builder
-	errs, warns, infos := r.Count()
 	switch {
 	case err != nil:
 		fmt.Fprintf(&b, "authtrace: %s\n", errText(err.Error()))
 	default:
-		fmt.Fprintf(&b, "authtrace: login finished with %s, %s, %d info\n", plural(errs, "error"), plural(warns, "warning"), infos)
+		fmt.Fprintf(&b, "authtrace: login finished with %s\n", r.Tally())
 	}
 	shown := 0
 	for _, f := range r.Findings {
@@ -109,7 +90,7 @@ func summary(r report.Report, err error, exported []string) string {
 			fmt.Fprintf(&b, "  … and more in the report\n")
 			break
 		}
-		where := report.Printable(findingWhere(f))
+		where := report.Printable(f.Where())
 		if where != "" {
 			where = " (" + where + ")"
 		}

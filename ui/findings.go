@@ -13,47 +13,31 @@ type findingsView struct {
 	pane
 }
 
-func (v *findingsView) set(m *model) {
-	listW, listH, _, _ := m.panesFor(tabFindings)
-	st := m.styles
-	fs := m.rep.Findings
+func (v *findingsView) set(c *viewContext) {
+	st := c.st
+	fs := c.rep.Findings
+	listW, listH, _, _ := c.panes(len(fs))
 	v.cur.setLen(len(fs), listH-1)
 	v.title = st.faint.Render(fit("   code                      where   message", listW))
 	v.plain, v.rows = v.plain[:0], v.rows[:0]
 	for _, f := range fs {
 		f = f.Redact()
 		sevSt, sym := st.severity(f.Severity)
-		rest := fmt.Sprintf(" %-25s %-7s %s", cut(f.Code, 25), cut(findingWhere(f), 7), report.Printable(f.Message))
+		rest := fmt.Sprintf(" %-25s %-7s %s", cut(f.Code, 25), cut(f.Where(), 7), report.Printable(f.Message))
 		v.plain = append(v.plain, fit(sym+rest, listW-1))
 		v.rows = append(v.rows, fit(sevSt.Render(sym)+rest, listW-1))
 	}
-	v.setDetail(m)
+	v.setDetail(c)
 }
 
-func findingWhere(f report.Finding) string {
-	switch {
-	case f.Hop > 0:
-		return fmt.Sprintf("hop %d", f.Hop)
-	case f.Token == "access_token":
-		return "access"
-	case f.Token == "id_token":
-		return "id"
-	case f.Token == "refresh_token":
-		return "refresh"
-	case f.Token != "":
-		return f.Token
-	}
-	return ""
-}
-
-func (v *findingsView) setDetail(m *model) {
-	_, _, detailW, detailH := m.panesFor(tabFindings)
-	st := m.styles
-	f, ok := v.selected(m)
+func (v *findingsView) setDetail(c *viewContext) {
+	_, _, detailW, _ := c.panes(v.cur.n)
+	st := c.st
+	f, ok := v.selected(c)
 	v.lines = v.lines[:0]
 	if !ok {
 		msg := "no findings yet"
-		if m.state == stateDone {
+		if c.state == stateDone {
 			msg = "no findings: the login looks healthy"
 		}
 		v.lines = append(v.lines, st.faint.Render(msg))
@@ -62,7 +46,7 @@ func (v *findingsView) setDetail(m *model) {
 	}
 	f = f.Redact()
 	sevSt, _ := st.severity(f.Severity)
-	v.lines = append(v.lines, st.paneTitle.Render(cut(f.Code, detailW/2))+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+report.Printable(findingWhere(f))))
+	v.lines = append(v.lines, st.paneTitle.Render(cut(f.Code, detailW/2))+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+report.Printable(f.Where())))
 	v.lines = append(v.lines, wrapWords(f.Message, detailW-1)...)
 	if f.Hint != "" {
 		v.lines = append(v.lines, "", st.bold.Render("what to change"))
@@ -89,22 +73,68 @@ func (v *findingsView) setDetail(m *model) {
 	}
 	switch {
 	case f.Hop > 0:
-		v.lines = append(v.lines, "", st.faint.Render(fmt.Sprintf("enter: go to hop %d", f.Hop)))
+		v.lines = append(v.lines, "", st.faint.Render(fmt.Sprintf("%s: go to hop %d", keyName(c.keys.Enter), f.Hop)))
 	case f.Token != "":
-		v.lines = append(v.lines, "", st.faint.Render(cut("enter: go to the "+f.Token, detailW)))
+		v.lines = append(v.lines, "", st.faint.Render(cut(keyName(c.keys.Enter)+": go to the "+f.Token, detailW)))
 	}
-	v.doff = min(v.doff, max(len(v.lines)-(detailH-1), 0))
+	v.setLines(c, v.lines)
 }
 
-func (v *findingsView) move(d, height int, m *model) {
-	if v.step(d, height) {
-		v.setDetail(m)
+func (v *findingsView) move(c *viewContext, d int) {
+	if v.step(c, d) {
+		v.setDetail(c)
 	}
 }
 
-func (v findingsView) selected(m *model) (report.Finding, bool) {
-	if v.cur.sel < 0 || v.cur.sel >= len(m.rep.Findings) {
+func (v *findingsView) pick(c *viewContext, i int) {
+	v.jump(c, i)
+	v.set(c)
+}
+
+// enter goes to the hop or the token the finding is about.
+func (v *findingsView) enter(c *viewContext) request {
+	f, ok := v.selected(c)
+	if !ok {
+		return request{}
+	}
+	switch {
+	case f.Hop > 0:
+		for i, h := range c.rep.Hops {
+			if h.N == f.Hop {
+				return request{jump: true, tab: tabHops, row: i}
+			}
+		}
+		return request{status: fmt.Sprintf("hop %d is not in the report", f.Hop)}
+	case f.Token != "":
+		// The login's tokens come first in the tokens list, pasted ones
+		// after them.
+		for i, t := range c.rep.Tokens {
+			if t.Kind == f.Token {
+				return request{jump: true, tab: tabTokens, row: i}
+			}
+		}
+		return request{status: "no " + f.Token + " came back"}
+	}
+	return request{status: "this finding is about the whole login, not one hop or token"}
+}
+
+// copyText is the finding's code, message and hint, secrets hidden.
+func (v *findingsView) copyText(c *viewContext) (what, text string) {
+	f, ok := v.selected(c)
+	if !ok {
+		return "", ""
+	}
+	f = f.Redact()
+	text = f.Code + ": " + f.Message
+	if f.Hint != "" {
+		text += "\n" + f.Hint
+	}
+	return f.Code, text
+}
+
+func (v *findingsView) selected(c *viewContext) (report.Finding, bool) {
+	if v.cur.sel < 0 || v.cur.sel >= len(c.rep.Findings) {
 		return report.Finding{}, false
 	}
-	return m.rep.Findings[v.cur.sel], true
+	return c.rep.Findings[v.cur.sel], true
 }

@@ -1,27 +1,365 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
+	"maps"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authtrace/authtrace/demo"
 	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/internal/golden"
 	"github.com/authtrace/authtrace/report"
 )
 
-// The fixtures are the login of the story authtrace comes from: a tenant
-// proxy in front of a provider, a connector-like client on loopback.
+// The TUI's fixtures are logins recorded from the engine: flow.Run against
+// the built-in demo provider, healthy and with some of its faults, saved as
+// the events it emitted and the report it returned in testdata/fixtures.
+// The goldens are drawn from them, so a change in what the engine says
+// shows in the goldens: TestFixturesAreTheEngines records each login again
+// and compares, and go test ./ui -update records them anew (and then
+// redraws the goldens from the new recordings).
+//
+// What differs from run to run is made the same: the engine runs on a
+// clock that ticks a quarter second a call from recordStart, the demo
+// issues its tokens at issuedAt, the state is testState, and the ports,
+// nonce, verifier, code, refresh tokens, signatures and durations are
+// replaced by fixed values (normalise).
+var recordings = []struct{ name, fault string }{
+	{"healthy", "none"},
+	{"state-suffix", "state-suffix"},
+	{"refresh-missing", "no-refresh"},
+	{"error-page", "redirect-slash"},
+}
+
 var (
-	testNow      = time.Date(2026, 11, 29, 15, 0, 0, 0, time.UTC)
-	testState    = "S4mqQkz1c2PnR8vJ0tWfYx7bLhGd9eAu3oKiNyTsVrE"
-	testRedirect = "http://127.0.0.1:53682/callback"
-	testAuthURL  = "https://tenant.example.com/authorize?client_id=connector-app&redirect_uri=http%3A%2F%2F127.0.0.1%3A53682%2Fcallback&response_type=code&scope=openid+profile+offline_access&state=" + testState
+	testNow     = time.Date(2026, 11, 29, 15, 0, 0, 0, time.UTC) // the TUI's clock in tests
+	recordStart = testNow.Add(-20 * time.Second)
+	issuedAt    = testNow.Add(-15 * time.Second)
 )
 
+const (
+	testState    = "S4mqQkz1c2PnR8vJ0tWfYx7bLhGd9eAu3oKiNyTsVrE"
+	demoHost     = "idp.example.com" // the demo's 127.0.0.1:port in the recordings
+	testListen   = "127.0.0.1:53682" // the loopback listener's address in them
+	testRedirect = "http://" + testListen + "/callback"
+
+	// Fixed values for what the engine and the demo draw at random, of the
+	// same lengths.
+	fixedNonce    = "NONCE234567ABCDEFGHIJKLMNO"
+	fixedVerifier = "VERIFIER234567ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDE"
+	fixedCode     = "CODE234567ABCDEFGHIJKLMNOP"
+	fixedRefresh1 = "REFRESH1234567ABCDEFGHIJKL"
+	fixedRefresh2 = "REFRESH2234567ABCDEFGHIJKL"
+	fixedSig      = "c2lnbmF0dXJl" // "signature"
+	durationMS    = 12
+)
+
+// fixture is one recorded login.
+type fixture struct {
+	Events []flow.Event  `json:"events"`
+	Report report.Report `json:"report"`
+}
+
+func fixturePath(name string) string {
+	return filepath.Join("testdata", "fixtures", name+".json")
+}
+
+var (
+	fixturesMu sync.Mutex
+	fixtures   = map[string][]byte{} // name -> JSON, read or recorded once
+)
+
+// loadFixture returns a fresh copy of a recorded login (tests change
+// theirs). With -update it records the login and writes the file first.
+func loadFixture(t testing.TB, name string) fixture {
+	t.Helper()
+	fixturesMu.Lock()
+	defer fixturesMu.Unlock()
+	b, ok := fixtures[name]
+	if !ok {
+		var err error
+		if golden.Update() {
+			b = recordJSON(t, name)
+			golden.Write(t, fixturePath(name), b)
+		} else if b, err = os.ReadFile(fixturePath(name)); err != nil {
+			t.Fatalf("%v (go test ./ui -update records it)", err)
+		}
+		fixtures[name] = b
+	}
+	var f fixture
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatalf("fixture %s: %v", name, err)
+	}
+	return f
+}
+
+// TestFixturesAreTheEngines records each login again and compares it with
+// its fixture: when the engine's output changes, this fails, and -update
+// records the fixtures and redraws the goldens.
+func TestFixturesAreTheEngines(t *testing.T) {
+	for _, r := range recordings {
+		t.Run(r.name, func(t *testing.T) {
+			if golden.Update() {
+				loadFixture(t, r.name)
+				return
+			}
+			golden.Check(t, fixturePath(r.name), string(recordJSON(t, r.name)))
+		})
+	}
+}
+
+// TestFixturesRebuildWithApply: the TUI builds its live report from the
+// events with flow.Apply; from a recording's events it gets the recorded
+// report's hops, findings, exchange, refresh and tokens.
+func TestFixturesRebuildWithApply(t *testing.T) {
+	for _, r := range recordings {
+		f := loadFixture(t, r.name)
+		got := f.Report
+		got.Hops, got.Findings, got.Tokens, got.Exchange, got.Refresh = []report.Hop{}, []report.Finding{}, nil, nil, nil
+		for _, ev := range f.Events {
+			flow.Apply(&got, ev)
+		}
+		gb, _ := json.Marshal(got)
+		wb, _ := json.Marshal(f.Report)
+		if string(gb) != string(wb) {
+			t.Errorf("%s: the events reduced with flow.Apply differ from the report:\n%s\n%s", r.name, gb, wb)
+		}
+	}
+}
+
+func recordJSON(t testing.TB, name string) []byte {
+	t.Helper()
+	i := slices.IndexFunc(recordings, func(r struct{ name, fault string }) bool { return r.name == name })
+	if i < 0 {
+		t.Fatalf("no recording named %s", name)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // URLs keep their & and the file stays readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(record(t, recordings[i].fault)); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// record runs the login against the demo with the fault, as `authtrace
+// demo --fault` does, and returns it normalised.
+func record(t testing.TB, fault string) fixture {
+	t.Helper()
+	srv, err := demo.StartAt(fault, func() time.Time { return issuedAt })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cfg := srv.Config()
+	cfg.State = testState
+	cfg.Timeout = 5 * time.Minute
+	cfg.OpenBrowser = srv.Browse
+	var ticks atomic.Int64
+	cfg.Now = func() time.Time { return recordStart.Add(time.Duration(ticks.Add(1)) * 250 * time.Millisecond) }
+	var f fixture
+	f.Report, err = flow.Run(context.Background(), cfg, func(e flow.Event) { f.Events = append(f.Events, e) })
+	if err != nil {
+		t.Fatalf("demo %s: %v", fault, err)
+	}
+	return normalise(t, f, strings.TrimPrefix(srv.URL, "http://"), cfg.Timeout)
+}
+
+// normalise replaces what differs between two recordings of the same
+// login with fixed values.
+func normalise(t testing.TB, f fixture, srvAddr string, timeout time.Duration) fixture {
+	t.Helper()
+	rep := f.Report
+	listen, _ := url.Parse(rep.Profile.RedirectURI)
+	pairs := map[string]string{
+		srvAddr:                             demoHost,
+		url.QueryEscape(srvAddr):            demoHost,
+		listen.Host:                         testListen,
+		url.QueryEscape(listen.Host):        url.QueryEscape(testListen),
+		rep.Profile.Nonce:                   fixedNonce,
+		rep.Profile.CodeVerifier:            fixedVerifier,
+		challenge(rep.Profile.CodeVerifier): challenge(fixedVerifier),
+	}
+	for _, h := range rep.Hops {
+		if h.Role == report.RoleCallback && h.Params["code"] != "" {
+			pairs[h.Params["code"]] = fixedCode
+		}
+	}
+	var responses []*report.Response
+	for _, st := range steps(&f) {
+		if st.Response != nil {
+			responses = append(responses, st.Response)
+		}
+	}
+	if ex := rep.Exchange; ex != nil && ex.Response != nil && ex.Response.Fields["refresh_token"] != "" {
+		pairs[ex.Response.Fields["refresh_token"]] = fixedRefresh1
+	}
+	if rf := rep.Refresh; rf != nil && rf.Response != nil && rf.Response.Fields["refresh_token"] != "" {
+		pairs[rf.Response.Fields["refresh_token"]] = fixedRefresh2
+	}
+	delete(pairs, "")
+	values := replacer(pairs)
+	// A JWT is rebuilt from its header and claims with the values above
+	// replaced in them, and a fixed signature.
+	for _, r := range responses {
+		for _, k := range []string{"access_token", "id_token"} {
+			if tok := r.Fields[k]; strings.Count(tok, ".") == 2 {
+				pairs[tok] = resign(t, tok, values)
+			}
+		}
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out fixture
+	if err := json.Unmarshal([]byte(replacer(pairs).Replace(string(b))), &out); err != nil {
+		t.Fatal(err)
+	}
+	// The listener stamps the callback with the real clock, and the
+	// deadline and the durations are real too.
+	at := map[int]time.Time{}
+	for i := range out.Events {
+		ev := &out.Events[i]
+		if ev.Hop != nil && ev.Hop.Source == report.SourceCallback {
+			ev.Hop.At = ev.At
+			at[ev.Hop.N] = ev.At
+		}
+		if !ev.Deadline.IsZero() {
+			ev.Deadline = ev.At.Add(timeout)
+		}
+	}
+	for i, h := range out.Report.Hops {
+		if when, ok := at[h.N]; ok {
+			out.Report.Hops[i].At = when
+		}
+	}
+	for _, st := range steps(&out) {
+		if st.Response != nil {
+			st.Response.DurationMS = durationMS
+		}
+	}
+	return out
+}
+
+// steps are every token-endpoint step of a fixture, in its events and its
+// report.
+func steps(f *fixture) []*report.Step {
+	var out []*report.Step
+	for _, ev := range f.Events {
+		if ev.Step != nil {
+			out = append(out, ev.Step)
+		}
+	}
+	if ex := f.Report.Exchange; ex != nil {
+		out = append(out, &ex.Step)
+		for i := range ex.Attempts {
+			out = append(out, &ex.Attempts[i])
+		}
+	}
+	if rf := f.Report.Refresh; rf != nil {
+		out = append(out, &rf.Step)
+	}
+	return out
+}
+
+// replacer replaces each key with its value, longer keys first.
+func replacer(pairs map[string]string) *strings.Replacer {
+	keys := make([]string, 0, len(pairs))
+	for k := range pairs {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return len(keys[i]) > len(keys[j]) || len(keys[i]) == len(keys[j]) && keys[i] < keys[j]
+	})
+	var args []string
+	for _, k := range keys {
+		args = append(args, k, pairs[k])
+	}
+	return strings.NewReplacer(args...)
+}
+
+func challenge(verifier string) string {
+	sum := sha256.Sum256([]byte(verifier))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// resign rebuilds a JWT with values replaced in its header and claims, and
+// fixedSig for a signature.
+func resign(t testing.TB, tok string, values *strings.Replacer) string {
+	t.Helper()
+	enc := base64.RawURLEncoding
+	parts := strings.Split(tok, ".")
+	for i := range 2 {
+		b, err := enc.DecodeString(parts[i])
+		if err != nil {
+			t.Fatalf("token part %d: %v", i, err)
+		}
+		parts[i] = enc.EncodeToString([]byte(values.Replace(string(b))))
+	}
+	parts[2] = fixedSig
+	return strings.Join(parts, ".")
+}
+
+// scenario is one golden case: the events the engine emits, and the result
+// it returns (nil: still running).
+type scenario struct {
+	name   string
+	events []flow.Event
+	done   *doneMsg
+}
+
+// waitingEvents are the healthy login's events up to the wait for the
+// callback.
+func waitingEvents(t testing.TB) []flow.Event {
+	evs := loadFixture(t, "healthy").Events
+	i := slices.IndexFunc(evs, func(e flow.Event) bool { return e.Kind == flow.EventPhase && e.Phase == flow.PhaseWaiting })
+	return evs[:i+1]
+}
+
+// scenarios are the golden cases: a login waiting for its callback, and
+// the recorded logins as the engine returned them.
+func scenarios(t testing.TB) []scenario {
+	done := func(name string) *doneMsg { return &doneMsg{rep: loadFixture(t, name).Report} }
+	return []scenario{
+		{name: "waiting", events: waitingEvents(t)},
+		{name: "healthy", done: done("healthy")},
+		{name: "state-suffix", done: done("state-suffix")},
+		{name: "refresh-missing", done: done("refresh-missing")},
+		{name: "error-page", done: done("error-page")},
+	}
+}
+
+// demoConfig is the connection the recordings ran with, as the flags or
+// the setup form would give it.
+func demoConfig(t testing.TB) flow.Config {
+	p := loadFixture(t, "healthy").Report.Profile
+	cfg := flow.Config{Issuer: p.Issuer, AuthorizeURL: p.AuthorizeURL, TokenURL: p.TokenURL, ClientID: p.ClientID,
+		ClientSecret: p.ClientSecret, Scope: p.Scope, ExpectAud: p.ExpectAud, ExpectIss: p.ExpectIss, State: p.State}
+	for _, k := range slices.Sorted(maps.Keys(p.Params)) {
+		cfg.Params = append(cfg.Params, flow.Param{Name: k, Value: p.Params[k]})
+	}
+	return cfg
+}
+
+// testConfig is a connector's settings, for the tests of what Run hands
+// the engine.
 func testConfig() flow.Config {
 	return flow.Config{
 		AuthorizeURL: "https://tenant.example.com/authorize",
@@ -35,157 +373,10 @@ func testConfig() flow.Config {
 	}
 }
 
-func sentParams() map[string]string {
-	return map[string]string{
-		"client_id": "connector-app", "redirect_uri": testRedirect, "response_type": "code",
-		"scope": "openid profile offline_access", "state": testState, "audience": "https://api.example.com",
-	}
-}
-
-func clone(m map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-// chain returns the hops up to the login page: sent, the tenant proxy's
-// authorize, the provider's authorize, the provider's login page.
-func chain(providerState string) []report.Hop {
-	at := testNow.Add(-20 * time.Second)
-	provider := clone(sentParams())
-	provider["state"] = providerState
-	provider["organization"] = "org_contoso"
-	return []report.Hop{
-		{N: 1, Source: report.SourceSent, Role: report.RoleAuthorize, Method: "GET", URL: testAuthURL, Params: sentParams(), At: at},
-		{N: 2, Source: report.SourcePreflight, Role: report.RoleAuthorize, Method: "GET", URL: testAuthURL, Status: 302,
-			Location: "https://idp.example.com/authorize?client_id=connector-app&organization=org_contoso", Params: sentParams(), At: at},
-		{N: 3, Source: report.SourcePreflight, Role: report.RoleAuthorize, Method: "GET",
-			URL: "https://idp.example.com/authorize?client_id=connector-app&organization=org_contoso&state=" + providerState, Status: 302,
-			Location: "https://idp.example.com/u/login?state=hKFo2SBxd", Params: provider, At: at},
-		{N: 4, Source: report.SourcePreflight, Role: report.RoleProvider, Method: "GET",
-			URL: "https://idp.example.com/u/login?state=hKFo2SBxd", Status: 200, Params: map[string]string{"state": "hKFo2SBxd"}, At: at},
-	}
-}
-
-func callbackHop(state string) report.Hop {
-	return report.Hop{N: 5, Source: report.SourceCallback, Role: report.RoleCallback, Method: "GET",
-		URL: testRedirect + "?code=abc&state=" + state, Status: 200,
-		Params: map[string]string{"state": state, "code": "abc"}, At: testNow.Add(-5 * time.Second)}
-}
-
-func jwt(header, claims string) report.Token {
-	enc := base64.RawURLEncoding.EncodeToString
-	return report.Token{Format: "jwt", Header: json.RawMessage(header), Claims: json.RawMessage(claims),
-		Raw: enc([]byte(header)) + "." + enc([]byte(claims)) + ".c2lnbmF0dXJl"}
-}
-
-func tokens(withRefresh bool) []report.Token {
-	iat, exp := testNow.Add(-10*time.Second).Unix(), testNow.Add(3590*time.Second).Unix()
-	at := jwt(`{"alg":"RS256","typ":"at+jwt","kid":"k1"}`,
-		fmt.Sprintf(`{"iss":"https://idp.example.com/","sub":"auth0|alice","aud":"https://api.example.com","iat":%d,"exp":%d,"scope":"openid profile offline_access","client_id":"connector-app"}`, iat, exp))
-	at.Kind = "access_token"
-	id := jwt(`{"alg":"RS256","kid":"k1"}`,
-		fmt.Sprintf(`{"iss":"https://idp.example.com/","sub":"auth0|alice","aud":"connector-app","iat":%d,"exp":%d,"nonce":"n-0S6_WzA2Mj","name":"Alice"}`, iat, exp))
-	id.Kind = "id_token"
-	out := []report.Token{at, id}
-	if withRefresh {
-		out = append(out, report.Token{Kind: "refresh_token", Format: "opaque", Raw: "v1.MRrxQ2d8opaque"})
-	}
-	return out
-}
-
-func baseReport() report.Report {
-	r := seedReport(testConfig())
-	r.Started = testNow.Add(-21 * time.Second)
-	r.Finished = testNow.Add(-3 * time.Second)
-	r.Profile.PKCE = true
-	return r
-}
-
-func exchange() *report.Exchange {
-	return &report.Exchange{Step: report.Step{
-		Request:  report.Request{Method: "POST", URL: "https://idp.example.com/oauth/token", ClientAuth: "post"},
-		Response: &report.Response{Status: 200, ContentType: "application/json", Format: "json", DurationMS: 84},
-	}}
-}
-
-// scenario is one golden case: the events the engine emits, and the result
-// it returns (nil: still running).
-type scenario struct {
-	name   string
-	events []flow.Event
-	done   *doneMsg
-}
-
-func waitingEvents(providerState string) []flow.Event {
-	evs := []flow.Event{{Kind: flow.EventPhase, Phase: flow.PhasePreflight}}
-	for _, h := range chain(providerState) {
-		evs = append(evs, flow.Event{Kind: flow.EventHop, Hop: &h})
-	}
-	evs = append(evs, flow.Event{Kind: flow.EventPhase, Phase: flow.PhaseWaiting, Listen: "127.0.0.1:53682",
-		AuthorizeURL: testAuthURL, Deadline: testNow.Add(4*time.Minute + 32*time.Second)})
-	return evs
-}
-
-func scenarios() []scenario {
-	suffixed := testState + ".eyJ0ZW5hbnQiOiJjb250b3NvIn0"
-	stateFinding := func(hop int) report.Finding {
-		return report.Finding{Code: report.CodeStateChanged, Severity: report.SeverityError, Hop: hop,
-			Message: "state came back with text appended: \".eyJ0ZW5hbnQiOiJjb250b3NvIn0\"",
-			Hint:    "The tenant proxy appends its own data to state. Keep state byte for byte: put the tenant in a cookie or its own parameter, or strip the suffix before redirecting back.",
-			Detail:  map[string]string{"kind": "suffix_added", "sent": testState, "got": suffixed, "added": ".eyJ0ZW5hbnQiOiJjb250b3NvIn0"}}
-	}
-	orgAdded := report.Finding{Code: report.CodeParamAdded, Severity: report.SeverityInfo, Hop: 3,
-		Message: "organization=org_contoso was added on the way", Detail: map[string]string{"name": "organization"}}
-
-	healthy := baseReport()
-	healthy.Hops = append(chain(testState), callbackHop(testState))
-	healthy.Exchange = exchange()
-	healthy.Tokens = tokens(true)
-	healthy.Refresh = &report.Refresh{Step: exchange().Step, Rotated: true}
-	healthy.Findings = []report.Finding{orgAdded}
-
-	suffix := baseReport()
-	suffix.Hops = append(chain(suffixed), callbackHop(suffixed))
-	suffix.Findings = []report.Finding{orgAdded, stateFinding(3), stateFinding(5)}
-	suffix.Exchange = exchange()
-	suffix.Tokens = tokens(true)
-
-	noRefresh := baseReport()
-	noRefresh.Hops = append(chain(testState), callbackHop(testState))
-	noRefresh.Exchange = exchange()
-	noRefresh.Tokens = tokens(false)
-	noRefresh.Findings = []report.Finding{orgAdded, {Code: report.CodeRefreshTokenMissing, Severity: report.SeverityError,
-		Message: "the token response has no refresh_token although offline_access was requested",
-		Hint:    "Auth0 withholds it: enable \"Allow Offline Access\" on the API (Applications > APIs > Settings) and the Refresh Token grant on the application (Advanced Settings > Grant Types).",
-		Detail:  map[string]string{"cause": "withheld"}}}
-
-	errPage := baseReport()
-	errPage.Hops = chain(testState)[:3]
-	errPage.Hops[2].Status = 400
-	errPage.Hops[2].Role = report.RoleErrorPage
-	errPage.Hops[2].Location = ""
-	errPage.Hops[2].Page = "oops! something went wrong: invalid_redirect_uri: redirect_uri did not match any of the client's registered redirect_uris"
-	errPage.Findings = []report.Finding{orgAdded, {Code: report.CodeRedirectURIRejected, Severity: report.SeverityError, Hop: 3,
-		Message: "the provider refused the redirect_uri http://127.0.0.1:53682/callback (invalid_redirect_uri)",
-		Hint:    "Register http://127.0.0.1:53682/callback exactly (scheme, host, port, path) among the client's redirect URIs, or run with the --redirect-uri that is registered.",
-		Detail:  map[string]string{"provider": "invalid_redirect_uri"}}}
-	errPage.Error = "the provider refused the login before the browser was opened"
-
-	return []scenario{
-		{name: "waiting", events: waitingEvents(testState)},
-		{name: "healthy", done: &doneMsg{rep: healthy}},
-		{name: "state-suffix", done: &doneMsg{rep: suffix}},
-		{name: "refresh-missing", done: &doneMsg{rep: noRefresh}},
-		{name: "error-page", done: &doneMsg{rep: errPage}},
-	}
-}
-
-// newTestModel is a model at a fixed size and clock, with a fake engine
-// that blocks until cancelled (tests deliver the events themselves).
-func newTestModel(w, h int, opts Options) model {
+// newTestModel is a model at a fixed size and clock, for the recorded
+// demo login unless opts says otherwise, with a fake engine that blocks
+// until cancelled (tests deliver the events themselves).
+func newTestModel(t testing.TB, w, h int, opts Options) model {
 	if opts.Start == nil {
 		opts.Start = func(ctx context.Context, cfg flow.Config, emit func(flow.Event)) (report.Report, error) {
 			<-ctx.Done()
@@ -193,7 +384,7 @@ func newTestModel(w, h int, opts Options) model {
 		}
 	}
 	if opts.Config.ClientID == "" && !opts.Setup {
-		opts.Config = testConfig()
+		opts.Config = demoConfig(t)
 	}
 	if opts.Now == nil {
 		opts.Now = func() time.Time { return testNow }
@@ -247,3 +438,6 @@ func press(s string) tea.KeyPressMsg {
 	r := []rune(s)[0]
 	return tea.KeyPressMsg{Code: r, Text: s}
 }
+
+// hopsOf is the model's hops view.
+func hopsOf(m model) *hopsView { return m.views[tabHops].(*hopsView) }

@@ -76,9 +76,9 @@ func FuzzHopCompare(f *testing.F) {
 		if width < 20 || width > 300 {
 			return
 		}
-		m := newTestModel(width, 24, Options{})
-		rep := baseReport()
-		rep.Hops = chain(testState)
+		m := newTestModel(t, width, 24, Options{})
+		rep := loadFixture(t, "healthy").Report
+		rep.Hops = rep.Hops[:4]
 		rep.Hops[2].URL = rawURL
 		rep.Hops[2].Params["state"] = state
 		rep.Hops[2].Params["redirect_uri"] = redirect

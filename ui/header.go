@@ -17,15 +17,31 @@ type headerView struct {
 	lines [headerRows]string
 }
 
-// set recomputes the header from the model; it runs on every tick.
-func (h *headerView) set(m *model) {
-	st := m.styles
-	w := m.width
+// progress is where the login is, beyond what the report holds: what the
+// engine's phase events and the root's commands say, as the header shows
+// it. Only the root model changes it.
+type progress struct {
+	state    runState
+	phase    flow.Phase
+	listen   string // the loopback listener, from the waiting phase
+	authURL  string
+	deadline time.Time
+	err      error
+	busy     bool   // a refresh is running
+	logLine  string // the engine's last line of progress
+	exported []string
+}
 
-	errs, warns, infos := m.rep.Count()
+// set recomputes the header; it runs on every tick. spin is the spinner's
+// frame.
+func (h *headerView) set(c *viewContext, p progress, spin string) {
+	st := c.st
+	w := c.width
+
+	errs, warns, infos := c.rep.Count()
 	counts := fmt.Sprintf("%s %d  %s %d  %s %d",
 		st.errorSev.Render("✗"), errs, st.warnSev.Render("!"), warns, st.infoSev.Render("i"), infos)
-	title := st.title.Render("authtrace") + st.faint.Render(" · login · ") + st.bold.Render(providerHost(m.rep.Profile))
+	title := st.title.Render("authtrace") + st.faint.Render(" · login · ") + st.bold.Render(c.rep.Profile.Provider())
 	gap := w - visibleWidth(title) - visibleWidth(counts)
 	if gap < 1 {
 		h.lines[0] = fit(title, w)
@@ -33,36 +49,36 @@ func (h *headerView) set(m *model) {
 		h.lines[0] = title + strings.Repeat(" ", gap) + counts
 	}
 
-	h.lines[1] = fit(m.phaseLine(), w)
+	h.lines[1] = fit(phaseLine(c, p, spin), w)
 
 	switch {
-	case m.authURL != "" && (m.state == stateRunning && m.phase != flow.PhaseExchanging && m.phase != flow.PhaseRefreshing):
-		label := "open by hand (u copies): "
-		h.lines[2] = st.faint.Render(label) + st.url.Render(cutMiddle(m.authURL, w-len(label)))
-	case len(m.exported) > 0:
-		h.lines[2] = st.faint.Render("report: ") + exportedPaths(m.exported, w-len("report: "))
-	case m.logLine != "" && m.state == stateRunning:
-		h.lines[2] = st.faint.Render(cut(errText(m.logLine), w))
-	case m.state == stateDone || m.state == stateFailed:
-		h.lines[2] = st.faint.Render(cut(endpointSummary(m.rep), w))
+	case p.authURL != "" && (p.state == stateRunning && p.phase != flow.PhaseExchanging && p.phase != flow.PhaseRefreshing):
+		label := "open by hand (" + keyName(c.keys.CopyURL) + " copies): "
+		h.lines[2] = st.faint.Render(label) + st.url.Render(cutMiddle(p.authURL, w-len(label)))
+	case len(p.exported) > 0:
+		h.lines[2] = st.faint.Render("report: ") + exportedPaths(p.exported, w-len("report: "))
+	case p.logLine != "" && p.state == stateRunning:
+		h.lines[2] = st.faint.Render(cut(errText(p.logLine), w))
+	case p.state == stateDone || p.state == stateFailed:
+		h.lines[2] = st.faint.Render(cut(endpointSummary(*c.rep), w))
 	default:
 		h.lines[2] = ""
 	}
 	h.lines[2] = fit(h.lines[2], w)
 }
 
-func (m *model) phaseLine() string {
-	st := m.styles
-	spin := m.spin.View() + " "
-	if m.busy {
+func phaseLine(c *viewContext, p progress, spin string) string {
+	st := c.st
+	spin += " "
+	if p.busy {
 		return spin + "refreshing again…"
 	}
-	switch m.state {
+	switch p.state {
 	case stateDone:
-		errs, warns, _ := m.rep.Count()
+		errs, warns, _ := c.rep.Count()
 		took := ""
-		if !m.rep.Finished.IsZero() && !m.rep.Started.IsZero() {
-			d := m.rep.Finished.Sub(m.rep.Started)
+		if !c.rep.Finished.IsZero() && !c.rep.Started.IsZero() {
+			d := c.rep.Finished.Sub(c.rep.Started)
 			if d < time.Second {
 				d = d.Round(time.Millisecond)
 			} else {
@@ -76,23 +92,23 @@ func (m *model) phaseLine() string {
 		return st.ok.Render("✓") + fmt.Sprintf(" login finished%s · no errors, %s", took, plural(warns, "warning"))
 	case stateFailed:
 		msg := "login failed"
-		if m.err != nil {
-			msg += ": " + errText(m.err.Error())
+		if p.err != nil {
+			msg += ": " + errText(p.err.Error())
 		}
 		return st.errorSev.Render("✗ " + msg)
 	}
-	switch m.phase {
+	switch p.phase {
 	case flow.PhaseWaiting:
 		s := spin + "waiting for callback"
-		if m.listen != "" {
-			s += " on " + report.Printable(m.listen)
+		if p.listen != "" {
+			s += " on " + report.Printable(p.listen)
 		}
-		if !m.deadline.IsZero() {
-			s += " · " + countdown(m.deadline.Sub(m.now()))
+		if !p.deadline.IsZero() {
+			s += " · " + countdown(p.deadline.Sub(c.now))
 		}
 		return s
 	case flow.PhaseExchanging:
-		return spin + "exchanging the code at " + hostOf(m.rep.Profile.TokenURL)
+		return spin + "exchanging the code at " + hostOf(c.rep.Profile.TokenURL)
 	case flow.PhaseRefreshing:
 		return spin + "refreshing the token"
 	default:

@@ -22,15 +22,15 @@ type hopsView struct {
 
 const labelW = 14
 
-func (v *hopsView) set(m *model) {
-	listW, listH, _, _ := m.panesFor(tabHops)
-	hops := m.rep.Hops
+func (v *hopsView) set(c *viewContext) {
+	hops := c.rep.Hops
+	listW, listH, _, _ := c.panes(len(hops))
 	v.cur.setLen(len(hops), listH-1)
 	if !v.pinned {
-		v.cur.jump(v.autoSelect(m), listH-1)
+		v.cur.jump(v.autoSelect(c), listH-1)
 	}
-	worst := worstByHop(m.rep.Findings)
-	st := m.styles
+	worst := worstByHop(c.rep.Findings)
+	st := c.st
 	v.title = st.faint.Render(fit("     #  source    meth sta role        host/path", listW))
 	v.plain = v.plain[:0]
 	v.rows = v.rows[:0]
@@ -46,60 +46,80 @@ func (v *hopsView) set(m *model) {
 		case h.Status > 0:
 			status = fmt.Sprintf("%3d", h.Status)
 		}
-		rest := report.Printable(fmt.Sprintf(" %3d %-9s %-4s %s %-10s ", h.N, h.Source, cut(h.Method, 4), status, roleName(h.Role)))
+		rest := report.Printable(fmt.Sprintf(" %3d %-9s %-4s %s %-10s ", h.N, h.Source, cut(h.Method, 4), status, h.Role.Label()))
 		where := cut(hostPath(h.URL), listW-3-len([]rune(rest)))
 		v.plain = append(v.plain, fit(mark+" "+rest+where, listW-1))
 		v.rows = append(v.rows, fit(markSt.Render(mark)+" "+rest+where, listW-1))
 	}
-	v.setDetail(m)
+	v.setDetail(c)
 }
 
 // setDetail rebuilds the detail pane for the selected hop only; moving the
 // selection costs this and nothing else.
-func (v *hopsView) setDetail(m *model) {
-	_, _, detailW, detailH := m.panesFor(tabHops)
-	v.lines = v.lines[:0]
-	h, ok := v.selected(m)
-	if !ok {
-		v.lines = append(v.lines, m.styles.faint.Render("no hops yet: the preflight trace fills this in"))
+func (v *hopsView) setDetail(c *viewContext) {
+	_, _, detailW, _ := c.panes(v.cur.n)
+	h, ok := v.selected(c)
+	switch {
+	case !ok:
+		v.lines = append(v.lines[:0], c.st.faint.Render("no hops yet: the preflight trace fills this in"))
 		v.doff = 0
-		return
+	case v.detail:
+		v.setLines(c, hopDetail(c, h, detailW))
+	default:
+		v.setLines(c, hopCompare(c, h, detailW))
 	}
-	if v.detail {
-		v.lines = hopDetail(m, h, detailW)
-	} else {
-		v.lines = hopCompare(m, h, detailW)
-	}
-	v.doff = min(v.doff, max(len(v.lines)-(detailH-1), 0))
 }
 
-func (v *hopsView) move(d, height int, m *model) {
+func (v *hopsView) move(c *viewContext, d int) {
 	v.pinned = true
-	if v.step(d, height) {
-		v.setDetail(m)
+	if v.step(c, d) {
+		v.setDetail(c)
 	}
+}
+
+// pick selects hop i and keeps it selected as new hops arrive.
+func (v *hopsView) pick(c *viewContext, i int) {
+	v.pinned = true
+	v.jump(c, i)
+	v.set(c)
+}
+
+// enter switches between the comparison and everything about the hop.
+func (v *hopsView) enter(c *viewContext) request {
+	v.detail = !v.detail
+	v.set(c)
+	return request{}
+}
+
+// copyText is the hop's URL, with codes and tokens in it hidden.
+func (v *hopsView) copyText(c *viewContext) (what, text string) {
+	h, ok := v.selected(c)
+	if !ok {
+		return "", ""
+	}
+	return fmt.Sprintf("hop %d URL", h.N), report.RedactURL(h.URL)
 }
 
 // autoSelect is the hop to show before the person chooses one: the first
 // hop with an error finding, else, while the login runs, the newest hop.
-func (v *hopsView) autoSelect(m *model) int {
-	worst := worstByHop(m.rep.Findings)
-	for i, h := range m.rep.Hops {
+func (v *hopsView) autoSelect(c *viewContext) int {
+	worst := worstByHop(c.rep.Findings)
+	for i, h := range c.rep.Hops {
 		if worst[h.N] == report.SeverityError {
 			return i
 		}
 	}
-	if m.state == stateRunning {
-		return len(m.rep.Hops) - 1
+	if c.state == stateRunning {
+		return len(c.rep.Hops) - 1
 	}
 	return v.cur.sel
 }
 
-func (v hopsView) selected(m *model) (report.Hop, bool) {
-	if v.cur.sel < 0 || v.cur.sel >= len(m.rep.Hops) {
+func (v *hopsView) selected(c *viewContext) (report.Hop, bool) {
+	if v.cur.sel < 0 || v.cur.sel >= len(c.rep.Hops) {
 		return report.Hop{}, false
 	}
-	return m.rep.Hops[v.cur.sel], true
+	return c.rep.Hops[v.cur.sel], true
 }
 
 // window returns at most h lines of lines starting at off, with a marker
@@ -116,13 +136,6 @@ func window(st styles, lines []string, off, h int) []string {
 	return out
 }
 
-func roleName(r report.Role) string {
-	if r == report.RoleErrorPage {
-		return "error page"
-	}
-	return string(r)
-}
-
 func hostPath(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
@@ -133,13 +146,12 @@ func hostPath(raw string) string {
 
 // worstByHop maps each hop number to the most severe finding about it.
 func worstByHop(fs []report.Finding) map[int]report.Severity {
-	rank := map[report.Severity]int{report.SeverityInfo: 1, report.SeverityWarn: 2, report.SeverityError: 3}
 	out := map[int]report.Severity{}
 	for _, f := range fs {
 		if f.Hop == 0 {
 			continue
 		}
-		if rank[f.Severity] > rank[out[f.Hop]] {
+		if f.Severity.Rank() > out[f.Hop].Rank() {
 			out[f.Hop] = f.Severity
 		}
 	}
@@ -202,8 +214,8 @@ const (
 
 // verdict says what a hop did to one parameter: from the finding about it
 // when there is one (with its kind), else from the values.
-func verdict(m *model, h report.Hop, name, sent, here string) (string, report.Severity, verdictMark) {
-	for _, f := range m.rep.Findings {
+func verdict(fs []report.Finding, h report.Hop, name, sent, here string) (string, report.Severity, verdictMark) {
+	for _, f := range fs {
 		if f.Hop != h.N {
 			continue
 		}
@@ -241,10 +253,10 @@ func verdict(m *model, h report.Hop, name, sent, here string) (string, report.Se
 	}
 }
 
-func hopCompare(m *model, h report.Hop, w int) []string {
-	st := m.styles
-	lines := []string{hopTitle(m, h, w)}
-	sent := sentValues(m.rep)
+func hopCompare(c *viewContext, h report.Hop, w int) []string {
+	st := c.st
+	lines := []string{hopTitle(st, h, w)}
+	sent := sentValues(*c.rep)
 	here := h.Params
 	verdictW := 16
 	if w >= 90 {
@@ -252,7 +264,7 @@ func hopCompare(m *model, h report.Hop, w int) []string {
 	}
 	cw := max((w-labelW-verdictW-4)/2, 6)
 	lines = append(lines, st.faint.Render(fit("", labelW)+fit("sent", cw)+"  "+fit("at this hop", cw)+"  "+"verdict"))
-	for _, name := range compareRows(sent, here, h, m.rep.Findings) {
+	for _, name := range compareRows(sent, here, h, c.rep.Findings) {
 		s, g := sent[name], here[name]
 		if s == "" && g == "" && name != "state" && name != "redirect_uri" {
 			continue
@@ -273,7 +285,7 @@ func hopCompare(m *model, h report.Hop, w int) []string {
 			sc = []string{valueCell(s, cw, st.faint, st)}
 			gc = []string{valueCell(g, cw, lipglossPlain, st)}
 		}
-		text, sev, kind := verdict(m, h, name, s, g)
+		text, sev, kind := verdict(c.rep.Findings, h, name, s, g)
 		vc := wrapWords(text, verdictW-2)
 		var mark string
 		switch {
@@ -304,19 +316,19 @@ func hopCompare(m *model, h report.Hop, w int) []string {
 			lines = append(lines, fit(label, labelW)+fit(at(sc, i), cw)+"  "+fit(at(gc, i), cw)+"  "+vm+at(vc, i))
 		}
 	}
-	lines = append(lines, hopNotes(m, h, w)...)
-	if m.wide() {
+	lines = append(lines, hopNotes(c, h, w)...)
+	if c.wide() {
 		// There is room: show the request itself too.
 		lines = append(lines, "")
-		lines = append(lines, requestLines(m, h, w)...)
+		lines = append(lines, requestLines(st, h, w)...)
 	} else {
-		lines = append(lines, "", st.faint.Render("enter: full URL, Location and parameters"))
+		lines = append(lines, "", st.faint.Render(keyName(c.keys.Enter)+": full URL, Location and parameters"))
 	}
 	return lines
 }
 
 // requestLines are the hop's URL and Location, wrapped in full.
-func requestLines(m *model, h report.Hop, w int) []string {
+func requestLines(st styles, h report.Hop, w int) []string {
 	var lines []string
 	// Codes and tokens in a URL stay hidden, as in the report: the screen
 	// may be shared with whoever helps debug.
@@ -324,7 +336,7 @@ func requestLines(m *model, h report.Hop, w int) []string {
 		if f.val == "" {
 			continue
 		}
-		lines = append(lines, m.styles.key.Render(f.name))
+		lines = append(lines, st.key.Render(f.name))
 		for _, l := range wrapMarked(f.val, 0, 0, w-2, lipglossPlain, lipglossPlain) {
 			lines = append(lines, "  "+l)
 		}
@@ -346,19 +358,19 @@ func valueCell(v string, w int, base lipglossStyle, st styles) string {
 	return base.Render(cutMiddle(v, w))
 }
 
-func hopTitle(m *model, h report.Hop, w int) string {
+func hopTitle(st styles, h report.Hop, w int) string {
 	parts := []string{fmt.Sprintf("hop %d", h.N), string(h.Source), h.Method}
 	if h.Status > 0 {
 		parts = append(parts, fmt.Sprintf("%d", h.Status))
 	}
-	parts = append(parts, roleName(h.Role))
-	return m.styles.paneTitle.Render(cut(strings.Join(parts, " · "), w))
+	parts = append(parts, h.Role.Label())
+	return st.paneTitle.Render(cut(strings.Join(parts, " · "), w))
 }
 
 // hopNotes are the lines under a comparison: the findings about the hop,
 // the error page's words, the request error.
-func hopNotes(m *model, h report.Hop, w int) []string {
-	st := m.styles
+func hopNotes(c *viewContext, h report.Hop, w int) []string {
+	st := c.st
 	var lines []string
 	if h.Error != "" {
 		lines = append(lines, "")
@@ -372,7 +384,7 @@ func hopNotes(m *model, h report.Hop, w int) []string {
 			lines = append(lines, "  "+l)
 		}
 	}
-	for _, f := range m.rep.Findings {
+	for _, f := range c.rep.Findings {
 		if f.Hop != h.N {
 			continue
 		}
@@ -402,10 +414,10 @@ func findingLines(st styles, f report.Finding, w int) []string {
 	return lines
 }
 
-func hopDetail(m *model, h report.Hop, w int) []string {
-	st := m.styles
-	lines := []string{hopTitle(m, h, w)}
-	lines = append(lines, requestLines(m, h, w)...)
+func hopDetail(c *viewContext, h report.Hop, w int) []string {
+	st := c.st
+	lines := []string{hopTitle(st, h, w)}
+	lines = append(lines, requestLines(st, h, w)...)
 	if !h.At.IsZero() {
 		lines = append(lines, st.key.Render("at"), "  "+h.At.UTC().Format("2006-01-02 15:04:05.000 UTC"))
 	}
@@ -430,7 +442,7 @@ func hopDetail(m *model, h report.Hop, w int) []string {
 			}
 		}
 	}
-	lines = append(lines, hopNotes(m, h, w)...)
-	lines = append(lines, "", st.faint.Render("enter: back to the comparison"))
+	lines = append(lines, hopNotes(c, h, w)...)
+	lines = append(lines, "", st.faint.Render(keyName(c.keys.Enter)+": back to the comparison"))
 	return lines
 }

@@ -80,8 +80,9 @@ func listLines(st styles, title string, plain, rows []string, c cursor, height i
 
 // pane is the list-and-detail mechanics the hops, tokens and findings views
 // share: the list's title, rows and cursor, and the selected row's detail
-// lines with their scroll offset. Each view embeds one and fills it in its
-// own set and setDetail.
+// lines with their scroll offset. Each view embeds one, fills it in its own
+// set and setDetail, and gets count, scroll and draw of the view interface
+// from it.
 type pane struct {
 	cur   cursor
 	title string
@@ -91,11 +92,14 @@ type pane struct {
 	doff  int      // the first detail line shown
 }
 
+func (p *pane) count() int { return p.cur.n }
+
 // step moves the selection by d rows and reports whether it changed; when
 // it did, the detail goes back to its top and the caller rebuilds it.
-func (p *pane) step(d, height int) bool {
+func (p *pane) step(c *viewContext, d int) bool {
+	_, listH, _, _ := c.panes(p.cur.n)
 	old := p.cur.sel
-	p.cur.move(d, height)
+	p.cur.move(d, listH-1)
 	if p.cur.sel == old {
 		return false
 	}
@@ -103,14 +107,30 @@ func (p *pane) step(d, height int) bool {
 	return true
 }
 
-// scroll scrolls the detail by d lines, shown height at a time.
-func (p *pane) scroll(d, height int) {
-	p.doff = max(min(p.doff+d, len(p.lines)-height), 0)
+// jump selects row i.
+func (p *pane) jump(c *viewContext, i int) {
+	_, listH, _, _ := c.panes(p.cur.n)
+	p.cur.jump(i, listH-1)
 }
 
-// view returns the visible rows of the list (with its title) and of the
+// setLines sets the detail, keeping the scroll offset where it still
+// shows lines.
+func (p *pane) setLines(c *viewContext, lines []string) {
+	_, _, _, detailH := c.panes(p.cur.n)
+	p.lines = lines
+	p.doff = min(p.doff, max(len(p.lines)-(detailH-1), 0))
+}
+
+// scroll scrolls the detail by d pages, shown a pane's height at a time.
+func (p *pane) scroll(c *viewContext, d int) {
+	_, _, _, detailH := c.panes(p.cur.n)
+	page := max(detailH-2, 1) * d
+	p.doff = max(min(p.doff+page, len(p.lines)-(detailH-1)), 0)
+}
+
+// draw returns the visible rows of the list (with its title) and of the
 // detail pane.
-func (p pane) view(st styles, listW, listH, detailH int) (list, detail []string) {
-	list = listLines(st, p.title, p.plain, p.rows, p.cur, listH)
-	return list, window(st, p.lines, p.doff, detailH)
+func (p *pane) draw(c *viewContext) (list, detail []string) {
+	_, listH, _, detailH := c.panes(p.cur.n)
+	return listLines(c.st, p.title, p.plain, p.rows, p.cur, listH), window(c.st, p.lines, p.doff, detailH)
 }

@@ -286,7 +286,7 @@ func problem(err error) error {
 	return errors.New(msg)
 }
 
-func (f setupForm) view(m *model) string {
+func (f setupForm) view() string {
 	st := f.st
 	var b strings.Builder
 	b.WriteString(st.title.Render("authtrace") + st.faint.Render(" · set up a login") + "\n")

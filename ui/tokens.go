@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -42,11 +41,11 @@ type tokenEntry struct {
 	pasted   bool
 }
 
-func (v tokensView) all(m *model) []tokenEntry {
-	out := make([]tokenEntry, 0, len(m.rep.Tokens)+len(v.pasted))
-	for _, t := range m.rep.Tokens {
+func (v *tokensView) all(c *viewContext) []tokenEntry {
+	out := make([]tokenEntry, 0, len(c.rep.Tokens)+len(v.pasted))
+	for _, t := range c.rep.Tokens {
 		e := tokenEntry{Token: t}
-		for _, f := range m.rep.Findings {
+		for _, f := range c.rep.Findings {
 			if f.Token == t.Kind && f.Hop == 0 {
 				e.findings = append(e.findings, f)
 			}
@@ -59,16 +58,16 @@ func (v tokensView) all(m *model) []tokenEntry {
 	return out
 }
 
-func (v *tokensView) set(m *model) {
-	listW, listH, _, _ := m.panesFor(tabTokens)
-	st := m.styles
-	all := v.all(m)
+func (v *tokensView) set(c *viewContext) {
+	st := c.st
+	all := v.all(c)
+	listW, listH, _, _ := c.panes(len(all))
 	v.cur.setLen(len(all), listH-1)
 	v.title = st.faint.Render(fit("     token          format  audience", listW))
 	v.plain, v.rows = v.plain[:0], v.rows[:0]
 	for _, e := range all {
 		mark, markSt := " ", st.faint
-		if sev, ok := worst(e.findings); ok {
+		if sev, ok := report.Worst(e.findings); ok {
 			markSt, mark = st.severity(sev)
 		}
 		kind := e.Kind
@@ -79,18 +78,7 @@ func (v *tokensView) set(m *model) {
 		v.plain = append(v.plain, fit(mark+rest, listW-1))
 		v.rows = append(v.rows, fit(markSt.Render(mark)+rest, listW-1))
 	}
-	v.setDetail(m)
-}
-
-func worst(fs []report.Finding) (report.Severity, bool) {
-	var w report.Severity
-	rank := map[report.Severity]int{report.SeverityInfo: 1, report.SeverityWarn: 2, report.SeverityError: 3}
-	for _, f := range fs {
-		if rank[f.Severity] > rank[w] {
-			w = f.Severity
-		}
-	}
-	return w, w != ""
+	v.setDetail(c)
 }
 
 // audSummary is the audience of a JWT, which is what the list is most often
@@ -112,82 +100,109 @@ func audSummary(t report.Token) string {
 	return ""
 }
 
-func (v *tokensView) setDetail(m *model) {
-	_, _, detailW, detailH := m.panesFor(tabTokens)
-	all := v.all(m)
-	v.lines = v.lines[:0]
+func (v *tokensView) setDetail(c *viewContext) {
+	_, _, detailW, _ := c.panes(v.cur.n)
+	st := c.st
 	if v.input.active {
-		v.lines = append(v.lines, m.styles.paneTitle.Render("paste a token"),
+		v.lines = append(v.lines[:0], st.paneTitle.Render("paste a token"),
 			v.input.ti.View(), "",
-			m.styles.faint.Render("enter: inspect · esc: cancel"),
-			m.styles.faint.Render("A JWT, a \"Bearer …\" value or a whole Authorization header line."))
+			st.faint.Render(keyName(c.keys.Enter)+": inspect · esc: cancel"),
+			st.faint.Render("A JWT, a \"Bearer …\" value or a whole Authorization header line."))
 		v.doff = 0
 		return
 	}
-	if v.cur.sel < 0 || v.cur.sel >= len(all) {
-		v.lines = append(v.lines, m.styles.faint.Render("no tokens yet: they arrive after the code exchange"),
-			m.styles.faint.Render("p: paste a token to inspect it"))
+	e, ok := v.selected(c)
+	if !ok {
+		v.lines = append(v.lines[:0], st.faint.Render("no tokens yet: they arrive after the code exchange"),
+			st.faint.Render(keyName(c.keys.Paste)+": paste a token to inspect it"))
 		v.doff = 0
 		return
 	}
-	v.lines = tokenDetail(m, all[v.cur.sel], v.raw, detailW)
-	v.doff = min(v.doff, max(len(v.lines)-(detailH-1), 0))
+	v.setLines(c, tokenDetail(c, e, v.raw, detailW))
 }
 
-func (v *tokensView) move(d, height int, m *model) {
-	if v.step(d, height) {
-		v.setDetail(m)
+func (v *tokensView) move(c *viewContext, d int) {
+	if v.step(c, d) {
+		v.setDetail(c)
 	}
 }
 
-func (v tokensView) selected(m *model) (tokenEntry, bool) {
-	all := v.all(m)
+func (v *tokensView) pick(c *viewContext, i int) {
+	v.jump(c, i)
+	v.set(c)
+}
+
+// enter shows or hides the raw token.
+func (v *tokensView) enter(c *viewContext) request {
+	v.raw = !v.raw
+	v.set(c)
+	return request{}
+}
+
+// copyText is the raw token.
+func (v *tokensView) copyText(c *viewContext) (what, text string) {
+	e, ok := v.selected(c)
+	if !ok {
+		return "", ""
+	}
+	return e.Kind, e.Raw
+}
+
+func (v *tokensView) selected(c *viewContext) (tokenEntry, bool) {
+	all := v.all(c)
 	if v.cur.sel < 0 || v.cur.sel >= len(all) {
 		return tokenEntry{}, false
 	}
 	return all[v.cur.sel], true
 }
 
-func (v *tokensView) openInput(m *model) tea.Cmd {
+// typing reports whether the paste input has the keyboard.
+func (v *tokensView) typing() bool { return v.input.active }
+
+func (v *tokensView) openInput(c *viewContext) tea.Cmd {
 	ti := textinput.New()
 	ti.Prompt = "> "
 	ti.Placeholder = "eyJ…"
-	ti.SetStyles(textinput.DefaultStyles(m.isDark))
-	_, _, detailW, _ := m.panesFor(tabTokens)
+	ti.SetStyles(textinput.DefaultStyles(c.isDark))
+	_, _, detailW, _ := c.panes(v.cur.n)
 	ti.SetWidth(max(detailW-4, 10))
 	v.input = pasteInput{active: true, ti: ti}
 	cmd := v.input.ti.Focus()
-	v.setDetail(m)
+	v.setDetail(c)
 	return cmd
 }
 
-func (v *tokensView) updateInput(msg tea.KeyPressMsg, m *model) tea.Cmd {
+// updateInput is a key typed into the paste input; enter inspects what
+// was typed and returns the status line to show.
+func (v *tokensView) updateInput(c *viewContext, msg tea.KeyPressMsg) (tea.Cmd, string) {
 	switch msg.String() {
 	case "esc", "ctrl+c":
 		v.input.active = false
-		return nil
+		return nil, ""
 	case "enter":
 		raw := v.input.ti.Value()
 		v.input.active = false
-		return v.paste(raw, m)
+		return nil, v.paste(c, raw)
 	}
 	var cmd tea.Cmd
 	v.input.ti, cmd = v.input.ti.Update(msg)
-	v.setDetail(m)
-	return cmd
+	v.setDetail(c)
+	return cmd, ""
 }
 
-// paste inspects a pasted token and selects it.
-func (v *tokensView) paste(raw string, m *model) tea.Cmd {
+// paste inspects a pasted token and selects it, and returns the status
+// line to show (none when the text went into the open input, or was
+// empty).
+func (v *tokensView) paste(c *viewContext, raw string) string {
 	if v.input.active {
 		v.input.ti.SetValue(v.input.ti.Value() + raw)
-		return nil
+		return ""
 	}
 	if strings.TrimSpace(raw) == "" {
-		return nil
+		return ""
 	}
-	exp := decode.Expect{Audience: m.rep.Profile.ExpectAud, Issuer: m.rep.Profile.ExpectIss, Skew: decode.DefaultSkew}
-	tok, fs := decode.Inspect(raw, exp, m.now())
+	exp := decode.Expect{Audience: c.rep.Profile.ExpectAud, Issuer: c.rep.Profile.ExpectIss, Skew: decode.DefaultSkew}
+	tok, fs := decode.Inspect(raw, exp, c.now)
 	p := pastedToken{findings: fs}
 	if tok != nil {
 		p.tok = tok.Report("pasted")
@@ -199,12 +214,10 @@ func (v *tokensView) paste(raw string, m *model) tea.Cmd {
 	}
 	v.pasted = append(v.pasted, p)
 	v.raw = false
-	_, listH, _, _ := m.panesFor(tabTokens)
-	v.set(m)
-	v.cur.jump(len(m.rep.Tokens)+len(v.pasted)-1, listH-1)
-	v.setDetail(m)
-	m.status = "pasted token inspected"
-	return nil
+	v.set(c)
+	v.jump(c, len(c.rep.Tokens)+len(v.pasted)-1)
+	v.setDetail(c)
+	return "pasted token inspected"
 }
 
 // claimMarks says which claim (or header member) each finding code is about.
@@ -221,9 +234,9 @@ var claimMarks = map[string]string{
 	report.CodeJWTKidUnknown:        "kid",
 }
 
-func tokenDetail(m *model, e tokenEntry, showRaw bool, w int) []string {
-	st := m.styles
-	now := m.now()
+func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
+	st := c.st
+	now := c.now
 	title := e.Kind + " · " + e.Format
 	lines := []string{st.paneTitle.Render(cut(title, w))}
 
@@ -248,14 +261,10 @@ func tokenDetail(m *model, e tokenEntry, showRaw bool, w int) []string {
 			nameW = max(nameW, min(len(c.Name), 14))
 		}
 		valW := max(w-nameW-5, 10)
-		loc := m.opts.Location
-		if loc == nil {
-			loc = time.Local
-		}
-		for _, f := range decode.Fields(ms, now, loc) {
+		for _, f := range decode.Fields(ms, now, c.loc) {
 			fs := byClaim[f.Name]
 			mark := " "
-			if sev, ok := worst(fs); ok {
+			if sev, ok := report.Worst(fs); ok {
 				sevSt, sym := st.severity(sev)
 				mark = sevSt.Render(sym)
 			}
@@ -312,10 +321,10 @@ func tokenDetail(m *model, e tokenEntry, showRaw bool, w int) []string {
 	case e.Raw == "":
 		lines = append(lines, st.faint.Render("raw token: not kept"))
 	case showRaw:
-		lines = append(lines, st.bold.Render("raw token")+st.faint.Render(" (enter: hide · c: copy)"))
+		lines = append(lines, st.bold.Render("raw token")+st.faint.Render(" ("+keyName(c.keys.Enter)+": hide · "+keyName(c.keys.Copy)+": copy)"))
 		lines = append(lines, wrapMarked(e.Raw, 0, 0, w, lipglossPlain, lipglossPlain)...)
 	default:
-		lines = append(lines, st.faint.Render(fmt.Sprintf("raw token hidden (%d characters) · enter: show · c: copy", len(e.Raw))))
+		lines = append(lines, st.faint.Render(fmt.Sprintf("raw token hidden (%d characters) · %s: show · %s: copy", len(e.Raw), keyName(c.keys.Enter), keyName(c.keys.Copy))))
 	}
 	return lines
 }

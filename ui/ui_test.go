@@ -6,12 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -38,7 +36,7 @@ func TestTabKeysCycleViews(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.keys, ","), func(t *testing.T) {
-			m := play(newTestModel(80, 24, Options{}), scenarios()[1])
+			m := play(newTestModel(t, 80, 24, Options{}), scenarios(t)[1])
 			for _, k := range tt.keys {
 				m = update(m, press(k))
 			}
@@ -66,12 +64,12 @@ func TestSelectionMovesAndStaysInRange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := play(newTestModel(80, 24, Options{}), scenarios()[1])
+			m := play(newTestModel(t, 80, 24, Options{}), scenarios(t)[1])
 			for _, msg := range tt.msgs {
 				m = update(m, msg)
 			}
-			if m.hops.cur.sel != tt.want {
-				t.Errorf("selected hop index = %d, want %d", m.hops.cur.sel, tt.want)
+			if hopsOf(m).cur.sel != tt.want {
+				t.Errorf("selected hop index = %d, want %d", hopsOf(m).cur.sel, tt.want)
 			}
 			if want := fmt.Sprintf("hop %d ·", tt.want+1); !strings.Contains(screen(m), want) {
 				t.Errorf("detail pane does not show %q:\n%s", want, screen(m))
@@ -81,7 +79,7 @@ func TestSelectionMovesAndStaysInRange(t *testing.T) {
 }
 
 func TestEnterOnFindingJumps(t *testing.T) {
-	sc := scenarios()[2] // state suffix: findings param.added(3), state.changed(3), state.changed(5)
+	sc := scenarios(t)[2] // state suffix: findings state.changed(3), param.added(3), state.changed(5)
 	sc.done.rep.Findings = append(sc.done.rep.Findings, report.Finding{
 		Code: report.CodeIDTokenNonceMismatch, Severity: report.SeverityError, Token: "id_token", Message: "nonce differs"})
 	tests := []struct {
@@ -95,7 +93,7 @@ func TestEnterOnFindingJumps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.finding), func(t *testing.T) {
-			m := play(newTestModel(80, 24, Options{}), sc)
+			m := play(newTestModel(t, 80, 24, Options{}), sc)
 			m = update(m, press("shift+tab"))
 			for range tt.finding {
 				m = update(m, press("j"))
@@ -104,9 +102,9 @@ func TestEnterOnFindingJumps(t *testing.T) {
 			if m.tab != tt.wantTab {
 				t.Fatalf("tab = %v, want %v", m.tab, tt.wantTab)
 			}
-			got := m.hops.cur.sel
+			got := hopsOf(m).cur.sel
 			if tt.wantTab == tabTokens {
-				got = m.tokens.cur.sel
+				got = m.tokens().cur.sel
 			}
 			if got != tt.wantSel {
 				t.Errorf("selected = %d, want %d", got, tt.wantSel)
@@ -116,10 +114,15 @@ func TestEnterOnFindingJumps(t *testing.T) {
 }
 
 func TestEventsBuildTheLiveReport(t *testing.T) {
-	clock := testNow
-	m := newTestModel(80, 24, Options{Now: func() time.Time { return clock }})
-	for _, ev := range waitingEvents(testState) {
+	waiting := waitingEvents(t)
+	clock := waiting[len(waiting)-1].Deadline.Add(-(4*time.Minute + 32*time.Second))
+	m := newTestModel(t, 80, 24, Options{Now: func() time.Time { return clock }})
+	var sent []report.Finding // the findings the events carry
+	for _, ev := range waiting {
 		m = update(m, eventMsg(ev))
+		if ev.Finding != nil {
+			sent = append(sent, *ev.Finding)
+		}
 	}
 	f := report.Finding{Code: report.CodeParamAdded, Severity: report.SeverityInfo, Hop: 3, Message: "added"}
 	m = update(m, eventMsg(flow.Event{Kind: flow.EventFinding, Finding: &f}))
@@ -127,7 +130,7 @@ func TestEventsBuildTheLiveReport(t *testing.T) {
 	if got, want := len(m.rep.Hops), 4; got != want {
 		t.Errorf("hops = %d, want %d", got, want)
 	}
-	if diff := cmp.Diff([]report.Finding{f}, m.rep.Findings); diff != "" {
+	if diff := cmp.Diff(append(sent, f), m.rep.Findings); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 	if m.phase != flow.PhaseWaiting || m.listen != "127.0.0.1:53682" {
@@ -143,7 +146,7 @@ func TestEventsBuildTheLiveReport(t *testing.T) {
 	}
 
 	m = update(m, eventMsg(flow.Event{Kind: flow.EventPhase, Phase: flow.PhaseExchanging}))
-	step := exchange().Step
+	step := loadFixture(t, "healthy").Report.Exchange.Step
 	m = update(m, eventMsg(flow.Event{Kind: flow.EventExchange, Step: &step}))
 	m = update(m, eventMsg(flow.Event{Kind: flow.EventExchange, Step: &step}))
 	if m.rep.Exchange == nil || len(m.rep.Exchange.Attempts) != 1 {
@@ -155,7 +158,7 @@ func TestEventsBuildTheLiveReport(t *testing.T) {
 }
 
 func TestEngineErrorFails(t *testing.T) {
-	m := newTestModel(80, 24, Options{})
+	m := newTestModel(t, 80, 24, Options{})
 	m = update(m, doneMsg{err: errors.New("listen tcp 127.0.0.1:53682: address already in use")})
 	if m.state != stateFailed {
 		t.Fatalf("state = %v, want failed", m.state)
@@ -172,7 +175,7 @@ func TestEngineErrorFails(t *testing.T) {
 func TestQuitCancelsTheEngine(t *testing.T) {
 	for _, k := range []string{"q", "ctrl+c"} {
 		t.Run(k, func(t *testing.T) {
-			m := newTestModel(80, 24, Options{})
+			m := newTestModel(t, 80, 24, Options{})
 			next, cmd := m.Update(press(k))
 			if cmd == nil {
 				t.Fatal("no command: want tea.Quit")
@@ -198,9 +201,9 @@ func TestQuitCancelsTheEngine(t *testing.T) {
 
 func TestExportWritesRedactedFiles(t *testing.T) {
 	dir := t.TempDir()
-	sc := scenarios()[1]
+	sc := scenarios(t)[1]
 	sc.done.rep.Profile.ClientSecret = "s3cret"
-	m := play(newTestModel(80, 24, Options{ReportDir: dir}), sc)
+	m := play(newTestModel(t, 80, 24, Options{ReportDir: dir}), sc)
 	_, cmd := m.Update(press("e"))
 	if cmd == nil {
 		t.Fatal("e gave no command")
@@ -221,7 +224,7 @@ func TestExportWritesRedactedFiles(t *testing.T) {
 			t.Errorf("%s mode = %v, want 0600", p, fi.Mode().Perm())
 		}
 		b, _ := os.ReadFile(p)
-		for _, secret := range []string{"s3cret", "c2lnbmF0dXJl", "v1.MRrxQ2d8opaque"} {
+		for _, secret := range []string{"s3cret", fixedSig, fixedRefresh1, fixedRefresh2} {
 			if strings.Contains(string(b), secret) {
 				t.Errorf("%s contains the secret %q", filepath.Base(p), secret)
 			}
@@ -267,7 +270,7 @@ func TestExportWritesRedactedFiles(t *testing.T) {
 }
 
 func TestExportIntoMissingDirFails(t *testing.T) {
-	_, err := export(baseReport(), filepath.Join(t.TempDir(), "nope"), testNow)
+	_, err := export(loadFixture(t, "healthy").Report, filepath.Join(t.TempDir(), "nope"), testNow)
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("err = %v, want ErrNotExist", err)
 	}
@@ -293,7 +296,7 @@ func TestCopyAndDisabledKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := play(newTestModel(80, 24, tt.opts), scenarios()[1])
+			m := play(newTestModel(t, 80, 24, tt.opts), scenarios(t)[1])
 			var cmd tea.Cmd
 			for _, k := range tt.keys {
 				var next tea.Model
@@ -313,10 +316,10 @@ func TestCopyAndDisabledKeys(t *testing.T) {
 
 func TestRefreshWithoutRefreshToken(t *testing.T) {
 	called := false
-	m := play(newTestModel(80, 24, Options{Refresh: func(ctx context.Context, cfg flow.Config, r report.Report, emit func(flow.Event)) (report.Report, error) {
+	m := play(newTestModel(t, 80, 24, Options{Refresh: func(ctx context.Context, cfg flow.Config, r report.Report, emit func(flow.Event)) (report.Report, error) {
 		called = true
 		return r, nil
-	}}), scenarios()[3])
+	}}), scenarios(t)[3])
 	_, cmd := m.Update(press("r"))
 	if cmd != nil || called {
 		t.Errorf("refresh ran without a refresh token")
@@ -324,8 +327,8 @@ func TestRefreshWithoutRefreshToken(t *testing.T) {
 }
 
 func TestOpenBrowserError(t *testing.T) {
-	m := newTestModel(80, 24, Options{OpenBrowser: func(string) error { return errors.New("no display") }})
-	m = play(m, scenario{events: waitingEvents(testState)})
+	m := newTestModel(t, 80, 24, Options{OpenBrowser: func(string) error { return errors.New("no display") }})
+	m = play(m, scenario{events: waitingEvents(t)})
 	_, cmd := m.Update(press("o"))
 	msg := cmd()
 	m = update(m, msg)
@@ -348,7 +351,7 @@ func TestErrorTextRedacted(t *testing.T) {
 		run  func(m model) (model, string)
 	}{
 		{"browser error", func(m model) (model, string) {
-			m = play(m, scenario{events: waitingEvents(testState)})
+			m = play(m, scenario{events: waitingEvents(t)})
 			_, cmd := m.Update(press("o"))
 			m = update(m, cmd())
 			return m, m.status
@@ -358,12 +361,12 @@ func TestErrorTextRedacted(t *testing.T) {
 			return m, screen(m) + summary(m.rep, m.err, nil)
 		}},
 		{"refresh error", func(m model) (model, string) {
-			m = play(m, scenarios()[1])
+			m = play(m, scenarios(t)[1])
 			m = update(m, doneMsg{rep: m.rep, err: errLeak, refresh: true})
 			return m, m.status
 		}},
 		{"hop error", func(m model) (model, string) {
-			h := callbackHop(testState)
+			h := loadFixture(t, "healthy").Report.Hops[4] // the callback
 			h.Error = errLeak.Error()
 			h.Page = "<p>code=" + leakCode + "</p>"
 			m = play(m, scenario{events: []flow.Event{{Kind: flow.EventHop, Hop: &h}}})
@@ -380,11 +383,11 @@ func TestErrorTextRedacted(t *testing.T) {
 			f := newSetupForm(flow.Config{}, m.styles, true)
 			f.fields[fieldIssuer].input.SetValue("ftp://idp.example.com/?code=" + leakCode)
 			// The field shows what was typed; the error under it quotes it.
-			_, errLines, _ := strings.Cut(ansi.Strip(f.view(&m)), "✗")
+			_, errLines, _ := strings.Cut(ansi.Strip(f.view()), "✗")
 			return m, errLines
 		}},
 		{"exchange error", func(m model) (model, string) {
-			rep := baseReport()
+			rep := loadFixture(t, "healthy").Report
 			rep.Exchange = &report.Exchange{Step: report.Step{Error: errLeak.Error()}}
 			m = update(m, doneMsg{rep: rep})
 			return m, screen(m)
@@ -392,7 +395,7 @@ func TestErrorTextRedacted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := newTestModel(160, 40, Options{OpenBrowser: func(string) error { return errLeak }})
+			m := newTestModel(t, 160, 40, Options{OpenBrowser: func(string) error { return errLeak }})
 			m, shown := tt.run(m)
 			defer m.run.cancel()
 			if strings.Contains(shown, leakCode) {
@@ -408,9 +411,9 @@ func TestErrorTextRedacted(t *testing.T) {
 // TestOpenAfterTheLogin: once the login is over its listener is closed, so
 // o does not open the browser, and its help says why.
 func TestOpenAfterTheLogin(t *testing.T) {
-	for _, sc := range []scenario{scenarios()[1], {done: &doneMsg{err: errors.New("timeout")}}} {
+	for _, sc := range []scenario{scenarios(t)[1], {done: &doneMsg{err: errors.New("timeout")}}} {
 		opened := false
-		m := newTestModel(80, 24, Options{OpenBrowser: func(string) error { opened = true; return nil }})
+		m := newTestModel(t, 80, 24, Options{OpenBrowser: func(string) error { opened = true; return nil }})
 		m = play(m, sc)
 		_, cmd := m.Update(press("o"))
 		if cmd != nil {
@@ -457,14 +460,14 @@ func TestPasteToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := play(newTestModel(160, 48, Options{}), scenarios()[1])
+			m := play(newTestModel(t, 160, 48, Options{}), scenarios(t)[1])
 			for _, msg := range tt.msgs() {
 				m = update(m, msg)
 			}
 			if m.tab != tabTokens {
 				t.Fatalf("tab = %v, want tokens", m.tab)
 			}
-			e, ok := m.tokens.selected(&m)
+			e, ok := m.tokens().selected(m.ctx())
 			if !ok || !e.pasted {
 				t.Fatalf("selected token is not the pasted one: %+v", e)
 			}
@@ -485,20 +488,20 @@ func TestPasteToken(t *testing.T) {
 }
 
 func TestPasteInputEscapes(t *testing.T) {
-	m := play(newTestModel(80, 24, Options{}), scenarios()[1])
+	m := play(newTestModel(t, 80, 24, Options{}), scenarios(t)[1])
 	m = update(m, press("p"))
 	m = update(m, press("q")) // typed into the input, not quit
-	if !m.tokens.input.active || m.run.ctx.Err() != nil {
+	if !m.tokens().input.active || m.run.ctx.Err() != nil {
 		t.Fatal("q in the paste input quit the program")
 	}
 	m = update(m, press("esc"))
-	if m.tokens.input.active || len(m.tokens.pasted) != 0 {
+	if m.tokens().input.active || len(m.tokens().pasted) != 0 {
 		t.Errorf("esc left the input open or pasted something")
 	}
 }
 
 func TestRawTokenHiddenUntilAsked(t *testing.T) {
-	m := play(newTestModel(160, 48, Options{}), scenarios()[1])
+	m := play(newTestModel(t, 160, 48, Options{}), scenarios(t)[1])
 	m = update(m, press("tab"))
 	raw := m.rep.Tokens[0].Raw
 	if strings.Contains(screen(m), raw[:40]) {
@@ -511,10 +514,10 @@ func TestRawTokenHiddenUntilAsked(t *testing.T) {
 }
 
 func TestTokenClaimsMarkedByFindings(t *testing.T) {
-	sc := scenarios()[1]
+	sc := scenarios(t)[1]
 	sc.done.rep.Findings = append(sc.done.rep.Findings, report.Finding{Code: report.CodeJWTAudMismatch,
 		Severity: report.SeverityError, Token: "access_token", Message: "expected audience https://api2 is not in aud"})
-	m := play(newTestModel(160, 48, Options{}), sc)
+	m := play(newTestModel(t, 160, 48, Options{}), sc)
 	m = update(m, press("tab"))
 	var audLine string
 	for _, l := range strings.Split(screen(m), "\n") {
@@ -531,7 +534,7 @@ func TestTokenClaimsMarkedByFindings(t *testing.T) {
 }
 
 func TestBackgroundAndNoColor(t *testing.T) {
-	m := newTestModel(80, 24, Options{})
+	m := newTestModel(t, 80, 24, Options{})
 	m = update(m, tea.BackgroundColorMsg{Color: color.White})
 	if m.isDark {
 		t.Error("white background still taken as dark")
@@ -541,7 +544,7 @@ func TestBackgroundAndNoColor(t *testing.T) {
 		t.Error("black background taken as light")
 	}
 
-	nc := play(newTestModel(80, 24, Options{Env: []string{"NO_COLOR=yes"}}), scenarios()[2])
+	nc := play(newTestModel(t, 80, 24, Options{Env: []string{"NO_COLOR=yes"}}), scenarios(t)[2])
 	if !nc.styles.noColor {
 		t.Fatal("NO_COLOR=yes did not turn colour off")
 	}
@@ -560,7 +563,7 @@ func TestBackgroundAndNoColor(t *testing.T) {
 }
 
 func TestResize(t *testing.T) {
-	m := play(newTestModel(80, 24, Options{}), scenarios()[2])
+	m := play(newTestModel(t, 80, 24, Options{}), scenarios(t)[2])
 	for _, sz := range [][2]int{{160, 48}, {100, 30}, {40, 12}, {80, 24}} {
 		m = update(m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		lines := strings.Split(strings.TrimSuffix(screen(m), "\n"), "\n")
@@ -576,7 +579,7 @@ func TestResize(t *testing.T) {
 }
 
 func TestHelpToggles(t *testing.T) {
-	m := newTestModel(80, 24, Options{})
+	m := newTestModel(t, 80, 24, Options{})
 	m = update(m, press("?"))
 	if !strings.Contains(screen(m), "refresh again is not available") && !strings.Contains(screen(m), "refresh (not available here)") {
 		t.Errorf("full help lacks the disabled refresh key:\n%s", screen(m))
@@ -588,7 +591,7 @@ func TestHelpToggles(t *testing.T) {
 }
 
 func TestSetupForm(t *testing.T) {
-	m := newTestModel(80, 24, Options{Setup: true, Config: flow.Config{Scope: "openid"}})
+	m := newTestModel(t, 80, 24, Options{Setup: true, Config: flow.Config{Scope: "openid"}})
 	typeIn := func(s string) {
 		for _, r := range s {
 			switch r {
@@ -664,7 +667,7 @@ func TestSetupScopeIsWhatIsSent(t *testing.T) {
 }
 
 func TestSetupRequiresClientAndEndpoints(t *testing.T) {
-	m := newTestModel(80, 24, Options{Setup: true})
+	m := newTestModel(t, 80, 24, Options{Setup: true})
 	for range 6 {
 		m = update(m, press("enter"))
 	}
@@ -741,100 +744,6 @@ func TestDiffRange(t *testing.T) {
 	}
 }
 
-// TestRunProgram runs the real program with a pipe for a keyboard: the
-// engine waits like the listener does, q quits, the engine's context is
-// cancelled, and the summary lands on the output after the screen.
-func TestRunProgram(t *testing.T) {
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	var out syncBuffer
-	stopped := make(chan struct{})
-	var gotCfg flow.Config
-	start := func(ctx context.Context, cfg flow.Config, emit func(flow.Event)) (report.Report, error) {
-		gotCfg = cfg
-		for _, ev := range waitingEvents(testState) {
-			emit(ev)
-		}
-		<-ctx.Done()
-		close(stopped)
-		rep := baseReport()
-		rep.Hops = chain(testState)
-		return rep, ctx.Err()
-	}
-	go func() {
-		time.Sleep(300 * time.Millisecond)
-		pw.Write([]byte("q"))
-	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	rep, err := Run(ctx, Options{Start: start, Config: testConfig(), Input: pr, Output: &out, Env: []string{"TERM=xterm-256color"}})
-	select {
-	case <-stopped:
-	default:
-		t.Error("the engine's context was not cancelled")
-	}
-	if !errors.Is(err, ErrStopped) {
-		t.Errorf("err = %v, want ErrStopped", err)
-	}
-	if len(rep.Hops) != 4 {
-		t.Errorf("report has %d hops, want the 4 seen", len(rep.Hops))
-	}
-	if gotCfg.ClientID != "connector-app" {
-		t.Errorf("engine got client id %q", gotCfg.ClientID)
-	}
-	if s := out.String(); !strings.Contains(s, "authtrace: login stopped before it finished (quit while waiting)") {
-		t.Errorf("summary missing from the output tail: %q", tail(s, 300))
-	}
-}
-
-func TestRunProgramFinished(t *testing.T) {
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	var out syncBuffer
-	sc := scenarios()[3]
-	start := func(ctx context.Context, cfg flow.Config, emit func(flow.Event)) (report.Report, error) {
-		return sc.done.rep, nil
-	}
-	go func() {
-		time.Sleep(300 * time.Millisecond)
-		pw.Write([]byte("q"))
-	}()
-	rep, err := Run(context.Background(), Options{Start: start, Input: pr, Output: &out, Env: []string{"TERM=xterm-256color"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(sc.done.rep, rep); diff != "" {
-		t.Errorf("report (-want +got):\n%s", diff)
-	}
-	if s := out.String(); !strings.Contains(s, "authtrace: login finished with 1 error, 0 warnings, 1 info\n  ✗ refresh_token.missing") {
-		t.Errorf("summary missing: %q", tail(s, 300))
-	}
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // runCmds runs a command and the commands of any batch it gives, one after
 // another, and returns the messages that are not batches.
 func runCmds(cmd tea.Cmd) []tea.Msg {
@@ -862,8 +771,8 @@ func TestRefreshAgainUsesTheConfigAndUpdatesTheReport(t *testing.T) {
 		r.Refresh = &report.Refresh{Rotated: false}
 		emit(flow.Event{Kind: flow.EventRefresh, Step: &r.Refresh.Step})
 		return r, nil
-	}}
-	m := play(newTestModel(80, 24, opts), scenarios()[1])
+	}, Config: testConfig()}
+	m := play(newTestModel(t, 80, 24, opts), scenarios(t)[1])
 	next, cmd := m.Update(press("r"))
 	m = next.(model)
 	if !m.busy {
@@ -897,37 +806,37 @@ func TestRefreshAgainUsesTheConfigAndUpdatesTheReport(t *testing.T) {
 }
 
 func TestSelectionFollowsTheLoginUntilMoved(t *testing.T) {
-	m := newTestModel(80, 24, Options{})
-	sc := scenarios()[2]
+	m := newTestModel(t, 80, 24, Options{})
+	sc := scenarios(t)[2]
 	for i, h := range sc.done.rep.Hops[:4] {
 		m = update(m, eventMsg(flow.Event{Kind: flow.EventHop, Hop: &h}))
-		if m.hops.cur.sel != i {
-			t.Fatalf("after hop %d arrived, selected index %d; want the newest", h.N, m.hops.cur.sel)
+		if hopsOf(m).cur.sel != i {
+			t.Fatalf("after hop %d arrived, selected index %d; want the newest", h.N, hopsOf(m).cur.sel)
 		}
 	}
 	m = update(m, *sc.done)
-	if h, _ := m.hops.selected(&m); h.N != 3 {
+	if h, _ := hopsOf(m).selected(m.ctx()); h.N != 3 {
 		t.Errorf("finished: selected hop %d, want 3, the first with an error", h.N)
 	}
 
 	// Once the person moves, new hops leave the selection alone.
-	m = newTestModel(80, 24, Options{})
+	m = newTestModel(t, 80, 24, Options{})
 	h1, h2 := sc.done.rep.Hops[0], sc.done.rep.Hops[1]
 	m = update(m, eventMsg(flow.Event{Kind: flow.EventHop, Hop: &h1}))
 	m = update(m, press("k"))
 	m = update(m, eventMsg(flow.Event{Kind: flow.EventHop, Hop: &h2}))
-	if m.hops.cur.sel != 0 {
-		t.Errorf("selected index %d after moving, want 0", m.hops.cur.sel)
+	if hopsOf(m).cur.sel != 0 {
+		t.Errorf("selected index %d after moving, want 0", hopsOf(m).cur.sel)
 	}
 }
 
 func TestCopyAuthorizeURL(t *testing.T) {
-	m := newTestModel(80, 24, Options{})
+	m := newTestModel(t, 80, 24, Options{})
 	_, cmd := m.Update(press("u"))
 	if cmd != nil {
 		t.Error("u copied before there was a URL")
 	}
-	m = play(m, scenario{events: waitingEvents(testState)})
+	m = play(m, scenario{events: waitingEvents(t)})
 	next, cmd := m.Update(press("u"))
 	if cmd == nil || !strings.Contains(next.(model).status, "copied the authorize URL") {
 		t.Errorf("u: cmd %v, status %q", cmd != nil, next.(model).status)
@@ -935,10 +844,10 @@ func TestCopyAuthorizeURL(t *testing.T) {
 }
 
 func TestCodeHiddenInHopURL(t *testing.T) {
-	m := play(newTestModel(160, 48, Options{}), scenarios()[1])
+	m := play(newTestModel(t, 160, 48, Options{}), scenarios(t)[1])
 	m = update(m, press("G"))
 	m = update(m, press("enter"))
-	if strings.Contains(screen(m), "code=abc") {
+	if strings.Contains(screen(m), "code="+fixedCode) {
 		t.Errorf("the code's value is on screen:\n%s", screen(m))
 	}
 	if !strings.Contains(screen(m), "code=%3Credacted%3E") {
@@ -949,7 +858,7 @@ func TestCodeHiddenInHopURL(t *testing.T) {
 // TestSetupFormRefusesWhatTheCLIRefuses: the form checks with the CLI's
 // rules (flow.CheckURL, flow.ParseParam) and says how values are read.
 func TestSetupFormRefusesWhatTheCLIRefuses(t *testing.T) {
-	m := newTestModel(80, 24, Options{Setup: true})
+	m := newTestModel(t, 80, 24, Options{Setup: true})
 	for _, r := range "idp.example.com" {
 		m = update(m, press(string(r)))
 	}

@@ -7,7 +7,6 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -22,10 +21,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/authtrace/authtrace/decode"
+	"github.com/authtrace/authtrace/internal/golden"
 	"github.com/authtrace/authtrace/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/decode")
 
 // decodeNow is the clock of the golden tests: 2026-11-29 12:00:00 UTC.
 var decodeNow = time.Unix(1795953600, 0).UTC()
@@ -125,34 +123,14 @@ func TestDecodeGolden(t *testing.T) {
 				t.Errorf("styled rendering has no ANSI sequences:\n%s", colored.String())
 			}
 			got := ansi.Strip(colored.String())
-			golden(t, filepath.Join("testdata", "decode", tc.name+".txt"), got)
+			golden.Check(t, filepath.Join("testdata", "decode", tc.name+".txt"), got)
 
 			var js bytes.Buffer
 			if err := o.writeJSON(&js, results); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", "decode", tc.name+".json"), js.String())
+			golden.Check(t, filepath.Join("testdata", "decode", tc.name+".json"), js.String())
 		})
-	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got; go test -update rewrites it):\n%s", path, diff)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 	"github.com/authtrace/authtrace/ui"
@@ -169,7 +170,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		default:
 			// The same Markdown as the TUI's export: readable in a pipe,
 			// ready to paste into a ticket.
-			io.WriteString(cmd.OutOrStdout(), ui.Markdown(rep))
+			io.WriteString(cmd.OutOrStdout(), report.Markdown(rep, decode.ReportClaims))
 		}
 	}
 	if s.reportFile != "" && len(rep.Hops) > 0 {
@@ -177,7 +178,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		if err != nil {
 			return &exitError{code: exitIncomplete, err: err}
 		}
-		if err := writeFileAtomic(s.reportFile, append(data, '\n')); err != nil {
+		if err := report.WriteFile(s.reportFile, append(data, '\n'), report.Replace); err != nil {
 			return &exitError{code: exitIncomplete, err: err}
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "· report written to %s\n", s.reportFile)

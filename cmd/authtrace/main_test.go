@@ -105,6 +105,25 @@ func TestTraceJSON(t *testing.T) {
 	}
 }
 
+// TestReportFileReplaced: --report names the file, so an older report
+// there is replaced (the TUI's export, which picks names, never does).
+func TestReportFileReplaced(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>login</html>")) }))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "r.json")
+	if err := os.WriteFile(path, []byte("an older report"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "trace", "--authorize-url", srv.URL+"/authorize", "--client-id", "app", "--report", path)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	var rep report.Report
+	if b, err := os.ReadFile(path); err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Hops) == 0 {
+		t.Errorf("report file was not replaced by the new report: %v\n%s", err, b)
+	}
+}
+
 func TestTraceUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	addr := srv.URL

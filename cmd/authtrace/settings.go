@@ -191,28 +191,3 @@ func flagName(s flow.Setting) string {
 	}
 	return "--" + strings.ReplaceAll(string(s), "_", "-")
 }
-
-// writeFileAtomic writes data to path with mode 0600 through a temporary
-// file in the same folder, so a failed write leaves nothing half-written.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".authtrace-report-*")
-	if err != nil {
-		return fmt.Errorf("writing report %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing report %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing report %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing report %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing report %s: %w", path, err)
-	}
-	return nil
-}

@@ -1,39 +1,51 @@
-package ui
+package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/authtrace/authtrace/decode"
-	"github.com/authtrace/authtrace/report"
 )
 
 // hopValues are the parameters shown under each hop, in this order: what
 // the comparisons are about, then the provider's answer.
 var hopValues = []string{"state", "redirect_uri", "audience", "resource", "organization", "connection", "code", "error", "error_description"}
 
+// Claim is one member of a token's header or claims as a person reads it:
+// the value as text (a string's own, others as compact JSON) and, for a
+// time claim, When: the date and how far it is from now.
+type Claim struct {
+	Name, Value, When string
+}
+
+// ClaimsFunc lists the members of a JSON object (a token's claims) in the
+// token's order, times worded relative to now. Reading tokens is decode's
+// job, and decode imports report, so Markdown's caller hands in
+// decode.ReportClaims.
+type ClaimsFunc func(raw json.RawMessage, now time.Time) ([]Claim, error)
+
 // Markdown renders a report for a ticket, a chat or a terminal: the result,
 // what was sent, the findings with their fixes, the hops with the values
-// that matter at each, the token-endpoint steps and the tokens' claims. It
-// is the export's .md file and the CLI's plain-text output.
+// that matter at each, the token-endpoint steps and the tokens' claims
+// (listed by claims). It is the TUI export's .md file and the CLI's
+// plain-text output.
 //
 // r is shown as given: pass r.Redact() unless secrets are wanted. Text from
-// providers, proxies and tokens goes through report.Printable, values sit
-// in code spans, and table cells are escaped, so neither a terminal nor a
-// Markdown viewer takes any of it as instructions. Token times are in UTC,
-// worded relative to when the run finished.
-func Markdown(r report.Report) string {
+// providers, proxies and tokens goes through Printable, values sit in code
+// spans, and table cells are escaped, so neither a terminal nor a Markdown
+// viewer takes any of it as instructions. Token times are in UTC, worded
+// relative to when the run finished.
+func Markdown(r Report, claims ClaimsFunc) string {
 	var b strings.Builder
 	title := "authtrace report"
 	if r.Command != "" {
 		title = "authtrace " + prose(r.Command) + " report"
 	}
-	errs, warns, infos := r.Count()
 	fmt.Fprintf(&b, "# %s\n\n", title)
-	fmt.Fprintf(&b, "- result: %s, %s, %d info\n", plural(errs, "error"), plural(warns, "warning"), infos)
+	fmt.Fprintf(&b, "- result: %s\n", r.Tally())
 	if !r.Started.IsZero() {
 		took := ""
 		if !r.Finished.IsZero() {
@@ -68,13 +80,13 @@ func Markdown(r report.Report) string {
 		fmt.Fprintf(&b, "- refresh token rotated: %s\n\n", rotated)
 		mdStep(&b, 1, rf.Step, "")
 	}
-	mdTokens(&b, r)
+	mdTokens(&b, r, claims)
 	return b.String()
 }
 
-func mdSent(b *strings.Builder, p report.Profile) {
+func mdSent(b *strings.Builder, p Profile) {
 	b.WriteString("\n## Sent\n\n")
-	fmt.Fprintf(b, "- provider: %s\n", code(providerHost(p)))
+	fmt.Fprintf(b, "- provider: %s\n", code(p.Provider()))
 	line := func(name, v string) {
 		if v != "" {
 			fmt.Fprintf(b, "- %s: %s\n", name, code(v))
@@ -104,14 +116,13 @@ func mdSent(b *strings.Builder, p report.Profile) {
 	line("expected issuer", p.ExpectIss)
 }
 
-func mdFindings(b *strings.Builder, r report.Report) {
-	errs, warns, infos := r.Count()
-	fmt.Fprintf(b, "\n## Findings (%s, %s, %d info)\n\n", plural(errs, "error"), plural(warns, "warning"), infos)
+func mdFindings(b *strings.Builder, r Report) {
+	fmt.Fprintf(b, "\n## Findings (%s)\n\n", r.Tally())
 	if len(r.Findings) == 0 {
 		b.WriteString("None.\n")
 	}
 	for _, f := range r.Findings {
-		where := prose(findingWhere(f))
+		where := prose(f.Where())
 		if where != "" {
 			where = " (" + where + ")"
 		}
@@ -129,7 +140,7 @@ func mdFindings(b *strings.Builder, r report.Report) {
 	}
 }
 
-func mdHops(b *strings.Builder, hops []report.Hop) {
+func mdHops(b *strings.Builder, hops []Hop) {
 	b.WriteString("\n## Hops\n\n")
 	if len(hops) == 0 {
 		b.WriteString("None.\n")
@@ -139,7 +150,7 @@ func mdHops(b *strings.Builder, hops []report.Hop) {
 		if h.Status > 0 {
 			head = append(head, fmt.Sprint(h.Status))
 		}
-		head = append(head, prose(roleName(h.Role)), code(shortURL(h.URL)))
+		head = append(head, prose(h.Role.Label()), code(shortURL(h.URL)))
 		fmt.Fprintf(b, "%d. %s\n", h.N, strings.Join(head, " · "))
 		for _, k := range hopValues {
 			v, ok := h.Params[k]
@@ -171,7 +182,7 @@ func mdHops(b *strings.Builder, hops []report.Hop) {
 }
 
 // mdStep is one token-endpoint round trip as a numbered item.
-func mdStep(b *strings.Builder, n int, st report.Step, note string) {
+func mdStep(b *strings.Builder, n int, st Step, note string) {
 	method := st.Request.Method
 	if method == "" {
 		method = "POST"
@@ -206,7 +217,7 @@ func mdStep(b *strings.Builder, n int, st report.Step, note string) {
 	}
 }
 
-func mdTokens(b *strings.Builder, r report.Report) {
+func mdTokens(b *strings.Builder, r Report, claims ClaimsFunc) {
 	if len(r.Tokens) == 0 {
 		return
 	}
@@ -218,32 +229,42 @@ func mdTokens(b *strings.Builder, r report.Report) {
 	for _, t := range r.Tokens {
 		fmt.Fprintf(b, "\n### %s (%s)\n\n", prose(t.Kind), prose(t.Format))
 		if len(t.Header) > 0 {
-			fmt.Fprintf(b, "- header: %s\n", code(decode.CompactJSON(t.Header)))
+			fmt.Fprintf(b, "- header: %s\n", code(compactJSON(t.Header)))
 		}
-		claims, err := decode.Members(t.Claims)
-		switch {
-		case len(t.Claims) == 0:
+		if len(t.Claims) == 0 {
 			b.WriteString("- no claims to read (not a JWT)\n")
 			continue
-		case err != nil:
+		}
+		cs, err := claims(t.Claims, now)
+		if err != nil {
 			fmt.Fprintf(b, "- claims (not a JSON object): %s\n", code(string(t.Claims)))
 			continue
 		}
 		b.WriteString("\n| claim | value |\n| --- | --- |\n")
-		for _, f := range decode.Fields(claims, now, nil) {
-			v := code(f.Value)
-			if f.When != "" {
-				v += " · " + prose(f.When)
+		for _, c := range cs {
+			v := code(c.Value)
+			if c.When != "" {
+				v += " · " + prose(c.When)
 			}
-			fmt.Fprintf(b, "| %s | %s |\n", cell(code(f.Name)), cell(v))
+			fmt.Fprintf(b, "| %s | %s |\n", cell(code(c.Name)), cell(v))
 		}
 	}
+}
+
+// compactJSON is a token header on one line, in its own key order; one
+// that is not valid JSON is shown as it is.
+func compactJSON(v json.RawMessage) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, v); err != nil {
+		return string(v)
+	}
+	return b.String()
 }
 
 // code puts a value in a Markdown code span, made printable first: a
 // backtick in it lengthens the fence, so it cannot end the span early.
 func code(s string) string {
-	s = report.Printable(s)
+	s = Printable(s)
 	if s == "" {
 		return "(empty)"
 	}
@@ -265,7 +286,7 @@ func code(s string) string {
 
 // prose is text outside code spans: on one line, printable.
 func prose(s string) string {
-	return report.Printable(oneLine(s))
+	return Printable(oneLine(s))
 }
 
 // oneLine joins the lines of a page or an error message with spaces.

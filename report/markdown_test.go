@@ -1,9 +1,13 @@
-package ui
+package report_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/authtrace/authtrace/decode"
+	"github.com/authtrace/authtrace/internal/golden"
+	"github.com/authtrace/authtrace/internal/hostile"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -12,7 +16,7 @@ import (
 // that needed a second attempt, a rotated refresh, and the tokens.
 func markdownReport() report.Report {
 	suffixed := testState + ".eyJ0In0"
-	rep := scenarios()[2].done.rep // state-suffix
+	rep := stateSuffixReport()
 	rep.Command = "login"
 	rep.Hops = append(chain(suffixed), callbackHop(suffixed))
 	rep.Hops[1].Params["resource"] = "https://api.example.com/|pipe"
@@ -31,15 +35,15 @@ func markdownReport() report.Report {
 		Request:  report.Request{Method: "POST", URL: "https://idp.example.com/oauth/token", ClientAuth: "basic"},
 		Response: &report.Response{Status: 200, ContentType: "application/json", Format: "json", DurationMS: 47},
 	}, Rotated: true}
-	rep.Tokens = tokens(true)
+	rep.Tokens = tokens()
 	return rep.Redact()
 }
 
 // TestMarkdownCarriesTheWholeLogin: the Markdown report is also the CLI's
 // plain-text output, so it must hold all the CLI's text output held.
 func TestMarkdownCarriesTheWholeLogin(t *testing.T) {
-	got := Markdown(markdownReport())
-	golden(t, "markdown-login", got)
+	got := report.Markdown(markdownReport(), decode.ReportClaims)
+	golden.Check(t, filepath.Join("testdata", "golden", "markdown-login.txt"), got)
 	for _, want := range []string{
 		"# authtrace login report",
 		"- result: 2 errors, 0 warnings, 1 info",
@@ -92,8 +96,8 @@ func TestMarkdownCarriesTheWholeLogin(t *testing.T) {
 func TestMarkdownHostileText(t *testing.T) {
 	rep := hostileReport()
 	rep.Tokens = append(rep.Tokens, jwt(`{"alg":"none"}`, `{"sub":"a|b","x":"`+"``"+`"}`))
-	got := Markdown(rep)
-	inert(t, "markdown", got)
+	got := report.Markdown(rep, decode.ReportClaims)
+	hostile.Inert(t, "markdown", got)
 	for _, want := range []string{"␛]0;PWNED␇x", "| `sub` | `a\\|b` |", "| `x` | ``` `` ``` |"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, got)

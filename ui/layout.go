@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+)
+
+// Layout: the header, a tab bar and the footer take fixed rows; the body
+// gets the rest. Wide terminals put a list and its detail side by side,
+// narrow ones stack them.
+const (
+	headerRows = 3
+	wideWidth  = 120
+	// The size the screen is drawn at until the terminal says its own.
+	defaultWidth, defaultHeight = 80, 24
+)
+
+// layout is the terminal's size, and how it splits into panes.
+type layout struct {
+	width, height int
+}
+
+func (l layout) wide() bool { return l.width >= wideWidth }
+
+func (l layout) bodyHeight() int {
+	return max(l.height-headerRows-2, 3)
+}
+
+// panes sizes the list pane and the detail pane (each including its title
+// row) of a view whose list has n rows. Stacked, the list takes the rows it
+// needs up to two fifths of the body, and the detail the rest.
+func (l layout) panes(n int) (listW, listH, detailW, detailH int) {
+	h := l.bodyHeight()
+	if l.wide() {
+		listW = min(max(l.width*2/5, 50), 72)
+		return listW, h, l.width - listW - 1, h
+	}
+	listH = min(max(n+1, 3), max(h*2/5, 3))
+	return l.width, listH, l.width, h - listH
+}
+
+func (m model) tabBar() string {
+	var b strings.Builder
+	for i, v := range m.views {
+		label := fmt.Sprintf("%s %d", tabNames[i], v.count())
+		if tab(i) == m.tab {
+			b.WriteString(m.styles.tabActive.Render(label))
+		} else {
+			b.WriteString(m.styles.tabIdle.Render(label))
+		}
+	}
+	left := b.String()
+	if m.status == "" {
+		return fit(left, m.width)
+	}
+	rest := m.width - lipgloss.Width(left) - 2
+	return fit(left+"  "+m.styles.status.Render(cut(m.status, rest)), m.width)
+}
+
+// body is the current view's list and detail, side by side or stacked.
+func (m model) body() string {
+	v := m.views[m.tab]
+	listW, listH, detailW, detailH := m.panes(v.count())
+	list, detail := v.draw(m.ctx())
+	list = padLines(list, listW, listH)
+	detail = padLines(detail, detailW, detailH)
+	if m.wide() {
+		lines := make([]string, listH)
+		sep := m.styles.faint.Render("│")
+		for i := range lines {
+			lines[i] = list[i] + sep + detail[i]
+		}
+		return strings.Join(lines, "\n")
+	}
+	return strings.Join(append(list, detail...), "\n")
+}
+
+// padLines makes exactly h lines of exactly w cells.
+func padLines(lines []string, w, h int) []string {
+	out := make([]string, h)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = fit(lines[i], w)
+		} else {
+			out[i] = strings.Repeat(" ", w)
+		}
+	}
+	return out
+}
+
+func (m model) fullHelp() string {
+	// One group under another: side by side they do not fit 80 columns.
+	var lines []string
+	for i, g := range m.keys.FullHelp() {
+		if i > 0 {
+			lines = append(lines, "")
+		}
+		lines = append(lines, strings.Split(m.help.FullHelpView([][]key.Binding{g}), "\n")...)
+	}
+	return strings.Join(padLines(lines, m.width, m.bodyHeight()), "\n")
+}
+
+func (m model) footer() string {
+	return fit(m.help.View(m.keys), m.width)
+}
