@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/MicahParks/jwkset"
 	"github.com/MicahParks/keyfunc/v3"
@@ -18,14 +16,6 @@ import (
 
 	"github.com/authtrace/authtrace/report"
 )
-
-// MaxBody caps what is read from a JWKS, a discovery document or a JWKS
-// file.
-const MaxBody = 1 << 20
-
-// FetchTimeout bounds a JWKS or discovery request when the caller's client
-// has no timeout of its own.
-const FetchTimeout = 10 * time.Second
 
 // ErrNotVerifiable says Verify could not try the signature at all (an
 // opaque or encrypted token, alg none, an HS* token without a secret).
@@ -95,7 +85,7 @@ func ReadJWKSFile(path string) (*Keys, error) {
 		return nil, fmt.Errorf("read JWKS: %w", err)
 	}
 	defer f.Close()
-	data, err := readCapped(f)
+	data, err := readAll(f)
 	if err != nil {
 		return nil, fmt.Errorf("read JWKS %s: %w", path, err)
 	}
@@ -159,41 +149,6 @@ func (e joinedError) Error() string {
 }
 
 func (e joinedError) Unwrap() []error { return e }
-
-func getJSON(ctx context.Context, client *http.Client, url string) ([]byte, error) {
-	if client == nil {
-		client = &http.Client{Timeout: FetchTimeout}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	data, err := readCapped(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", url, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: status %s", url, resp.Status)
-	}
-	return data, nil
-}
-
-func readCapped(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxBody+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxBody {
-		return nil, fmt.Errorf("larger than %d bytes", MaxBody)
-	}
-	return data, nil
-}
 
 // signingMethods are the algorithms Verify accepts: every asymmetric and
 // HMAC algorithm golang-jwt knows, never "none".

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/authtrace/authtrace/decode"
 )
 
 // discovery is the part of an OpenID Provider's metadata authtrace uses.
@@ -36,7 +38,7 @@ func discover(ctx context.Context, client *http.Client, issuer string) (discover
 		return discovery{}, &DiscoveryError{Problem: describeNetError(wu, err, client.Timeout), Err: err}
 	}
 	defer resp.Body.Close()
-	body, _, err := readCapped(resp.Body)
+	body, _, err := decode.ReadCapped(resp.Body, maxBody)
 	if err != nil {
 		return discovery{}, &DiscoveryError{Problem: fmt.Sprintf("reading %s: %v", wellKnown, err), Err: err}
 	}
