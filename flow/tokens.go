@@ -65,19 +65,16 @@ func (r *runner) checkTokens(ctx context.Context, t tokenResponse) {
 	r.scopeFindings(t)
 }
 
-// azureManagement is the audience of Azure Resource Manager tokens.
-const azureManagement = "https://management.azure.com/"
-
 // inLogin rewrites a token finding's hint for a token this login obtained.
 // decode's hints for a management.azure.com audience assume a token copied
 // from the Power Platform portal; here it came from the connector's own
 // login, so the connector's settings asked for that audience.
 func inLogin(f report.Finding) report.Finding {
 	if f.Code == report.CodeJWTAudAzureMgmt {
-		f.Message = "aud is " + azureManagement + ": this login's access token is for Azure Resource Manager, not for your API"
+		f.Message = "aud is " + decode.AzureManagementAudience + ": this login's access token is for Azure Resource Manager, not for your API"
 	}
 	if f.Code == report.CodeJWTAudAzureMgmt || f.Code == report.CodeJWTAudMismatch && strings.Contains(f.Detail["actual"], "management.azure.com") {
-		f.Hint = "The provider issued this login's access token for Azure Resource Manager (" + azureManagement + "), so the connector's settings ask for that resource: in the connector's security settings, set the Resource URL (Entra v1) or the scope (Entra v2, api://<app id>/<scope>) to your API's Application ID URI, not " + azureManagement + "."
+		f.Hint = "The provider issued this login's access token for Azure Resource Manager (" + decode.AzureManagementAudience + "), so the connector's settings ask for that resource: in the connector's security settings, set the Resource URL (Entra v1) or the scope (Entra v2, api://<app id>/<scope>) to your API's Application ID URI, not " + decode.AzureManagementAudience + "."
 	}
 	return f
 }
