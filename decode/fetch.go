@@ -38,26 +38,59 @@ func readAll(r io.Reader) ([]byte, error) {
 	return data, nil
 }
 
+// UserAgent is sent on every request authtrace makes. It looks like a
+// browser's enough for providers that sniff, and says what it is.
+const UserAgent = "Mozilla/5.0 (compatible; authtrace/1; +https://github.com/authtrace/authtrace)"
+
+// FetchError says a GET of a JWKS or a metadata document failed.
+type FetchError struct {
+	URL string
+	// Status is the HTTP status of the answer; 0 when none came, and Err
+	// is the transport's error.
+	Status int
+	// Err is the transport's error, or the body's (it could not be read,
+	// or it was larger than MaxBody); nil when the body was read but the
+	// status is not 200 OK.
+	Err error
+
+	statusLine string // as the server sent it: "404 Not Found"
+}
+
+func (e *FetchError) Error() string {
+	switch {
+	case e.Status == 0:
+		return e.Err.Error() // a *url.Error: it names the method and URL
+	case e.Err != nil:
+		return fmt.Sprintf("GET %s: %v", e.URL, e.Err)
+	}
+	return fmt.Sprintf("GET %s: status %s", e.URL, e.statusLine)
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// getJSON gets url, capped at MaxBody. A nil client means one with
+// FetchTimeout. Its error is a *FetchError.
 func getJSON(ctx context.Context, client *http.Client, url string) ([]byte, error) {
 	if client == nil {
 		client = &http.Client{Timeout: FetchTimeout}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, err
+		return nil, &FetchError{URL: url, Err: err}
 	}
 	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", UserAgent)
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, &FetchError{URL: url, Err: err}
 	}
 	defer resp.Body.Close()
 	data, err := readAll(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", url, err)
+		return nil, &FetchError{URL: url, Status: resp.StatusCode, Err: err, statusLine: resp.Status}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: status %s", url, resp.Status)
+		return nil, &FetchError{URL: url, Status: resp.StatusCode, statusLine: resp.Status}
 	}
 	return data, nil
 }

@@ -102,54 +102,6 @@ func FetchJWKS(ctx context.Context, client *http.Client, url string) (*Keys, err
 	return ParseJWKS(data, url)
 }
 
-// DiscoverJWKS finds an issuer's jwks_uri in its OpenID Connect discovery
-// document (issuer + "/.well-known/openid-configuration"), falling back to
-// the RFC 8414 authorization server metadata.
-func DiscoverJWKS(ctx context.Context, client *http.Client, issuer string) (string, error) {
-	if !strings.HasPrefix(issuer, "https://") && !strings.HasPrefix(issuer, "http://") {
-		return "", fmt.Errorf("discover JWKS: issuer %q is not an http(s) URL", issuer)
-	}
-	base := strings.TrimSuffix(issuer, "/")
-	var errs []error
-	for _, doc := range []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"} {
-		data, err := getJSON(ctx, client, base+doc)
-		if err != nil {
-			errs = append(errs, err)
-			if ctx.Err() != nil {
-				break
-			}
-			continue
-		}
-		var meta struct {
-			JWKSURI string `json:"jwks_uri"`
-		}
-		if err := json.Unmarshal(data, &meta); err != nil {
-			errs = append(errs, fmt.Errorf("%s%s: %w", base, doc, err))
-			continue
-		}
-		if meta.JWKSURI == "" {
-			errs = append(errs, fmt.Errorf("%s%s has no jwks_uri", base, doc))
-			continue
-		}
-		return meta.JWKSURI, nil
-	}
-	return "", fmt.Errorf("discover JWKS of %s: %w", issuer, joinedError(errs))
-}
-
-// joinedError is errors.Join on one line: its message goes into one-line
-// notes and terminal output, where errors.Join's newlines do not belong.
-type joinedError []error
-
-func (e joinedError) Error() string {
-	msgs := make([]string, len(e))
-	for i, err := range e {
-		msgs[i] = err.Error()
-	}
-	return strings.Join(msgs, "; ")
-}
-
-func (e joinedError) Unwrap() []error { return e }
-
 // signingMethods are the algorithms Verify accepts: every asymmetric and
 // HMAC algorithm golang-jwt knows, never "none".
 var signingMethods = []string{

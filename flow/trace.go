@@ -196,9 +196,8 @@ func (r *runner) get(ctx context.Context, rt http.RoundTripper, jar http.CookieJ
 	return resp, body, truncated, nil
 }
 
-// userAgent is sent on every request authtrace makes. It looks like a
-// browser's enough for providers that sniff, and says what it is.
-const userAgent = "Mozilla/5.0 (compatible; authtrace/1; +https://github.com/authtrace/authtrace)"
+// userAgent is sent on every request authtrace makes.
+const userAgent = decode.UserAgent
 
 // describeNetError names the host and what went wrong in words a person
 // can act on, without repeating the URL (its query may carry secrets).
