@@ -19,7 +19,26 @@ import (
 
 // ErrNotVerifiable says Verify could not try the signature at all (an
 // opaque or encrypted token, alg none, an HS* token without a secret).
+// The errors that say so are *UnverifiableError, which has the reason.
 var ErrNotVerifiable = errors.New("signature cannot be verified")
+
+// UnverifiableError says why a signature could not be tried. It is
+// ErrNotVerifiable for errors.Is. Err, when set, is what kept the keys
+// from being found (a failed discovery).
+type UnverifiableError struct {
+	Reason string
+	Err    error
+}
+
+func (e *UnverifiableError) Error() string { return ErrNotVerifiable.Error() + ": " + e.Reason }
+
+func (e *UnverifiableError) Is(target error) bool { return target == ErrNotVerifiable }
+
+func (e *UnverifiableError) Unwrap() error { return e.Err }
+
+func unverifiable(format string, args ...any) *UnverifiableError {
+	return &UnverifiableError{Reason: fmt.Sprintf(format, args...)}
+}
 
 // Keys are the keys a signature is checked with: a JWK Set (from a URL, a
 // file or discovery) or a shared secret for HS*.
@@ -112,19 +131,19 @@ var signingMethods = []string{
 // Verify checks tok's signature with keys. No findings and a nil error
 // mean the signature is valid. The findings are jwt.kid_unknown (no key
 // with the token's kid, or none for its alg) and jwt.signature_invalid;
-// kind goes in Finding.Token. ErrNotVerifiable (wrapped, with the reason)
+// kind goes in Finding.Token. An *UnverifiableError (ErrNotVerifiable)
 // means it could not try: an opaque or encrypted token, an unsigned one
 // (Check reports jwt.alg_none), or an HS* token without a secret.
 func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
 	switch {
 	case tok == nil || tok.Format == FormatOpaque:
-		return nil, fmt.Errorf("%w: the token is opaque", ErrNotVerifiable)
+		return nil, unverifiable("the token is opaque")
 	case tok.Format == FormatJWE:
-		return nil, fmt.Errorf("%w: the token is encrypted (JWE)", ErrNotVerifiable)
+		return nil, unverifiable("the token is encrypted (JWE)")
 	case strings.EqualFold(tok.Alg, "none") || tok.Alg == "":
-		return nil, fmt.Errorf("%w: the token is unsigned (alg %s)", ErrNotVerifiable, orNone(tok.Alg))
+		return nil, unverifiable("the token is unsigned (alg %s)", orNone(tok.Alg))
 	case tok.SignatureRedacted:
-		return nil, fmt.Errorf("%w: its signature was redacted; decode the original token", ErrNotVerifiable)
+		return nil, unverifiable("its signature was redacted; decode the original token")
 	case !tok.Signed:
 		return []report.Finding{{
 			Code: report.CodeJWTSignatureInvalid, Severity: report.SeverityError, Token: kind,
@@ -133,18 +152,28 @@ func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
 			Detail:  map[string]string{"alg": tok.Alg, "reason": "empty signature"},
 		}}, nil
 	case keys == nil:
-		return nil, fmt.Errorf("%w: no keys given", ErrNotVerifiable)
+		return nil, unverifiable("no keys given")
 	}
 	hmac := strings.HasPrefix(tok.Alg, "HS")
 	if hmac && keys.secret == nil && !keys.hasOct && !slices.Contains(keys.Kids, tok.Kid) {
-		return nil, fmt.Errorf("%w: %s is signed with a shared secret, and none was given", ErrNotVerifiable, tok.Alg)
+		return nil, unverifiable("%s is signed with a shared secret, and none was given", tok.Alg)
 	}
 	if !hmac && keys.kf == nil {
-		return nil, fmt.Errorf("%w: %s needs the provider's public keys (a JWKS), not a secret", ErrNotVerifiable, tok.Alg)
+		return nil, unverifiable("%s needs the provider's public keys (a JWKS), not a secret", tok.Alg)
 	}
 	keyfn := func(*jwt.Token) (any, error) { return keys.secret, nil }
+	noKeyForAlg := false
 	if keys.secret == nil {
-		keyfn = keys.kf.Keyfunc
+		keyfn = func(t *jwt.Token) (any, error) {
+			key, err := keys.kf.Keyfunc(t)
+			// For a token without kid, keyfunc gives the set's keys that
+			// may have signed it; jwt fails an empty set as unverifiable
+			// without an error of its own to tell it by.
+			if set, ok := key.(jwt.VerificationKeySet); ok && err == nil && len(set.Keys) == 0 {
+				noKeyForAlg = true
+			}
+			return key, err
+		}
 	}
 	parser := jwt.NewParser(jwt.WithoutClaimsValidation(), jwt.WithValidMethods(signingMethods), jwt.WithPaddingAllowed())
 	_, err := parser.Parse(tok.Raw, keyfn)
@@ -163,7 +192,7 @@ func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
 		f.Message = fmt.Sprintf("no key with kid %s in %s", tok.Kid, keys.Source)
 		detail["known"] = strings.Join(keys.Kids, ", ")
 		f.Hint = kidHint(tok)
-	case errors.Is(err, jwt.ErrTokenUnverifiable) && strings.Contains(err.Error(), "empty verification key set"):
+	case noKeyForAlg:
 		f.Code = report.CodeJWTKidUnknown
 		f.Message = fmt.Sprintf("the token has no kid and %s holds no key for %s", keys.Source, tok.Alg)
 		detail["known"] = strings.Join(keys.Kids, ", ")

@@ -669,7 +669,12 @@ func (v *verifier) verify(r *result) error {
 		if hmac {
 			fix = fixSecret
 		}
-		r.cannotVerify(strings.TrimPrefix(err.Error(), decode.ErrNotVerifiable.Error()+": "), fix)
+		why := err.Error()
+		var ue *decode.UnverifiableError
+		if errors.As(err, &ue) {
+			why = ue.Reason
+		}
+		r.cannotVerify(why, fix)
 	case len(fs) > 0:
 		r.sig, r.sigNote = sigInvalid, keys.Source
 		r.findings = append(r.findings, fs...)
