@@ -135,28 +135,15 @@ var signingMethods = []string{
 // means it could not try: an opaque or encrypted token, an unsigned one
 // (Check reports jwt.alg_none), or an HS* token without a secret.
 func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
-	switch {
-	case tok == nil || tok.Format == FormatOpaque:
-		return nil, unverifiable("the token is opaque")
-	case tok.Format == FormatJWE:
-		return nil, unverifiable("the token is encrypted (JWE)")
-	case strings.EqualFold(tok.Alg, "none") || tok.Alg == "":
-		return nil, unverifiable("the token is unsigned (alg %s)", orNone(tok.Alg))
-	case tok.SignatureRedacted:
-		return nil, unverifiable("its signature was redacted; decode the original token")
-	case !tok.Signed:
-		return []report.Finding{{
-			Code: report.CodeJWTSignatureInvalid, Severity: report.SeverityError, Token: kind,
-			Message: fmt.Sprintf("the token says alg %s but has no signature", tok.Alg),
-			Hint:    "The signature segment (after the second dot) is empty: the token was cut when copied, or something stripped its signature. Copy the whole token.",
-			Detail:  map[string]string{"alg": tok.Alg, "reason": "empty signature"},
-		}}, nil
-	case keys == nil:
+	if fs, err := verifiable(tok, kind); fs != nil || err != nil {
+		return fs, err
+	}
+	if keys == nil {
 		return nil, unverifiable("no keys given")
 	}
 	hmac := strings.HasPrefix(tok.Alg, "HS")
 	if hmac && keys.secret == nil && !keys.hasOct && !slices.Contains(keys.Kids, tok.Kid) {
-		return nil, unverifiable("%s is signed with a shared secret, and none was given", tok.Alg)
+		return nil, noSecret(tok)
 	}
 	if !hmac && keys.kf == nil {
 		return nil, unverifiable("%s needs the provider's public keys (a JWKS), not a secret", tok.Alg)
@@ -210,6 +197,34 @@ func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
 		}
 	}
 	return []report.Finding{f}, nil
+}
+
+// verifiable says whether tok has a signature to check at all, before any
+// keys are needed: an *UnverifiableError if not, or the finding of a
+// signed token whose signature is empty.
+func verifiable(tok *Token, kind string) ([]report.Finding, error) {
+	switch {
+	case tok == nil || tok.Format == FormatOpaque:
+		return nil, unverifiable("the token is opaque")
+	case tok.Format == FormatJWE:
+		return nil, unverifiable("the token is encrypted (JWE)")
+	case strings.EqualFold(tok.Alg, "none") || tok.Alg == "":
+		return nil, unverifiable("the token is unsigned (alg %s)", orNone(tok.Alg))
+	case tok.SignatureRedacted:
+		return nil, unverifiable("its signature was redacted; decode the original token")
+	case !tok.Signed:
+		return []report.Finding{{
+			Code: report.CodeJWTSignatureInvalid, Severity: report.SeverityError, Token: kind,
+			Message: fmt.Sprintf("the token says alg %s but has no signature", tok.Alg),
+			Hint:    "The signature segment (after the second dot) is empty: the token was cut when copied, or something stripped its signature. Copy the whole token.",
+			Detail:  map[string]string{"alg": tok.Alg, "reason": "empty signature"},
+		}}, nil
+	}
+	return nil, nil
+}
+
+func noSecret(tok *Token) *UnverifiableError {
+	return unverifiable("%s is signed with a shared secret, and none was given", tok.Alg)
 }
 
 const graphSigHint = "This is a Microsoft Graph token: Entra ID signs it in a special way (a nonce in its header) that only Graph can verify. It is not meant for your API; request a token for your own API's scope instead."

@@ -526,7 +526,7 @@ func (o *decodeOptions) expect(kind string) decode.Expect {
 // error is for keys that could not be had at all (exit 2).
 func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result, error) {
 	now := o.now()
-	v := &verifier{o: o, ctx: ctx, cache: map[string]*decode.Keys{}, discovered: map[string]discovery{}}
+	keys := &decode.KeySource{Secret: []byte(o.secret), JWKS: o.jwks, Discover: true, Client: o.client}
 	results := make([]result, 0, len(inputs))
 	for _, in := range inputs {
 		r := result{in: in, kind: in.kind, sig: sigNotChecked}
@@ -565,25 +565,13 @@ func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result
 			r.sig = sigNone
 		}
 		if o.verify && r.sig == sigNotChecked {
-			if err := v.verify(&r); err != nil {
+			if err := o.verifySig(ctx, keys, &r); err != nil {
 				return nil, err
 			}
 		}
 		results = append(results, r)
 	}
 	return results, nil
-}
-
-type verifier struct {
-	o          *decodeOptions
-	ctx        context.Context
-	cache      map[string]*decode.Keys // by JWKS URL or file
-	discovered map[string]discovery    // by issuer
-}
-
-type discovery struct {
-	keys *decode.Keys
-	err  error
 }
 
 // What to give when the signature could not be checked.
@@ -606,77 +594,21 @@ func oneLine(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), "; ")
 }
 
-func (v *verifier) client() *http.Client {
-	if v.o.client != nil {
-		return v.o.client
-	}
-	return &http.Client{Timeout: decode.FetchTimeout}
-}
-
-// verify checks r's signature. Keys given explicitly (--jwks) that cannot
-// be read are an error; keys that cannot be found (discovery fails, no
-// iss, no secret for HS*) leave r unverifiable with r.verifyErr set, so
-// that the other tokens are still shown.
-func (v *verifier) verify(r *result) error {
-	var keys *decode.Keys
-	hmac := strings.HasPrefix(r.tok.Alg, "HS")
+// verifySig checks r's signature with keys. A --jwks that cannot be
+// read is an error; keys that cannot be found (discovery fails, no iss,
+// no secret for HS*) leave r unverifiable with r.verifyErr set, so that
+// the other tokens are still shown.
+func (o *decodeOptions) verifySig(ctx context.Context, keys *decode.KeySource, r *result) error {
+	used, fs, err := keys.Verify(ctx, r.tok, r.kind)
+	var ue *decode.UnverifiableError
 	switch {
-	case hmac && v.o.secret != "":
-		keys = decode.SecretKey([]byte(v.o.secret))
-	case v.o.jwks != "":
-		// A JWKS may hold symmetric (oct) keys for HS* tokens too.
-		k, err := v.load(v.o.jwks)
-		if err != nil {
-			// The error quotes the server (its status line) or the file.
-			return usageErr("--jwks: %s; give a JWK Set file or its URL (the provider's jwks_uri)", report.Printable(oneLine(err.Error())))
-		}
-		keys = k
-	case hmac:
-		fix := fixSecret
-		if r.kind == decode.KindID {
-			fix = "give the client secret (OpenID Connect signs an " + r.tok.Alg + " ID token with it) in $" + jwtSecretEnv + " or with --secret, or leave out --verify"
-		}
-		r.cannotVerify(r.tok.Alg+" is signed with a shared secret, and none was given", fix)
-		return nil
-	default:
-		iss, _ := r.tok.String("iss")
-		if iss == "" {
-			r.cannotVerify("the token has no iss to find its keys from", fixJWKS)
-			return nil
-		}
-		d, ok := v.discovered[iss]
-		if !ok {
-			url, err := decode.DiscoverJWKS(v.ctx, v.client(), iss)
-			if err == nil {
-				d.keys, err = v.load(url)
-			}
-			d.err = err
-			v.discovered[iss] = d
-		}
-		if d.err != nil {
-			r.cannotVerify(d.err.Error(), fixJWKS)
-			return nil
-		}
-		keys = d.keys
-	}
-	if keys == nil {
-		keys = &decode.Keys{Source: "no keys"}
-	}
-	fs, err := decode.Verify(r.tok, keys, r.kind)
-	switch {
+	case errors.As(err, &ue):
+		r.cannotVerify(ue.Reason, o.verifyFix(r))
 	case err != nil:
-		fix := fixJWKS
-		if hmac {
-			fix = fixSecret
-		}
-		why := err.Error()
-		var ue *decode.UnverifiableError
-		if errors.As(err, &ue) {
-			why = ue.Reason
-		}
-		r.cannotVerify(why, fix)
+		// The error quotes the server (its status line) or the file.
+		return usageErr("--jwks: %s; give a JWK Set file or its URL (the provider's jwks_uri)", report.Printable(oneLine(err.Error())))
 	case len(fs) > 0:
-		r.sig, r.sigNote = sigInvalid, keys.Source
+		r.sig, r.sigNote = sigInvalid, used.Source
 		r.findings = append(r.findings, fs...)
 	default:
 		r.sig = sigValid
@@ -684,27 +616,20 @@ func (v *verifier) verify(r *result) error {
 		if r.tok.Kid != "" {
 			r.sigNote += ", key " + r.tok.Kid
 		}
-		r.sigNote += " from " + keys.Source
+		r.sigNote += " from " + used.Source
 	}
 	return nil
 }
 
-func (v *verifier) load(src string) (*decode.Keys, error) {
-	if k, ok := v.cache[src]; ok {
-		return k, nil
+// verifyFix says what to give for r's signature to be checked.
+func (o *decodeOptions) verifyFix(r *result) string {
+	switch {
+	case !strings.HasPrefix(r.tok.Alg, "HS"):
+		return fixJWKS
+	case r.kind == decode.KindID && o.jwks == "":
+		return "give the client secret (OpenID Connect signs an " + r.tok.Alg + " ID token with it) in $" + jwtSecretEnv + " or with --secret, or leave out --verify"
 	}
-	var k *decode.Keys
-	var err error
-	if strings.HasPrefix(src, "https://") || strings.HasPrefix(src, "http://") {
-		k, err = decode.FetchJWKS(v.ctx, v.client(), src)
-	} else {
-		k, err = decode.ReadJWKSFile(src)
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.cache[src] = k
-	return k, nil
+	return fixSecret
 }
 
 // jsonOutput is decode's --json form: each token in the report's token
