@@ -475,67 +475,6 @@ func fold(s string, width int) string {
 	return b.String() + s + "\n"
 }
 
-// TestSplitInputsWrapped: a token wrapped over lines (fold, a mail client,
-// a terminal) is one token, at every width, while several tokens one per
-// line stay several.
-func TestSplitInputsWrapped(t *testing.T) {
-	hs := freshToken(t, "https://api.example.com")
-	rs := freshRS(t)
-	es := func() string {
-		s := rawURL.EncodeToString([]byte(`{"alg":"ES256","kid":"e1"}`)) + "." + rawURL.EncodeToString([]byte(`{"iss":"https://idp.example.org","aud":"a"}`))
-		return s + "." + rawURL.EncodeToString(bytes.Repeat([]byte{7}, 64))
-	}()
-	nested := hs256(t, `{"alg":"HS256"}`, `{"cnf":{"jkt":"x"},"a":{"b":{"c":{"d":"e"}}},"aud":"x"}`)
-	tokens := map[string]string{"HS256": hs, "RS256": rs, "ES256": es, "nested objects": nested, "JWE": auth0JWE, "unknown alg": hs256(t, `{"alg":"XX1"}`, `{"aud":"some audience"}`)}
-	for name, tok := range tokens {
-		last := len(tok)
-		if name == "unknown alg" {
-			// Its signature's size is unknown: only a break before the
-			// signature shows the width of the wrap.
-			last = strings.LastIndex(tok, ".")
-		}
-		for width := 4; width < last; width++ {
-			ins := []string{fold(tok, width), fold(`"`+tok+`"`, width)}
-			if width >= 10 { // "Bearer eyJ" on the first line
-				ins = append(ins, fold("Bearer "+tok, width))
-			}
-			for _, in := range ins {
-				got, err := splitInputs([]byte(in))
-				if err != nil || len(got) != 1 || decode.Clean(got[0].raw) != tok {
-					t.Fatalf("%s folded at %d: got %d inputs %+v (err %v), want the token whole\ninput:\n%s", name, width, len(got), got, err, in)
-				}
-			}
-		}
-	}
-	several := []struct {
-		name string
-		in   string
-		want []string
-	}{
-		{"JWT then opaque", hs + "\nopaque-token\n", []string{hs, "opaque-token"}},
-		{"RS256 then opaque", rs + "\nXk2c9VqA3b7\n", []string{rs, "Xk2c9VqA3b7"}},
-		{"two JWTs", hs + "\n" + rs + "\n", []string{hs, rs}},
-		{"two wrapped JWTs", fold(hs, 76) + fold(rs, 76), []string{hs, rs}},
-		{"wrapped JWT then opaque", fold(rs, 64) + "short-opaque\n", []string{rs, "short-opaque"}},
-		{"wrapped ES256 then Bearer", fold(es, 50) + "Bearer " + hs + "\n", []string{es, hs}},
-		{"opaque tokens", "a\nb\n", []string{"a", "b"}},
-	}
-	for _, tc := range several {
-		got, err := splitInputs([]byte(tc.in))
-		if err != nil {
-			t.Errorf("%s: %v", tc.name, err)
-			continue
-		}
-		var raws []string
-		for _, g := range got {
-			raws = append(raws, decode.Clean(g.raw))
-		}
-		if diff := cmp.Diff(tc.want, raws); diff != "" {
-			t.Errorf("%s: tokens (-want +got):\n%s", tc.name, diff)
-		}
-	}
-}
-
 func TestDecodeWrappedStdin(t *testing.T) {
 	t.Setenv("AUTHTRACE_TOKEN", "")
 	tok := freshRS(t)
