@@ -234,11 +234,11 @@ func readInputs(cmd *cobra.Command, args []string) ([]input, error) {
 			return nil, usageErr("no token: give it as the argument, pipe it in (use - to read a terminal), or set %s", tokenEnv)
 		}
 	}
-	data, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), maxDecodeInput+1))
+	data, truncated, err := decode.ReadCapped(cmd.InOrStdin(), maxDecodeInput)
 	if err != nil {
 		return nil, usageErr("reading standard input: %v", err)
 	}
-	if len(data) > maxDecodeInput {
+	if truncated {
 		return nil, usageErr("standard input is over %d MiB: give one token per line", maxDecodeInput>>20)
 	}
 	return splitInputs(data)

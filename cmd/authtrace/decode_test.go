@@ -202,6 +202,7 @@ func TestDecodeCommand(t *testing.T) {
 		{name: "Auth0 JWE access token, kind guessed", args: []string{auth0JWE, "--aud", "https://api.acme.example"}, code: 1, contains: []string{"access_token (guessed) · jwe", "access_token.opaque"}},
 		{name: "malformed", args: []string{"eyJhbGciOiJIUzI1NiJ9.eyJ"}, code: 2, contains: []string{"jwt.malformed", "2 segments"}},
 		{name: "empty stdin", stdin: " \n", args: []string{"-"}, code: 2, contains: []string{"no token on standard input"}},
+		{name: "stdin over the cap", stdin: strings.Repeat("a", maxDecodeInput+1), args: []string{"-"}, code: 2, contains: []string{"standard input is over 16 MiB"}},
 		{name: "bad kind", args: []string{good, "--kind", "refresh"}, code: 2, contains: []string{"--kind"}},
 		{name: "negative skew", args: []string{good, "--skew", "-1s"}, code: 2, contains: []string{"--skew"}},
 		{name: "two arguments", args: []string{good, good}, code: 2},
