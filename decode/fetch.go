@@ -26,8 +26,8 @@ func ReadCapped(r io.Reader, max int64) (data []byte, truncated bool, err error)
 	return data, false, err
 }
 
-// readAll reads all of r, or fails if it holds more than MaxBody bytes.
-func readAll(r io.Reader) ([]byte, error) {
+// readBody reads all of r, or fails if it holds more than MaxBody bytes.
+func readBody(r io.Reader) ([]byte, error) {
 	data, truncated, err := ReadCapped(r, MaxBody)
 	if err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func getJSON(ctx context.Context, client *http.Client, url string) ([]byte, erro
 		return nil, &FetchError{URL: url, Err: err}
 	}
 	defer resp.Body.Close()
-	data, err := readAll(resp.Body)
+	data, err := readBody(resp.Body)
 	if err != nil {
 		return nil, &FetchError{URL: url, Status: resp.StatusCode, Err: err, statusLine: resp.Status}
 	}

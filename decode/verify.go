@@ -104,7 +104,7 @@ func ReadJWKSFile(path string) (*Keys, error) {
 		return nil, fmt.Errorf("read JWKS: %w", err)
 	}
 	defer f.Close()
-	data, err := readAll(f)
+	data, err := readBody(f)
 	if err != nil {
 		return nil, fmt.Errorf("read JWKS %s: %w", path, err)
 	}
