@@ -37,9 +37,13 @@ type Expect struct {
 	Kind     string
 }
 
+// AzureManagementAudience is the audience of Azure Resource Manager
+// tokens, such as the one the Power Platform portal holds for itself.
+const AzureManagementAudience = "https://management.azure.com/"
+
 // Well-known audiences that explain a mismatch on their own.
 var azureManagementAudiences = map[string]bool{
-	"https://management.azure.com/":        true,
+	AzureManagementAudience:                true,
 	"https://management.azure.com":         true,
 	"https://management.core.windows.net/": true,
 	"https://management.core.windows.net":  true,

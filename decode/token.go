@@ -1,11 +1,12 @@
 // Package decode reads the tokens an OAuth 2.0 login returns: it parses a
 // JWT (or tells a JWE or an opaque token apart), checks its claims against
 // what the client expected with an explicit clock and skew, and verifies its
-// signature against the provider's JWKS. Everything here is a pure function
-// of bytes, the expectations and a clock, except the JWKS and discovery
-// fetches in verify.go, which take a context and an *http.Client. It never
-// imports a UI package: the flow engine, the TUI and `authtrace decode` all
-// call the same code.
+// signature with the keys a KeySource finds (a secret, a JWKS, or the
+// issuer's own through discovery). Everything here is a pure function of
+// bytes, the expectations and a clock, except the JWKS and metadata fetches
+// (fetch.go, discovery.go, keysource.go), which take a context and an
+// *http.Client. It never imports a UI package: the flow engine, the TUI and
+// `authtrace decode` all call the same code.
 package decode
 
 import (

@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/MicahParks/jwkset"
 	"github.com/MicahParks/keyfunc/v3"
@@ -19,17 +17,28 @@ import (
 	"github.com/authtrace/authtrace/report"
 )
 
-// MaxBody caps what is read from a JWKS, a discovery document or a JWKS
-// file.
-const MaxBody = 1 << 20
-
-// FetchTimeout bounds a JWKS or discovery request when the caller's client
-// has no timeout of its own.
-const FetchTimeout = 10 * time.Second
-
 // ErrNotVerifiable says Verify could not try the signature at all (an
 // opaque or encrypted token, alg none, an HS* token without a secret).
+// The errors that say so are *UnverifiableError, which has the reason.
 var ErrNotVerifiable = errors.New("signature cannot be verified")
+
+// UnverifiableError says why a signature could not be tried. It is
+// ErrNotVerifiable for errors.Is. Err, when set, is what kept the keys
+// from being found (a failed discovery).
+type UnverifiableError struct {
+	Reason string
+	Err    error
+}
+
+func (e *UnverifiableError) Error() string { return ErrNotVerifiable.Error() + ": " + e.Reason }
+
+func (e *UnverifiableError) Is(target error) bool { return target == ErrNotVerifiable }
+
+func (e *UnverifiableError) Unwrap() error { return e.Err }
+
+func unverifiable(format string, args ...any) *UnverifiableError {
+	return &UnverifiableError{Reason: fmt.Sprintf(format, args...)}
+}
 
 // Keys are the keys a signature is checked with: a JWK Set (from a URL, a
 // file or discovery) or a shared secret for HS*.
@@ -95,7 +104,7 @@ func ReadJWKSFile(path string) (*Keys, error) {
 		return nil, fmt.Errorf("read JWKS: %w", err)
 	}
 	defer f.Close()
-	data, err := readCapped(f)
+	data, err := readBody(f)
 	if err != nil {
 		return nil, fmt.Errorf("read JWKS %s: %w", path, err)
 	}
@@ -112,89 +121,6 @@ func FetchJWKS(ctx context.Context, client *http.Client, url string) (*Keys, err
 	return ParseJWKS(data, url)
 }
 
-// DiscoverJWKS finds an issuer's jwks_uri in its OpenID Connect discovery
-// document (issuer + "/.well-known/openid-configuration"), falling back to
-// the RFC 8414 authorization server metadata.
-func DiscoverJWKS(ctx context.Context, client *http.Client, issuer string) (string, error) {
-	if !strings.HasPrefix(issuer, "https://") && !strings.HasPrefix(issuer, "http://") {
-		return "", fmt.Errorf("discover JWKS: issuer %q is not an http(s) URL", issuer)
-	}
-	base := strings.TrimSuffix(issuer, "/")
-	var errs []error
-	for _, doc := range []string{"/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"} {
-		data, err := getJSON(ctx, client, base+doc)
-		if err != nil {
-			errs = append(errs, err)
-			if ctx.Err() != nil {
-				break
-			}
-			continue
-		}
-		var meta struct {
-			JWKSURI string `json:"jwks_uri"`
-		}
-		if err := json.Unmarshal(data, &meta); err != nil {
-			errs = append(errs, fmt.Errorf("%s%s: %w", base, doc, err))
-			continue
-		}
-		if meta.JWKSURI == "" {
-			errs = append(errs, fmt.Errorf("%s%s has no jwks_uri", base, doc))
-			continue
-		}
-		return meta.JWKSURI, nil
-	}
-	return "", fmt.Errorf("discover JWKS of %s: %w", issuer, joinedError(errs))
-}
-
-// joinedError is errors.Join on one line: its message goes into one-line
-// notes and terminal output, where errors.Join's newlines do not belong.
-type joinedError []error
-
-func (e joinedError) Error() string {
-	msgs := make([]string, len(e))
-	for i, err := range e {
-		msgs[i] = err.Error()
-	}
-	return strings.Join(msgs, "; ")
-}
-
-func (e joinedError) Unwrap() []error { return e }
-
-func getJSON(ctx context.Context, client *http.Client, url string) ([]byte, error) {
-	if client == nil {
-		client = &http.Client{Timeout: FetchTimeout}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	data, err := readCapped(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", url, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: status %s", url, resp.Status)
-	}
-	return data, nil
-}
-
-func readCapped(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxBody+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxBody {
-		return nil, fmt.Errorf("larger than %d bytes", MaxBody)
-	}
-	return data, nil
-}
-
 // signingMethods are the algorithms Verify accepts: every asymmetric and
 // HMAC algorithm golang-jwt knows, never "none".
 var signingMethods = []string{
@@ -205,39 +131,36 @@ var signingMethods = []string{
 // Verify checks tok's signature with keys. No findings and a nil error
 // mean the signature is valid. The findings are jwt.kid_unknown (no key
 // with the token's kid, or none for its alg) and jwt.signature_invalid;
-// kind goes in Finding.Token. ErrNotVerifiable (wrapped, with the reason)
+// kind goes in Finding.Token. An *UnverifiableError (ErrNotVerifiable)
 // means it could not try: an opaque or encrypted token, an unsigned one
 // (Check reports jwt.alg_none), or an HS* token without a secret.
 func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
-	switch {
-	case tok == nil || tok.Format == FormatOpaque:
-		return nil, fmt.Errorf("%w: the token is opaque", ErrNotVerifiable)
-	case tok.Format == FormatJWE:
-		return nil, fmt.Errorf("%w: the token is encrypted (JWE)", ErrNotVerifiable)
-	case strings.EqualFold(tok.Alg, "none") || tok.Alg == "":
-		return nil, fmt.Errorf("%w: the token is unsigned (alg %s)", ErrNotVerifiable, orNone(tok.Alg))
-	case tok.SignatureRedacted:
-		return nil, fmt.Errorf("%w: its signature was redacted; decode the original token", ErrNotVerifiable)
-	case !tok.Signed:
-		return []report.Finding{{
-			Code: report.CodeJWTSignatureInvalid, Severity: report.SeverityError, Token: kind,
-			Message: fmt.Sprintf("the token says alg %s but has no signature", tok.Alg),
-			Hint:    "The signature segment (after the second dot) is empty: the token was cut when copied, or something stripped its signature. Copy the whole token.",
-			Detail:  map[string]string{"alg": tok.Alg, "reason": "empty signature"},
-		}}, nil
-	case keys == nil:
-		return nil, fmt.Errorf("%w: no keys given", ErrNotVerifiable)
+	if fs, err := verifiable(tok, kind); fs != nil || err != nil {
+		return fs, err
+	}
+	if keys == nil {
+		return nil, unverifiable("no keys given")
 	}
 	hmac := strings.HasPrefix(tok.Alg, "HS")
 	if hmac && keys.secret == nil && !keys.hasOct && !slices.Contains(keys.Kids, tok.Kid) {
-		return nil, fmt.Errorf("%w: %s is signed with a shared secret, and none was given", ErrNotVerifiable, tok.Alg)
+		return nil, noSecret(tok)
 	}
 	if !hmac && keys.kf == nil {
-		return nil, fmt.Errorf("%w: %s needs the provider's public keys (a JWKS), not a secret", ErrNotVerifiable, tok.Alg)
+		return nil, unverifiable("%s needs the provider's public keys (a JWKS), not a secret", tok.Alg)
 	}
 	keyfn := func(*jwt.Token) (any, error) { return keys.secret, nil }
+	noKeyForAlg := false
 	if keys.secret == nil {
-		keyfn = keys.kf.Keyfunc
+		keyfn = func(t *jwt.Token) (any, error) {
+			key, err := keys.kf.Keyfunc(t)
+			// For a token without kid, keyfunc gives the set's keys that
+			// may have signed it; jwt fails an empty set as unverifiable
+			// without an error of its own to tell it by.
+			if set, ok := key.(jwt.VerificationKeySet); ok && err == nil && len(set.Keys) == 0 {
+				noKeyForAlg = true
+			}
+			return key, err
+		}
 	}
 	parser := jwt.NewParser(jwt.WithoutClaimsValidation(), jwt.WithValidMethods(signingMethods), jwt.WithPaddingAllowed())
 	_, err := parser.Parse(tok.Raw, keyfn)
@@ -256,7 +179,7 @@ func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
 		f.Message = fmt.Sprintf("no key with kid %s in %s", tok.Kid, keys.Source)
 		detail["known"] = strings.Join(keys.Kids, ", ")
 		f.Hint = kidHint(tok)
-	case errors.Is(err, jwt.ErrTokenUnverifiable) && strings.Contains(err.Error(), "empty verification key set"):
+	case noKeyForAlg:
 		f.Code = report.CodeJWTKidUnknown
 		f.Message = fmt.Sprintf("the token has no kid and %s holds no key for %s", keys.Source, tok.Alg)
 		detail["known"] = strings.Join(keys.Kids, ", ")
@@ -274,6 +197,34 @@ func Verify(tok *Token, keys *Keys, kind string) ([]report.Finding, error) {
 		}
 	}
 	return []report.Finding{f}, nil
+}
+
+// verifiable says whether tok has a signature to check at all, before any
+// keys are needed: an *UnverifiableError if not, or the finding of a
+// signed token whose signature is empty.
+func verifiable(tok *Token, kind string) ([]report.Finding, error) {
+	switch {
+	case tok == nil || tok.Format == FormatOpaque:
+		return nil, unverifiable("the token is opaque")
+	case tok.Format == FormatJWE:
+		return nil, unverifiable("the token is encrypted (JWE)")
+	case strings.EqualFold(tok.Alg, "none") || tok.Alg == "":
+		return nil, unverifiable("the token is unsigned (alg %s)", orNone(tok.Alg))
+	case tok.SignatureRedacted:
+		return nil, unverifiable("its signature was redacted; decode the original token")
+	case !tok.Signed:
+		return []report.Finding{{
+			Code: report.CodeJWTSignatureInvalid, Severity: report.SeverityError, Token: kind,
+			Message: fmt.Sprintf("the token says alg %s but has no signature", tok.Alg),
+			Hint:    "The signature segment (after the second dot) is empty: the token was cut when copied, or something stripped its signature. Copy the whole token.",
+			Detail:  map[string]string{"alg": tok.Alg, "reason": "empty signature"},
+		}}, nil
+	}
+	return nil, nil
+}
+
+func noSecret(tok *Token) *UnverifiableError {
+	return unverifiable("%s is signed with a shared secret, and none was given", tok.Alg)
 }
 
 const graphSigHint = "This is a Microsoft Graph token: Entra ID signs it in a special way (a nonce in its header) that only Graph can verify. It is not meant for your API; request a token for your own API's scope instead."

@@ -218,3 +218,38 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 var errNoHost = errors.New("lookup acme.auth0.com: no such host")
+
+// TestVerifyNoKeyForAlg: a token without kid, and a set whose keys all
+// name another alg: jwt.kid_unknown, saying so, with the library's reason.
+func TestVerifyNoKeyForAlg(t *testing.T) {
+	k := keys(t)
+	b64n := b64.EncodeToString(k.rsa.PublicKey.N.Bytes())
+	set, err := ParseJWKS([]byte(`{"keys":[{"kty":"RSA","kid":"rsa1","alg":"RS256","n":"`+b64n+`","e":"AQAB"}]}`), "rs256.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := Parse(signWith(t, jwt.SigningMethodES256, k.ec, `{"alg":"ES256"}`, `{"iss":"https://a.example"}`))
+	got, err := Verify(tok, set, KindAccess)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Verify = %+v, %v; want one finding", got, err)
+	}
+	f := got[0]
+	if f.Code != report.CodeJWTKidUnknown || f.Message != "the token has no kid and rs256.json holds no key for ES256" || f.Detail["known"] != "rsa1" || !strings.Contains(f.Detail["reason"], "empty verification key set") {
+		t.Errorf("finding %+v: want jwt.kid_unknown for a set without an ES256 key", f)
+	}
+}
+
+// TestUnverifiableError: the reason has a type of its own, and the error
+// is still ErrNotVerifiable.
+func TestUnverifiableError(t *testing.T) {
+	tok, _ := Parse("opaque-token")
+	_, err := Verify(tok, SecretKey([]byte("s")), KindAccess)
+	var ue *UnverifiableError
+	if !errors.As(err, &ue) || ue.Reason != "the token is opaque" || !errors.Is(err, ErrNotVerifiable) || err.Error() != "signature cannot be verified: the token is opaque" {
+		t.Errorf("Verify of an opaque token: %v (%+v), want an UnverifiableError with the reason, errors.Is ErrNotVerifiable", err, ue)
+	}
+	cause := errors.New("no such host")
+	if err := (&UnverifiableError{Reason: "x", Err: cause}); !errors.Is(err, cause) || !errors.Is(err, ErrNotVerifiable) {
+		t.Errorf("UnverifiableError does not wrap its cause")
+	}
+}

@@ -2,52 +2,52 @@ package flow
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
+
+	"github.com/authtrace/authtrace/decode"
 )
 
-// discovery is the part of an OpenID Provider's metadata authtrace uses.
-type discovery struct {
-	Issuer                string `json:"issuer"`
-	AuthorizationEndpoint string `json:"authorization_endpoint"`
-	TokenEndpoint         string `json:"token_endpoint"`
-	JWKSURI               string `json:"jwks_uri"`
-}
-
-// discover fetches issuer/.well-known/openid-configuration.
-func discover(ctx context.Context, client *http.Client, issuer string) (discovery, error) {
+// discover reads the issuer's OpenID Connect discovery document
+// (issuer/.well-known/openid-configuration) for the endpoints the login
+// needs.
+func discover(ctx context.Context, client *http.Client, issuer string) (decode.Metadata, error) {
 	u, err := parseHTTPURL(SettingIssuer, issuer)
 	if err != nil {
-		return discovery{}, err
+		return decode.Metadata{}, err
 	}
-	wellKnown := strings.TrimSuffix(u.String(), "/") + "/.well-known/openid-configuration"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, wellKnown, nil)
+	wellKnown := strings.TrimSuffix(u.String(), "/") + decode.WellKnownOpenID
+	m, err := decode.FetchMetadata(ctx, client, wellKnown, decode.AuthorizationEndpoint, decode.TokenEndpoint)
 	if err != nil {
-		return discovery{}, err
+		return decode.Metadata{}, discoveryError(err, client.Timeout)
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", userAgent)
-	resp, err := client.Do(req)
-	if err != nil {
-		wu, _ := url.Parse(wellKnown)
-		return discovery{}, &DiscoveryError{Problem: describeNetError(wu, err, client.Timeout), Err: err}
+	return m, nil
+}
+
+// discoveryError words what decode.FetchMetadata returned: a network
+// failure by its host alone (the URL's query may carry secrets), an
+// unusable endpoint the way a setting's URL is worded.
+func discoveryError(err error, timeout time.Duration) *DiscoveryError {
+	e := &DiscoveryError{Problem: err.Error(), Err: err}
+	var fe *decode.FetchError
+	var me *decode.MetadataError
+	var ue *decode.URLError
+	switch {
+	case errors.As(err, &fe) && fe.Status == 0:
+		u, _ := url.Parse(fe.URL)
+		e.Problem = describeNetError(u, fe.Err, timeout)
+	case errors.As(err, &fe) && fe.Err != nil:
+		e.Problem = fmt.Sprintf("reading %s: %v", fe.URL, fe.Err)
+	case errors.As(err, &fe):
+		e.Problem, e.Status = fmt.Sprintf("%s answered HTTP %d", fe.URL, fe.Status), fe.Status
+	case errors.As(err, &me) && errors.As(me.Err, &ue):
+		e.Problem = fmt.Sprintf("%s has an unusable %v", me.URL, urlConfigError(Setting(me.Member), ue))
 	}
-	defer resp.Body.Close()
-	body, _, err := readCapped(resp.Body)
-	if err != nil {
-		return discovery{}, &DiscoveryError{Problem: fmt.Sprintf("reading %s: %v", wellKnown, err), Err: err}
-	}
-	if resp.StatusCode != http.StatusOK {
-		return discovery{}, &DiscoveryError{Problem: fmt.Sprintf("%s answered HTTP %d", wellKnown, resp.StatusCode), Status: resp.StatusCode}
-	}
-	d, err := parseDiscovery(body)
-	if err != nil {
-		return discovery{}, &DiscoveryError{Problem: fmt.Sprintf("%s %v", wellKnown, err), Err: err}
-	}
-	return d, nil
+	return e
 }
 
 // DiscoveryError says OIDC discovery through the issuer failed. Status is
@@ -70,24 +70,3 @@ func (e *DiscoveryError) Words(name func(Setting) string) string {
 }
 
 func (e *DiscoveryError) Unwrap() error { return e.Err }
-
-// parseDiscovery reads provider metadata and checks the endpoints
-// authtrace needs are there and are http(s) URLs.
-func parseDiscovery(body []byte) (discovery, error) {
-	var d discovery
-	if err := json.Unmarshal(body, &d); err != nil {
-		return discovery{}, fmt.Errorf("is not JSON provider metadata: %v", err)
-	}
-	for name, v := range map[string]string{"authorization_endpoint": d.AuthorizationEndpoint, "token_endpoint": d.TokenEndpoint} {
-		if v == "" {
-			return discovery{}, fmt.Errorf("lacks %s", name)
-		}
-		if err := CheckURL(Setting(name), v); err != nil {
-			return discovery{}, fmt.Errorf("has an unusable %v", err)
-		}
-	}
-	if d.JWKSURI != "" && CheckURL("jwks_uri", d.JWKSURI) != nil {
-		d.JWKSURI = "" // signatures go unchecked; the login itself can go on
-	}
-	return d, nil
-}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -71,7 +72,7 @@ func (r *runner) postToken(ctx context.Context, endpoint string, form url.Values
 		return g
 	}
 	defer resp.Body.Close()
-	body, truncated, err := readCapped(resp.Body)
+	body, truncated, err := decode.ReadCapped(resp.Body, maxBody)
 	out := &report.Response{
 		Status:      resp.StatusCode,
 		ContentType: resp.Header.Get("Content-Type"),

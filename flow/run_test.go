@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -316,7 +317,7 @@ func TestRunWholeLogin(t *testing.T) {
 		{
 			name: "token for Azure Resource Manager",
 			setup: func(p *fakeProvider, c *Config) {
-				p.accessAud = azureManagement
+				p.accessAud = decode.AzureManagementAudience
 				c.ExpectAud = "https://api.fake.example"
 			},
 			want:   []string{report.CodeParamAdded, report.CodeJWTAudAzureMgmt, report.CodeJWTAudMismatch},

@@ -15,8 +15,8 @@ import (
 // and compares the granted scope with the requested one.
 func (r *runner) checkTokens(ctx context.Context, t tokenResponse) {
 	now := r.now()
-	var keys *decode.Keys
-	fetched := false
+	keys := &decode.KeySource{JWKS: r.cfg.JWKSURL, ClientSecret: []byte(r.cfg.ClientSecret), Client: r.client}
+	keysLogged := false
 	for _, kt := range []struct{ kind, raw string }{
 		{decode.KindAccess, t.AccessToken},
 		{decode.KindID, t.IDToken},
@@ -42,30 +42,18 @@ func (r *runner) checkTokens(ctx context.Context, t tokenResponse) {
 		if tok == nil || tok.Format != decode.FormatJWT || !tok.Signed {
 			continue
 		}
-		if kt.kind == decode.KindID && strings.HasPrefix(tok.Alg, "HS") && r.cfg.ClientSecret != "" {
-			// OIDC signs HS* ID tokens with the client secret (Core §10.1).
-			r.verify(tok, decode.SecretKey([]byte(r.cfg.ClientSecret)), kt.kind)
-			continue
+		_, fs, err := keys.Verify(ctx, tok, kt.kind)
+		for _, f := range fs {
+			r.addFinding(f)
 		}
-		if r.cfg.JWKSURL == "" {
-			continue
-		}
-		if !fetched {
-			fetched = true
-			var err error
-			if keys, err = decode.FetchJWKS(ctx, r.client, r.cfg.JWKSURL); err != nil {
-				r.log("signatures not checked: %v", err)
-			}
-		}
-		if keys != nil {
-			r.verify(tok, keys, kt.kind)
+		if err != nil && !errors.Is(err, decode.ErrNotVerifiable) && !keysLogged {
+			// The JWKS could not be had: once is enough to say so.
+			keysLogged = true
+			r.log("signatures not checked: %v", err)
 		}
 	}
 	r.scopeFindings(t)
 }
-
-// azureManagement is the audience of Azure Resource Manager tokens.
-const azureManagement = "https://management.azure.com/"
 
 // inLogin rewrites a token finding's hint for a token this login obtained.
 // decode's hints for a management.azure.com audience assume a token copied
@@ -73,23 +61,12 @@ const azureManagement = "https://management.azure.com/"
 // login, so the connector's settings asked for that audience.
 func inLogin(f report.Finding) report.Finding {
 	if f.Code == report.CodeJWTAudAzureMgmt {
-		f.Message = "aud is " + azureManagement + ": this login's access token is for Azure Resource Manager, not for your API"
+		f.Message = "aud is " + decode.AzureManagementAudience + ": this login's access token is for Azure Resource Manager, not for your API"
 	}
 	if f.Code == report.CodeJWTAudAzureMgmt || f.Code == report.CodeJWTAudMismatch && strings.Contains(f.Detail["actual"], "management.azure.com") {
-		f.Hint = "The provider issued this login's access token for Azure Resource Manager (" + azureManagement + "), so the connector's settings ask for that resource: in the connector's security settings, set the Resource URL (Entra v1) or the scope (Entra v2, api://<app id>/<scope>) to your API's Application ID URI, not " + azureManagement + "."
+		f.Hint = "The provider issued this login's access token for Azure Resource Manager (" + decode.AzureManagementAudience + "), so the connector's settings ask for that resource: in the connector's security settings, set the Resource URL (Entra v1) or the scope (Entra v2, api://<app id>/<scope>) to your API's Application ID URI, not " + decode.AzureManagementAudience + "."
 	}
 	return f
-}
-
-// verify checks a token's signature and records what it found.
-func (r *runner) verify(tok *decode.Token, keys *decode.Keys, kind string) {
-	fs, err := decode.Verify(tok, keys, kind)
-	for _, f := range fs {
-		r.addFinding(f)
-	}
-	if err != nil && !errors.Is(err, decode.ErrNotVerifiable) {
-		r.log("%s signature not checked: %v", kind, err)
-	}
 }
 
 // scopeFindings reports requested scopes the provider did not grant. A

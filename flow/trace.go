@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,20 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
 )
 
 // maxBody caps every body authtrace reads from a server.
-const maxBody = 1 << 20
-
-// readCapped reads at most maxBody bytes and says whether there was more.
-func readCapped(r io.Reader) ([]byte, bool, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxBody+1))
-	if len(b) > maxBody {
-		return b[:maxBody], true, err
-	}
-	return b, false, err
-}
+const maxBody = decode.MaxBody
 
 // preflightResult is what following the authorize chain found out.
 type preflightResult struct {
@@ -198,16 +189,15 @@ func (r *runner) get(ctx context.Context, rt http.RoundTripper, jar http.CookieJ
 	}
 	jar.SetCookies(req.URL, resp.Cookies())
 	defer resp.Body.Close()
-	body, truncated, err := readCapped(resp.Body)
+	body, truncated, err := decode.ReadCapped(resp.Body, maxBody)
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("reading the response: %w", err)
 	}
 	return resp, body, truncated, nil
 }
 
-// userAgent is sent on every request authtrace makes. It looks like a
-// browser's enough for providers that sniff, and says what it is.
-const userAgent = "Mozilla/5.0 (compatible; authtrace/1; +https://github.com/authtrace/authtrace)"
+// userAgent is sent on every request authtrace makes.
+const userAgent = decode.UserAgent
 
 // describeNetError names the host and what went wrong in words a person
 // can act on, without repeating the URL (its query may carry secrets).

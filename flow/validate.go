@@ -1,34 +1,37 @@
 package flow
 
 import (
+	"errors"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/authtrace/authtrace/decode"
 )
 
 // parseHTTPURL parses an absolute http or https URL, saying what is wrong
 // with it otherwise. what names the setting, as in ConfigError.
 func parseHTTPURL(what Setting, raw string) (*url.URL, error) {
-	if strings.TrimSpace(raw) == "" {
-		return nil, &ConfigError{Setting: what, Problem: "missing"}
+	u, err := decode.ParseHTTPURL(raw)
+	var ue *decode.URLError
+	if errors.As(err, &ue) {
+		return nil, urlConfigError(what, ue)
 	}
-	if !strings.Contains(raw, "://") {
-		// "idp.example.com/authorize" or "127.0.0.1:8080/cb": a URL
-		// without its scheme, which url.Parse reads as a path or fails on.
-		return nil, &ConfigError{Setting: what, Problem: words("%q has no scheme; give the whole URL, starting with https:// (or http:// for a server on this machine), for example %s", raw, exampleURL(what))}
+	return u, err
+}
+
+// urlConfigError is a URL problem of setting what, with an example of
+// the whole URL where one is missing its scheme or host.
+func urlConfigError(what Setting, e *decode.URLError) *ConfigError {
+	problem := Words(e.Error())
+	switch e.Problem {
+	case decode.URLNoScheme:
+		problem += Words("; give the whole URL, starting with https:// (or http:// for a server on this machine), for example " + exampleURL(what))
+	case decode.URLNoHost:
+		problem += Words("; give the whole URL, for example " + exampleURL(what))
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, &ConfigError{Setting: what, Problem: words("%q is not a URL: %v", raw, unwrapURLError(err))}
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, &ConfigError{Setting: what, Problem: words("%q has scheme %q; only http and https are supported", raw, u.Scheme)}
-	}
-	if u.Host == "" {
-		return nil, &ConfigError{Setting: what, Problem: words("%q has no host; give the whole URL, for example %s", raw, exampleURL(what))}
-	}
-	return u, nil
+	return &ConfigError{Setting: what, Problem: problem}
 }
 
 // exampleURL is an example of the setting's URL, for error messages.

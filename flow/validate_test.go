@@ -92,6 +92,27 @@ func TestParseHTTPURLMessages(t *testing.T) {
 	}
 }
 
+// TestParseHTTPURLWords: the whole message of each problem, as cmd and ui
+// show it.
+func TestParseHTTPURLWords(t *testing.T) {
+	tests := []struct {
+		setting   Setting
+		raw, want string
+	}{
+		{SettingAuthorizeURL, "idp.example/authorize", `the authorize URL: "idp.example/authorize" has no scheme; give the whole URL, starting with https:// (or http:// for a server on this machine), for example https://example.auth0.com/authorize`},
+		{SettingTokenURL, "http://[::1", `the token URL: "http://[::1" is not a URL: missing ']' in host`},
+		{SettingIssuer, "ftp://x/a", `the issuer: "ftp://x/a" has scheme "ftp"; only http and https are supported`},
+		{SettingJWKSURL, "https:///keys", `the JWKS URL: "https:///keys" has no host; give the whole URL, for example https://example.auth0.com/.well-known/jwks.json`},
+		{SettingRedirectURI, "  ", `the redirect URI: missing`},
+	}
+	for _, tt := range tests {
+		_, err := parseHTTPURL(tt.setting, tt.raw)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("parseHTTPURL(%s, %q) = %v\nwant %s", tt.setting, tt.raw, err, tt.want)
+		}
+	}
+}
+
 func TestRedirectURIPortZero(t *testing.T) {
 	lb, err := parseRedirectURI("http://localhost:0/cb", 0)
 	if err != nil || lb.port != 0 {

@@ -234,11 +234,11 @@ func readInputs(cmd *cobra.Command, args []string) ([]input, error) {
 			return nil, usageErr("no token: give it as the argument, pipe it in (use - to read a terminal), or set %s", tokenEnv)
 		}
 	}
-	data, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), maxDecodeInput+1))
+	data, truncated, err := decode.ReadCapped(cmd.InOrStdin(), maxDecodeInput)
 	if err != nil {
 		return nil, usageErr("reading standard input: %v", err)
 	}
-	if len(data) > maxDecodeInput {
+	if truncated {
 		return nil, usageErr("standard input is over %d MiB: give one token per line", maxDecodeInput>>20)
 	}
 	return splitInputs(data)
@@ -273,248 +273,16 @@ func splitInputs(data []byte) ([]input, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), maxDecodeInput)
 	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); line != "" {
-			lines = append(lines, line)
-		}
+		lines = append(lines, sc.Text())
 	}
 	if err := sc.Err(); err != nil {
 		return nil, usageErr("reading standard input: %v", err)
 	}
 	var in []input
-	for _, g := range joinWrapped(lines) {
-		in = append(in, input{raw: strings.Join(g, "")})
+	for _, tok := range decode.SplitPasted(lines) {
+		in = append(in, input{raw: tok})
 	}
 	return in, nil
-}
-
-// joinWrapped groups lines into tokens: one token per line, except that a
-// JWT or JWE wrapped over lines (by fold, a mail client or a terminal) is
-// put back together. After a line that starts a JWT come the lines that
-// may continue it (base64url and dots, not the start of another token);
-// of those, as many are taken as make the token whole: its signature (JWE:
-// tag) the size its alg (enc) gives it, or, for an alg of unknown size,
-// lines of one width, a wrap's. Last, runs of tokens that do not parse
-// alone but do together are joined: that catches a continuation line that
-// happened to begin with "eyJ".
-func joinWrapped(lines []string) [][]string {
-	var groups [][]string
-	for i := 0; i < len(lines); {
-		n := 1
-		if joseText(lines[i]) {
-			n = tokenLines(lines[i:])
-		}
-		groups = append(groups, lines[i:i+n])
-		i += n
-	}
-	var out [][]string
-	for i := 0; i < len(groups); {
-		j := i
-		for j < len(groups) && !usable(strings.Join(groups[j], "")) {
-			j++
-		}
-		if j-i > 1 {
-			var run []string
-			for _, g := range groups[i:j] {
-				run = append(run, g...)
-			}
-			if usable(strings.Join(run, "")) {
-				out = append(out, run)
-				i = j
-				continue
-			}
-		}
-		out = append(out, groups[i:max(j, i+1)]...)
-		i = max(j, i+1)
-	}
-	return out
-}
-
-// maxWrapped and maxWrappedLines bound the text put together from wrapped
-// lines: far above any real token (HTTP servers refuse headers over 8 to
-// 64 KiB) wrapped at any real width, and low enough that trying each
-// count of lines stays cheap.
-const (
-	maxWrapped      = 64 << 10
-	maxWrappedLines = 256
-)
-
-// tokenLines says how many of lines, the first of which starts a JWT or
-// JWE, it spans.
-func tokenLines(lines []string) int {
-	// The lines that may continue the token.
-	k, size := 1, len(lines[0])
-	dots := []int{0, strings.Count(lines[0], ".")} // dots[m]: in the first m lines
-	quote := lines[0][:1]
-	quoted := strings.Contains("\"'`", quote)
-	for ; k < len(lines) && k < maxWrappedLines && size+len(lines[k]) <= maxWrapped; k++ {
-		line := lines[k]
-		switch {
-		case quoted && strings.Trim(line, quote) == "" && !strings.HasSuffix(strings.Join(lines[:k], "")[1:], quote):
-			// the closing quote, wrapped onto a line of its own
-		case startsToken(line):
-			// A break just after the first dot puts the payload's "eyJ"
-			// at the start of a line.
-			if !strings.HasPrefix(line, "eyJ") || dots[k] != 1 || !strings.HasSuffix(lines[k-1], ".") {
-				return bestCount(lines[:k], dots)
-			}
-		case !segmentText(line):
-			return bestCount(lines[:k], dots)
-		}
-		size += len(line)
-		dots = append(dots, dots[k]+strings.Count(line, "."))
-	}
-	return bestCount(lines[:k], dots)
-}
-
-// bestCount says how many of lines, all of which may belong to the token
-// the first starts, make the token whole. dots[m] counts the dots in the
-// first m lines.
-func bestCount(lines []string, dots []int) int {
-	k := len(lines)
-	// As many as make it whole, preferring more lines. Each count of
-	// lines is parsed once.
-	toks := make([]*decode.Token, k+1)
-	parsed := make([]bool, k+1)
-	tokAt := func(m int) *decode.Token {
-		if dots[m] != 2 && dots[m] != 4 {
-			return nil // not three or five segments: cannot parse as JOSE
-		}
-		if !parsed[m] {
-			toks[m], parsed[m] = parseUsable(lines[:m]), true
-		}
-		return toks[m]
-	}
-	for m := k; m >= 1; m-- {
-		if tok := tokAt(m); tok != nil && complete(tok) == 1 {
-			return m
-		}
-	}
-	for m := k; m >= 1; m-- {
-		if tok := tokAt(m); tok != nil && complete(tok) == -1 && (m == 1 || wrapShape(lines[:m])) {
-			return m
-		}
-	}
-	for m := 1; m <= k; m++ {
-		if tokAt(m) != nil {
-			return m
-		}
-	}
-	return k // not a token however joined: show it whole, with its error
-}
-
-// parseUsable parses lines joined, or returns nil if that is not a usable
-// token.
-func parseUsable(lines []string) *decode.Token {
-	s := strings.Join(lines, "")
-	tok, err := decode.Parse(s)
-	if err != nil || tok.Format == decode.FormatOpaque && joseText(s) {
-		return nil
-	}
-	return tok
-}
-
-// usable reports whether s is a token by itself: it parses, and is not
-// the start of a JWT left open by a quote.
-func usable(s string) bool {
-	return parseUsable([]string{s}) != nil
-}
-
-// wrapShape reports whether lines look wrapped at one width: two or more
-// of the same length, then one no longer.
-func wrapShape(lines []string) bool {
-	if len(lines) < 3 {
-		return false
-	}
-	w := len(lines[0])
-	for _, l := range lines[1 : len(lines)-1] {
-		if len(l) != w {
-			return false
-		}
-	}
-	return len(lines[len(lines)-1]) <= w
-}
-
-// segmentText reports whether line can be part of a token: base64url,
-// dots, padding, perhaps closing a quote.
-func segmentText(line string) bool {
-	line = strings.TrimRight(line, "\"'`")
-	if line == "" {
-		return false
-	}
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '=') {
-			return false
-		}
-	}
-	return true
-}
-
-// startsToken reports whether line begins a token of its own.
-func startsToken(line string) bool {
-	if strings.HasPrefix(line, "eyJ") || strings.ContainsAny(line[:1], "\"'`") {
-		return true
-	}
-	lower := strings.ToLower(line)
-	return strings.HasPrefix(lower, "bearer ") || strings.HasPrefix(lower, "bearer\t") || strings.HasPrefix(lower, "authorization:")
-}
-
-// joseText reports whether s, as pasted, begins a JWT or JWE: Clean takes
-// off matched quotes and a Bearer prefix, and an opening quote whose end
-// is on a later line is taken off here.
-func joseText(s string) bool {
-	c := strings.TrimLeft(decode.Clean(s), "\"'` ")
-	if len(c) > 6 && strings.EqualFold(c[:6], "bearer") {
-		c = strings.TrimSpace(c[6:])
-	}
-	return strings.HasPrefix(c, "eyJ") || strings.HasPrefix(c, "ey") && len(c) < 3
-}
-
-// Sizes in bytes of a signature by alg and of a JWE tag by enc.
-var (
-	sigSizes = map[string]int{
-		"HS256": 32, "HS384": 48, "HS512": 64,
-		"ES256": 64, "ES384": 96, "ES512": 132, "EdDSA": 64, "Ed25519": 64,
-	}
-	tagSizes = map[string]int{
-		"A128GCM": 16, "A192GCM": 16, "A256GCM": 16,
-		"A128CBC-HS256": 16, "A192CBC-HS384": 24, "A256CBC-HS512": 32,
-	}
-)
-
-// complete says whether tok's last segment has the size its alg (JWE: enc)
-// gives it: 1 yes, 0 shorter (cut by a line break), 2 longer, -1 cannot
-// tell.
-func complete(tok *decode.Token) int {
-	segs := strings.Split(tok.Raw, ".")
-	n := len(strings.TrimRight(segs[len(segs)-1], "=")) * 6 / 8
-	want, known := sigSizes[tok.Alg], false
-	switch {
-	case tok.Format == decode.FormatJWE:
-		want, known = tagSizes[tok.Enc]
-	case want > 0:
-		known = true
-	case len(tok.Alg) == 5 && (strings.HasPrefix(tok.Alg, "RS") || strings.HasPrefix(tok.Alg, "PS")):
-		// RSA: the modulus size, 1024 to 8192 bits in steps of 512.
-		switch {
-		case n > 1024:
-			return 2
-		case n >= 128 && n%64 == 0:
-			return 1
-		}
-		return 0
-	}
-	switch {
-	case n == 0 && tok.Format == decode.FormatJWT && !tok.SignatureRedacted && tok.Alg != "" && !strings.EqualFold(tok.Alg, "none"):
-		return 0 // signed, says its alg, and no signature yet
-	case !known:
-		return -1
-	case n < want:
-		return 0
-	case n > want:
-		return 2
-	}
-	return 1
 }
 
 // expect returns the expectations for a token of kind.
@@ -526,7 +294,7 @@ func (o *decodeOptions) expect(kind string) decode.Expect {
 // error is for keys that could not be had at all (exit 2).
 func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result, error) {
 	now := o.now()
-	v := &verifier{o: o, ctx: ctx, cache: map[string]*decode.Keys{}, discovered: map[string]discovery{}}
+	keys := &decode.KeySource{Secret: []byte(o.secret), JWKS: o.jwks, Discover: true, Client: o.client}
 	results := make([]result, 0, len(inputs))
 	for _, in := range inputs {
 		r := result{in: in, kind: in.kind, sig: sigNotChecked}
@@ -565,25 +333,13 @@ func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result
 			r.sig = sigNone
 		}
 		if o.verify && r.sig == sigNotChecked {
-			if err := v.verify(&r); err != nil {
+			if err := o.verifySig(ctx, keys, &r); err != nil {
 				return nil, err
 			}
 		}
 		results = append(results, r)
 	}
 	return results, nil
-}
-
-type verifier struct {
-	o          *decodeOptions
-	ctx        context.Context
-	cache      map[string]*decode.Keys // by JWKS URL or file
-	discovered map[string]discovery    // by issuer
-}
-
-type discovery struct {
-	keys *decode.Keys
-	err  error
 }
 
 // What to give when the signature could not be checked.
@@ -606,72 +362,21 @@ func oneLine(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), "; ")
 }
 
-func (v *verifier) client() *http.Client {
-	if v.o.client != nil {
-		return v.o.client
-	}
-	return &http.Client{Timeout: decode.FetchTimeout}
-}
-
-// verify checks r's signature. Keys given explicitly (--jwks) that cannot
-// be read are an error; keys that cannot be found (discovery fails, no
-// iss, no secret for HS*) leave r unverifiable with r.verifyErr set, so
-// that the other tokens are still shown.
-func (v *verifier) verify(r *result) error {
-	var keys *decode.Keys
-	hmac := strings.HasPrefix(r.tok.Alg, "HS")
+// verifySig checks r's signature with keys. A --jwks that cannot be
+// read is an error; keys that cannot be found (discovery fails, no iss,
+// no secret for HS*) leave r unverifiable with r.verifyErr set, so that
+// the other tokens are still shown.
+func (o *decodeOptions) verifySig(ctx context.Context, keys *decode.KeySource, r *result) error {
+	used, fs, err := keys.Verify(ctx, r.tok, r.kind)
+	var ue *decode.UnverifiableError
 	switch {
-	case hmac && v.o.secret != "":
-		keys = decode.SecretKey([]byte(v.o.secret))
-	case v.o.jwks != "":
-		// A JWKS may hold symmetric (oct) keys for HS* tokens too.
-		k, err := v.load(v.o.jwks)
-		if err != nil {
-			// The error quotes the server (its status line) or the file.
-			return usageErr("--jwks: %s; give a JWK Set file or its URL (the provider's jwks_uri)", report.Printable(oneLine(err.Error())))
-		}
-		keys = k
-	case hmac:
-		fix := fixSecret
-		if r.kind == decode.KindID {
-			fix = "give the client secret (OpenID Connect signs an " + r.tok.Alg + " ID token with it) in $" + jwtSecretEnv + " or with --secret, or leave out --verify"
-		}
-		r.cannotVerify(r.tok.Alg+" is signed with a shared secret, and none was given", fix)
-		return nil
-	default:
-		iss, _ := r.tok.String("iss")
-		if iss == "" {
-			r.cannotVerify("the token has no iss to find its keys from", fixJWKS)
-			return nil
-		}
-		d, ok := v.discovered[iss]
-		if !ok {
-			url, err := decode.DiscoverJWKS(v.ctx, v.client(), iss)
-			if err == nil {
-				d.keys, err = v.load(url)
-			}
-			d.err = err
-			v.discovered[iss] = d
-		}
-		if d.err != nil {
-			r.cannotVerify(d.err.Error(), fixJWKS)
-			return nil
-		}
-		keys = d.keys
-	}
-	if keys == nil {
-		keys = &decode.Keys{Source: "no keys"}
-	}
-	fs, err := decode.Verify(r.tok, keys, r.kind)
-	switch {
+	case errors.As(err, &ue):
+		r.cannotVerify(ue.Reason, o.verifyFix(r))
 	case err != nil:
-		fix := fixJWKS
-		if hmac {
-			fix = fixSecret
-		}
-		r.cannotVerify(strings.TrimPrefix(err.Error(), decode.ErrNotVerifiable.Error()+": "), fix)
+		// The error quotes the server (its status line) or the file.
+		return usageErr("--jwks: %s; give a JWK Set file or its URL (the provider's jwks_uri)", report.Printable(oneLine(err.Error())))
 	case len(fs) > 0:
-		r.sig, r.sigNote = sigInvalid, keys.Source
+		r.sig, r.sigNote = sigInvalid, used.Source
 		r.findings = append(r.findings, fs...)
 	default:
 		r.sig = sigValid
@@ -679,27 +384,20 @@ func (v *verifier) verify(r *result) error {
 		if r.tok.Kid != "" {
 			r.sigNote += ", key " + r.tok.Kid
 		}
-		r.sigNote += " from " + keys.Source
+		r.sigNote += " from " + used.Source
 	}
 	return nil
 }
 
-func (v *verifier) load(src string) (*decode.Keys, error) {
-	if k, ok := v.cache[src]; ok {
-		return k, nil
+// verifyFix says what to give for r's signature to be checked.
+func (o *decodeOptions) verifyFix(r *result) string {
+	switch {
+	case !strings.HasPrefix(r.tok.Alg, "HS"):
+		return fixJWKS
+	case r.kind == decode.KindID && o.jwks == "":
+		return "give the client secret (OpenID Connect signs an " + r.tok.Alg + " ID token with it) in $" + jwtSecretEnv + " or with --secret, or leave out --verify"
 	}
-	var k *decode.Keys
-	var err error
-	if strings.HasPrefix(src, "https://") || strings.HasPrefix(src, "http://") {
-		k, err = decode.FetchJWKS(v.ctx, v.client(), src)
-	} else {
-		k, err = decode.ReadJWKSFile(src)
-	}
-	if err != nil {
-		return nil, err
-	}
-	v.cache[src] = k
-	return k, nil
+	return fixSecret
 }
 
 // jsonOutput is decode's --json form: each token in the report's token

@@ -180,6 +180,7 @@ func TestDecodeCommand(t *testing.T) {
 		{name: "Auth0 JWE access token, kind guessed", args: []string{auth0JWE, "--aud", "https://api.acme.example"}, code: 1, contains: []string{"access_token (guessed) · jwe", "access_token.opaque"}},
 		{name: "malformed", args: []string{"eyJhbGciOiJIUzI1NiJ9.eyJ"}, code: 2, contains: []string{"jwt.malformed", "2 segments"}},
 		{name: "empty stdin", stdin: " \n", args: []string{"-"}, code: 2, contains: []string{"no token on standard input"}},
+		{name: "stdin over the cap", stdin: strings.Repeat("a", maxDecodeInput+1), args: []string{"-"}, code: 2, contains: []string{"standard input is over 16 MiB"}},
 		{name: "bad kind", args: []string{good, "--kind", "refresh"}, code: 2, contains: []string{"--kind"}},
 		{name: "negative skew", args: []string{good, "--skew", "-1s"}, code: 2, contains: []string{"--skew"}},
 		{name: "two arguments", args: []string{good, good}, code: 2},
@@ -451,67 +452,6 @@ func fold(s string, width int) string {
 		s = s[width:]
 	}
 	return b.String() + s + "\n"
-}
-
-// TestSplitInputsWrapped: a token wrapped over lines (fold, a mail client,
-// a terminal) is one token, at every width, while several tokens one per
-// line stay several.
-func TestSplitInputsWrapped(t *testing.T) {
-	hs := freshToken(t, "https://api.example.com")
-	rs := freshRS(t)
-	es := func() string {
-		s := rawURL.EncodeToString([]byte(`{"alg":"ES256","kid":"e1"}`)) + "." + rawURL.EncodeToString([]byte(`{"iss":"https://idp.example.org","aud":"a"}`))
-		return s + "." + rawURL.EncodeToString(bytes.Repeat([]byte{7}, 64))
-	}()
-	nested := hs256(t, `{"alg":"HS256"}`, `{"cnf":{"jkt":"x"},"a":{"b":{"c":{"d":"e"}}},"aud":"x"}`)
-	tokens := map[string]string{"HS256": hs, "RS256": rs, "ES256": es, "nested objects": nested, "JWE": auth0JWE, "unknown alg": hs256(t, `{"alg":"XX1"}`, `{"aud":"some audience"}`)}
-	for name, tok := range tokens {
-		last := len(tok)
-		if name == "unknown alg" {
-			// Its signature's size is unknown: only a break before the
-			// signature shows the width of the wrap.
-			last = strings.LastIndex(tok, ".")
-		}
-		for width := 4; width < last; width++ {
-			ins := []string{fold(tok, width), fold(`"`+tok+`"`, width)}
-			if width >= 10 { // "Bearer eyJ" on the first line
-				ins = append(ins, fold("Bearer "+tok, width))
-			}
-			for _, in := range ins {
-				got, err := splitInputs([]byte(in))
-				if err != nil || len(got) != 1 || decode.Clean(got[0].raw) != tok {
-					t.Fatalf("%s folded at %d: got %d inputs %+v (err %v), want the token whole\ninput:\n%s", name, width, len(got), got, err, in)
-				}
-			}
-		}
-	}
-	several := []struct {
-		name string
-		in   string
-		want []string
-	}{
-		{"JWT then opaque", hs + "\nopaque-token\n", []string{hs, "opaque-token"}},
-		{"RS256 then opaque", rs + "\nXk2c9VqA3b7\n", []string{rs, "Xk2c9VqA3b7"}},
-		{"two JWTs", hs + "\n" + rs + "\n", []string{hs, rs}},
-		{"two wrapped JWTs", fold(hs, 76) + fold(rs, 76), []string{hs, rs}},
-		{"wrapped JWT then opaque", fold(rs, 64) + "short-opaque\n", []string{rs, "short-opaque"}},
-		{"wrapped ES256 then Bearer", fold(es, 50) + "Bearer " + hs + "\n", []string{es, hs}},
-		{"opaque tokens", "a\nb\n", []string{"a", "b"}},
-	}
-	for _, tc := range several {
-		got, err := splitInputs([]byte(tc.in))
-		if err != nil {
-			t.Errorf("%s: %v", tc.name, err)
-			continue
-		}
-		var raws []string
-		for _, g := range got {
-			raws = append(raws, decode.Clean(g.raw))
-		}
-		if diff := cmp.Diff(tc.want, raws); diff != "" {
-			t.Errorf("%s: tokens (-want +got):\n%s", tc.name, diff)
-		}
-	}
 }
 
 func TestDecodeWrappedStdin(t *testing.T) {
