@@ -51,8 +51,16 @@ type Event struct {
 	Text    string          `json:"text,omitempty"`
 }
 
-// Redact returns the event with its secrets hidden, for output.
-func (e Event) Redact() Event {
+// Redact returns the event with its secrets hidden, for output: by field
+// name, and every value in secrets wherever it stands. secrets are those
+// of the run so far: a consumer applies each event to its own report
+// (Apply) and passes report.SecretsOf of that, so an event's own secrets
+// are among them.
+func (e Event) Redact(secrets *report.Secrets) Event {
+	return report.Scrub(secrets, e.redactFields())
+}
+
+func (e Event) redactFields() Event {
 	if e.Hop != nil {
 		h := e.Hop.Redact()
 		e.Hop = &h

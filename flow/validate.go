@@ -147,6 +147,10 @@ var reservedParams = map[string]Setting{
 	"nonce":                 "",
 	"code_challenge":        SettingPKCE,
 	"code_challenge_method": SettingPKCE,
+	// Not an authorize parameter at all, and a secret in the URL would
+	// end up in the browser's history and the provider's logs.
+	"client_secret": SettingClientSecret,
+	"code_verifier": SettingPKCE,
 }
 
 // ParseParam reads one extra authorize parameter written name=value. The

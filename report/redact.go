@@ -26,10 +26,18 @@ var secretFields = map[string]bool{
 // Redact returns a copy of r with every secret replaced: the client secret,
 // codes, code verifiers, refresh tokens, Authorization headers, and token
 // signatures (a JWT keeps its header and claims, which are what a person
-// debugging needs; an opaque token is hidden whole).
+// debugging needs; an opaque token is hidden whole). Fields are redacted
+// by name first; then every secret value the report holds (SecretsOf) is
+// hidden wherever else it stands, in any field, as a server may echo it.
+// Every output of a report goes through it.
 func (r Report) Redact() Report {
+	return Scrub(SecretsOf(r), r.redactFields())
+}
+
+// redactFields is Redact by field name alone.
+func (r Report) redactFields() Report {
 	out := r
-	out.Profile.Params = maps.Clone(r.Profile.Params)
+	out.Profile.Params = redactMap(r.Profile.Params)
 	if out.Profile.ClientSecret != "" {
 		out.Profile.ClientSecret = Redacted
 	}
@@ -150,7 +158,12 @@ func redactMap(m map[string]string) map[string]string {
 	}
 	out := maps.Clone(m)
 	for k, v := range out {
-		if !secretFields[k] || v == "" {
+		if t := strings.TrimSpace(v); !secretFields[k] && !isSecretName(k) && (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) {
+			// A nested object: {"data":{"refresh_token":...}}.
+			out[k] = RedactBody(v)
+			continue
+		}
+		if !secretFields[k] && !isSecretName(k) || v == "" {
 			continue
 		}
 		if k == "access_token" || k == "id_token" {
@@ -240,6 +253,12 @@ func RedactBody(body string) string {
 	for field := range secretFields {
 		out = redactJSONField(out, field)
 		out = redactFormField(out, field)
+	}
+	for field := range secretNames {
+		if !secretFields[field] {
+			out = redactJSONField(out, field)
+			out = redactFormField(out, field)
+		}
 	}
 	return out
 }

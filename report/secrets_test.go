@@ -140,3 +140,33 @@ func FuzzSecrets(f *testing.F) {
 		}
 	})
 }
+
+// TestRedactAtAnyDepth: fields named like secrets are hidden at any depth
+// of a parsed answer and in the extra parameters, and a secret value
+// echoed anywhere else in the report goes too.
+func TestRedactAtAnyDepth(t *testing.T) {
+	r := Report{
+		Profile: Profile{ClientID: "app", ClientSecret: "the-client-secret", Params: map[string]string{"password": "param-pass-1", "audience": "https://api"}},
+		Exchange: &Exchange{Step: Step{
+			Request: Request{Form: map[string]string{"code": "auth-code-123"}},
+			Response: &Response{
+				Fields: map[string]string{"access_token": "opaque-access-1", "data": `{"refresh_token":"nested-rt-1","x":{"Assertion":"saml-assert-1"}}`},
+				Body:   `{"data":{"refresh_token":"nested-rt-1"},"note":"echo the-client-secret and auth-code-123"}`,
+			},
+		}},
+		Findings: []Finding{{Code: CodeTokenError, Message: "server said: the-client-secret", Detail: map[string]string{"echo": "auth-code-123"}}},
+		Error:    "stopped: " + url.QueryEscape("the-client-secret"),
+	}
+	b, err := json.Marshal(r.Redact())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"the-client-secret", "param-pass-1", "auth-code-123", "opaque-access-1", "nested-rt-1", "saml-assert-1"} {
+		if strings.Contains(string(b), secret) {
+			t.Errorf("Redact left %q: %s", secret, b)
+		}
+	}
+	if !strings.Contains(string(b), "https://api") {
+		t.Errorf("Redact hid a parameter that is no secret: %s", b)
+	}
+}

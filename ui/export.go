@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,11 +31,10 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 		dir = "."
 	}
 	red := rep.Redact()
-	js, err := json.MarshalIndent(red, "", "  ")
+	js, err := report.MarshalJSON(red, "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode report: %w", err)
 	}
-	js = append(js, '\n')
 	md := []byte(report.Markdown(red, decode.ReportClaims))
 
 	base := "authtrace-" + now.UTC().Format("20060102-150405")
@@ -74,10 +72,12 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 // summary is printed to the normal screen after the program exits, so it
 // stays in the scrollback.
 func summary(r report.Report, err error, exported []string) string {
+	secrets := report.SecretsOf(r)
+	r = r.Redact()
 	var b strings.Builder
 	switch {
 	case err != nil:
-		fmt.Fprintf(&b, "authtrace: %s\n", errText(err.Error()))
+		fmt.Fprintf(&b, "authtrace: %s\n", errText(secrets.Text(err.Error())))
 	default:
 		fmt.Fprintf(&b, "authtrace: login finished with %s\n", r.Tally())
 	}

@@ -58,7 +58,7 @@ func (h *headerView) set(c *viewContext, p progress, spin string) {
 	case len(p.exported) > 0:
 		h.lines[2] = st.faint.Render("report: ") + exportedPaths(p.exported, w-len("report: "))
 	case p.logLine != "" && p.state == stateRunning:
-		h.lines[2] = st.faint.Render(cut(errText(p.logLine), w))
+		h.lines[2] = st.faint.Render(cut(errText(c.secrets.Text(p.logLine)), w))
 	case p.state == stateDone || p.state == stateFailed:
 		h.lines[2] = st.faint.Render(cut(endpointSummary(*c.rep), w))
 	default:
@@ -93,7 +93,7 @@ func phaseLine(c *viewContext, p progress, spin string) string {
 	case stateFailed:
 		msg := "login failed"
 		if p.err != nil {
-			msg += ": " + errText(p.err.Error())
+			msg += ": " + errText(c.secrets.Text(p.err.Error()))
 		}
 		return st.errorSev.Render("✗ " + msg)
 	}

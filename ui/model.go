@@ -67,7 +67,12 @@ type model struct {
 	isDark bool
 
 	progress
-	rep report.Report
+	// rep is the report as it grows; shown is it redacted, what the
+	// views draw (the screen is an output like any other), and secrets
+	// the values rep holds, hidden in every line of text shown.
+	rep     report.Report
+	shown   report.Report
+	secrets *report.Secrets
 
 	// quitting blanks the last frame. Bubble Tea moves the cursor to the
 	// bottom row before it leaves the alternate screen, and a terminal
@@ -137,8 +142,8 @@ func (m *model) ctx() *viewContext {
 	if loc == nil {
 		loc = time.Local
 	}
-	return &viewContext{layout: m.layout, st: m.styles, keys: m.keys, rep: &m.rep,
-		state: m.state, now: m.now(), loc: loc, isDark: m.isDark}
+	return &viewContext{layout: m.layout, st: m.styles, keys: m.keys, rep: &m.shown, raw: &m.rep,
+		secrets: m.secrets, state: m.state, now: m.now(), loc: loc, isDark: m.isDark}
 }
 
 // tokens is the tokens view, whose paste input the root feeds.
@@ -207,7 +212,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case exportedMsg:
 		if msg.err != nil {
-			m.status = "export failed: " + errText(msg.err.Error())
+			m.status = "export failed: " + errText(m.secrets.Text(msg.err.Error()))
 		} else {
 			m.exported = msg.paths
 			// The header names the files in full.
@@ -220,7 +225,7 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case openedMsg:
 		if msg.err != nil {
-			m.status = "could not open the browser: " + errText(msg.err.Error())
+			m.status = "could not open the browser: " + errText(m.secrets.Text(msg.err.Error()))
 		} else {
 			m.status = "opened the authorize URL again"
 		}
@@ -366,7 +371,7 @@ func (m *model) finish(d doneMsg) {
 	if d.refresh {
 		m.busy = false
 		if d.err != nil {
-			m.status = "refresh failed: " + errText(d.err.Error())
+			m.status = "refresh failed: " + errText(m.secrets.Text(d.err.Error()))
 		} else {
 			m.status = "refreshed again"
 		}
@@ -398,6 +403,8 @@ func (m *model) finish(d doneMsg) {
 // rebuildViews recomputes everything the views draw from the report, the
 // styles and the size, so View only joins visible rows.
 func (m *model) rebuildViews() {
+	m.secrets = report.SecretsOf(m.rep)
+	m.shown = m.rep.Redact()
 	m.help.SetWidth(m.width)
 	m.setHeader()
 	c := m.ctx()

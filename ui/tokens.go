@@ -43,8 +43,11 @@ type tokenEntry struct {
 
 func (v *tokensView) all(c *viewContext) []tokenEntry {
 	out := make([]tokenEntry, 0, len(c.rep.Tokens)+len(v.pasted))
-	for _, t := range c.rep.Tokens {
+	for i, t := range c.rep.Tokens {
 		e := tokenEntry{Token: t}
+		if c.raw != nil && i < len(c.raw.Tokens) {
+			e.Raw = c.raw.Tokens[i].Raw // shown and copied only when asked for
+		}
 		for _, f := range c.rep.Findings {
 			if f.Token == t.Kind && f.Hop == 0 {
 				e.findings = append(e.findings, f)

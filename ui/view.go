@@ -48,13 +48,18 @@ type request struct {
 // none changes what the context points to.
 type viewContext struct {
 	layout
-	st     styles
-	keys   keyMap
-	rep    *report.Report
-	state  runState
-	now    time.Time
-	loc    *time.Location // token times are also shown in it
-	isDark bool
+	st   styles
+	keys keyMap
+	rep  *report.Report // redacted: what the screen shows
+	// raw is the report as the engine has it, for what a person asks to
+	// see or copy on purpose (a raw token); secrets are the values it
+	// holds, hidden in text that does not come from rep.
+	raw     *report.Report
+	secrets *report.Secrets
+	state   runState
+	now     time.Time
+	loc     *time.Location // token times are also shown in it
+	isDark  bool
 }
 
 // keyName is how a hint names a binding's key: the help's own name for it,

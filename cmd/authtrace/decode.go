@@ -450,10 +450,7 @@ func (o *decodeOptions) writeJSON(w io.Writer, results []result) error {
 		}
 		out.Tokens = append(out.Tokens, jt)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
+	if err := report.EncodeJSON(w, out, "  "); err != nil {
 		return fmt.Errorf("write JSON: %w", err)
 	}
 	return nil

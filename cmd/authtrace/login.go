@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -144,27 +143,27 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 			opts.Refresh = flow.RefreshAgain
 		}
 		rep, runErr = ui.Run(ctx, opts)
-		if !s.reveal {
-			rep = rep.Redact()
-		}
 	} else {
-		out := &sink{stderr: cmd.ErrOrStderr(), reveal: s.reveal}
+		out := newSink(cfg, cmd.ErrOrStderr(), s.reveal)
 		if s.jsonOut {
-			out.json = json.NewEncoder(cmd.OutOrStdout())
-			out.json.SetEscapeHTML(false) // "<redacted>", not "\u003credacted\u003e"
+			out.json = cmd.OutOrStdout()
 		}
 		rep, runErr = start(ctx, cfg, out.emit)
-		if !s.reveal {
-			rep = rep.Redact()
-		}
+	}
+	// Every output from here on is of the redacted report, and the error
+	// is worded with its secrets hidden too.
+	secrets := report.SecretsOf(rep)
+	secrets.AddBasic(cfg.ClientID, cfg.ClientSecret)
+	if !s.reveal {
+		rep = rep.Redact()
+	}
+	if !mode.tui {
 		switch {
 		case len(rep.Hops) == 0:
 			// Nothing was sent (bad settings, no listener): the error on
 			// stderr is the whole story, in either mode.
 		case s.jsonOut:
-			enc := json.NewEncoder(cmd.OutOrStdout())
-			enc.SetEscapeHTML(false)
-			if err := enc.Encode(rep); err != nil {
+			if err := report.EncodeJSON(cmd.OutOrStdout(), rep, ""); err != nil {
 				return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
 			}
 		default:
@@ -174,11 +173,11 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		}
 	}
 	if s.reportFile != "" && len(rep.Hops) > 0 {
-		data, err := json.MarshalIndent(rep, "", "  ")
+		data, err := report.MarshalJSON(rep, "  ")
 		if err != nil {
 			return &exitError{code: exitIncomplete, err: err}
 		}
-		if err := report.WriteFile(s.reportFile, append(data, '\n'), report.Replace); err != nil {
+		if err := report.WriteFile(s.reportFile, data, report.Replace); err != nil {
 			return &exitError{code: exitIncomplete, err: err}
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "· report written to %s\n", s.reportFile)
@@ -188,7 +187,11 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		return &exitError{code: exitIncomplete}
 	}
 	if runErr != nil {
-		return engineErr(runErr)
+		ee := engineErr(runErr)
+		if !s.reveal && ee.err != nil {
+			ee.err = hidden{ee.err, secrets}
+		}
+		return ee
 	}
 	if rep.HasErrors() {
 		return &exitError{code: exitFindings}
@@ -201,3 +204,13 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
+
+// hidden is an error whose message has a run's secrets hidden: a token
+// endpoint may quote them in what becomes the error.
+type hidden struct {
+	err     error
+	secrets *report.Secrets
+}
+
+func (h hidden) Error() string { return h.secrets.Text(h.err.Error()) }
+func (h hidden) Unwrap() error { return h.err }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -13,22 +12,30 @@ import (
 )
 
 // sink takes the engine's events: NDJSON on stdout with --json, and a line
-// of progress for people on stderr either way.
+// of progress for people on stderr either way. It builds the run's report
+// from the events as the engine does (flow.Apply), so that every secret
+// the run has seen so far is hidden in what it writes.
 type sink struct {
 	mu     sync.Mutex
-	json   *json.Encoder // nil without --json
+	json   io.Writer // nil without --json
 	stderr io.Writer
 	reveal bool
+	live   report.Report // the run so far, seeded with the settings
+}
+
+func newSink(cfg flow.Config, stderr io.Writer, reveal bool) *sink {
+	return &sink{stderr: stderr, reveal: reveal, live: report.Report{Profile: flow.NewProfile(cfg)}}
 }
 
 func (s *sink) emit(e flow.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	flow.Apply(&s.live, e)
 	if !s.reveal {
-		e = e.Redact()
+		e = e.Redact(report.SecretsOf(s.live))
 	}
 	if s.json != nil {
-		s.json.Encode(e) //nolint:errcheck // a closed stdout ends the run anyway
+		report.EncodeJSON(s.json, e, "") //nolint:errcheck // a closed stdout ends the run anyway
 	}
 	if line := progressLine(e); line != "" {
 		fmt.Fprintln(s.stderr, line)

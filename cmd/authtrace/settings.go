@@ -158,7 +158,7 @@ func promptSecret(cmd *cobra.Command, cfg *flow.Config) error {
 // engineErr maps an error from the engine to an exit status: bad settings
 // are usage errors (2, naming the flag), anything else means the flow could
 // not complete (3).
-func engineErr(err error) error {
+func engineErr(err error) *exitError {
 	var ce *flow.ConfigError
 	if errors.As(err, &ce) {
 		return &exitError{code: exitUsage, err: phrased{err, ce.Words(flagName)}}
