@@ -99,6 +99,15 @@ func ParseJWKS(data []byte, source string) (*Keys, error) {
 
 // ReadJWKSFile reads a JWK Set from a file.
 func ReadJWKSFile(path string) (*Keys, error) {
+	// A named pipe, a device or a directory would block the open or
+	// the read, or read forever: only a regular file is a JWKS file.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read JWKS: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("read JWKS %s: %w", path, ErrNotRegular)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read JWKS: %w", err)
@@ -110,6 +119,9 @@ func ReadJWKSFile(path string) (*Keys, error) {
 	}
 	return ParseJWKS(data, path)
 }
+
+// ErrNotRegular says a key file is a pipe, a device or a directory.
+var ErrNotRegular = errors.New("not a regular file (a pipe, a device or a directory)")
 
 // FetchJWKS gets a JWK Set from url. A nil client means one with
 // FetchTimeout.

@@ -253,3 +253,14 @@ func TestUnverifiableError(t *testing.T) {
 		t.Errorf("UnverifiableError does not wrap its cause")
 	}
 }
+
+// TestReadJWKSFileNotRegular: a directory or a device is refused at once,
+// never opened and read (a named pipe would block both).
+func TestReadJWKSFileNotRegular(t *testing.T) {
+	for _, path := range []string{t.TempDir(), os.DevNull} {
+		_, err := ReadJWKSFile(path)
+		if !errors.Is(err, ErrNotRegular) {
+			t.Errorf("ReadJWKSFile(%s) = %v, want ErrNotRegular", path, err)
+		}
+	}
+}

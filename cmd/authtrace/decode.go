@@ -32,6 +32,11 @@ const (
 // maxDecodeInput caps standard input: many tokens, or one token response.
 const maxDecodeInput = 16 << 20
 
+// maxTokens bounds the tokens decoded from standard input: far more than a
+// person reads, few enough that memory and time stay small whatever is
+// piped in. The lines past them are counted, not kept.
+const maxTokens = 1000
+
 type decodeOptions struct {
 	aud, iss, clientID, nonce string
 	kind                      string
@@ -158,9 +163,12 @@ func (o *decodeOptions) run(cmd *cobra.Command, args []string) error {
 	if o.jwks != "" || o.secret != "" && cmd.Flags().Changed("secret") {
 		o.verify = true
 	}
-	inputs, err := readInputs(cmd, args)
+	inputs, skipped, err := readInputs(cmd, args)
 	if err != nil {
 		return err
+	}
+	if skipped > 0 {
+		fmt.Fprintf(cmd.ErrOrStderr(), "authtrace: standard input holds more than %d tokens: the first %d are shown, the rest skipped (%d more lines)\n", maxTokens, len(inputs), skipped)
 	}
 	ctx := cmd.Context()
 	if ctx == nil {
@@ -221,27 +229,90 @@ func hasError(fs []report.Finding) bool {
 }
 
 // readInputs takes the tokens from the argument, $AUTHTRACE_TOKEN or
-// standard input, in that order of preference.
-func readInputs(cmd *cobra.Command, args []string) ([]input, error) {
+// standard input, in that order of preference. Standard input is read as
+// a stream: at most maxTokens tokens are kept, and skipped says how many
+// lines past them were not.
+func readInputs(cmd *cobra.Command, args []string) (in []input, skipped int, err error) {
 	if len(args) == 1 && args[0] != "-" {
-		return []input{{raw: args[0]}}, nil
+		return []input{{raw: args[0]}}, 0, nil
 	}
 	if len(args) == 0 {
 		if env := os.Getenv(tokenEnv); env != "" {
-			return []input{{raw: env}}, nil
+			return []input{{raw: env}}, 0, nil
 		}
 		if f, ok := cmd.InOrStdin().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			return nil, usageErr("no token: give it as the argument, pipe it in (use - to read a terminal), or set %s", tokenEnv)
+			return nil, 0, usageErr("no token: give it as the argument, pipe it in (use - to read a terminal), or set %s", tokenEnv)
 		}
 	}
-	data, truncated, err := decode.ReadCapped(cmd.InOrStdin(), maxDecodeInput)
-	if err != nil {
-		return nil, usageErr("reading standard input: %v", err)
+	br := bufio.NewReaderSize(cmd.InOrStdin(), 64<<10)
+	if first, _ := firstByte(br); first == '{' {
+		// A token-endpoint answer: one JSON document, read whole.
+		data, truncated, err := decode.ReadCapped(br, maxDecodeInput)
+		if err != nil {
+			return nil, 0, usageErr("reading standard input: %v", err)
+		}
+		if truncated {
+			return nil, 0, usageErr("standard input is over %d MiB: give one token per line", maxDecodeInput>>20)
+		}
+		in, err := splitInputs(data)
+		if len(in) > maxTokens {
+			return in[:maxTokens], len(in) - maxTokens, err
+		}
+		return in, 0, err
 	}
-	if truncated {
-		return nil, usageErr("standard input is over %d MiB: give one token per line", maxDecodeInput>>20)
+	// Lines: enough of them for maxTokens tokens, each of which may be
+	// wrapped over a few lines, are kept; the rest are counted.
+	const keepLines = maxTokens * 4
+	var lines []string
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 0, 64<<10), maxDecodeInput)
+	for sc.Scan() {
+		line := sc.Bytes()
+		if bytes.IndexByte(line, 0) >= 0 || !utf8.Valid(line) {
+			return nil, 0, usageErr("standard input is binary, not text: give tokens one per line")
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if len(lines) < keepLines {
+			lines = append(lines, string(line))
+		} else {
+			skipped++
+		}
 	}
-	return splitInputs(data)
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, 0, usageErr("standard input is over %d MiB: give one token per line", maxDecodeInput>>20)
+		}
+		return nil, 0, usageErr("reading standard input: %v", err)
+	}
+	if len(lines) == 0 {
+		return nil, 0, usageErr("no token on standard input")
+	}
+	for _, tok := range decode.SplitPasted(lines) {
+		if len(in) == maxTokens {
+			skipped++ // a token, counted as its one line
+			continue
+		}
+		in = append(in, input{raw: tok})
+	}
+	return in, skipped, nil
+}
+
+// firstByte is the first byte of r that is not white space, left unread.
+func firstByte(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return 0, err
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			br.ReadByte() //nolint:errcheck // just peeked
+			continue
+		}
+		return b[0], nil
+	}
 }
 
 // splitInputs reads either a token-endpoint JSON response (its access and
