@@ -30,6 +30,11 @@ type Metadata struct {
 	AuthorizationEndpoint string `json:"authorization_endpoint"`
 	TokenEndpoint         string `json:"token_endpoint"`
 	JWKSURI               string `json:"jwks_uri"`
+
+	// Unusable lists the endpoints the caller did not need that were
+	// set but are not absolute http(s) URLs, dropped from the fields
+	// above, each a *MetadataError saying why.
+	Unusable []error `json:"-"`
 }
 
 // MetadataError says a document is no metadata its caller can use: it is
@@ -86,6 +91,7 @@ func ParseMetadata(body []byte, need ...string) (Metadata, error) {
 				return Metadata{}, &MetadataError{Member: member.name, Err: err}
 			}
 			*member.value = ""
+			m.Unusable = append(m.Unusable, &MetadataError{Member: member.name, Err: err})
 		}
 	}
 	return m, nil
@@ -104,6 +110,11 @@ func FetchMetadata(ctx context.Context, client *http.Client, url string, need ..
 	var me *MetadataError
 	if errors.As(err, &me) {
 		me.URL = url
+	}
+	for _, u := range m.Unusable {
+		if errors.As(u, &me) {
+			me.URL = url
+		}
 	}
 	return m, err
 }

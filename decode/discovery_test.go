@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -77,7 +78,7 @@ func TestFetchMetadata(t *testing.T) {
 	ctx := context.Background()
 
 	m, err := FetchMetadata(ctx, srv.Client(), srv.URL+"/oidc"+WellKnownOpenID, AuthorizationEndpoint, TokenEndpoint)
-	if want := (Metadata{Issuer: srv.URL + "/oidc", AuthorizationEndpoint: srv.URL + "/a", TokenEndpoint: srv.URL + "/t", JWKSURI: srv.URL + "/k"}); err != nil || m != want {
+	if want := (Metadata{Issuer: srv.URL + "/oidc", AuthorizationEndpoint: srv.URL + "/a", TokenEndpoint: srv.URL + "/t", JWKSURI: srv.URL + "/k"}); err != nil || !reflect.DeepEqual(m, want) {
 		t.Errorf("FetchMetadata = %+v, %v; want %+v", m, err, want)
 	}
 	if gotUA != UserAgent {

@@ -33,10 +33,14 @@ func readBody(r io.Reader) ([]byte, error) {
 		return nil, err
 	}
 	if truncated {
-		return nil, fmt.Errorf("larger than %d bytes", MaxBody)
+		return nil, ErrTooLarge
 	}
 	return data, nil
 }
+
+// ErrTooLarge says a JWKS, a metadata document or a key file was larger
+// than MaxBody: no real one is.
+var ErrTooLarge = fmt.Errorf("larger than %d MiB (%d bytes), far more than any real one", MaxBody>>20, MaxBody)
 
 // UserAgent is sent on every request authtrace makes. It looks like a
 // browser's enough for providers that sniff, and says what it is.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authtrace/authtrace/decode"
+	"github.com/authtrace/authtrace/report"
 )
 
 // discover reads the issuer's OpenID Connect discovery document
@@ -40,6 +41,8 @@ func discoveryError(err error, timeout time.Duration) *DiscoveryError {
 	case errors.As(err, &fe) && fe.Status == 0:
 		u, _ := url.Parse(fe.URL)
 		e.Problem = describeNetError(u, fe.Err, timeout)
+	case errors.Is(err, decode.ErrTooLarge):
+		e.Problem = fmt.Sprintf("%s is %v", fe.URL, decode.ErrTooLarge)
 	case errors.As(err, &fe) && fe.Err != nil:
 		e.Problem = fmt.Sprintf("reading %s: %v", fe.URL, fe.Err)
 	case errors.As(err, &fe):
@@ -70,3 +73,23 @@ func (e *DiscoveryError) Words(name func(Setting) string) string {
 }
 
 func (e *DiscoveryError) Unwrap() error { return e.Err }
+
+// unusableMetadataFinding says an endpoint of the discovery document was
+// dropped: a jwks_uri that is not an http(s) URL leaves the signatures
+// unchecked, which the login must not keep quiet about.
+func unusableMetadataFinding(err error) report.Finding {
+	f := report.Finding{
+		Code: report.CodeDiscoveryUnusable, Severity: report.SeverityWarn,
+		Message: fmt.Sprintf("the discovery document's %v; it is ignored", err),
+		Hint:    "The provider publishes an endpoint no client can use. Fix the provider's metadata (a custom domain or a proxy in front of it often rewrites these URLs).",
+	}
+	var me *decode.MetadataError
+	if errors.As(err, &me) {
+		f.Detail = map[string]string{"member": me.Member}
+		if me.Member == decode.JWKSURI {
+			f.Message = fmt.Sprintf("the discovery document's jwks_uri is unusable (%v): token signatures are not checked", errors.Unwrap(err))
+			f.Hint = "The provider's keys could not be found, so authtrace did not verify the tokens' signatures. Fix jwks_uri in the provider's metadata (an absolute https URL such as https://TENANT.auth0.com/.well-known/jwks.json); a custom domain or a proxy in front of it often rewrites it."
+		}
+	}
+	return f
+}

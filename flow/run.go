@@ -203,6 +203,9 @@ func (r *runner) prepare(ctx context.Context, needToken bool) error {
 		if cfg.JWKSURL == "" {
 			cfg.JWKSURL = d.JWKSURI
 		}
+		for _, u := range d.Unusable {
+			r.addFinding(unusableMetadataFinding(u))
+		}
 		r.issuer = d.Issuer
 	}
 	if err := checkSettings(cfg, needToken); err != nil {

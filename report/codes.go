@@ -59,4 +59,7 @@ const (
 	CodeJWTDuplicateClaim  = "jwt.duplicate_claim"
 	// An expires_in that is not a number, negative or absurd (warn).
 	CodeTokenExpiresIn = "token.expires_in"
+	// An endpoint of the discovery document that is not an http(s) URL,
+	// such as a jwks_uri, dropped (warn).
+	CodeDiscoveryUnusable = "discovery.unusable"
 )
