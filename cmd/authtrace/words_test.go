@@ -82,3 +82,47 @@ func TestFlagNames(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeLayout: the README's Layout table names every top-level
+// folder that holds Go code, and no folder that is not there.
+func TestReadmeLayout(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, layout, ok := strings.Cut(string(data), "## Layout")
+	if !ok {
+		t.Fatal("README.md has no Layout section")
+	}
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([^`]+)` \\|").FindAllStringSubmatch(layout, -1) {
+		top, _, _ := strings.Cut(m[1], "/")
+		listed[top] = true
+		if _, err := os.Stat(filepath.Join("../..", m[1])); err != nil {
+			t.Errorf("the Layout table lists %s, which is not there", m[1])
+		}
+	}
+	entries, err := os.ReadDir("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		hasGo := false
+		filepath.WalkDir(filepath.Join("../..", e.Name()), func(p string, d os.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(p, ".go") {
+				hasGo = true
+				return filepath.SkipAll
+			}
+			if err == nil && d.IsDir() && d.Name() == "node_modules" {
+				return filepath.SkipDir
+			}
+			return nil
+		})
+		if hasGo && !listed[e.Name()] {
+			t.Errorf("the README's Layout table does not list %s/", e.Name())
+		}
+	}
+}
