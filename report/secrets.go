@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/base64"
 	"encoding/json"
+	"html"
 	"net/url"
 	"reflect"
 	"slices"
@@ -51,6 +52,10 @@ func (s *Secrets) Add(v string) {
 		url.QueryEscape(q),
 		jsonEscaped(v, true),
 		jsonEscaped(v, false),
+		strings.ReplaceAll(jsonEscaped(v, false), "/", `\/`), // PHP's json_encode
+		strings.ReplaceAll(jsonEscaped(v, true), "/", `\/`),
+		html.EscapeString(v), // an HTML or XML page
+		html.EscapeString(jsonEscaped(v, false)),
 		base64.StdEncoding.EncodeToString([]byte(v)),
 		base64.RawURLEncoding.EncodeToString([]byte(v)),
 	} {

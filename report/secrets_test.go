@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/base64"
 	"encoding/json"
+	"html"
 	"net/url"
 	"strings"
 	"testing"
@@ -20,6 +21,8 @@ func TestSecretsText(t *testing.T) {
 		"path/" + url.PathEscape(secret),
 		"redirect=" + url.QueryEscape("x?client_secret="+q),
 		`{"request":{"client_secret":` + mustJSON(secret) + `}}`,
+		"<pre>client_secret: " + html.EscapeString(secret) + "</pre>",
+		`{"client_secret":"` + strings.ReplaceAll(strings.Trim(mustJSON(secret), `"`), "/", `\/`) + `"}`,
 		"Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("my app:"+secret)),
 		"Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape("my app")+":"+q)),
 	}
