@@ -192,6 +192,9 @@ func (r *runner) prepare(ctx context.Context, needToken bool) error {
 		r.log("discovering endpoints from %s", cfg.Issuer)
 		d, err := discover(ctx, r.client, cfg.Issuer)
 		if err != nil {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return r.ctxError(ctx.Err(), "") // the run's limit, not the request's
+			}
 			return err
 		}
 		if cfg.AuthorizeURL == "" {

@@ -55,3 +55,22 @@ func TestRunTimeoutWithoutBrowser(t *testing.T) {
 		t.Errorf("message %q blames a browser that was never opened", msg)
 	}
 }
+
+// TestDiscoveryRunTimeout: discovery cut short by the whole run's limit
+// says that limit ran out, not the request's.
+func TestDiscoveryRunTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	_, err := Trace(context.Background(), Config{Issuer: srv.URL, ClientID: "app", Timeout: 300 * time.Millisecond, RequestTimeout: 30 * time.Second}, nil)
+	var te *TimeoutError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "ran out while discovering the endpoints") {
+		t.Errorf("Trace = %v, want the run's TimeoutError during discovery", err)
+	}
+}
