@@ -33,12 +33,14 @@ type Config struct {
 	// organization, connection, prompt, ...), in the order given.
 	Params      []Param
 	RedirectURI string // default: http://127.0.0.1:<Port>/callback
-	Port        int    // 0: any free port (only when RedirectURI has none)
-	NoPKCE      bool   // emulate clients without PKCE
-	State       string // force an exact state value; default: random
-	ClientAuth  string // post, basic or auto (default auto)
-	ExpectAud   string
-	ExpectIss   string
+	// Port is the listener's when RedirectURI has none. 0 is any free
+	// port, which no provider has registered: people get DefaultPort.
+	Port       int
+	NoPKCE     bool   // emulate clients without PKCE
+	State      string // force an exact state value; default: random
+	ClientAuth string // post, basic or auto (default auto)
+	ExpectAud  string
+	ExpectIss  string
 
 	// Timeout bounds the whole login (default 5m); RequestTimeout each HTTP
 	// request (default 30s).
@@ -59,6 +61,14 @@ type Config struct {
 	// Now is the clock for timestamps and token checks (default time.Now).
 	Now func() time.Time
 }
+
+// DefaultRedirectURI is the loopback redirect URI a person registers once
+// with the provider's app for authtrace: a fixed port, so that the same
+// registration works for every login. DefaultPort is its port.
+const (
+	DefaultRedirectURI = "http://127.0.0.1:53682/callback"
+	DefaultPort        = 53682
+)
 
 // MaxHopsLimit is the largest MaxHops taken: far more than any real
 // chain, small enough that a hostile chain cannot make a report huge.

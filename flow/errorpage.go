@@ -80,14 +80,17 @@ var rejectionWords = []string{"mismatch", "not registered", "does not match", "d
 // and the finding about it with Hop set to h.N: redirect_uri.rejected or
 // client.rejected (see readErrorPage), or page.error for a 4xx/5xx page
 // that matches no known rejection and did not fail only for a missing
-// cookie. Otherwise it returns h unchanged and nil.
-func ReadPage(h report.Hop, contentType string, body []byte) (report.Hop, *report.Finding) {
+// cookie. Otherwise it returns h unchanged and nil. sent holds the params
+// of the authorize request that was sent (as Compare takes them): a hint
+// about a refused redirect_uri names the one sent, and the one the hop
+// carries when something on the way changed it.
+func ReadPage(sent map[string]string, h report.Hop, contentType string, body []byte) (report.Hop, *report.Finding) {
 	if h.Status >= 300 && h.Status < 400 && h.Location != "" {
 		return h, nil
 	}
 	var f *report.Finding
 	if len(body) > 0 {
-		f = readErrorPage(h.Status, contentType, body)
+		f = readErrorPage(h.Status, contentType, body, sent["redirect_uri"], h.Params["redirect_uri"])
 		if f == nil && h.Status >= 400 && !isCookieFailure(body) {
 			f = errorPageFinding(h.Status, body)
 		}
@@ -107,12 +110,13 @@ func ReadPage(h report.Hop, contentType string, body []byte) (report.Hop, *repor
 // or client.rejected finding, or nil when nothing matches. The finding's
 // Detail "provider" holds the provider's own words (an excerpt of the
 // page's text), "signature" what was recognised, "status" the HTTP status.
-// The caller sets Hop.
+// The caller sets Hop. sent and got are the redirect URI that was sent and
+// the one the page's request carried, for the hint ("" when not known).
 //
 // A login page that failed only because a cookie was missing (what a
 // client without a cookie jar gets from oidc-provider and Auth0) is not a
 // rejection and gives nil, even though it may say invalid_request.
-func readErrorPage(status int, contentType string, body []byte) *report.Finding {
+func readErrorPage(status int, contentType string, body []byte, sent, got string) *report.Finding {
 	if len(body) == 0 {
 		return nil
 	}
@@ -154,7 +158,7 @@ func readErrorPage(status int, contentType string, body []byte) *report.Finding 
 	}
 	for _, sig := range strongSignatures {
 		if at, ok := match(sig); ok {
-			return pageFinding(sig, status, text, at)
+			return pageFinding(sig, status, text, at, sent, got)
 		}
 	}
 	if containsAny(ltext, cookieSignatures) {
@@ -168,12 +172,12 @@ func readErrorPage(status int, contentType string, body []byte) *report.Finding 
 		if sig.refusal && !containsAny(ltext, rejectionWords) {
 			continue
 		}
-		return pageFinding(sig, status, text, at)
+		return pageFinding(sig, status, text, at, sent, got)
 	}
 	return nil
 }
 
-func pageFinding(sig pageSignature, status int, text string, at int) *report.Finding {
+func pageFinding(sig pageSignature, status int, text string, at int, sent, got string) *report.Finding {
 	words := excerptAround(text, at, 200)
 	f := &report.Finding{
 		Code:     sig.code,
@@ -190,7 +194,7 @@ func pageFinding(sig pageSignature, status int, text string, at int) *report.Fin
 		return f
 	}
 	f.Message = fmt.Sprintf("The provider rejected the redirect_uri (%s): %s", sig.who, words)
-	f.Hint = redirectRegisterHint(sig.provider)
+	f.Hint = redirectRegisterHint(sig.provider, sent, got)
 	return f
 }
 

@@ -131,7 +131,7 @@ func TestReadErrorPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := readErrorPage(tt.status, tt.ct, []byte(tt.body))
+			f := readErrorPage(tt.status, tt.ct, []byte(tt.body), "", "")
 			if tt.wantCode == "" {
 				if f != nil {
 					t.Fatalf("readErrorPage() = %s %q, want nil", f.Code, f.Message)
@@ -171,7 +171,7 @@ func FuzzReadErrorPage(f *testing.F) {
 	f.Add(401, "application/json", []byte(`{"error":{"code":"x"},"error_description":"AADSTS7000215"}`))
 	f.Add(200, "", []byte("<p>a < b <a title='>'>é</a>"))
 	f.Fuzz(func(t *testing.T, status int, ct string, body []byte) {
-		fd := readErrorPage(status, ct, body)
+		fd := readErrorPage(status, ct, body, "", "")
 		if fd != nil {
 			if fd.Code != report.CodeRedirectURIRejected && fd.Code != report.CodeClientRejected {
 				t.Fatalf("readErrorPage code = %q", fd.Code)
@@ -249,7 +249,7 @@ func TestReadPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, f := ReadPage(tt.hop, tt.ct, []byte(tt.body))
+			h, f := ReadPage(nil, tt.hop, tt.ct, []byte(tt.body))
 			if h.Role != tt.wantRole {
 				t.Errorf("role = %q, want %q", h.Role, tt.wantRole)
 			}

@@ -134,7 +134,7 @@ func authorizeErrorHint(code, desc string, sent map[string]string) string {
 	d := strings.ToLower(desc)
 	switch {
 	case strings.Contains(d, "aadsts50011") || code == "redirect_uri_mismatch":
-		return redirectRegisterHint("entra")
+		return redirectRegisterHint("entra", sent["redirect_uri"], "")
 	case strings.Contains(d, "aadsts700016"):
 		return "Entra does not know this Client ID in this tenant: use the Application (client) ID from " + entraApp + " > Overview, and the right tenant in the Authorization URL (or a multi-tenant app)."
 	case strings.Contains(d, "aadsts65001") || code == "consent_required":
@@ -158,7 +158,7 @@ func authorizeErrorHint(code, desc string, sent map[string]string) string {
 	case code == "invalid_client" || strings.Contains(d, "unknown client"):
 		return "The provider does not know the Client ID. Copy it again into " + ppSecurity + ", and check the Authorization URL points to the tenant the application lives in."
 	case code == "invalid_request" && strings.Contains(d, "redirect"):
-		return redirectRegisterHint("")
+		return redirectRegisterHint("", sent["redirect_uri"], "")
 	case code == "invalid_request":
 		return "The provider found the authorize request malformed; its error_description names the parameter. Check the query string in the connector's Authorization URL and the extra parameters."
 	case code == "server_error" || code == "temporarily_unavailable":
@@ -167,8 +167,14 @@ func authorizeErrorHint(code, desc string, sent map[string]string) string {
 	return "The provider refused the authorization request; its error_description says why."
 }
 
-// redirectRegisterHint says where to register the redirect URI, per provider.
-func redirectRegisterHint(p string) string {
+// redirectRegisterHint says where to register a refused redirect URI, per
+// provider p: sent is the one that was sent, got the one the provider was
+// given ("" when either is not known). A loopback URI is authtrace's own
+// and is registered next to the connector's; the platform's is the
+// connector's, as its Security tab shows it. When the two differ, the
+// provider refused what something on the way made of it, and registering
+// that would be the wrong fix.
+func redirectRegisterHint(p, sent, got string) string {
 	where := map[string]string{
 		"auth0":  auth0Clients + " > Settings > Allowed Callback URLs",
 		"okta":   oktaApp + " > General > Login > Sign-in redirect URIs",
@@ -178,5 +184,32 @@ func redirectRegisterHint(p string) string {
 	if where == "" {
 		where = "the provider's list of allowed redirect (callback) URIs for this client"
 	}
-	return "Register the connector's redirect URL, exactly as " + ppSecurity + " shows it (" + PowerPlatformRedirectURI + ", or " + PowerPlatformRedirectURI + "/<id> for a per-connector one), in " + where + ". It must match byte for byte: scheme, host, path, no trailing slash."
+	const exact = "It must match byte for byte: scheme, host, port, path, no trailing slash."
+	var changed string
+	if sent != "" && got != "" && got != sent {
+		changed = fmt.Sprintf(" The provider was given %s, not the %s that was sent: something on the way changed it; make it pass redirect_uri through unchanged rather than register what it makes of it.", got, sent)
+	}
+	switch {
+	case sent == "":
+		return "Register the connector's redirect URL, exactly as " + ppSecurity + " shows it (" + PowerPlatformRedirectURI + ", or " + PowerPlatformRedirectURI + "/<id> for a per-connector one), in " + where + ". " + exact
+	case isLoopbackURI(sent):
+		return fmt.Sprintf("Register %s, the loopback redirect URI authtrace sent and listens on, in %s, next to the connector's own (%s or %s/<id>); the connector keeps working with its own. %s%s", sent, where, PowerPlatformRedirectURI, PowerPlatformRedirectURI, exact, changed)
+	case strings.HasPrefix(sent, PowerPlatformRedirectURI):
+		return fmt.Sprintf("Register %s, the connector's redirect URL as %s shows it, in %s. %s%s", sent, ppSecurity, where, exact, changed)
+	}
+	return fmt.Sprintf("Register %s, the redirect URI that was sent, in %s. %s%s", sent, where, exact, changed)
+}
+
+// isLoopbackURI reports whether uri is an http URL on a loopback host:
+// authtrace's own redirect URI rather than a platform's.
+func isLoopbackURI(uri string) bool {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	switch strings.ToLower(u.Hostname()) {
+	case "127.0.0.1", "localhost", "::1":
+		return true
+	}
+	return false
 }

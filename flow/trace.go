@@ -141,7 +141,7 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 			r.addFinding(badLocationFinding(n, loc, fmt.Sprintf("hop %d redirects to %q, which is not a valid URL: browsers may repair it, authtrace cannot follow it, so the trace stops here", n, loc)))
 			return res
 		}
-		h, pageFinding := ReadPage(h, resp.Header.Get("Content-Type"), body)
+		h, pageFinding := ReadPage(r.sent, h, resp.Header.Get("Content-Type"), body)
 		r.addHop(h)
 		res.hops = append(res.hops, h)
 		if truncated {

@@ -40,7 +40,7 @@ func exampleURL(setting Setting) string {
 	case SettingTokenURL, SettingRefreshURL, "token_endpoint":
 		return "https://example.auth0.com/oauth/token"
 	case SettingRedirectURI:
-		return "http://127.0.0.1:53682/callback"
+		return DefaultRedirectURI
 	case SettingIssuer:
 		return "https://example.auth0.com/"
 	case SettingJWKSURL, "jwks_uri":
@@ -77,7 +77,7 @@ func parseRedirectURI(raw string, port int) (loopback, error) {
 		return loopback{}, err
 	}
 	if u.Scheme != "http" {
-		return loopback{}, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q must be a loopback http:// URL authtrace can listen on (https needs a certificate the browser trusts); use, for example, http://127.0.0.1:53682/callback and register it with the provider", raw)}
+		return loopback{}, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q must be a loopback http:// URL authtrace can listen on (https needs a certificate the browser trusts); use, for example, %s and register it with the provider", raw, DefaultRedirectURI)}
 	}
 	lb := loopback{host: u.Hostname(), port: port, path: u.EscapedPath(), uri: u}
 	switch lb.host {
@@ -171,6 +171,10 @@ func ParseParam(kv string) (Param, error) {
 // CheckURL says what is wrong with an endpoint URL (absolute, http or
 // https), or nil. setting names it in the error, as in ConfigError.
 func CheckURL(setting Setting, raw string) error {
+	if setting == SettingRedirectURI {
+		_, err := parseRedirectURI(raw, 0)
+		return err
+	}
 	_, err := parseHTTPURL(setting, raw)
 	return err
 }

@@ -44,6 +44,7 @@ const (
 	fieldToken
 	fieldClientID
 	fieldSecret
+	fieldRedirect
 	fieldScope
 	fieldParams
 )
@@ -86,8 +87,10 @@ func newSetupForm(cfg flow.Config, st styles, isDark bool) setupForm {
 	add("token URL", "e.g. https://…/token (not needed with an issuer)", cfg.TokenURL, checkURL(flow.SettingTokenURL))
 	add("client id", "the connector's client id", cfg.ClientID, nil)
 	add("client secret", "none (a public client); kept out of the report", cfg.ClientSecret, nil)
+	add("redirect URI", "none: any free port, which no provider has registered", redirectValue(cfg), checkURL(flow.SettingRedirectURI))
 	add("scope", "none: no scope parameter is sent", scope, nil)
 	add("extra params", "none; e.g. audience=https://api.example.com prompt=consent", strings.Join(params, " "), checkParams)
+	f.fields[fieldRedirect].help = "register exactly this with the provider's app; authtrace listens on it"
 	f.fields[fieldScope].help = "sent as shown, space-separated; offline_access asks for a refresh token"
 	f.fields[fieldParams].help = "split at spaces, & or commas; values %-decoded (%20: a space)"
 	f.fields[fieldSecret].input.EchoMode = textinput.EchoPassword
@@ -212,9 +215,25 @@ func (f setupForm) config() flow.Config {
 	cfg.TokenURL = v(fieldToken)
 	cfg.ClientID = v(fieldClientID)
 	cfg.ClientSecret = f.fields[fieldSecret].input.Value()
+	cfg.RedirectURI = v(fieldRedirect)
 	cfg.Scope = v(fieldScope)
 	cfg.Params, _ = parseParams(v(fieldParams))
 	return cfg
+}
+
+// redirectValue is what the redirect URI field starts with: the one given,
+// or the loopback one the port makes (flow.DefaultRedirectURI unless the
+// port was changed); empty when any free port was asked for.
+func redirectValue(cfg flow.Config) string {
+	switch {
+	case cfg.RedirectURI != "":
+		return cfg.RedirectURI
+	case cfg.Port == flow.DefaultPort:
+		return flow.DefaultRedirectURI
+	case cfg.Port != 0:
+		return fmt.Sprintf("http://127.0.0.1:%d/callback", cfg.Port)
+	}
+	return ""
 }
 
 // checkURL checks an endpoint field with the CLI's rules (flow.CheckURL),
@@ -256,6 +275,8 @@ var formFields = map[flow.Setting]string{
 	flow.SettingTokenURL:     "token URL",
 	flow.SettingClientID:     "client id",
 	flow.SettingClientSecret: "client secret",
+	flow.SettingRedirectURI:  "redirect URI",
+	flow.SettingPort:         "redirect URI",
 	flow.SettingScope:        "scope",
 	flow.SettingParams:       "extra params",
 }

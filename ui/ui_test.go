@@ -591,7 +591,7 @@ func TestHelpToggles(t *testing.T) {
 }
 
 func TestSetupForm(t *testing.T) {
-	m := newTestModel(t, 80, 24, Options{Setup: true, Config: flow.Config{Scope: "openid"}})
+	m := newTestModel(t, 80, 24, Options{Setup: true, Config: flow.Config{Scope: "openid", Port: flow.DefaultPort}})
 	typeIn := func(s string) {
 		for _, r := range s {
 			switch r {
@@ -611,7 +611,10 @@ func TestSetupForm(t *testing.T) {
 	for range len("ftp://idp") {
 		m = update(m, tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
-	typeIn("https://idp.example.com\t\t\tapp-1\thunter2\t\taudience=https://api prompt=consent")
+	if !strings.Contains(screen(m), flow.DefaultRedirectURI) {
+		t.Errorf("the redirect URI field does not show the one that will be sent:\n%s", screen(m))
+	}
+	typeIn("https://idp.example.com\t\t\tapp-1\thunter2\t\t\taudience=https://api prompt=consent")
 	if strings.Contains(screen(m), "hunter2") {
 		t.Errorf("the secret is on screen:\n%s", screen(m))
 	}
@@ -620,6 +623,7 @@ func TestSetupForm(t *testing.T) {
 		t.Fatalf("state = %v after submit; screen:\n%s", m.state, screen(m))
 	}
 	want := flow.Config{Issuer: "https://idp.example.com", ClientID: "app-1", ClientSecret: "hunter2", Scope: "openid",
+		RedirectURI: flow.DefaultRedirectURI, Port: flow.DefaultPort,
 		Params: []flow.Param{{Name: "audience", Value: "https://api"}, {Name: "prompt", Value: "consent"}}}
 	if diff := cmp.Diff(want, m.opts.Config, cmp.Comparer(func(a, b func(string) error) bool { return true })); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
@@ -668,7 +672,7 @@ func TestSetupScopeIsWhatIsSent(t *testing.T) {
 
 func TestSetupRequiresClientAndEndpoints(t *testing.T) {
 	m := newTestModel(t, 80, 24, Options{Setup: true})
-	for range 6 {
+	for range fieldParams {
 		m = update(m, press("enter"))
 	}
 	m = update(m, press("enter"))
@@ -884,7 +888,7 @@ func TestSetupFormRefusesWhatTheCLIRefuses(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"scope=openid", `"scope" is set by authtrace itself; use the scope field above`},
 		{"client_id=x", `"client_id" is set by authtrace itself; use the client id field above`},
-		{"redirect_uri=x", `"redirect_uri" is set by authtrace itself`},
+		{"redirect_uri=x", `"redirect_uri" is set by authtrace itself; use the redirect URI field above`},
 		{"nonce=x", `"nonce" is set by authtrace itself`},
 	} {
 		if _, err := parseParams(tt.in); err == nil || err.Error() != tt.want {
@@ -928,5 +932,31 @@ func TestHelpContrast(t *testing.T) {
 				t.Errorf("dark %v: %s contrast %.2f:1, want 4.5:1 or more", isDark, name, r)
 			}
 		}
+	}
+}
+
+// TestSetupRedirectURI: the form has the redirect URI the login sends and
+// listens on, starting from the CLI's (the fixed default, or the port or
+// URI given), and refuses one authtrace cannot listen on.
+func TestSetupRedirectURI(t *testing.T) {
+	st := newStyles(true, true)
+	for _, tt := range []struct {
+		cfg  flow.Config
+		want string
+	}{
+		{flow.Config{Port: flow.DefaultPort}, flow.DefaultRedirectURI},
+		{flow.Config{Port: 8400}, "http://127.0.0.1:8400/callback"},
+		{flow.Config{Port: flow.DefaultPort, RedirectURI: "http://localhost:9000/cb"}, "http://localhost:9000/cb"},
+		{flow.Config{}, ""},
+	} {
+		f := newSetupForm(tt.cfg, st, true)
+		if got := f.config().RedirectURI; got != tt.want {
+			t.Errorf("%+v: redirect URI sent = %q, want %q", tt.cfg, got, tt.want)
+		}
+	}
+	f := newSetupForm(flow.Config{Port: flow.DefaultPort}, st, true)
+	f.fields[fieldRedirect].input.SetValue("https://global.consent.azure-apim.net/redirect")
+	if err := f.fieldErr(fieldRedirect); err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Errorf("a redirect URI authtrace cannot listen on is not refused: %v", err)
 	}
 }

@@ -34,13 +34,14 @@ It then exchanges the code (client secret in the body, then as Basic, as
 Power Platform does), refreshes once, and decodes the tokens, reporting each
 problem as a finding with a fix.
 
-Register the redirect URI (default http://127.0.0.1:PORT/callback; fix the
-port with --port or --redirect-uri) with the provider's app first.`,
+Register the redirect URI, by default http://127.0.0.1:53682/callback
+(another with --redirect-uri or --port), with the provider's app first,
+next to the connector's own: the same registration then serves every run.`,
 		Example: `  # Auth0, discovery from the issuer, secret from the environment
   export AUTHTRACE_CLIENT_SECRET=...
   authtrace login --issuer https://TENANT.auth0.com/ --client-id ID \
     --scope "openid offline_access" --param audience=https://api.example.com \
-    --port 53682 --expect-aud https://api.example.com
+    --expect-aud https://api.example.com
 
   # explicit endpoints, JSON for scripts, report file
   authtrace login --authorize-url https://idp.example.com/authorize \

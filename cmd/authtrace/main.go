@@ -84,7 +84,7 @@ code, refreshes, and decodes the tokens to flag wrong audiences, missing
 refresh tokens and the other classic mistakes, each with a concrete fix.`,
 		Example: `  authtrace demo                  # a whole login against a built-in provider
   authtrace                       # on a terminal: a setup form, then the login
-  authtrace login --issuer https://TENANT.auth0.com/ --client-id ID --port 53682
+  authtrace login --issuer https://TENANT.auth0.com/ --client-id ID
   authtrace trace --authorize-url https://idp.example.com/authorize --client-id ID
   authtrace decode eyJhbGciOi...   # what is in this token, whose audience is it for`,
 		Args:          cobra.NoArgs,

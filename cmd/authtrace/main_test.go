@@ -189,6 +189,11 @@ func TestIncompleteExit(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &rep); err != nil || rep.Error == "" || len(rep.Hops) == 0 {
 		t.Errorf("timeout: last stdout line is not a report saying why it stopped (%v): %s", err, lines[len(lines)-1])
 	}
+	// Without --port or --redirect-uri the login sends the one redirect URI
+	// a person registers once (the README's), not a random port.
+	if rep.Profile.RedirectURI != flow.DefaultRedirectURI {
+		t.Errorf("redirect URI sent by default = %q, want %q", rep.Profile.RedirectURI, flow.DefaultRedirectURI)
+	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

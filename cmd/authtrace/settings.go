@@ -57,8 +57,8 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 		fs.DurationVar(&s.timeout, "timeout", time.Minute, "time limit for the whole trace")
 		return
 	}
-	fs.StringVar(&s.redirectURI, "redirect-uri", "", "loopback redirect URI to listen on and send: http://127.0.0.1, localhost or [::1] (default http://127.0.0.1:PORT/callback)")
-	fs.IntVar(&s.port, "port", 0, "listener port when --redirect-uri has none (0: any free port)")
+	fs.StringVar(&s.redirectURI, "redirect-uri", "", "loopback redirect URI to listen on and send: http://127.0.0.1, localhost or [::1] (default "+flow.DefaultRedirectURI+"; register it with the provider)")
+	fs.IntVar(&s.port, "port", flow.DefaultPort, "listener port when --redirect-uri has none (0: any free port, which no provider has registered)")
 	fs.StringVar(&s.tokenURL, "token-url", "", "token endpoint (the connector's \"Token URL\")")
 	fs.StringVar(&s.refreshURL, "refresh-url", "", "refresh endpoint (default: the token URL)")
 	fs.StringVar(&s.clientSecret, "client-secret", "", "client secret (better: the "+secretEnv+" environment variable, or the prompt)")
