@@ -111,7 +111,7 @@ func runLogin(cmd *cobra.Command, s *settings) error {
 		browser.Stdout, browser.Stderr = chatter, chatter
 		cfg.OpenBrowser = browser.OpenURL
 	}
-	return runEngine(cmd, s, cfg, flow.Run, engineMode{tui: tui, setup: setup, refresh: true})
+	return runEngine(cmd, s, cfg, flow.Run, engineMode{tui: tui, setup: setup, refresh: true, byHand: s.noBrowser})
 }
 
 // engineFunc is flow.Run or flow.Trace.
@@ -122,6 +122,7 @@ type engineMode struct {
 	tui     bool // full-screen terminal UI
 	setup   bool // the UI's setup form first
 	refresh bool // the UI may refresh again
+	byHand  bool // no browser is opened: the person opens the URL (--no-browser)
 }
 
 // runEngine runs login, trace or demo with the output the flags ask for,
@@ -132,8 +133,23 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	var rep report.Report
 	var runErr error
 	if mode.tui {
+		startUI := ui.StartFunc(start)
+		if mode.byHand && !mode.setup {
+			// The URL in the scrollback before the screen starts, where
+			// it can be copied whole, and again after it ends.
+			authorizeURL, r := startAhead(ctx, start, cfg)
+			if authorizeURL != "" {
+				io.WriteString(cmd.ErrOrStderr(), openByHand(authorizeURL))
+			}
+			startUI = r.start
+			defer func() {
+				if u := sentURL(rep); u != "" {
+					io.WriteString(cmd.ErrOrStderr(), openByHand(u))
+				}
+			}()
+		}
 		opts := ui.Options{
-			Start:       ui.StartFunc(start),
+			Start:       startUI,
 			Config:      cfg,
 			Setup:       mode.setup,
 			OpenBrowser: cfg.OpenBrowser,
@@ -146,6 +162,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		rep, runErr = ui.Run(ctx, opts)
 	} else {
 		out := newSink(cfg, cmd.ErrOrStderr(), s.reveal)
+		out.byHand = mode.byHand
 		if s.jsonOut {
 			out.json = cmd.OutOrStdout()
 		}

@@ -20,6 +20,7 @@ type sink struct {
 	json   io.Writer // nil without --json
 	stderr io.Writer
 	reveal bool
+	byHand bool          // no browser is opened: say how to open the URL
 	live   report.Report // the run so far, seeded with the settings
 }
 
@@ -37,15 +38,16 @@ func (s *sink) emit(e flow.Event) {
 	if s.json != nil {
 		report.EncodeJSON(s.json, e, "") //nolint:errcheck // a closed stdout ends the run anyway
 	}
-	if line := progressLine(e); line != "" {
+	if line := progressLine(e, s.byHand); line != "" {
 		fmt.Fprintln(s.stderr, line)
 	}
 }
 
-// progressLine says what an event means in one line, or nothing. Text
+// progressLine says what an event means in one line, or nothing; byHand
+// says no browser is opened, so the wait says how to log in by hand. Text
 // that came from outside (URLs, pages, error messages) goes through
 // report.Printable: a hostile server must not drive the terminal.
-func progressLine(e flow.Event) string {
+func progressLine(e flow.Event, byHand bool) string {
 	p := report.Printable
 	switch e.Kind {
 	case flow.EventPhase:
@@ -54,7 +56,11 @@ func progressLine(e flow.Event) string {
 			return "· following the authorize chain (preflight)"
 		case flow.PhaseWaiting:
 			left := time.Until(e.Deadline).Round(time.Second)
-			return fmt.Sprintf("· waiting for the callback on %s (time left %s)\n  if no browser opened, open this URL:\n  %s", e.Listen, left, p(e.AuthorizeURL))
+			wait := fmt.Sprintf("· waiting for the callback on %s (time left %s)", e.Listen, left)
+			if byHand {
+				return wait + "\n" + strings.TrimSuffix(openByHand(e.AuthorizeURL), "\n")
+			}
+			return fmt.Sprintf("%s\n  if no browser opened, open this URL:\n  %s", wait, p(e.AuthorizeURL))
 		case flow.PhaseExchanging:
 			return "· exchanging the code for tokens"
 		case flow.PhaseRefreshing:

@@ -9,9 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/authtrace/authtrace/flow"
 )
@@ -132,26 +130,6 @@ func checkReportPath(path string) error {
 	}
 	f.Close()
 	os.Remove(f.Name())
-	return nil
-}
-
-// promptSecret asks for the client secret without echo when stdin is a
-// terminal and none was given. Public clients answer with an empty line.
-func promptSecret(cmd *cobra.Command, cfg *flow.Config) error {
-	if cfg.ClientSecret != "" {
-		return nil
-	}
-	f, ok := cmd.InOrStdin().(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "Client secret for %s (input hidden; empty for a public client; or set %s): ", cfg.ClientID, secretEnv)
-	b, err := term.ReadPassword(int(f.Fd()))
-	fmt.Fprintln(cmd.ErrOrStderr())
-	if err != nil {
-		return fmt.Errorf("reading the client secret: %w", err)
-	}
-	cfg.ClientSecret = strings.TrimSpace(string(b))
 	return nil
 }
 
