@@ -123,6 +123,7 @@ type engineMode struct {
 	setup   bool // the UI's setup form first
 	refresh bool // the UI may refresh again
 	byHand  bool // no browser is opened: the person opens the URL (--no-browser)
+	view    bool // on a terminal, a rendering for people instead of Markdown (trace)
 }
 
 // runEngine runs login, trace or demo with the output the flags ask for,
@@ -132,6 +133,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	defer stop()
 	var rep report.Report
 	var runErr error
+	viewing := !mode.tui && mode.view && !s.jsonOut && isTerminal(cmd.OutOrStdout())
 	if mode.tui {
 		startUI := ui.StartFunc(start)
 		if mode.byHand && !mode.setup {
@@ -163,10 +165,15 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	} else {
 		out := newSink(cfg, cmd.ErrOrStderr(), s.reveal)
 		out.byHand = mode.byHand
+		// The view says it all at the end: meanwhile one line of
+		// progress, rewritten in place, rather than every hop twice.
+		out.transient = viewing && isTerminal(cmd.ErrOrStderr())
+		out.width = termWidth(cmd.ErrOrStderr())
 		if s.jsonOut {
 			out.json = cmd.OutOrStdout()
 		}
 		rep, runErr = start(ctx, cfg, out.emit)
+		out.end()
 	}
 	// Every output from here on is of the redacted report, and the error
 	// is worded with its secrets hidden too.
@@ -180,6 +187,9 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		case len(rep.Hops) == 0:
 			// Nothing was sent (bad settings, no listener): the error on
 			// stderr is the whole story, in either mode.
+		case viewing:
+			w, _ := colorWriter(cmd.OutOrStdout())
+			renderTrace(w, rep, termWidth(cmd.OutOrStdout()))
 		case s.jsonOut:
 			if err := report.EncodeJSON(cmd.OutOrStdout(), rep, ""); err != nil {
 				return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}

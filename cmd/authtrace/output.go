@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 )
@@ -20,8 +22,12 @@ type sink struct {
 	json   io.Writer // nil without --json
 	stderr io.Writer
 	reveal bool
-	byHand bool          // no browser is opened: say how to open the URL
-	live   report.Report // the run so far, seeded with the settings
+	byHand bool // no browser is opened: say how to open the URL
+	// transient keeps progress to one line on a terminal, rewritten in
+	// place and cleared by end, for a view that shows it all afterwards.
+	transient bool
+	width     int           // of the terminal, with transient
+	live      report.Report // the run so far, seeded with the settings
 }
 
 func newSink(cfg flow.Config, stderr io.Writer, reveal bool) *sink {
@@ -38,8 +44,21 @@ func (s *sink) emit(e flow.Event) {
 	if s.json != nil {
 		report.EncodeJSON(s.json, e, "") //nolint:errcheck // a closed stdout ends the run anyway
 	}
-	if line := progressLine(e, s.byHand); line != "" {
+	line := progressLine(e, s.byHand)
+	switch {
+	case line == "":
+	case s.transient:
+		first, _, _ := strings.Cut(line, "\n")
+		fmt.Fprintf(s.stderr, "\r\x1b[K%s", ansi.Truncate(first, s.width-1, "…"))
+	default:
 		fmt.Fprintln(s.stderr, line)
+	}
+}
+
+// end clears the transient line.
+func (s *sink) end() {
+	if s.transient {
+		io.WriteString(s.stderr, "\r\x1b[K")
 	}
 }
 

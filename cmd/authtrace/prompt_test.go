@@ -180,3 +180,28 @@ func TestTerminalPromptAndByHand(t *testing.T) {
 		t.Errorf("the scrollback lacks the authorize URL:\n%s", back)
 	}
 }
+
+// TestTraceOnTerminal: trace on a terminal shows the view, answers first,
+// with no hop line printed twice; in a pipe it is Markdown.
+func TestTraceOnTerminal(t *testing.T) {
+	bin := tmuxtest.Build(t)
+	srv := loginPage(t)
+	trace := fmt.Sprintf("%q trace --authorize-url %s/authorize --client-id app", bin, srv.URL)
+	s := tmuxtest.Start(t, t.TempDir(), 100, 30, trace)
+	if got := s.Status(); got != "0" {
+		t.Errorf("exit status %s, want 0", got)
+	}
+	screen := s.Screen()
+	lines := strings.Split(strings.TrimSpace(screen), "\n")
+	if len(lines) < 3 || !strings.HasPrefix(lines[0], "authtrace trace · 2 hops") || !strings.Contains(lines[2], "redirect_uri  ✓ accepted") {
+		t.Errorf("the view does not open with the answers:\n%s", screen)
+	}
+	if strings.Contains(screen, "following the authorize chain") || strings.Count(screen, "127.0.0.1") > 3 {
+		t.Errorf("progress lines stayed on the screen next to the view:\n%s", screen)
+	}
+
+	_, out, _ := runCLI(t, "trace", "--authorize-url", srv.URL+"/authorize", "--client-id", "app")
+	if !strings.HasPrefix(out, "# authtrace trace report") {
+		t.Errorf("in a pipe trace is not the Markdown report:\n%s", out)
+	}
+}

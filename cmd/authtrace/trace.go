@@ -35,7 +35,7 @@ check it against the provider's registration.`,
 			if err := flow.Validate(cfg, false); err != nil {
 				return engineErr(err)
 			}
-			return runEngine(cmd, &s, cfg, flow.Trace, engineMode{})
+			return runEngine(cmd, &s, cfg, flow.Trace, engineMode{view: true})
 		},
 	}
 	s.addFlags(cmd.Flags(), false)

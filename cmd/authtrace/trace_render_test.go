@@ -1,0 +1,77 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/authtrace/authtrace/internal/golden"
+	"github.com/authtrace/authtrace/report"
+)
+
+// The trace view, golden at two widths, of the chains the UI's fixtures
+// recorded from the engine: the answers first, each finding once.
+func TestTraceView(t *testing.T) {
+	for _, name := range []string{"healthy", "state-suffix", "error-page"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "ui", "testdata", "fixtures", name+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fx struct {
+			Report report.Report `json:"report"`
+		}
+		if err := json.Unmarshal(data, &fx); err != nil {
+			t.Fatal(err)
+		}
+		rep := fx.Report
+		// A trace stops at the login page: its hops and their findings,
+		// not the callback's.
+		var hops []report.Hop
+		kept := map[int]bool{0: true}
+		for _, h := range rep.Hops {
+			if h.Source != report.SourceCallback {
+				hops = append(hops, h)
+				kept[h.N] = true
+			}
+		}
+		var fs []report.Finding
+		for _, f := range rep.Findings {
+			if kept[f.Hop] && f.Token == "" {
+				fs = append(fs, f)
+			}
+		}
+		rep.Hops, rep.Findings = hops, fs
+		for _, width := range []int{80, 120} {
+			var b strings.Builder
+			renderTrace(&b, rep, width)
+			out := ansi.Strip(b.String())
+			golden.Check(t, filepath.Join("testdata", "trace", name+"-"+fmt.Sprint(width)+".txt"), out)
+			// Each finding once, whole, in Findings; hop rows name codes only.
+			for _, f := range rep.Findings {
+				head := fmt.Sprintf("%s %s (hop %d)", f.Severity, f.Code, f.Hop)
+				if n := strings.Count(out, head); n != 1 {
+					t.Errorf("%s at %d: %q shown %d times, want once", name, width, head, n)
+				}
+				if n := strings.Count(out, firstWords(f.Hint)); n != 1 {
+					t.Errorf("%s at %d: the hint of %s shown %d times, want once", name, width, f.Code, n)
+				}
+			}
+			for i, l := range strings.Split(out, "\n") {
+				if w := ansi.StringWidth(l); w > width {
+					t.Errorf("%s at %d: line %d is %d cells wide: %q", name, width, i+1, w, l)
+				}
+			}
+		}
+	}
+}
+
+// firstWords is the start of s as wrapped lines show it.
+func firstWords(s string) string {
+	f := strings.Fields(s)
+	return strings.Join(f[:min(len(f), 5)], " ")
+}

@@ -1,0 +1,120 @@
+package report
+
+import "fmt"
+
+// Answer is the short answer to one question a person asks of a chain,
+// such as "does the provider accept my redirect URI?".
+type Answer struct {
+	Verdict Verdict
+	Text    string // one sentence, without the subject
+	Hop     int    // the hop it is about; 0 for none
+}
+
+// Verdict is an answer's kind.
+type Verdict string
+
+const (
+	VerdictOK      Verdict = "ok"      // as it should be
+	VerdictProblem Verdict = "problem" // a finding says what is wrong
+	VerdictUnknown Verdict = "unknown" // the chain did not get far enough to say
+)
+
+// Answers are the two questions of a trace: does the provider accept the
+// redirect URI, and what happens to state on the way. They are read from
+// the report's hops and findings alone, so every producer of hops (a
+// live run, a HAR file, a browser) gets the same answer.
+type Answers struct {
+	RedirectURI Answer
+	State       Answer
+}
+
+// Answer reads the report's answers.
+func (r Report) Answer() Answers {
+	return Answers{RedirectURI: r.redirectAnswer(), State: r.stateAnswer()}
+}
+
+// first is the first finding with one of codes, by hop.
+func (r Report) first(codes ...string) (Finding, bool) {
+	var best Finding
+	found := false
+	for _, f := range r.Findings {
+		for _, c := range codes {
+			if f.Code == c && (!found || f.Hop < best.Hop) {
+				best, found = f, true
+			}
+		}
+	}
+	return best, found
+}
+
+func (r Report) redirectAnswer() Answer {
+	if f, ok := r.first(CodeRedirectURIRejected); ok {
+		return Answer{VerdictProblem, fmt.Sprintf("refused by the provider at hop %d (%s)", f.Hop, f.Detail["signature"]), f.Hop}
+	}
+	if f, ok := r.first(CodeRedirectURIChanged); ok {
+		return Answer{VerdictProblem, fmt.Sprintf("changed on the way at hop %d (%s): the provider is given another URI than the one sent", f.Hop, f.Detail["kind"]), f.Hop}
+	}
+	for i, h := range r.Hops {
+		page := h.Status >= 200 && h.Status < 300
+		last := i == len(r.Hops)-1
+		switch {
+		case h.Source == SourceSent:
+		case h.Role == RoleCallback:
+			return Answer{VerdictOK, fmt.Sprintf("accepted: the provider redirected to it at hop %d", h.N), h.N}
+		case page && (h.Role == RoleProvider || last && h.Role == RoleAuthorize):
+			// A login page, at a page of its own or at the authorize
+			// URL itself: providers check redirect_uri before either.
+			return Answer{VerdictOK, fmt.Sprintf("accepted: the provider went on to its login page at hop %d (providers check redirect_uri before that)", h.N), h.N}
+		}
+	}
+	if f, ok := r.first(CodeRedirectLoop, CodeRedirectTooMany); ok {
+		return Answer{VerdictUnknown, fmt.Sprintf("not known: the chain never reached a page of the provider (%s at hop %d)", f.Code, f.Hop), f.Hop}
+	}
+	if len(r.Hops) > 0 {
+		last := r.Hops[len(r.Hops)-1]
+		switch {
+		case last.Error != "":
+			return Answer{VerdictUnknown, fmt.Sprintf("not known: hop %d could not be reached", last.N), last.N}
+		case last.Role == RoleErrorPage:
+			return Answer{VerdictUnknown, fmt.Sprintf("not known: hop %d answered HTTP %d before the provider said", last.N, last.Status), last.N}
+		}
+	}
+	return Answer{Verdict: VerdictUnknown, Text: "not known: the chain stopped before the provider said"}
+}
+
+func (r Report) stateAnswer() Answer {
+	if f, ok := r.first(CodeStateChanged); ok {
+		return Answer{VerdictProblem, fmt.Sprintf("changed at hop %d (%s): the platform will reject the login", f.Hop, f.Detail["kind"]), f.Hop}
+	}
+	if f, ok := r.first(CodeStateMissing); ok {
+		return Answer{VerdictProblem, fmt.Sprintf("missing at hop %d: the platform will reject the login", f.Hop), f.Hop}
+	}
+	var carried, own int
+	for _, h := range r.Hops {
+		if h.Source == SourceSent {
+			continue
+		}
+		if _, has := h.Params["state"]; !has {
+			continue
+		}
+		switch h.Role {
+		case RoleCallback:
+			return Answer{VerdictOK, fmt.Sprintf("came back unchanged in the callback (hop %d)", h.N), h.N}
+		case RoleAuthorize, RoleErrorPage:
+			carried++
+		case RoleProvider:
+			own++
+		}
+	}
+	switch {
+	case carried == 0 && own == 0:
+		return Answer{Verdict: VerdictUnknown, Text: "not known: no hop after the sent one carries it"}
+	case carried == 0:
+		return Answer{Verdict: VerdictUnknown, Text: fmt.Sprintf("not known: only the provider's own transaction state is seen (%s), which is its own", plural(own, "hop"))}
+	}
+	carry := fmt.Sprintf("the %d authorize hops that carry it", carried)
+	if carried == 1 {
+		carry = "the one authorize hop that carries it"
+	}
+	return Answer{Verdict: VerdictOK, Text: "unchanged at " + carry + " (the login page and what follows are the browser's)"}
+}
