@@ -50,22 +50,30 @@ type arrival struct {
 }
 
 // maxArrivals bounds the requests kept after the callback: a reload or a
-// second tab is worth a hop, a flood is not.
-const maxArrivals = 32
+// second tab is worth a hop, a flood is not. maxRefused bounds those
+// refused for their Host the same way, within that: a few show what is
+// going on, the rest are counted.
+const (
+	maxArrivals = 32
+	maxRefused  = 5
+)
 
 // listener is the loopback redirect listener. The first request to the
-// redirect path is the callback; later ones are passed on as well, to be
-// recorded as hops, and never replace it. Other paths (favicon too) get a
-// quiet 404.
+// redirect path is the callback, on a channel of its own so that no flood
+// of other requests can crowd it out; later ones and those refused for
+// their Host are passed on as well, to be recorded as hops, and never
+// replace it. Other paths (favicon too) get a quiet 404.
 type listener struct {
 	srv      *http.Server
 	ln       net.Listener
 	port     int
-	arrivals chan arrival
+	callback chan arrival // the first request to the redirect path
+	arrivals chan arrival // later ones, and refused ones
 
 	mu       sync.Mutex
 	received int // requests taken on the redirect path
-	dropped  int // arrivals not kept: more than maxArrivals were waiting
+	refused  int // requests refused for their Host
+	dropped  int // arrivals not kept: over maxRefused, or maxArrivals waiting
 	answer   func(first bool, a arrival) (status int, body string)
 	lb       loopback
 }
@@ -81,6 +89,7 @@ func listen(lb loopback, answer func(first bool, a arrival) (int, string)) (*lis
 	l := &listener{
 		ln:       ln,
 		port:     ln.Addr().(*net.TCPAddr).Port,
+		callback: make(chan arrival, 1),
 		arrivals: make(chan arrival, maxArrivals),
 		answer:   answer,
 		lb:       lb,
@@ -93,7 +102,12 @@ func listen(lb loopback, answer func(first bool, a arrival) (int, string)) (*lis
 			// (DNS rebinding) sends its own name: it gets nothing.
 			a.refused = fmt.Sprintf("Host %q is not this listener's (%s)", r.Host, l.hostPort())
 			l.mu.Lock()
-			l.queue(a)
+			l.refused++
+			if l.refused <= maxRefused {
+				l.queue(a)
+			} else {
+				l.dropped++
+			}
 			l.mu.Unlock()
 			http.Error(w, "authtrace: this listener answers only to "+l.hostPort(), http.StatusBadRequest)
 			return
@@ -107,7 +121,11 @@ func listen(lb loopback, answer func(first bool, a arrival) (int, string)) (*lis
 		l.mu.Lock()
 		l.received++
 		first := l.received == 1
-		l.queue(a)
+		if first {
+			l.callback <- a // room for one, and there is only one first
+		} else {
+			l.queue(a)
+		}
 		l.mu.Unlock()
 		status, body := l.answer(first, a)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

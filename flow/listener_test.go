@@ -60,7 +60,12 @@ func TestListenerRefusesForeignHost(t *testing.T) {
 		if st := getWithHost(t, l.port, host, "/cb?code=c&state=s"); st != http.StatusOK {
 			t.Errorf("Host %q: status %d, want 200", host, st)
 		}
-		if a := <-l.arrivals; a.refused != "" {
+		var a arrival
+		select {
+		case a = <-l.callback:
+		case a = <-l.arrivals:
+		}
+		if a.refused != "" {
 			t.Errorf("Host %q refused: %s", host, a.refused)
 		}
 	}
@@ -127,12 +132,16 @@ func TestListenerCountsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.close()
-	const sent = maxArrivals + 8
+	// The callback, then more than the listener keeps.
+	const sent = 1 + maxArrivals + 8
 	for i := 0; i < sent; i++ {
 		getWithHost(t, l.port, fmt.Sprintf("127.0.0.1:%d", l.port), fmt.Sprintf("/cb?n=%d", i))
 	}
-	if got := l.droppedCount(); got != sent-maxArrivals {
-		t.Fatalf("dropped %d, want %d", got, sent-maxArrivals)
+	if got := l.droppedCount(); got != 8 {
+		t.Fatalf("dropped %d, want 8", got)
+	}
+	if cb := <-l.callback; !strings.HasSuffix(cb.url, "?n=0") {
+		t.Errorf("callback = %s, want the first request", cb.url)
 	}
 	r := newRunner(Config{}, nil, "login")
 	r.lateArrivals(l)
@@ -147,5 +156,46 @@ func TestListenerCountsDropped(t *testing.T) {
 	}
 	if f == nil || f.Detail["dropped"] != "8" || !strings.Contains(f.Message, "8 more requests") {
 		t.Errorf("findings %+v: want listener.dropped saying 8", r.rep.Findings)
+	}
+}
+
+// TestListenerFloodCannotCrowdOutTheCallback: requests for other hosts,
+// however many, neither take the callback's place nor make the browser be
+// told the callback was taken when it was not; a few are kept as hops and
+// the rest counted.
+func TestListenerFloodCannotCrowdOutTheCallback(t *testing.T) {
+	lb, err := parseRedirectURI("http://127.0.0.1/cb", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var firsts []string
+	l, err := listen(lb, func(first bool, a arrival) (int, string) {
+		if first {
+			firsts = append(firsts, a.url)
+		}
+		return 200, ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.close()
+	const flood = 3 * maxArrivals
+	for range flood {
+		getWithHost(t, l.port, "rebind.example", "/cb?code=evil&state=x")
+	}
+	getWithHost(t, l.port, fmt.Sprintf("127.0.0.1:%d", l.port), "/cb?code=real&state=s")
+	if len(firsts) != 1 || !strings.Contains(firsts[0], "code=real") {
+		t.Fatalf("told first: %q; want the real callback alone", firsts)
+	}
+	if cb := <-l.callback; !strings.Contains(cb.url, "code=real") {
+		t.Errorf("callback = %s", cb.url)
+	}
+	if got := l.droppedCount(); got != flood-maxRefused {
+		t.Errorf("dropped %d, want %d", got, flood-maxRefused)
+	}
+	r := newRunner(Config{}, nil, "login")
+	r.lateArrivals(l)
+	if len(r.rep.Hops) != maxRefused {
+		t.Errorf("%d refused requests recorded as hops, want %d", len(r.rep.Hops), maxRefused)
 	}
 }

@@ -344,12 +344,10 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	var cb arrival
 	for cb.url == "" {
 		select {
+		case cb = <-l.callback:
 		case a := <-l.arrivals:
-			if a.refused != "" {
-				r.refusedArrival(a)
-				continue
-			}
-			cb = a
+			// Before the callback only refused requests come here.
+			r.refusedArrival(a)
 		case <-ctx.Done():
 			return r.finish(r.ctxError(ctx.Err(), PhaseWaiting))
 		}
@@ -424,8 +422,8 @@ func (r *runner) lateArrivals(l *listener) {
 			if n := l.droppedCount(); n > 0 {
 				r.addFinding(report.Finding{
 					Code: report.CodeListenerDropped, Severity: report.SeverityInfo,
-					Message: fmt.Sprintf("%d more requests reached the listener and were not recorded (it keeps %d)", n, maxArrivals),
-					Hint:    "Something kept requesting the redirect URI after the login: a page reloading itself, or a program probing the port. The login itself is unaffected.",
+					Message: fmt.Sprintf("%d more requests reached the listener and were not recorded (it keeps %d, and %d refused for their host)", n, maxArrivals, maxRefused),
+					Hint:    "Something kept requesting the listener: a page reloading itself, a web page or a program probing the port. None of them was taken as the callback; the login itself is unaffected.",
 					Detail:  map[string]string{"dropped": fmt.Sprint(n)},
 				})
 			}

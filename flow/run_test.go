@@ -553,7 +553,7 @@ func TestListener(t *testing.T) {
 	if _, body := get("/cb?code=2&state=b"); body != "later" {
 		t.Errorf("second callback answered %q", body)
 	}
-	first, second := <-l.arrivals, <-l.arrivals
+	first, second := <-l.callback, <-l.arrivals
 	if !strings.Contains(first.url, "code=1") || !strings.Contains(second.url, "code=2") {
 		t.Errorf("arrivals = %q, %q; want code=1 then code=2", first.url, second.url)
 	}

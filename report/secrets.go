@@ -288,6 +288,14 @@ func (s *Secrets) AddReport(r Report) {
 	s.Add(r.Profile.CodeVerifier)
 	s.addFields(r.Profile.Params, false)
 	for _, h := range r.Hops {
+		if h.Source == SourceCallback && h.Role != RoleCallback {
+			// A later request to the listener: a reload, or any web
+			// page, since the browser sends a page's requests to the
+			// loopback address too. Its secret-named fields are hidden
+			// by name like every hop's; its values must not choose what
+			// else the report hides.
+			continue
+		}
 		s.addFields(h.Params, true)
 		s.addURL(h.URL)
 		s.addURL(h.Location)

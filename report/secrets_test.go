@@ -173,3 +173,25 @@ func TestRedactAtAnyDepth(t *testing.T) {
 		t.Errorf("Redact hid a parameter that is no secret: %s", b)
 	}
 }
+
+// TestSecretsOfLateArrivals: a request that reached the listener after the
+// callback (any web page can send one to the loopback address) is hidden
+// by its field names, but its values do not choose what else the report
+// hides: code=https must not blank every URL.
+func TestSecretsOfLateArrivals(t *testing.T) {
+	r := Report{Hops: []Hop{
+		{N: 4, Source: SourceCallback, Role: RoleCallback, URL: "http://127.0.0.1:1/cb?code=real-code-77", Params: map[string]string{"code": "real-code-77"}},
+		{N: 5, Source: SourceCallback, Role: RoleOther, URL: "http://127.0.0.1:1/cb?code=https", Params: map[string]string{"code": "https"}},
+	}}
+	s := SecretsOf(r)
+	if !s.Has("real-code-77") {
+		t.Errorf("the callback's code is not a secret")
+	}
+	if s.Has("https") {
+		t.Errorf("a later request's value became a secret: it would hide %q", s.Text("https://idp.example.com"))
+	}
+	red := r.Redact()
+	if strings.Contains(red.Hops[1].URL, "code=https") {
+		t.Errorf("the later request's code is not redacted by name: %s", red.Hops[1].URL)
+	}
+}
