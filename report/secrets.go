@@ -2,8 +2,10 @@ package report
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"html"
+	"html/template"
 	"net/url"
 	"reflect"
 	"slices"
@@ -22,8 +24,10 @@ const MinSecret = 6
 // whatever field holds it and whoever echoed it: a token endpoint that
 // quotes the request in error_description, an HTML error page, a nested
 // JSON answer. Each value is hidden in its common encodings too:
-// percent- and form-encoded (once and twice), JSON-escaped, and, for
-// Basic credentials, base64 of id:secret. The zero value hides nothing.
+// percent- and form-encoded (once and twice, upper- or lower-case hex,
+// Go's and Java's), JSON-escaped (once and twice), HTML-escaped (named,
+// decimal and hex entities), base64, and, for Basic credentials, base64
+// of id:secret. The zero value hides nothing.
 type Secrets struct {
 	forms []string // every form of every value, each once
 	seen  map[string]bool
@@ -44,21 +48,28 @@ func (s *Secrets) Add(v string) {
 	}
 	s.seen[v] = true
 	q := url.QueryEscape(v)
-	for _, f := range []string{
+	var forms []string
+	// Percent-encodings, in Go's upper-case hex and the lower case others
+	// write: query and path, a space as + or %20, twice, and Java's
+	// URLEncoder (which escapes ~ too).
+	for _, f := range []string{q, strings.ReplaceAll(q, "+", "%20"), url.PathEscape(v), url.QueryEscape(q), formEncodeStrict(v)} {
+		forms = append(forms, f, lowerHex(f))
+	}
+	forms = append(forms,
 		v,
-		q,
-		strings.ReplaceAll(q, "+", "%20"),
-		url.PathEscape(v),
-		url.QueryEscape(q),
 		jsonEscaped(v, true),
 		jsonEscaped(v, false),
+		jsonEscaped(jsonEscaped(v, false), false),            // JSON inside a JSON string
 		strings.ReplaceAll(jsonEscaped(v, false), "/", `\/`), // PHP's json_encode
 		strings.ReplaceAll(jsonEscaped(v, true), "/", `\/`),
 		html.EscapeString(v), // an HTML or XML page
 		html.EscapeString(jsonEscaped(v, false)),
+		template.HTMLEscapeString(v), // html/template: &#34; &#39; &#43;
+		entityEscaper.Replace(v),     // &quot; &#x27; &#x2F; (OWASP's)
 		base64.StdEncoding.EncodeToString([]byte(v)),
 		base64.RawURLEncoding.EncodeToString([]byte(v)),
-	} {
+	)
+	for _, f := range forms {
 		// A form inside the marker itself would be found again in every
 		// replacement.
 		if len(f) >= MinSecret && !strings.Contains(Redacted, f) && !slices.Contains(s.forms, f) {
@@ -123,6 +134,45 @@ func (s *Secrets) AddAuthorization(h string) {
 		return
 	}
 	s.AddToken(cred)
+}
+
+// entityEscaper writes HTML with named and hex entities, as OWASP's
+// encoders and many template engines do.
+var entityEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#x27;", "/", "&#x2F;")
+
+// formEncodeStrict is form encoding that leaves only letters, digits and
+// .-*_ as they are (java.net.URLEncoder's): a space is +, ~ is %7E.
+func formEncodeStrict(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte(".-*_", c) >= 0:
+			b.WriteByte(c)
+		case c == ' ':
+			b.WriteByte('+')
+		default:
+			b.WriteString("%" + strings.ToUpper(hex.EncodeToString([]byte{c})))
+		}
+	}
+	return b.String()
+}
+
+// lowerHex writes the hex digits of s's %XX escapes in lower case.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = lowerASCII(b[i+1]), lowerASCII(b[i+2])
+		}
+	}
+	return string(b)
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func jsonEscaped(v string, html bool) string {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -137,8 +136,7 @@ func secretForms(r report.Report) []string {
 		if len(v) < report.MinSecret {
 			continue
 		}
-		j, _ := json.Marshal(v)
-		out = append(out, v, url.QueryEscape(v), strings.Trim(string(j), `"`))
+		out = append(out, echo.Encodings(v)...)
 	}
 	return out
 }

@@ -14,10 +14,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -116,14 +118,88 @@ func (p *Provider) Secrets() []string {
 }
 
 // Forms are the secrets and the encodings a careless server writes them
-// in: percent-encoded, form-encoded, JSON-escaped.
+// in (see Encodings).
 func (p *Provider) Forms() []string {
 	var out []string
 	for _, s := range p.Secrets() {
-		j, _ := json.Marshal(s)
-		out = append(out, s, url.QueryEscape(s), url.PathEscape(s), strings.Trim(string(j), `"`))
+		out = append(out, Encodings(s)...)
 	}
 	return out
+}
+
+// Encodings are the ways v is written by servers and the pages and
+// libraries they use: raw; percent-encoded as Go, PHP, Java and browsers
+// do (query and path, + or %20 for a space, ~ escaped or not, upper or
+// lower hex, once or twice); JSON-escaped (with and without HTML
+// escaping, / as \/, once or twice); HTML-escaped (named, decimal and
+// hex entities, html/template's); and base64. Tests look for every one
+// in authtrace's output; the list is written apart from report.Secrets's
+// own so that a form that one forgets the other catches.
+func Encodings(v string) []string {
+	j := func(s string, htmlSafe bool) string {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(htmlSafe)
+		enc.Encode(s) //nolint:errcheck // a string always encodes
+		out := strings.TrimSuffix(b.String(), "\n")
+		return out[1 : len(out)-1] // the quotes around it, not a quote in it
+	}
+	q := url.QueryEscape(v)
+	java := javaURLEncode(v)
+	forms := []string{
+		v,
+		q, lowerHex(q), strings.ReplaceAll(q, "+", "%20"),
+		url.PathEscape(v), lowerHex(url.PathEscape(v)),
+		url.QueryEscape(q),
+		java, lowerHex(java),
+		j(v, true), j(v, false), j(j(v, false), false), strings.ReplaceAll(j(v, false), "/", `\/`),
+		html.EscapeString(v), template.HTMLEscapeString(v),
+		strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#x27;", "/", "&#x2F;").Replace(v),
+		base64.StdEncoding.EncodeToString([]byte(v)), base64.RawURLEncoding.EncodeToString([]byte(v)),
+	}
+	var out []string
+	for _, f := range forms {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// lowerHex writes the hex digits of s's %XX escapes in lower case.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = toLower(b[i+1]), toLower(b[i+2])
+		}
+	}
+	return string(b)
+}
+
+func toLower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// javaURLEncode is java.net.URLEncoder's form encoding: letters, digits
+// and .-*_ as they are, a space as +, every other byte %XX.
+func javaURLEncode(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte(".-*_", c) >= 0:
+			b.WriteByte(c)
+		case c == ' ':
+			b.WriteByte('+')
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }
 
 func signature(tok string) string {
@@ -172,6 +248,10 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprintf(w, "<html><body><h1>Client authentication failed</h1><p>secret %s, verifier %s</p><p>Request: %s</p><pre>{\"client_secret\":%q,\"code\":\"%s\"}</pre></body></html>",
 				html.EscapeString(form.Get("client_secret")), html.EscapeString(form.Get("code_verifier")), html.EscapeString(string(raw)),
 				form.Get("client_secret"), html.EscapeString(form.Get("code")))
+			// And every way of writing them a server has.
+			for _, v := range []string{form.Get("client_secret"), form.Get("code"), form.Get("code_verifier")} {
+				fmt.Fprintf(w, "<p>%s</p>", strings.Join(Encodings(v), " | "))
+			}
 			return
 		}
 		p.mu.Lock()
