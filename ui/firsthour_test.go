@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"syscall"
 	"testing"
@@ -245,5 +244,4 @@ func TestScreenWording(t *testing.T) {
 	if got := untick("a lone ` stays"); got != "a lone ` stays" {
 		t.Errorf("untick = %q", got)
 	}
-	_ = fmt.Sprint
 }
