@@ -88,7 +88,7 @@ func TestCompareHop(t *testing.T) {
 			hop:  authorize(3, with(map[string]string{"redirect_uri": ppRedirect1 + "/abc123"})),
 			want: []briefFinding{{report.CodeRedirectURIChanged, report.SeverityError, 3, map[string]string{
 				"kind": "path", "sent": ppRedirect1, "got": ppRedirect1 + "/abc123",
-				"detail": `path "/redirect/abc123" instead of "/redirect": got is a per-connector redirect URI (.../redirect/<id>), sent the shared one`,
+				"detail": `path "/redirect/abc123" instead of "/redirect": this one is a per-connector redirect URI (.../redirect/<id>), the shared one was sent`,
 			}}},
 			wantHint: []string{"per-connector redirect URI"},
 		},

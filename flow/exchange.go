@@ -164,20 +164,29 @@ func (r *runner) refresh(ctx context.Context, refreshToken string) grant {
 
 // grantFindings turns what was odd about a token answer into findings.
 func (r *runner) grantFindings(g grant, refresh bool) {
-	what := "token endpoint"
+	what, step := "token endpoint", "exchange"
 	code := report.CodeTokenError
 	if refresh {
-		what = "refresh grant"
+		what, step = "refresh grant", "refresh"
+	}
+	// Each finding says which round trip it is about, so a reader (the
+	// TUI) can show that request and answer beside it.
+	addFinding := func(f report.Finding) {
+		if f.Detail == nil {
+			f.Detail = map[string]string{}
+		}
+		f.Detail["step"] = step
+		r.addFinding(f)
 	}
 	if g.step.Response != nil && g.step.Response.Truncated {
-		r.addFinding(truncatedFinding(0, what+" answer"))
+		addFinding(truncatedFinding(0, what+" answer"))
 	}
 	if p := g.token.ExpiresInProblem; g.ok() && p != "" {
 		v := g.token.Fields["expires_in"]
 		if _, ok := g.token.Fields["expires_in"]; !ok {
 			v = g.token.Fields["expires"]
 		}
-		r.addFinding(report.Finding{
+		addFinding(report.Finding{
 			Code: report.CodeTokenExpiresIn, Severity: report.SeverityWarn,
 			Message: fmt.Sprintf("the %s's expires_in %s: %q", what, p, v),
 			Hint:    "expires_in is the access token's lifetime in seconds (RFC 6749 §5.1), such as 3600. A client that reads this one may refresh at once, never, or fail: Power Platform decides when to refresh from it. Fix the value the provider (or the API gateway in front of it) sends.",
@@ -204,7 +213,7 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 			msg += " (no client secret was sent)"
 			hint = "No client secret was given, so none was sent: give the client secret, unless the app is a public client, in which case enable that on the provider. " + hint
 		}
-		r.addFinding(report.Finding{
+		addFinding(report.Finding{
 			Code: code, Severity: report.SeverityError,
 			Message: msg,
 			Hint:    hint,
@@ -212,7 +221,7 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 		})
 	case errors.Is(g.err, errTokenNotJSON):
 		resp := g.step.Response
-		r.addFinding(report.Finding{
+		addFinding(report.Finding{
 			Code: report.CodeTokenNotJSON, Severity: report.SeverityError,
 			Message: fmt.Sprintf("the %s answered HTTP %d with %s, not a JSON token response", what, resp.Status, contentTypeOr(resp.ContentType)),
 			Hint:    "The Token URL probably points at a web page (a login page, the provider's home page or its docs) instead of the token endpoint. Use the token_endpoint from the provider's /.well-known/openid-configuration (Auth0: https://TENANT/oauth/token; Okta: https://DOMAIN/oauth2/default/v1/token; Entra: https://login.microsoftonline.com/TENANT/oauth2/v2.0/token).",
@@ -224,7 +233,7 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 		if resp.Truncated {
 			hint = "The body was cut at 1 MiB, so it cannot parse: a token answer this large is not a token answer. Check the Token URL."
 		}
-		r.addFinding(report.Finding{
+		addFinding(report.Finding{
 			Code: report.CodeTokenNotJSON, Severity: report.SeverityError,
 			Message: fmt.Sprintf("the %s answered HTTP %d with a body that does not parse: %v", what, resp.Status, g.err),
 			Hint:    hint,
@@ -234,7 +243,7 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 		if refresh {
 			code = report.CodeRefreshFailed
 		}
-		r.addFinding(report.Finding{
+		addFinding(report.Finding{
 			Code: code, Severity: report.SeverityError,
 			Message: fmt.Sprintf("the %s answered HTTP %d without an access_token", what, g.step.Response.Status),
 			Hint:    "A successful token answer must carry access_token (RFC 6749 §5.1). The URL may be another endpoint that also answers JSON (userinfo, introspection): check the Token URL.",
@@ -244,14 +253,14 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 		if refresh {
 			code = report.CodeRefreshFailed
 		}
-		r.addFinding(report.Finding{
+		addFinding(report.Finding{
 			Code: code, Severity: report.SeverityError,
 			Message: fmt.Sprintf("the %s call failed: %v", what, g.err),
 			Hint:    "Check the token URL and that this machine can reach it.",
 			Detail:  map[string]string{"error": "no_response"},
 		})
 	case g.step.Response != nil && g.step.Response.Format == "form":
-		r.addFinding(report.Finding{
+		addFinding(report.Finding{
 			Code: report.CodeTokenNotJSON, Severity: report.SeverityWarn,
 			Message: fmt.Sprintf("the %s answered form-encoded (%s) instead of JSON", what, contentTypeOr(g.step.Response.ContentType)),
 			Hint:    "RFC 6749 §5.1 requires application/json. Some clients cannot read form-encoded answers (GitHub does this unless the request says Accept: application/json); if the provider has a setting for JSON, turn it on.",

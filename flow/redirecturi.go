@@ -35,7 +35,7 @@ func classifyRedirectURI(sent, got string) (kind, detail string) {
 		return "", ""
 	}
 	if got == "" {
-		return redirectKindReplaced, "got an empty redirect_uri"
+		return redirectKindReplaced, "it arrived empty"
 	}
 	if strings.EqualFold(sent, got) {
 		ds, err1 := url.PathUnescape(sent)
@@ -49,11 +49,11 @@ func classifyRedirectURI(sent, got string) (kind, detail string) {
 	}
 	if first, ok := decodesTo(got, sent, false); ok {
 		seq := escapeAt(got, first)
-		return redirectKindEncoding, fmt.Sprintf("got %q where %q was sent (character %d): percent-encoded once more than sent", seq, unescapeSeq(seq), runePos(got, first))
+		return redirectKindEncoding, fmt.Sprintf("%q arrived where %q was sent (character %d): percent-encoded once more than sent", seq, unescapeSeq(seq), runePos(got, first))
 	}
 	if first, ok := decodesTo(sent, got, false); ok {
 		seq := escapeAt(sent, first)
-		return redirectKindEncoding, fmt.Sprintf("got %q where %q was sent (character %d): percent-escapes were decoded", unescapeSeq(seq), seq, runePos(sent, first))
+		return redirectKindEncoding, fmt.Sprintf("%q arrived where %q was sent (character %d): percent-escapes were decoded", unescapeSeq(seq), seq, runePos(sent, first))
 	}
 	su, err1 := url.Parse(sent)
 	gu, err2 := url.Parse(got)
@@ -102,9 +102,9 @@ func classifyRedirectURI(sent, got string) (kind, detail string) {
 	case su.RawQuery != gu.RawQuery:
 		diffs = append(diffs, diff{redirectKindQuery, fmt.Sprintf("query %q instead of %q", gu.RawQuery, su.RawQuery)})
 	case gu.ForceQuery && !su.ForceQuery:
-		diffs = append(diffs, diff{redirectKindQuery, `got ends with an empty query ("?")`})
+		diffs = append(diffs, diff{redirectKindQuery, `an empty query ("?") was added at the end`})
 	case su.ForceQuery && !gu.ForceQuery:
-		diffs = append(diffs, diff{redirectKindQuery, `got drops the empty query ("?") at the end`})
+		diffs = append(diffs, diff{redirectKindQuery, `the empty query ("?") at the end was dropped`})
 	}
 	if su.EscapedFragment() != gu.EscapedFragment() {
 		diffs = append(diffs, diff{redirectKindReplaced, fmt.Sprintf("fragment %q instead of %q", gu.EscapedFragment(), su.EscapedFragment())})
@@ -130,17 +130,17 @@ func pathDiff(sp, gp string) struct{ kind, text string } {
 	type diff = struct{ kind, text string }
 	switch {
 	case sp+"/" == gp:
-		return diff{redirectKindTrailingSlash, fmt.Sprintf("got adds a trailing %q to the path %q", "/", sp)}
+		return diff{redirectKindTrailingSlash, fmt.Sprintf("a trailing %q was added to the path %q", "/", sp)}
 	case gp+"/" == sp:
-		return diff{redirectKindTrailingSlash, fmt.Sprintf("got drops the trailing %q of the path %q", "/", sp)}
+		return diff{redirectKindTrailingSlash, fmt.Sprintf("the trailing %q of the path %q was dropped", "/", sp)}
 	case strings.EqualFold(sp, gp):
 		return diff{redirectKindCase, fmt.Sprintf("path differs in case: %q instead of %q", gp, sp)}
 	case sp == "" || gp == "":
 		// No per-connector reading of a missing path.
 	case strings.HasPrefix(gp, sp+"/") && !strings.Contains(gp[len(sp)+1:], "/"):
-		return diff{redirectKindPath, fmt.Sprintf("path %q instead of %q: got is a per-connector redirect URI (.../redirect/<id>), sent the shared one", gp, sp)}
+		return diff{redirectKindPath, fmt.Sprintf("path %q instead of %q: this one is a per-connector redirect URI (.../redirect/<id>), the shared one was sent", gp, sp)}
 	case strings.HasPrefix(sp, gp+"/") && !strings.Contains(sp[len(gp)+1:], "/"):
-		return diff{redirectKindPath, fmt.Sprintf("path %q instead of %q: got is the shared redirect URI, sent a per-connector one (.../redirect/<id>)", gp, sp)}
+		return diff{redirectKindPath, fmt.Sprintf("path %q instead of %q: this one is the shared redirect URI, a per-connector one (.../redirect/<id>) was sent", gp, sp)}
 	}
 	return diff{redirectKindPath, fmt.Sprintf("path %q instead of %q", gp, sp)}
 }

@@ -16,11 +16,11 @@ func TestClassifyRedirectURI(t *testing.T) {
 		{name: "equal", sent: ppRedirect1, got: ppRedirect1},
 		{
 			name: "trailing slash added", sent: ppRedirect1, got: ppRedirect1 + "/",
-			wantKind: redirectKindTrailingSlash, wantDetail: `got adds a trailing "/" to the path "/redirect"`,
+			wantKind: redirectKindTrailingSlash, wantDetail: `a trailing "/" was added to the path "/redirect"`,
 		},
 		{
 			name: "trailing slash dropped", sent: "https://app.example/cb/", got: "https://app.example/cb",
-			wantKind: redirectKindTrailingSlash, wantDetail: `got drops the trailing "/" of the path "/cb/"`,
+			wantKind: redirectKindTrailingSlash, wantDetail: `the trailing "/" of the path "/cb/" was dropped`,
 		},
 		{
 			name: "scheme", sent: "http://127.0.0.1:8080/callback", got: "https://127.0.0.1:8080/callback",
@@ -46,12 +46,12 @@ func TestClassifyRedirectURI(t *testing.T) {
 		{
 			name: "per-connector path", sent: ppRedirect1, got: ppRedirect1 + "/abc123",
 			wantKind:   redirectKindPath,
-			wantDetail: `path "/redirect/abc123" instead of "/redirect": got is a per-connector redirect URI (.../redirect/<id>), sent the shared one`,
+			wantDetail: `path "/redirect/abc123" instead of "/redirect": this one is a per-connector redirect URI (.../redirect/<id>), the shared one was sent`,
 		},
 		{
 			name: "shared path", sent: ppRedirect1 + "/abc123", got: ppRedirect1,
 			wantKind:   redirectKindPath,
-			wantDetail: `path "/redirect" instead of "/redirect/abc123": got is the shared redirect URI, sent a per-connector one (.../redirect/<id>)`,
+			wantDetail: `path "/redirect" instead of "/redirect/abc123": this one is the shared redirect URI, a per-connector one (.../redirect/<id>) was sent`,
 		},
 		{
 			name: "other path", sent: "https://app.example/callback", got: "https://app.example/cb",
@@ -63,7 +63,7 @@ func TestClassifyRedirectURI(t *testing.T) {
 		},
 		{
 			name: "empty query added", sent: "http://127.0.0.1:8080/callback", got: "http://127.0.0.1:8080/callback?",
-			wantKind: redirectKindQuery, wantDetail: `got ends with an empty query ("?")`,
+			wantKind: redirectKindQuery, wantDetail: `an empty query ("?") was added at the end`,
 		},
 		{
 			name: "host case", sent: ppRedirect1, got: "https://Global.Consent.azure-apim.net/redirect",
@@ -76,11 +76,11 @@ func TestClassifyRedirectURI(t *testing.T) {
 		},
 		{
 			name: "decoded", sent: "https://app.example/cb?a=b%2Fc", got: "https://app.example/cb?a=b/c",
-			wantKind: redirectKindEncoding, wantDetail: `got "/" where "%2F" was sent (character 27): percent-escapes were decoded`,
+			wantKind: redirectKindEncoding, wantDetail: `"/" arrived where "%2F" was sent (character 27): percent-escapes were decoded`,
 		},
 		{
 			name: "whole URI encoded again", sent: ppRedirect1, got: url.QueryEscape(ppRedirect1),
-			wantKind: redirectKindEncoding, wantDetail: `got "%3A" where ":" was sent (character 6): percent-encoded once more than sent`,
+			wantKind: redirectKindEncoding, wantDetail: `"%3A" arrived where ":" was sent (character 6): percent-encoded once more than sent`,
 		},
 		{
 			name: "hex case of an escape", sent: "https://app.example/cb?a=b%2fc", got: "https://app.example/cb?a=b%2Fc",
@@ -97,7 +97,7 @@ func TestClassifyRedirectURI(t *testing.T) {
 		},
 		{
 			name: "empty", sent: ppRedirect1, got: "",
-			wantKind: redirectKindReplaced, wantDetail: `got an empty redirect_uri`,
+			wantKind: redirectKindReplaced, wantDetail: `it arrived empty`,
 		},
 	}
 	for _, tt := range tests {

@@ -38,7 +38,7 @@ func classifyState(sent, got string) (kind, detail string) {
 		return "", ""
 	}
 	if got == "" {
-		return stateKindTruncated, fmt.Sprintf("got an empty state: all %d characters of the sent one were dropped", utf8.RuneCountInString(sent))
+		return stateKindTruncated, fmt.Sprintf("it arrived empty: all %d characters of the sent one were dropped", utf8.RuneCountInString(sent))
 	}
 	if d, ok := encodedTwice(sent, got); ok {
 		return stateKindPercentEncodedTwice, d
@@ -94,7 +94,7 @@ func encodedTwice(sent, got string) (string, bool) {
 		return "", false
 	}
 	seq := escapeAt(got, first)
-	return fmt.Sprintf("got still percent-encoded: %q stands for %q (character %d); the value was encoded twice on the way (%q on the wire)",
+	return fmt.Sprintf("it arrived still percent-encoded: %q stands for %q (character %d); the value was encoded twice on the way (%q on the wire)",
 		seq, unescapeSeq(seq), runePos(got, first), "%25"+seq[1:]), true
 }
 
@@ -179,7 +179,7 @@ func replacedDetail(sent, got string) string {
 	s := commonSuffix(sent[p:], got[p:])
 	ms, mg := sent[p:len(sent)-s], got[p:len(got)-s]
 	if p == 0 && s == 0 {
-		return fmt.Sprintf("a different value: got %d characters with nothing in common with the %d sent (the provider or a proxy returned its own state)",
+		return fmt.Sprintf("a different value: %d characters with nothing in common with the %d sent (the provider or a proxy returned its own state)",
 			utf8.RuneCountInString(got), utf8.RuneCountInString(sent))
 	}
 	return fmt.Sprintf("%s became %s at character %d", quoteCut(ms, 80), quoteCut(mg, 80), runePos(sent, p))

@@ -79,7 +79,7 @@ func TestClassifyState(t *testing.T) {
 		},
 		{
 			name: "encoded twice", sent: platformState, got: url.QueryEscape(platformState),
-			wantKind: stateKindPercentEncodedTwice, wantDetail: `got still percent-encoded: "%2B" stands for "+" (character 4); the value was encoded twice on the way ("%252B" on the wire)`,
+			wantKind: stateKindPercentEncodedTwice, wantDetail: `it arrived still percent-encoded: "%2B" stands for "+" (character 4); the value was encoded twice on the way ("%252B" on the wire)`,
 		},
 		{
 			name: "encoded twice with percent in the state", sent: "50%off", got: "50%25off",
@@ -103,7 +103,7 @@ func TestClassifyState(t *testing.T) {
 		},
 		{
 			name: "empty got", sent: textState, got: "",
-			wantKind: stateKindTruncated, wantDetail: `got an empty state: all 26 characters of the sent one were dropped`,
+			wantKind: stateKindTruncated, wantDetail: `it arrived empty: all 26 characters of the sent one were dropped`,
 		},
 		{
 			name: "lower-cased", sent: "AbCdEf123", got: "abcdef123",
@@ -119,7 +119,7 @@ func TestClassifyState(t *testing.T) {
 		},
 		{
 			name: "replaced whole", sent: textState, got: "QWERTYUIOPASDFGHJKLZXCVBNM",
-			wantKind: stateKindReplaced, wantDetail: `a different value: got 26 characters with nothing in common with the 26 sent (the provider or a proxy returned its own state)`,
+			wantKind: stateKindReplaced, wantDetail: `a different value: 26 characters with nothing in common with the 26 sent (the provider or a proxy returned its own state)`,
 		},
 		{
 			name: "one character replaced", sent: "abc/def", got: "abc_def",

@@ -66,7 +66,7 @@ func Markdown(r Report, claims ClaimsFunc) string {
 		for i, st := range steps {
 			note := ""
 			if len(steps) > 1 && i == len(steps)-1 {
-				note = "the attempt that counted"
+				note = "the one that counted"
 			}
 			mdStep(&b, i+1, st, note)
 		}

@@ -46,7 +46,7 @@ func TestMarkdownCarriesTheWholeLogin(t *testing.T) {
 	golden.Check(t, filepath.Join("testdata", "golden", "markdown-login.txt"), got)
 	for _, want := range []string{
 		"# authtrace login report",
-		"- result: 2 errors, 0 warnings, 1 info",
+		"- result: 2 errors, 1 info",
 		// what was sent
 		"- state: `" + testState + "`",
 		"- redirect_uri: `" + testRedirect + "`",
@@ -67,7 +67,7 @@ func TestMarkdownCarriesTheWholeLogin(t *testing.T) {
 		"1. POST · `https://idp.example.com/oauth/token` · client auth post · HTTP 401 · json · 61 ms",
 		"   - error: `invalid_client`",
 		"   - error_description: `Client authentication failed`",
-		"2. POST · `https://idp.example.com/oauth/token` · client auth basic · HTTP 200 · json · 84 ms · the attempt that counted",
+		"2. POST · `https://idp.example.com/oauth/token` · client auth basic · HTTP 200 · json · 84 ms · the one that counted",
 		"## Refresh",
 		"- refresh token rotated: yes",
 		"client auth basic · HTTP 200 · json · 47 ms",

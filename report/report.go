@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -225,10 +226,32 @@ func (r *Report) Count() (errs, warns, infos int) {
 }
 
 // Tally says how many findings there are of each severity, the way the
-// summary and the Markdown report put it: "2 errors, 0 warnings, 1 info".
+// summary and the Markdown report put it: "2 errors, 1 info", "1 warning",
+// "no problems found, 1 info". A severity with none is left out.
 func (r *Report) Tally() string {
-	errs, warns, infos := r.Count()
-	return fmt.Sprintf("%s, %s, %d info", plural(errs, "error"), plural(warns, "warning"), infos)
+	_, _, infos := r.Count()
+	s := r.Problems()
+	if infos > 0 {
+		s += fmt.Sprintf(", %d info", infos)
+	}
+	return s
+}
+
+// Problems says how many errors and warnings there are: "2 errors",
+// "2 errors, 1 warning", "no problems found".
+func (r *Report) Problems() string {
+	errs, warns, _ := r.Count()
+	var parts []string
+	if errs > 0 {
+		parts = append(parts, plural(errs, "error"))
+	}
+	if warns > 0 {
+		parts = append(parts, plural(warns, "warning"))
+	}
+	if len(parts) == 0 {
+		return "no problems found"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func plural(n int, word string) string {
@@ -239,8 +262,8 @@ func plural(n int, word string) string {
 }
 
 // Where says in a word or two what a finding is about: "hop 3", "access"
-// (the access token), "id", "refresh", another token's kind, or nothing
-// for the whole login.
+// (the access token), "id", "refresh", another token's kind, the token
+// endpoint's "exchange" or "refresh" step, or nothing for the whole login.
 func (f Finding) Where() string {
 	switch {
 	case f.Hop > 0:
@@ -253,6 +276,9 @@ func (f Finding) Where() string {
 		return "refresh"
 	case f.Token != "":
 		return f.Token
+	case f.Detail["step"] != "":
+		// A token-endpoint finding: the code exchange or the refresh.
+		return f.Detail["step"]
 	}
 	return ""
 }

@@ -28,6 +28,33 @@ func (m *model) enter() {
 	}
 }
 
+// openFirstError shows the first error when a run ends with any: the
+// Findings tab on it (they are sorted errors first), and its hop or token
+// selected in their tabs, where enter on it goes.
+func (m *model) openFirstError() {
+	fs := m.shown.Findings
+	order := bySeverity(fs)
+	if len(order) == 0 || fs[order[0]].Severity != report.SeverityError {
+		return
+	}
+	f := fs[order[0]]
+	m.tab = tabFindings
+	m.views[tabFindings].pick(m.ctx(), 0)
+	switch {
+	case f.Hop > 0:
+		for i, h := range m.shown.Hops {
+			if h.N == f.Hop {
+				m.views[tabHops].pick(m.ctxOf(tabHops), i)
+			}
+		}
+	case f.Token != "":
+		if i := tokenRow(&m.shown, f.Token); i >= 0 {
+			m.views[tabTokens].pick(m.ctxOf(tabTokens), i)
+		}
+	}
+	m.setHeader()
+}
+
 func (m *model) copySelected() tea.Cmd {
 	what, val := m.views[m.tab].copyText(m.ctx())
 	if val == "" {

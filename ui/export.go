@@ -71,15 +71,19 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 
 // summary is printed to the normal screen after the program exits, so it
 // stays in the scrollback.
-func summary(r report.Report, err error, exported []string) string {
+func summary(r report.Report, err error, exported []string, phrase func(error) string) string {
 	secrets := report.SecretsOf(r)
 	r = r.Redact()
 	var b strings.Builder
 	switch {
+	case errors.Is(err, ErrNothingRan):
+		return "authtrace: nothing ran\n"
+	case err != nil && phrase != nil:
+		fmt.Fprintf(&b, "authtrace: %s\n", errText(secrets.Text(phrase(err))))
 	case err != nil:
 		fmt.Fprintf(&b, "authtrace: %s\n", errText(secrets.Text(err.Error())))
 	default:
-		fmt.Fprintf(&b, "authtrace: login finished with %s\n", r.Tally())
+		fmt.Fprintf(&b, "authtrace: login finished: %s\n", r.Tally())
 	}
 	shown := 0
 	for _, f := range r.Findings {
@@ -98,7 +102,7 @@ func summary(r report.Report, err error, exported []string) string {
 		if f.Severity == report.SeverityError {
 			mark = "✗"
 		}
-		fmt.Fprintf(&b, "  %s %s%s: %s\n", mark, report.Printable(f.Code), where, errText(f.Message))
+		fmt.Fprintf(&b, "  %s %s%s: %s\n", mark, report.Printable(f.Code), where, errText(untick(f.Message)))
 		shown++
 	}
 	for _, p := range exported {

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/authtrace/authtrace/report"
 )
@@ -11,19 +12,34 @@ import (
 // one's message, hint and detail; enter jumps to its hop or token.
 type findingsView struct {
 	pane
+	// order is the report's findings by severity, then in the order they
+	// were found: row i shows c.rep.Findings[order[i]].
+	order []int
+}
+
+// bySeverity orders findings errors first, keeping the order they were
+// found in within a severity.
+func bySeverity(fs []report.Finding) []int {
+	order := make([]int, len(fs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return fs[b].Severity.Rank() - fs[a].Severity.Rank() })
+	return order
 }
 
 func (v *findingsView) set(c *viewContext) {
 	st := c.st
 	fs := c.rep.Findings
+	v.order = bySeverity(fs)
 	listW, listH, _, _ := c.panes(len(fs))
 	v.cur.setLen(len(fs), listH-1)
-	v.title = st.faint.Render(fit("   code                      where   message", listW))
+	v.title = st.faint.Render(fit("   code                     where   message", listW))
 	v.plain, v.rows = v.plain[:0], v.rows[:0]
-	for _, f := range fs {
-		f = f.Redact()
+	for _, i := range v.order {
+		f := fs[i].Redact()
 		sevSt, sym := st.severity(f.Severity)
-		rest := fmt.Sprintf(" %-25s %-7s %s", cut(f.Code, 25), cut(f.Where(), 7), report.Printable(f.Message))
+		rest := fmt.Sprintf(" %-24s %-7s %s", cut(f.Code, 24), cut(f.Where(), 7), report.Printable(untick(f.Message)))
 		v.plain = append(v.plain, fit(sym+rest, listW-1))
 		v.rows = append(v.rows, fit(sevSt.Render(sym)+rest, listW-1))
 	}
@@ -37,22 +53,38 @@ func (v *findingsView) setDetail(c *viewContext) {
 	v.lines = v.lines[:0]
 	if !ok {
 		msg := "no findings yet"
-		if c.state == stateDone {
+		switch c.state {
+		case stateDone:
 			msg = "no findings: the login looks healthy"
+		case stateFailed:
+			msg = "no findings: the run stopped before anything was compared"
+			if c.rep.Error != "" {
+				msg += ": " + errText(c.secrets.Text(c.rep.Error))
+			}
 		}
-		v.lines = append(v.lines, st.faint.Render(msg))
+		for _, l := range wrapWords(msg, detailW-1) {
+			v.lines = append(v.lines, st.faint.Render(l))
+		}
 		v.doff = 0
 		return
 	}
 	f = f.Redact()
 	sevSt, _ := st.severity(f.Severity)
-	v.lines = append(v.lines, st.paneTitle.Render(cut(f.Code, detailW/2))+"  "+sevSt.Render(string(f.Severity))+st.faint.Render(" · "+report.Printable(f.Where())))
-	v.lines = append(v.lines, wrapWords(f.Message, detailW-1)...)
+	title := st.paneTitle.Render(cut(f.Code, detailW/2)) + "  " + sevSt.Render(string(f.Severity))
+	if where := f.Where(); where != "" {
+		title += st.faint.Render(" · " + report.Printable(where))
+	}
+	v.lines = append(v.lines, title)
+	v.lines = append(v.lines, wrapWords(untick(f.Message), detailW-1)...)
 	if f.Hint != "" {
 		v.lines = append(v.lines, "", st.bold.Render("what to change"))
-		for _, l := range wrapWords(f.Hint, detailW-2) {
+		for _, l := range wrapWords(untick(f.Hint), detailW-2) {
 			v.lines = append(v.lines, "  "+l)
 		}
+	}
+	if step, name := findingStep(c.rep, f); step != nil {
+		v.lines = append(v.lines, "", st.bold.Render(name))
+		v.lines = append(v.lines, stepLines(st, *step, detailW)...)
 	}
 	if len(f.Detail) > 0 {
 		v.lines = append(v.lines, "", st.bold.Render("detail"))
@@ -74,8 +106,8 @@ func (v *findingsView) setDetail(c *viewContext) {
 	switch {
 	case f.Hop > 0:
 		v.lines = append(v.lines, "", st.faint.Render(fmt.Sprintf("%s: go to hop %d", keyName(c.keys.Enter), f.Hop)))
-	case f.Token != "":
-		v.lines = append(v.lines, "", st.faint.Render(cut(keyName(c.keys.Enter)+": go to the "+f.Token, detailW)))
+	case f.Token != "" && tokenRow(c.rep, f.Token) >= 0:
+		v.lines = append(v.lines, "", st.faint.Render(cut(keyName(c.keys.Enter)+": go to the "+f.Token+" in Tokens", detailW)))
 	}
 	v.setLines(c, v.lines)
 }
@@ -106,12 +138,8 @@ func (v *findingsView) enter(c *viewContext) request {
 		}
 		return request{status: fmt.Sprintf("hop %d is not in the report", f.Hop)}
 	case f.Token != "":
-		// The login's tokens come first in the tokens list, pasted ones
-		// after them.
-		for i, t := range c.rep.Tokens {
-			if t.Kind == f.Token {
-				return request{jump: true, tab: tabTokens, row: i}
-			}
+		if i := tokenRow(c.rep, f.Token); i >= 0 {
+			return request{jump: true, tab: tabTokens, row: i}
 		}
 		return request{status: "no " + f.Token + " came back"}
 	}
@@ -133,8 +161,73 @@ func (v *findingsView) copyText(c *viewContext) (what, text string) {
 }
 
 func (v *findingsView) selected(c *viewContext) (report.Finding, bool) {
-	if v.cur.sel < 0 || v.cur.sel >= len(c.rep.Findings) {
+	if v.cur.sel < 0 || v.cur.sel >= len(c.rep.Findings) || len(v.order) != len(c.rep.Findings) {
 		return report.Finding{}, false
 	}
-	return c.rep.Findings[v.cur.sel], true
+	return c.rep.Findings[v.order[v.cur.sel]], true
+}
+
+// findingStep is the token-endpoint round trip a finding is about (the
+// engine names it in the finding's step detail), and its name.
+func findingStep(r *report.Report, f report.Finding) (*report.Step, string) {
+	step := f.Detail["step"]
+	if step == "" && f.Code == report.CodeTokenClientAuth {
+		step = "exchange"
+	}
+	switch {
+	case step == "exchange" && r.Exchange != nil:
+		return &r.Exchange.Step, "the code exchange"
+	case step == "refresh" && r.Refresh != nil:
+		return &r.Refresh.Step, "the refresh grant"
+	}
+	return nil, ""
+}
+
+// bodyLines is how much of a token endpoint's body the detail shows.
+const bodyLines = 6
+
+// stepLines are a token-endpoint round trip as a person checks it: where
+// it went, what came back, and the start of the body.
+func stepLines(st styles, s report.Step, w int) []string {
+	row := func(name, val string) []string {
+		var out []string
+		for i, l := range wrapWords(val, max(w-labelW-2, 8)) {
+			label := ""
+			if i == 0 {
+				label = st.key.Render(name)
+			}
+			out = append(out, "  "+fit(label, labelW)+l)
+		}
+		return out
+	}
+	lines := row("url", report.Printable(s.Request.Method+" "+report.RedactURL(s.Request.URL)))
+	if s.Error != "" {
+		lines = append(lines, row("error", errText(s.Error))...)
+	}
+	resp := s.Response
+	if resp == nil {
+		return lines
+	}
+	lines = append(lines, row("status", fmt.Sprint(resp.Status))...)
+	lines = append(lines, row("content type", contentTypeOr(resp.ContentType))...)
+	if resp.Body != "" {
+		start := []rune(strings.Join(strings.Fields(resp.Body), " "))
+		start = start[:min(len(start), (bodyLines+1)*w)]
+		body := wrapMarked(errText(string(start)), 0, 0, max(w-4, 8), lipglossPlain, lipglossPlain)
+		lines = append(lines, "  "+st.key.Render("body starts"))
+		if len(body) > bodyLines {
+			body = append(body[:bodyLines], st.faint.Render(fmt.Sprintf("… %d characters in all (e: export the report for the whole body)", len(resp.Body))))
+		}
+		for _, l := range body {
+			lines = append(lines, "    "+l)
+		}
+	}
+	return lines
+}
+
+func contentTypeOr(ct string) string {
+	if ct == "" {
+		return "(none)"
+	}
+	return ct
 }

@@ -44,6 +44,7 @@ var recordings = []struct{ name, fault string }{
 	{"state-suffix", "state-suffix"},
 	{"refresh-missing", "no-refresh"},
 	{"error-page", "redirect-slash"},
+	{"token-not-json", "html-token"},
 }
 
 var (
@@ -343,6 +344,7 @@ func scenarios(t testing.TB) []scenario {
 		{name: "state-suffix", done: done("state-suffix")},
 		{name: "refresh-missing", done: done("refresh-missing")},
 		{name: "error-page", done: done("error-page")},
+		{name: "token-not-json", done: done("token-not-json")},
 	}
 }
 

@@ -52,6 +52,24 @@ func (h *headerView) set(c *viewContext, p progress, spin string) {
 	h.lines[1] = fit(phaseLine(c, p, spin), w)
 
 	switch {
+	case p.state == stateFailed && !p.busy:
+		// The error takes both lines, wrapped: it says what to change,
+		// and its end is often the part that does. What does not fit is
+		// in the empty panes below.
+		msg := "login failed"
+		if p.err != nil {
+			msg += ": " + errText(c.secrets.Text(p.err.Error()))
+		}
+		ls := wrapWords(msg, max(w-2, 10))
+		h.lines[1] = fit(st.errorSev.Render("✗ "+ls[0]), w)
+		h.lines[2] = ""
+		if len(ls) > 1 {
+			rest := strings.Join(ls[1:], " ")
+			if len(ls) > 2 {
+				rest = cut(rest, w-2-len(" (more below)")) + " (more below)"
+			}
+			h.lines[2] = st.errorSev.Render("  " + rest)
+		}
 	case p.authURL != "" && (p.state == stateRunning && p.phase != flow.PhaseExchanging && p.phase != flow.PhaseRefreshing):
 		label := "open by hand (" + keyName(c.keys.CopyURL) + " copies): "
 		h.lines[2] = st.faint.Render(label) + st.url.Render(cutMiddle(p.authURL, w-len(label)))
@@ -75,7 +93,7 @@ func phaseLine(c *viewContext, p progress, spin string) string {
 	}
 	switch p.state {
 	case stateDone:
-		errs, warns, _ := c.rep.Count()
+		errs, _, _ := c.rep.Count()
 		took := ""
 		if !c.rep.Finished.IsZero() && !c.rep.Started.IsZero() {
 			d := c.rep.Finished.Sub(c.rep.Started)
@@ -87,9 +105,9 @@ func phaseLine(c *viewContext, p progress, spin string) string {
 			took = " in " + d.String()
 		}
 		if errs > 0 {
-			return st.errorSev.Render("✗") + fmt.Sprintf(" login finished%s · %s, %s", took, plural(errs, "error"), plural(warns, "warning"))
+			return st.errorSev.Render("✗") + fmt.Sprintf(" login finished%s · %s", took, c.rep.Problems())
 		}
-		return st.ok.Render("✓") + fmt.Sprintf(" login finished%s · no errors, %s", took, plural(warns, "warning"))
+		return st.ok.Render("✓") + fmt.Sprintf(" login finished%s · %s", took, c.rep.Problems())
 	case stateFailed:
 		msg := "login failed"
 		if p.err != nil {
@@ -150,13 +168,6 @@ func countdown(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 func hostOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
@@ -184,8 +195,12 @@ func endpointSummary(r report.Report) string {
 	case r.Exchange.Error != "":
 		s += errText(r.Exchange.Error)
 	}
-	if n := len(r.Exchange.Attempts); n > 0 {
-		s += fmt.Sprintf(" after %d other attempt(s)", n)
+	switch n := len(r.Exchange.Attempts); n {
+	case 0:
+	case 1:
+		s += " on the second try"
+	default:
+		s += fmt.Sprintf(" after %d failed tries", n)
 	}
 	if ca := r.Exchange.Request.ClientAuth; ca != "" {
 		s += " · client auth " + ca

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -31,7 +30,7 @@ func (v *hopsView) set(c *viewContext) {
 	}
 	worst := worstByHop(c.rep.Findings)
 	st := c.st
-	v.title = st.faint.Render(fit("     #  source    meth sta role        host/path", listW))
+	v.title = st.faint.Render(fit("     # from sta role host/path    (?: the tags)", listW))
 	v.plain = v.plain[:0]
 	v.rows = v.rows[:0]
 	for _, h := range hops {
@@ -46,8 +45,12 @@ func (v *hopsView) set(c *viewContext) {
 		case h.Status > 0:
 			status = fmt.Sprintf("%3d", h.Status)
 		}
-		rest := report.Printable(fmt.Sprintf(" %3d %-9s %-4s %s %-10s ", h.N, h.Source, cut(h.Method, 4), status, h.Role.Label()))
-		where := cut(hostPath(h.URL), listW-3-len([]rune(rest)))
+		rest := fmt.Sprintf(" %3d %-4s %s %-4s ", h.N, sourceTag(h.Source), status, roleTag(h.Role))
+		// GET is the rule; another method is worth the cells it takes.
+		if m := report.Printable(h.Method); m != "" && m != "GET" {
+			rest += cut(m, 6) + " "
+		}
+		where := elidePath(h.URL, listW-3-len([]rune(rest)))
 		v.plain = append(v.plain, fit(mark+" "+rest+where, listW-1))
 		v.rows = append(v.rows, fit(markSt.Render(mark)+" "+rest+where, listW-1))
 	}
@@ -61,7 +64,17 @@ func (v *hopsView) setDetail(c *viewContext) {
 	h, ok := v.selected(c)
 	switch {
 	case !ok:
-		v.lines = append(v.lines[:0], c.st.faint.Render("no hops yet: the preflight trace fills this in"))
+		msg := "no hops yet: the preflight trace fills this in"
+		if c.state == stateFailed {
+			msg = "no hops: the run stopped before anything was sent"
+			if c.rep.Error != "" {
+				msg += ": " + errText(c.secrets.Text(c.rep.Error))
+			}
+		}
+		v.lines = v.lines[:0]
+		for _, l := range wrapWords(msg, detailW-1) {
+			v.lines = append(v.lines, c.st.faint.Render(l))
+		}
 		v.doff = 0
 	case v.detail:
 		v.setLines(c, hopDetail(c, h, detailW))
@@ -136,12 +149,40 @@ func window(st styles, lines []string, off, h int) []string {
 	return out
 }
 
-func hostPath(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return raw
+// The hop list's tags for sources and roles: short, so the path gets the
+// room; the help (?) spells them out, and the detail's title uses the
+// words.
+var (
+	sourceTags = map[report.Source]string{
+		report.SourceSent: "sent", report.SourcePreflight: "pre",
+		report.SourceCallback: "cb", report.SourceHAR: "har",
 	}
-	return u.Host + u.EscapedPath()
+	roleTags = map[report.Role]string{
+		report.RoleAuthorize: "auth", report.RoleProvider: "prov", report.RoleCallback: "cb",
+		report.RoleErrorPage: "err", report.RoleOther: "-",
+	}
+)
+
+func sourceTag(s report.Source) string {
+	if t, ok := sourceTags[s]; ok {
+		return t
+	}
+	return cut(string(s), 4)
+}
+
+func roleTag(r report.Role) string {
+	if t, ok := roleTags[r]; ok {
+		return t
+	}
+	return cut(string(r), 4)
+}
+
+// tagLegend is the help's key to the hop list's tags.
+func tagLegend() []string {
+	return []string{
+		"hops  from  sent: as built · pre: preflight · cb: callback · har: HAR file",
+		"      role  auth: authorize · prov: provider · cb: callback · err: error page",
+	}
 }
 
 // worstByHop maps each hop number to the most severe finding about it.
@@ -399,7 +440,7 @@ func findingLines(st styles, f report.Finding, w int) []string {
 	f = f.Redact()
 	sevSt, sym := st.severity(f.Severity)
 	var lines []string
-	for i, l := range wrapWords(f.Code+": "+f.Message, w-2) {
+	for i, l := range wrapWords(f.Code+": "+untick(f.Message), w-2) {
 		if i == 0 {
 			lines = append(lines, sevSt.Render(sym)+" "+l)
 			continue
@@ -407,7 +448,7 @@ func findingLines(st styles, f report.Finding, w int) []string {
 		lines = append(lines, "  "+l)
 	}
 	if f.Hint != "" {
-		for _, l := range wrapWords("→ "+f.Hint, w-2) {
+		for _, l := range wrapWords("→ "+untick(f.Hint), w-2) {
 			lines = append(lines, "  "+st.faint.Render(l))
 		}
 	}

@@ -45,6 +45,6 @@ func TestHostileTextStaysInert(t *testing.T) {
 				m = update(m, press("j"))
 			}
 		}
-		hostile.Inert(t, "summary", summary(m.rep, fmt.Errorf("engine: %s", hostile.Text), nil))
+		hostile.Inert(t, "summary", summary(m.rep, fmt.Errorf("engine: %s", hostile.Text), nil, nil))
 	}
 }

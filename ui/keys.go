@@ -14,6 +14,7 @@ type keyMap struct {
 	Top      key.Binding
 	Bottom   key.Binding
 	Enter    key.Binding
+	Zoom     key.Binding
 	Open     key.Binding
 	Copy     key.Binding
 	CopyURL  key.Binding
@@ -38,6 +39,7 @@ func defaultKeys(canRefresh, canOpen bool) keyMap {
 		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last")),
 		Enter:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
+		Zoom:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom")),
 		Open:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "reopen browser")),
 		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		CopyURL:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "copy the authorize URL")),
@@ -58,14 +60,14 @@ func defaultKeys(canRefresh, canOpen bool) keyMap {
 
 // ShortHelp is the one-line help under the panes.
 func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.NextTab, k.Down, k.Enter, k.Copy, k.Export, k.Help, k.Quit}
+	return []key.Binding{k.NextTab, k.Enter, k.Zoom, k.Copy, k.Export, k.Help, k.Quit}
 }
 
 // FullHelp is the help shown by ?.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.NextTab, k.PrevTab, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Enter, k.Copy, k.CopyURL, k.Paste, k.Export},
+		{k.Enter, k.Zoom, k.Copy, k.CopyURL, k.Paste, k.Export},
 		{k.Open, k.Refresh, k.Help, k.Quit},
 	}
 }

@@ -21,7 +21,32 @@ const (
 // layout is the terminal's size, and how it splits into panes.
 type layout struct {
 	width, height int
+	zoom          zoom
+	// stack keeps the list above the detail even when wide: the findings
+	// list's rows are sentences, which need the whole width.
+	stack bool
 }
+
+// layoutOf is the layout tab t is drawn in.
+func (m *model) layoutOf(t tab) layout {
+	l := m.layout
+	l.stack = t == tabFindings
+	return l
+}
+
+// sideBySide says whether the list and the detail are drawn side by side.
+func (l layout) sideBySide() bool { return l.wide() && !l.stack }
+
+// zoom is which pane the body shows: both, or one of them at full size
+// (key z cycles), so a long path or a long finding can be read whole.
+type zoom int
+
+const (
+	zoomNone   zoom = iota // list and detail
+	zoomList               // the list alone
+	zoomDetail             // the detail alone
+	zoomCount
+)
 
 func (l layout) wide() bool { return l.width >= wideWidth }
 
@@ -34,7 +59,12 @@ func (l layout) bodyHeight() int {
 // needs up to two fifths of the body, and the detail the rest.
 func (l layout) panes(n int) (listW, listH, detailW, detailH int) {
 	h := l.bodyHeight()
-	if l.wide() {
+	if l.zoom != zoomNone {
+		// One pane has the whole body; the other is sized the same so
+		// that its rows and lines are ready when the zoom ends.
+		return l.width, h, l.width, h
+	}
+	if l.sideBySide() {
 		listW = min(max(l.width*2/5, 50), 72)
 		return listW, h, l.width - listW - 1, h
 	}
@@ -63,11 +93,18 @@ func (m model) tabBar() string {
 // body is the current view's list and detail, side by side or stacked.
 func (m model) body() string {
 	v := m.views[m.tab]
-	listW, listH, detailW, detailH := m.panes(v.count())
+	l := m.layoutOf(m.tab)
+	listW, listH, detailW, detailH := l.panes(v.count())
 	list, detail := v.draw(m.ctx())
 	list = padLines(list, listW, listH)
 	detail = padLines(detail, detailW, detailH)
-	if m.wide() {
+	switch m.zoom {
+	case zoomList:
+		return strings.Join(list, "\n")
+	case zoomDetail:
+		return strings.Join(detail, "\n")
+	}
+	if l.sideBySide() {
 		lines := make([]string, listH)
 		sep := m.styles.faint.Render("│")
 		for i := range lines {
@@ -92,13 +129,20 @@ func padLines(lines []string, w, h int) []string {
 }
 
 func (m model) fullHelp() string {
-	// One group under another: side by side they do not fit 80 columns.
-	var lines []string
-	for i, g := range m.keys.FullHelp() {
-		if i > 0 {
-			lines = append(lines, "")
-		}
-		lines = append(lines, strings.Split(m.help.FullHelpView([][]key.Binding{g}), "\n")...)
+	// Moving and acting side by side, the rest under them, and the key to
+	// the hop list's tags: all three groups in a row do not fit 80
+	// columns, one under another not 24 rows.
+	g := m.keys.FullHelp()
+	view := func(b []key.Binding) string { return m.help.FullHelpView([][]key.Binding{b}) }
+	top := lipgloss.JoinHorizontal(lipgloss.Top, view(g[0]), "    ", view(g[1]))
+	lines := strings.Split(top, "\n")
+	for _, grp := range g[2:] {
+		lines = append(lines, "")
+		lines = append(lines, strings.Split(view(grp), "\n")...)
+	}
+	lines = append(lines, "")
+	for _, l := range tagLegend() {
+		lines = append(lines, m.styles.faint.Render(l))
 	}
 	return strings.Join(padLines(lines, m.width, m.bodyHeight()), "\n")
 }

@@ -128,6 +128,19 @@ func (p *pane) scroll(c *viewContext, d int) {
 	p.doff = max(min(p.doff+page, len(p.lines)-(detailH-1)), 0)
 }
 
+// scrollLines scrolls the detail by n lines.
+func (p *pane) scrollLines(c *viewContext, n int) {
+	_, _, _, detailH := c.panes(p.cur.n)
+	p.doff = max(min(p.doff+n, len(p.lines)-(detailH-1)), 0)
+}
+
+func (p *pane) rowAt(c *viewContext, r int) (int, bool) {
+	_, listH, _, _ := c.panes(p.cur.n)
+	lo, hi := p.cur.window(listH - 1)
+	i := lo + r - 1
+	return i, r >= 1 && i < hi
+}
+
 // draw returns the visible rows of the list (with its title) and of the
 // detail pane.
 func (p *pane) draw(c *viewContext) (list, detail []string) {

@@ -136,13 +136,16 @@ func seedReport(cfg flow.Config) report.Report {
 	return report.Report{Version: report.Version, Command: "login", Profile: p}
 }
 
-// ctx is what the views draw from, as the model is now.
-func (m *model) ctx() *viewContext {
+// ctx is what the current tab draws from, as the model is now.
+func (m *model) ctx() *viewContext { return m.ctxOf(m.tab) }
+
+// ctxOf is what tab t draws from.
+func (m *model) ctxOf(t tab) *viewContext {
 	loc := m.opts.Location
 	if loc == nil {
 		loc = time.Local
 	}
-	return &viewContext{layout: m.layout, st: m.styles, keys: m.keys, rep: &m.shown, raw: &m.rep,
+	return &viewContext{layout: m.layoutOf(t), st: m.styles, keys: m.keys, rep: &m.shown, raw: &m.rep,
 		secrets: m.secrets, state: m.state, now: m.now(), loc: loc, isDark: m.isDark}
 }
 
@@ -209,6 +212,9 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case doneMsg:
 		m.finish(msg)
 		m.rebuildViews()
+		if !msg.refresh {
+			m.openFirstError()
+		}
 		return m, nil
 	case exportedMsg:
 		if msg.err != nil {
@@ -247,13 +253,12 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.rebuildViews()
 		return m, nil
+	case tea.MouseClickMsg:
+		m.click(msg)
+		m.setHeader()
+		return m, nil
 	case tea.MouseWheelMsg:
-		switch msg.Mouse().Button {
-		case tea.MouseWheelUp:
-			m.moveSel(-1)
-		case tea.MouseWheelDown:
-			m.moveSel(1)
-		}
+		m.wheel(msg)
 		return m, nil
 	}
 	return m, nil
@@ -316,6 +321,10 @@ func (m model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.moveSel(1 << 20)
 	case key.Matches(msg, k.Enter):
 		m.enter()
+	case key.Matches(msg, k.Zoom):
+		m.zoom = (m.zoom + 1) % zoomCount
+		m.rebuildViews()
+		m.status = [zoomCount]string{"showing the list and the detail", "showing the list only (z: the detail only)", "showing the detail only (z: both)"}[m.zoom]
 	case key.Matches(msg, k.Copy):
 		return m, m.copySelected()
 	case key.Matches(msg, k.CopyURL):
@@ -407,9 +416,8 @@ func (m *model) rebuildViews() {
 	m.shown = m.rep.Redact()
 	m.help.SetWidth(m.width)
 	m.setHeader()
-	c := m.ctx()
-	for _, v := range m.views {
-		v.set(c)
+	for i, v := range m.views {
+		v.set(m.ctxOf(tab(i)))
 	}
 	m.setup.resize(m.width)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/internal/syncbuf"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -25,7 +25,7 @@ import (
 func TestRunProgram(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	var out syncBuffer
+	var out syncbuf.Buffer
 	stopped := make(chan struct{})
 	var gotCfg flow.Config
 	waiting, seen := waitingEvents(t), loadFixture(t, "healthy").Report
@@ -61,14 +61,14 @@ func TestRunProgram(t *testing.T) {
 		t.Errorf("engine got client id %q", gotCfg.ClientID)
 	}
 	if s := out.String(); !strings.Contains(s, "authtrace: login stopped before it finished (quit while waiting)") {
-		t.Errorf("summary missing from the output tail: %q", tail(s, 300))
+		t.Errorf("summary missing from the output tail: %q", syncbuf.Tail(s, 300))
 	}
 }
 
 func TestRunProgramFinished(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	var out syncBuffer
+	var out syncbuf.Buffer
 	sc := scenarios(t)[3]
 	start := func(ctx context.Context, cfg flow.Config, emit func(flow.Event)) (report.Report, error) {
 		return sc.done.rep, nil
@@ -84,8 +84,8 @@ func TestRunProgramFinished(t *testing.T) {
 	if diff := cmp.Diff(sc.done.rep, rep); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)
 	}
-	if s := out.String(); !strings.Contains(s, "authtrace: login finished with 1 error, 0 warnings, 1 info\n  ✗ refresh_token.missing") {
-		t.Errorf("summary missing: %q", tail(s, 300))
+	if s := out.String(); !strings.Contains(s, "authtrace: login finished: 1 error, 1 info\n  ✗ refresh_token.missing") {
+		t.Errorf("summary missing: %q", syncbuf.Tail(s, 300))
 	}
 }
 
@@ -93,37 +93,13 @@ func TestRunProgramFinished(t *testing.T) {
 // not. The output is frames of text and escape sequences; the renderer
 // draws a changed stretch of a line in one piece, so a phrase of one line
 // shows up whole once the escapes are stripped.
-func waitForScreen(t *testing.T, out *syncBuffer, want string) {
+func waitForScreen(t *testing.T, out *syncbuf.Buffer, want string) {
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(ansi.Strip(out.String()), want) {
 		if time.Now().After(deadline) {
-			t.Errorf("the screen never showed %q; output: %q", want, tail(out.String(), 500))
+			t.Errorf("the screen never showed %q; output: %q", want, syncbuf.Tail(out.String(), 500))
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -72,8 +72,8 @@ func TestNoSecretOnScreenOrInExport(t *testing.T) {
 			b, _ := os.ReadFile(path)
 			check(path, string(b))
 		}
-		check("the summary", summary(m.rep, nil, msg.paths))
-		check("the summary of an error", summary(m.rep, &echoError{rep}, nil))
+		check("the summary", summary(m.rep, nil, msg.paths, nil))
+		check("the summary of an error", summary(m.rep, &echoError{rep}, nil, nil))
 	}
 }
 

@@ -13,8 +13,9 @@ import (
 // TestTmuxRealBinary runs the real authtrace binary in a tmux pane, the way
 // a person would: `authtrace demo --fault state-suffix` (the built-in
 // provider behind a tenant proxy that appends to state, and a built-in
-// browser), then reads the screen, moves to the hop where state changed,
-// looks at the findings, exports, and quits.
+// browser), then reads the screen (it opens on the first error), goes to
+// the hop where state changed, zooms its panes, looks at the findings,
+// exports, and quits.
 func TestTmuxRealBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -71,30 +72,44 @@ func TestTmuxRealBinary(t *testing.T) {
 		tmux(append([]string{"send-keys", "-t", session}, k...)...)
 	}
 
+	// A login with errors opens on them: Findings, errors first.
 	s := waitFor("login finished")
-	for _, want := range []string{"2 errors", "Hops 5", "callback", "verdict"} {
+	for _, want := range []string{"2 errors", "Hops 5", "Findings 3", "▸✗ state.changed", "enter: go to hop 3"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("first screen lacks %q:\n%s", want, s)
 		}
 	}
-
-	// Once the login ends the selection lands on the first hop with an
-	// error (hop 3 here), and before that it follows the newest hop: go to
-	// the top first so that j j means hop 3 whichever it was.
-	keys("g")
-	waitFor("hop 1 · sent")
-	keys("j", "j")
+	keys("Enter") // jump to the finding's hop
 	s = waitFor("hop 3 · preflight")
 	if !strings.Contains(s, "suffix_added") || !strings.Contains(s, "org=acme") {
 		t.Errorf("hop 3 does not show the appended suffix:\n%s", s)
 	}
 
-	keys("BTab") // shift+tab: findings
-	s = waitFor("code ")
+	// z: the list alone, then the detail alone, then both again.
+	keys("z")
+	s = waitFor("showing the list only")
+	if strings.Contains(s, "verdict") || !strings.Contains(s, "host/path") {
+		t.Errorf("z does not show the list alone:\n%s", s)
+	}
+	keys("z")
+	s = waitFor("showing the detail only")
+	if !strings.Contains(s, "verdict") || strings.Contains(s, "host/path") {
+		t.Errorf("z z does not show the detail alone:\n%s", s)
+	}
+	keys("z")
+	s = waitFor("showing the list and the detail")
+	if !strings.Contains(s, "verdict") || !strings.Contains(s, "host/path") {
+		t.Errorf("z z z does not show both panes:\n%s", s)
+	}
+
+	keys("g")
+	waitFor("hop 1 · sent")
+	keys("BTab") // shift+tab from Hops: findings
+	s = waitFor("where   message")
 	if !strings.Contains(s, "state.changed") {
 		t.Errorf("findings view lacks state.changed:\n%s", s)
 	}
-	keys("Enter") // jump to the finding's hop
+	keys("Enter") // back to the hop
 	waitFor("hop 3 · preflight")
 
 	keys("e")
@@ -115,7 +130,7 @@ func TestTmuxRealBinary(t *testing.T) {
 	keys("Enter")
 	waitFor("enter: hide")
 	keys("q")
-	waitFor("authtrace: login finished with 2 errors")
+	waitFor("authtrace: login finished: 2 errors")
 	s = tmux("capture-pane", "-p", "-t", session, "-S", "-1000")
 	for _, leak := range []string{"│", "Hops 5", "eyJ", "tab next view"} {
 		if strings.Contains(s, leak) {

@@ -55,6 +55,9 @@ func (v *tokensView) all(c *viewContext) []tokenEntry {
 		}
 		out = append(out, e)
 	}
+	if e, ok := refreshEntry(c); ok {
+		out = append(out, e)
+	}
 	for _, p := range v.pasted {
 		out = append(out, tokenEntry{Token: p.tok, findings: p.findings, pasted: true})
 	}
@@ -97,8 +100,11 @@ func audSummary(t report.Token) string {
 			return decode.CompactJSON(c.Value)
 		}
 	}
-	if t.Format == "opaque" {
+	switch t.Format {
+	case "opaque":
 		return "(opaque: no claims to read)"
+	case refreshMissing:
+		return "(none came back)"
 	}
 	return ""
 }
@@ -116,8 +122,11 @@ func (v *tokensView) setDetail(c *viewContext) {
 	}
 	e, ok := v.selected(c)
 	if !ok {
-		v.lines = append(v.lines[:0], st.faint.Render("no tokens yet: they arrive after the code exchange"),
-			st.faint.Render(keyName(c.keys.Paste)+": paste a token to inspect it"))
+		v.lines = v.lines[:0]
+		for _, l := range wrapWords(noTokensWhy(c), detailW-1) {
+			v.lines = append(v.lines, st.faint.Render(l))
+		}
+		v.lines = append(v.lines, st.faint.Render(keyName(c.keys.Paste)+": paste a token to inspect it"))
 		v.doff = 0
 		return
 	}
@@ -218,7 +227,7 @@ func (v *tokensView) paste(c *viewContext, raw string) string {
 	v.pasted = append(v.pasted, p)
 	v.raw = false
 	v.set(c)
-	v.jump(c, len(c.rep.Tokens)+len(v.pasted)-1)
+	v.jump(c, len(v.all(c))-1)
 	v.setDetail(c)
 	return "pasted token inspected"
 }
@@ -290,7 +299,7 @@ func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
 			}
 			for _, fd := range fs {
 				sevSt, _ := st.severity(fd.Severity)
-				for _, l := range wrapWords(fd.Code+": "+errText(fd.Message), valW) {
+				for _, l := range wrapWords(fd.Code+": "+errText(untick(fd.Message)), valW) {
 					lines = append(lines, pad+sevSt.Render(l))
 				}
 			}
@@ -298,7 +307,14 @@ func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
 	}
 	section("header", e.Header)
 	section("claims", e.Claims)
-	if len(e.Header) == 0 && len(e.Claims) == 0 {
+	switch {
+	case e.Format == refreshMissing:
+		lines = append(lines, st.faint.Render("none came back from the token endpoint"))
+	case e.Kind == refreshKind:
+		for _, l := range wrapWords("opaque: the client keeps it and sends it to the token endpoint for new tokens; there is nothing in it to read", w) {
+			lines = append(lines, st.faint.Render(l))
+		}
+	case len(e.Header) == 0 && len(e.Claims) == 0:
 		lines = append(lines, st.faint.Render("no header or claims to show (opaque token)"))
 	}
 
@@ -313,7 +329,7 @@ func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
 				continue
 			}
 			lines = append(lines, "")
-			for _, l := range wrapWords(f.Code+" → "+errText(f.Hint), w-2) {
+			for _, l := range wrapWords(f.Code+" → "+errText(untick(f.Hint)), w-2) {
 				lines = append(lines, "  "+st.faint.Render(l))
 			}
 		}
@@ -321,6 +337,8 @@ func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
 
 	lines = append(lines, "")
 	switch {
+	case e.Format == refreshMissing:
+		lines = lines[:len(lines)-1]
 	case e.Raw == "":
 		lines = append(lines, st.faint.Render("raw token: not kept"))
 	case showRaw:
@@ -330,4 +348,94 @@ func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
 		lines = append(lines, st.faint.Render(fmt.Sprintf("raw token hidden (%d characters) · %s: show · %s: copy", len(e.Raw), keyName(c.keys.Enter), keyName(c.keys.Copy))))
 	}
 	return lines
+}
+
+// The refresh token is listed with the tokens, so that a finding about it
+// leads somewhere: opaque, its value hidden until asked for like any raw
+// token, or marked missing when none came back.
+const (
+	refreshKind    = "refresh_token"
+	refreshMissing = "missing"
+)
+
+// refreshEntry is the refresh token's row: the newest one the token
+// endpoint gave (the refresh grant's when it rotated it), or, when a
+// finding is about one that did not come, a row saying so.
+func refreshEntry(c *viewContext) (tokenEntry, bool) {
+	e := tokenEntry{Token: report.Token{Kind: refreshKind, Format: "opaque"}}
+	for _, f := range c.rep.Findings {
+		if f.Token == refreshKind && f.Hop == 0 {
+			e.findings = append(e.findings, f)
+		}
+	}
+	raw := refreshValue(c.raw)
+	if raw == "" {
+		raw = refreshValue(c.rep)
+	}
+	switch {
+	case raw != "":
+		e.Raw = raw // shown and copied only when asked for
+	case len(e.findings) > 0:
+		e.Format = refreshMissing
+	default:
+		return tokenEntry{}, false
+	}
+	return e, true
+}
+
+// refreshValue is the newest refresh token in r.
+func refreshValue(r *report.Report) string {
+	if r == nil {
+		return ""
+	}
+	for _, t := range r.Tokens {
+		if t.Kind == refreshKind {
+			return "" // decoded like the others: listed with them
+		}
+	}
+	if rf := r.Refresh; rf != nil && rf.Response != nil && rf.Response.Fields[refreshKind] != "" {
+		return rf.Response.Fields[refreshKind]
+	}
+	if ex := r.Exchange; ex != nil && ex.Response != nil {
+		return ex.Response.Fields[refreshKind]
+	}
+	return ""
+}
+
+// tokenRow is the row of the tokens list that shows the login's token of
+// this kind, or -1: the report's tokens come first, then the refresh
+// token, then pasted ones.
+func tokenRow(r *report.Report, kind string) int {
+	for i, t := range r.Tokens {
+		if t.Kind == kind {
+			return i
+		}
+	}
+	if kind != refreshKind {
+		return -1
+	}
+	for _, f := range r.Findings {
+		if f.Token == refreshKind && f.Hop == 0 {
+			return len(r.Tokens)
+		}
+	}
+	if refreshValue(r) != "" {
+		return len(r.Tokens)
+	}
+	return -1
+}
+
+// noTokensWhy says why the tokens list is empty.
+func noTokensWhy(c *viewContext) string {
+	r := c.rep
+	switch {
+	case c.state == stateRunning:
+		return "no tokens yet: they arrive after the code exchange"
+	case r.Exchange == nil && r.Error != "":
+		return "no tokens: the run stopped before the code exchange: " + errText(c.secrets.Text(r.Error))
+	case r.Exchange == nil:
+		return "no tokens: there was no code exchange (the login did not come back with a code)"
+	default:
+		return "no tokens: the code exchange did not return any (see Findings)"
+	}
 }

@@ -56,17 +56,27 @@ type Options struct {
 	// Location is the local zone token times are also shown in (default
 	// time.Local).
 	Location *time.Location
+	// Phrase words the engine's error for the summary printed after the
+	// screen closes, which is the only place it is printed (default
+	// err.Error()); the CLI names the settings as its flags.
+	Phrase func(error) string
 }
 
 // ErrStopped is returned, wrapped, when the person quit before the login
 // finished; the report holds what was seen until then.
 var ErrStopped = errors.New("login stopped before it finished")
 
+// ErrNothingRan is returned when the person left the setup form before
+// starting anything: not a failed login, nothing was sent.
+var ErrNothingRan = errors.New("nothing ran")
+
 // Run shows the TUI until the person quits, running opts.Start with
 // opts.Config (after the setup form, if opts.Setup). Quitting cancels the
 // engine's context, so its listener stops, and waits for it to return. A
-// short summary is printed to Output after the screen is restored. It
-// returns the engine's report and error.
+// short summary is printed to Output after the screen is restored, with
+// the error if there was one: callers need not print it again. It returns
+// the engine's report and error; ErrNothingRan when the person closed the
+// setup form.
 func Run(ctx context.Context, opts Options) (report.Report, error) {
 	if opts.Start == nil {
 		return report.Report{}, errors.New("ui: Options.Start is nil")
@@ -109,7 +119,7 @@ func Run(ctx context.Context, opts Options) (report.Report, error) {
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return rep, fmt.Errorf("terminal ui: %w", err)
 	}
-	fmt.Fprint(opts.Output, summary(rep, runErr, fm.exported))
+	fmt.Fprint(opts.Output, summary(rep, runErr, fm.exported, opts.Phrase))
 	return rep, runErr
 }
 
@@ -125,7 +135,7 @@ func (m model) outcome() (report.Report, error) {
 		rep = last.rep
 	}
 	if m.state == stateSetup {
-		return rep, ErrStopped
+		return rep, ErrNothingRan
 	}
 	if last.err != nil && !errors.Is(last.err, context.Canceled) {
 		return rep, last.err

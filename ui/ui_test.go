@@ -59,8 +59,12 @@ func TestSelectionMovesAndStaysInRange(t *testing.T) {
 		{"past the end", []tea.Msg{press("j"), press("j"), press("j"), press("j"), press("j"), press("j"), press("j")}, 4},
 		{"G then g", []tea.Msg{press("G"), press("g")}, 0},
 		{"G", []tea.Msg{press("G")}, 4},
-		{"wheel down", []tea.Msg{tea.MouseWheelMsg{Button: tea.MouseWheelDown}, tea.MouseWheelMsg{Button: tea.MouseWheelDown}}, 2},
-		{"wheel up", []tea.Msg{press("j"), tea.MouseWheelMsg{Button: tea.MouseWheelUp}}, 0},
+		// The pointer over the list (its first row is under the tab bar).
+		{"wheel down", []tea.Msg{tea.MouseWheelMsg{Button: tea.MouseWheelDown, Y: bodyTop + 1}, tea.MouseWheelMsg{Button: tea.MouseWheelDown, Y: bodyTop + 1}}, 2},
+		{"wheel up", []tea.Msg{press("j"), tea.MouseWheelMsg{Button: tea.MouseWheelUp, Y: bodyTop + 1}}, 0},
+		{"wheel over the detail", []tea.Msg{tea.MouseWheelMsg{Button: tea.MouseWheelDown, Y: 20}}, 0},
+		{"click a row", []tea.Msg{tea.MouseClickMsg{Button: tea.MouseLeft, Y: bodyTop + 4}}, 3},
+		{"click the list's title", []tea.Msg{press("j"), tea.MouseClickMsg{Button: tea.MouseLeft, Y: bodyTop}}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,14 +91,18 @@ func TestEnterOnFindingJumps(t *testing.T) {
 		wantTab tab
 		wantSel int
 	}{
-		{1, tabHops, 2},   // hop 3
-		{2, tabHops, 4},   // hop 5
-		{3, tabTokens, 1}, // the id_token
+		// Errors first, in the order found, then the rest.
+		{0, tabHops, 2},   // state.changed at hop 3
+		{1, tabHops, 4},   // state.changed at hop 5
+		{2, tabTokens, 1}, // the id_token's nonce
+		{3, tabHops, 2},   // param.added at hop 3
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.finding), func(t *testing.T) {
 			m := play(newTestModel(t, 80, 24, Options{}), sc)
-			m = update(m, press("shift+tab"))
+			if m.tab != tabFindings {
+				t.Fatalf("a run with errors opened on tab %v, want Findings", m.tab)
+			}
 			for range tt.finding {
 				m = update(m, press("j"))
 			}
@@ -255,7 +263,7 @@ func TestExportWritesRedactedFiles(t *testing.T) {
 			t.Errorf("exportedPaths(%q, %d) = %q, want %q", tt.paths, tt.w, got, tt.want)
 		}
 	}
-	if s := summary(m.rep, nil, m.exported); !strings.Contains(s, "report: "+msg.paths[0]) {
+	if s := summary(m.rep, nil, m.exported, nil); !strings.Contains(s, "report: "+msg.paths[0]) {
 		t.Errorf("summary does not name the report:\n%s", s)
 	}
 
@@ -358,7 +366,7 @@ func TestErrorTextRedacted(t *testing.T) {
 		}},
 		{"engine error", func(m model) (model, string) {
 			m = update(m, doneMsg{err: errLeak})
-			return m, screen(m) + summary(m.rep, m.err, nil)
+			return m, screen(m) + summary(m.rep, m.err, nil, nil)
 		}},
 		{"refresh error", func(m model) (model, string) {
 			m = play(m, scenarios(t)[1])
@@ -377,7 +385,7 @@ func TestErrorTextRedacted(t *testing.T) {
 			f := report.Finding{Code: report.CodeTokenError, Severity: report.SeverityError, Message: errLeak.Error(), Hint: "retry code=" + leakCode}
 			m = play(m, scenario{events: []flow.Event{{Kind: flow.EventFinding, Finding: &f}}})
 			m = update(m, press("shift+tab"))
-			return m, screen(m) + summary(m.rep, nil, nil)
+			return m, screen(m) + summary(m.rep, nil, nil, nil)
 		}},
 		{"setup form error", func(m model) (model, string) {
 			f := newSetupForm(flow.Config{}, m.styles, true)
@@ -517,8 +525,7 @@ func TestTokenClaimsMarkedByFindings(t *testing.T) {
 	sc := scenarios(t)[1]
 	sc.done.rep.Findings = append(sc.done.rep.Findings, report.Finding{Code: report.CodeJWTAudMismatch,
 		Severity: report.SeverityError, Token: "access_token", Message: "expected audience https://api2 is not in aud"})
-	m := play(newTestModel(t, 160, 48, Options{}), sc)
-	m = update(m, press("tab"))
+	m := toTab(play(newTestModel(t, 160, 48, Options{}), sc), tabTokens)
 	var audLine string
 	for _, l := range strings.Split(screen(m), "\n") {
 		if strings.Contains(l, " aud ") {

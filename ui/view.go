@@ -22,8 +22,12 @@ type view interface {
 	// pick selects row i, for enter on a finding, which goes to its hop
 	// or token.
 	pick(c *viewContext, i int)
-	// scroll scrolls the detail by d pages.
+	// scroll scrolls the detail by d pages, scrollLines by n lines.
 	scroll(c *viewContext, d int)
+	scrollLines(c *viewContext, n int)
+	// rowAt is the item drawn on row r of the list pane (row 0 is its
+	// title), for a mouse click.
+	rowAt(c *viewContext, r int) (int, bool)
 	// enter acts on the selected row.
 	enter(c *viewContext) request
 	// copyText is what c copies from the selected row, and its name for

@@ -157,6 +157,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 			OpenBrowser: cfg.OpenBrowser,
 			Input:       cmd.InOrStdin(),
 			Output:      cmd.OutOrStdout(),
+			Phrase:      func(err error) string { return engineErr(err).Error() },
 		}
 		if mode.refresh {
 			opts.Refresh = flow.RefreshAgain
@@ -210,9 +211,18 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "· report written to %s\n", s.reportFile)
 	}
-	if errors.Is(runErr, ui.ErrStopped) {
+	switch {
+	case errors.Is(runErr, ui.ErrNothingRan):
+		// The setup form was closed before anything was sent: not a
+		// failed login.
+		return nil
+	case errors.Is(runErr, ui.ErrStopped):
 		// The UI's summary already said so on the normal screen.
 		return &exitError{code: exitIncomplete}
+	case runErr != nil && mode.tui:
+		// The summary printed the error, in the CLI's words (Phrase):
+		// printed again here it would show twice.
+		return &exitError{code: engineErr(runErr).code}
 	}
 	if runErr != nil {
 		ee := engineErr(runErr)
