@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/authtrace/authtrace/internal/syncbuf"
 )
 
 // The suite's shared fixtures: one provider for all tests (each browser
@@ -165,7 +166,7 @@ func browserBin(t testing.TB) string {
 type provider struct {
 	URL    string // issuer, http://127.0.0.1:PORT
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *syncbuf.Buffer
 	done   chan struct{}
 }
 
@@ -196,7 +197,7 @@ func startProvider(redirectURIs []string) (*provider, error) {
 	cmd.Env = append(os.Environ(), "PORT=0", "REDIRECT_URIS="+strings.Join(redirectURIs, ","))
 	// Its own process group, so stop can end it and anything it started.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	p := &provider{cmd: cmd, stderr: &syncBuffer{}, done: make(chan struct{})}
+	p := &provider{cmd: cmd, stderr: &syncbuf.Buffer{}, done: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -264,24 +265,6 @@ func (p *provider) stop() {
 		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) //nolint:errcheck
 		<-p.done
 	}
-}
-
-// syncBuffer collects a child's output from its copying goroutine.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // startProxy runs a tenant proxy in front of the provider for one test.
