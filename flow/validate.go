@@ -80,7 +80,7 @@ func parseRedirectURI(raw string, port int) (loopback, error) {
 		return loopback{}, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q must be a loopback http:// URL authtrace can listen on (https needs a certificate the browser trusts); use, for example, %s and register it with the provider", raw, DefaultRedirectURI)}
 	}
 	lb := loopback{host: u.Hostname(), port: port, path: u.EscapedPath(), uri: u}
-	switch lb.host {
+	switch strings.ToLower(lb.host) { // host names are case-insensitive: LOCALHOST is localhost
 	case "127.0.0.1", "localhost":
 		lb.bind = "127.0.0.1"
 	case "::1":
@@ -110,11 +110,13 @@ func parseRedirectHTTP(raw string) (*url.URL, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.Contains(raw, "#") {
-		return nil, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q has a fragment (#...); a redirect URI must not have one (RFC 6749 §3.1.2): the provider appends the code to the query, and a browser never sends the fragment. Give it without the # part", raw)}
-	}
+	// The user part first: the fragment's message quotes the URI, and
+	// must not quote a password in it.
 	if u.User != nil {
 		return nil, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q has a user name or password before the host; a redirect URI carries none. Give it as the provider has it registered, for example %s", redactUser(u), exampleURL(SettingRedirectURI))}
+	}
+	if strings.Contains(raw, "#") {
+		return nil, &ConfigError{Setting: SettingRedirectURI, Problem: words("%q has a fragment (#...); a redirect URI must not have one (RFC 6749 §3.1.2): the provider appends the code to the query, and a browser never sends the fragment. Give it without the # part", raw)}
 	}
 	return u, nil
 }

@@ -167,3 +167,24 @@ func TestRedirectURIUserHidden(t *testing.T) {
 		t.Errorf("Validate = %v, want the user refused without the password", err)
 	}
 }
+
+// TestRedirectURIUserAndFragment: a URI with a password and a fragment is
+// refused for the password first, whose message hides it; the fragment's
+// would quote the URI whole.
+func TestRedirectURIUserAndFragment(t *testing.T) {
+	err := Validate(Config{AuthorizeURL: "https://x/a", ClientID: "app", RedirectURI: "https://me:hunter2@example.com/cb#frag"}, false)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("Validate = %v, want it refused without the password", err)
+	}
+}
+
+// TestRedirectURILoopbackCase: host names are case-insensitive, so
+// LOCALHOST is a loopback host to listen on.
+func TestRedirectURILoopbackCase(t *testing.T) {
+	for _, raw := range []string{"http://LOCALHOST:8400/cb", "http://LocalHost/cb"} {
+		lb, err := parseRedirectURI(raw, 0)
+		if err != nil || lb.bind != "127.0.0.1" {
+			t.Errorf("parseRedirectURI(%q) = %+v, %v; want it bound to 127.0.0.1", raw, lb, err)
+		}
+	}
+}

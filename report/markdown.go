@@ -284,10 +284,16 @@ func code(s string) string {
 	return fence + s + fence
 }
 
-// prose is text outside code spans: on one line, printable.
+// prose is text outside code spans: on one line, printable, and with
+// what Markdown would make a link, an image or HTML escaped, since a
+// provider's page or error text lands here and the report goes into
+// tickets that render it: "[click](https://evil)" stays text, and so does
+// <redacted>, which a renderer would drop as an unknown tag.
 func prose(s string) string {
-	return Printable(oneLine(s))
+	return mdEscaper.Replace(Printable(oneLine(s)))
 }
+
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`, "<", `\<`)
 
 // oneLine joins the lines of a page or an error message with spaces.
 func oneLine(s string) string {

@@ -109,3 +109,34 @@ func TestMarkdownHostileText(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownProseIsNotMarkup: text from a provider (a page, an error
+// description) cannot become a link, an image or HTML in a ticket that
+// renders the report.
+func TestMarkdownProseIsNotMarkup(t *testing.T) {
+	evil := `sign in again at [the portal](https://evil.example) ![](https://t.example/p.gif) <img src=x onerror=alert(1)> \[x](y)`
+	r := report.Report{Command: "trace", Findings: []report.Finding{{Code: report.CodePageError, Severity: report.SeverityError, Message: evil, Hint: "see " + evil}}}
+	md := report.Markdown(r, nil)
+	for _, bad := range []string{"[the portal](", "![](", "<img", `\\[x](y)`} {
+		if strings.Contains(unescaped(md), bad) {
+			t.Errorf("Markdown keeps markup %q:\n%s", bad, md)
+		}
+	}
+	if !strings.Contains(md, `\[the portal\](https://evil.example)`) {
+		t.Errorf("the text itself is lost:\n%s", md)
+	}
+}
+
+// unescaped drops every backslash-escaped character, leaving what a
+// Markdown renderer reads as markup.
+func unescaped(md string) string {
+	var b strings.Builder
+	for i := 0; i < len(md); i++ {
+		if md[i] == '\\' && i+1 < len(md) {
+			i++
+			continue
+		}
+		b.WriteByte(md[i])
+	}
+	return b.String()
+}
