@@ -224,7 +224,7 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 		addFinding(report.Finding{
 			Code: report.CodeTokenNotJSON, Severity: report.SeverityError,
 			Message: fmt.Sprintf("the %s answered HTTP %d with %s, not a JSON token response", what, resp.Status, contentTypeOr(resp.ContentType)),
-			Hint:    "The Token URL probably points at a web page (a login page, the provider's home page or its docs) instead of the token endpoint. Use the token_endpoint from the provider's /.well-known/openid-configuration (Auth0: https://TENANT/oauth/token; Okta: https://DOMAIN/oauth2/default/v1/token; Entra: https://login.microsoftonline.com/TENANT/oauth2/v2.0/token).",
+			Hint:    notJSONHint(resp.Status),
 			Detail:  map[string]string{"content_type": resp.ContentType, "status": fmt.Sprint(resp.Status), "format": resp.Format},
 		})
 	case errors.Is(g.err, errTokenMalformed):
@@ -267,6 +267,22 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 			Detail:  map[string]string{"content_type": g.step.Response.ContentType, "format": "form"},
 		})
 	}
+}
+
+// notJSONHint says what a token endpoint's answer that is not JSON means,
+// by its status: a refusal without an OAuth error, a wrong URL, a server
+// failure, or a web page where the endpoint should be.
+func notJSONHint(status int) string {
+	const endpoint = "Use the token_endpoint from the provider's /.well-known/openid-configuration (Auth0: https://TENANT/oauth/token; Okta: https://DOMAIN/oauth2/default/v1/token; Entra: https://login.microsoftonline.com/TENANT/oauth2/v2.0/token)."
+	switch {
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return fmt.Sprintf("HTTP %d without an OAuth error body: the client's authentication was refused, by the token endpoint or by a gateway or firewall in front of it. Check the client secret and how it is sent (in the body or as Basic), and whether a gateway wants a key of its own. If the URL is not the provider's token endpoint at all: %s", status, endpoint)
+	case status == http.StatusNotFound || status == http.StatusMethodNotAllowed:
+		return "The Token URL is not a token endpoint (HTTP " + fmt.Sprint(status) + "). " + endpoint
+	case status >= 500:
+		return fmt.Sprintf("The token endpoint failed on its side (HTTP %d); retry, and check the provider's status page or logs. If it keeps failing, check the Token URL: %s", status, endpoint)
+	}
+	return "The Token URL probably points at a web page (a login page, the provider's home page or its docs) instead of the token endpoint. " + endpoint
 }
 
 func contentTypeOr(ct string) string {

@@ -93,3 +93,13 @@ func TestTokenErrorHint(t *testing.T) {
 		t.Errorf("tokenErrorHint(nil) = %q, want empty", got)
 	}
 }
+
+// TestNotJSONHintByStatus: an answer that is not JSON is read by its
+// status: a 401 in plain text is a refused client, not a wrong URL.
+func TestNotJSONHintByStatus(t *testing.T) {
+	for status, want := range map[int]string{401: "authentication was refused", 403: "authentication was refused", 404: "not a token endpoint", 502: "failed on its side", 200: "web page"} {
+		if h := notJSONHint(status); !strings.Contains(h, want) {
+			t.Errorf("notJSONHint(%d) = %q, want %q in it", status, h, want)
+		}
+	}
+}
