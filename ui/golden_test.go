@@ -93,7 +93,8 @@ func TestGoldenSelectedHop(t *testing.T) {
 }
 
 func TestGoldenSetup(t *testing.T) {
-	m := newTestModel(t, 80, 24, Options{Setup: true})
+	// As the CLI starts it: the fixed default port.
+	m := newTestModel(t, 80, 24, Options{Setup: true, Config: flow.Config{Port: flow.DefaultPort}})
 	for _, r := range "ftp://x" {
 		m = update(m, press(string(r)))
 	}
