@@ -157,7 +157,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 			OpenBrowser: cfg.OpenBrowser,
 			Input:       cmd.InOrStdin(),
 			Output:      cmd.OutOrStdout(),
-			Phrase:      func(err error) string { return engineErr(err).Error() },
+			Phrase:      func(err error) string { return engineErrIn(err, flagNamer(cmd)).Error() },
 		}
 		if mode.refresh {
 			opts.Refresh = flow.RefreshAgain
@@ -222,10 +222,10 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	case runErr != nil && mode.tui:
 		// The summary printed the error, in the CLI's words (Phrase):
 		// printed again here it would show twice.
-		return &exitError{code: engineErr(runErr).code}
+		return &exitError{code: engineErrIn(runErr, flagNamer(cmd)).code}
 	}
 	if runErr != nil {
-		ee := engineErr(runErr)
+		ee := engineErrIn(runErr, flagNamer(cmd))
 		if !s.reveal && ee.err != nil {
 			ee.err = hidden{ee.err, secrets}
 		}

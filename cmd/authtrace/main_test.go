@@ -243,3 +243,17 @@ func TestTraceTimeoutExit(t *testing.T) {
 		t.Errorf("stderr does not say the whole run's limit ran out:\n%s", stderr)
 	}
 }
+
+// TestTraceNamesOnlyItsFlags: trace's errors never suggest a flag trace
+// does not have (it has no --token-url): such settings are named in words.
+func TestTraceNamesOnlyItsFlags(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	code, _, stderr := runCLI(t, "trace", "--issuer", srv.URL, "--client-id", "x")
+	if code == exitOK || !strings.Contains(stderr, "--authorize-url") {
+		t.Fatalf("exit %d; stderr %q: want the discovery failure naming --authorize-url", code, stderr)
+	}
+	if strings.Contains(stderr, "--token-url") {
+		t.Errorf("trace suggests --token-url, which it does not have:\n%s", stderr)
+	}
+}

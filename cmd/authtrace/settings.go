@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/authtrace/authtrace/flow"
@@ -136,12 +137,28 @@ func checkReportPath(path string) error {
 // engineErr maps an error from the engine to an exit status: bad settings
 // are usage errors (2, naming the flag), anything else means the flow could
 // not complete (3).
-func engineErr(err error) *exitError {
+func engineErr(err error) *exitError { return engineErrIn(err, flagName) }
+
+// engineErrIn is engineErr with the settings named by name.
+func engineErrIn(err error, name func(flow.Setting) string) *exitError {
 	var ce *flow.ConfigError
 	if errors.As(err, &ce) {
-		return &exitError{code: exitUsage, err: phrased{err, ce.Words(flagName)}}
+		return &exitError{code: exitUsage, err: phrased{err, ce.Words(name)}}
 	}
-	return &exitError{code: exitIncomplete, err: phrased{err, flow.Phrase(err, flagName)}}
+	return &exitError{code: exitIncomplete, err: phrased{err, flow.Phrase(err, name)}}
+}
+
+// flagNamer is flagName for the flags cmd has: a setting it has no flag
+// for is named in words ("the token URL"), as trace, which has no
+// --token-url, must not suggest one.
+func flagNamer(cmd *cobra.Command) func(flow.Setting) string {
+	return func(s flow.Setting) string {
+		name := flagName(s)
+		if cmd.Flags().Lookup(strings.TrimPrefix(name, "--")) == nil {
+			return s.Name()
+		}
+		return name
+	}
 }
 
 // phrased is an engine error in the CLI's words: the settings it names
