@@ -369,7 +369,13 @@ func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result
 	results := make([]result, 0, len(inputs))
 	for _, in := range inputs {
 		r := result{in: in, kind: in.kind, sig: sigNotChecked}
-		tok, err := decode.Parse(in.raw)
+		// A token-endpoint response's own values are tokens whatever they
+		// look like; a bare input may be any text pasted by mistake.
+		parse := decode.ParsePasted
+		if in.kind != "" {
+			parse = decode.Parse
+		}
+		tok, err := parse(in.raw)
 		if r.kind == "" && o.kind != "auto" {
 			r.kind = o.kind
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -100,6 +101,8 @@ func renderResult(b *strings.Builder, st decodeStyles, r result, i, n int, o ren
 	}
 	kind := r.kind
 	switch {
+	case errors.Is(r.err, decode.ErrNotToken):
+		kind = "input"
 	case kind == "":
 		kind = "token (kind unknown)"
 	case r.kindGuessed:
@@ -107,6 +110,8 @@ func renderResult(b *strings.Builder, st decodeStyles, r result, i, n int, o ren
 	}
 	title = append(title, kind)
 	switch {
+	case errors.Is(r.err, decode.ErrNotToken):
+		title = append(title, "· not a token")
 	case r.tok == nil:
 		title = append(title, "· not a usable token")
 	case r.tok.Format == decode.FormatOpaque:
