@@ -15,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
@@ -50,10 +49,13 @@ type decodeOptions struct {
 	now    func() time.Time
 	loc    *time.Location
 	client *http.Client
+	// isTTY says whether standard input is a terminal, where "-" asks
+	// for the token and stops at the Enter that ends it.
+	isTTY func(io.Reader) bool
 }
 
 func newDecodeCmd() *cobra.Command {
-	o := &decodeOptions{now: time.Now, loc: time.Local}
+	o := &decodeOptions{now: time.Now, loc: time.Local, isTTY: stdinIsTerminal}
 	cmd := &cobra.Command{
 		Use:   "decode [TOKEN|-]",
 		Short: "Inspect a JWT: header, claims with human times, audience and expiry checks, signature",
@@ -203,7 +205,7 @@ func (o *decodeOptions) run(cmd *cobra.Command, args []string) error {
 	if o.jwks != "" || o.issuer != "" || o.secret != "" && cmd.Flags().Changed("secret") {
 		o.verify = true
 	}
-	inputs, skipped, err := readInputs(cmd, args)
+	inputs, skipped, err := o.readInputs(cmd, args)
 	if err != nil {
 		return err
 	}
@@ -269,17 +271,22 @@ func hasError(fs []report.Finding) bool {
 // standard input, in that order of preference. Standard input is read as
 // a stream: at most maxTokens tokens are kept, and skipped says how many
 // lines past them were not.
-func readInputs(cmd *cobra.Command, args []string) (in []input, skipped int, err error) {
+func (o *decodeOptions) readInputs(cmd *cobra.Command, args []string) (in []input, skipped int, err error) {
 	if len(args) == 1 && args[0] != "-" {
 		return []input{{raw: args[0]}}, 0, nil
 	}
+	tty := o.isTTY != nil && o.isTTY(cmd.InOrStdin())
 	if len(args) == 0 {
 		if env := os.Getenv(tokenEnv); env != "" {
 			return []input{{raw: env}}, 0, nil
 		}
-		if f, ok := cmd.InOrStdin().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			return nil, 0, usageErr("no token: give it as the argument, pipe it in (use - to read a terminal), or set %s", tokenEnv)
+		if tty {
+			return nil, 0, usageErr("no token: give it as the argument, pipe it in (use - to paste it at the terminal), or set %s", tokenEnv)
 		}
+	}
+	if tty {
+		in, err := readTerminal(cmd.InOrStdin(), cmd.ErrOrStderr())
+		return in, 0, err
 	}
 	br := bufio.NewReaderSize(cmd.InOrStdin(), 64<<10)
 	if first, _ := firstByte(br); first == '{' {
