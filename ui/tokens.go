@@ -298,6 +298,7 @@ func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
 	}
 	section("header", e.Header)
 	section("claims", e.Claims)
+	lines = append(lines, signatureLines(st, e.Verification, w)...)
 	if len(e.Header) == 0 && len(e.Claims) == 0 {
 		lines = append(lines, st.faint.Render("no header or claims to show (opaque token)"))
 	}
@@ -328,6 +329,26 @@ func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
 		lines = append(lines, wrapMarked(e.Raw, 0, 0, w, lipglossPlain, lipglossPlain)...)
 	default:
 		lines = append(lines, st.faint.Render(fmt.Sprintf("raw token hidden (%d characters) · %s: show · %s: copy", len(e.Raw), keyName(c.keys.Enter), keyName(c.keys.Copy))))
+	}
+	return lines
+}
+
+// signatureLines is the login's own check of the token's signature, as
+// the report has it: "signature: verified (RS256, kid abc, JWKS https://…)".
+func signatureLines(st styles, v *report.Verification, w int) []string {
+	if v == nil {
+		return nil
+	}
+	style := st.faint
+	switch v.Status {
+	case report.Verified:
+		style = st.ok
+	case report.Failed:
+		style, _ = st.severity(report.SeverityError)
+	}
+	var lines []string
+	for _, l := range wrapWords("signature: "+v.Line(), w) {
+		lines = append(lines, style.Render(l))
 	}
 	return lines
 }
