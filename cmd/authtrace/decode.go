@@ -158,6 +158,7 @@ type result struct {
 	findings    []report.Finding
 	sig         sigState
 	sigNote     string
+	sigSource   string // where the keys came from, when there were keys
 	// verifyErr says why the signature could not be checked although
 	// --verify asked for it, and what to give (verifyFix): the input is
 	// not usable (exit 2). sigNote holds the why alone.
@@ -503,10 +504,10 @@ func (o *decodeOptions) verifySig(ctx context.Context, keys *decode.KeySource, r
 	case err != nil:
 		r.cannotVerify(o.keysProblem(err))
 	case len(fs) > 0:
-		r.sig, r.sigNote = sigInvalid, used.Source
+		r.sig, r.sigNote, r.sigSource = sigInvalid, used.Source, used.Source
 		r.findings = append(r.findings, fs...)
 	default:
-		r.sig = sigValid
+		r.sig, r.sigSource = sigValid, used.Source
 		r.sigNote = r.tok.Alg
 		if r.tok.Kid != "" {
 			r.sigNote += ", key " + r.tok.Kid
@@ -583,6 +584,7 @@ func (o *decodeOptions) writeJSON(w io.Writer, results []result) error {
 		}
 		if r.tok != nil {
 			jt.Token = r.tok.Report(r.kind)
+			jt.Verification = r.verification()
 		} else {
 			jt.Token = report.Token{Kind: r.kind, Raw: r.in.raw}
 			var pe *decode.ParseError
@@ -602,4 +604,27 @@ func (o *decodeOptions) writeJSON(w io.Writer, results []result) error {
 		return fmt.Errorf("write JSON: %w", err)
 	}
 	return nil
+}
+
+// verification is r's signature check in the report's form, as a login
+// records it; nil when --verify did not try.
+func (r *result) verification() *report.Verification {
+	v := &report.Verification{Alg: r.tok.Alg, Kid: r.tok.Kid, Source: r.sigSource}
+	switch r.sig {
+	case sigValid:
+		v.Status = report.Verified
+	case sigInvalid:
+		v.Status = report.Failed
+		for _, f := range r.findings {
+			if f.Code == report.CodeJWTSignatureInvalid || f.Code == report.CodeJWTKidUnknown {
+				v.Reason = f.Message
+				break
+			}
+		}
+	case sigUnverifiable:
+		v.Status, v.Reason = report.NotChecked, r.sigNote
+	default:
+		return nil
+	}
+	return v
 }
