@@ -80,8 +80,12 @@ func MalformedFinding(err error, kind string) report.Finding {
 		if pe.Offset >= 0 {
 			f.Detail["offset"] = fmt.Sprint(pe.Offset)
 		}
-		if errors.Is(err, ErrEmpty) {
+		switch {
+		case errors.Is(err, ErrEmpty):
 			f.Hint = "The input holds no token: give the whole token."
+		case errors.Is(err, ErrNotToken):
+			f.Message = "the input is " + pe.Reason
+			f.Hint = "Copy the token itself: " + TokenForm + ". It is the access_token or id_token value of a token response, or what follows \"Bearer \" in an Authorization header."
 		}
 	}
 	return f

@@ -2,9 +2,14 @@ package decode
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"os"
 	"time"
 )
 
@@ -71,6 +76,62 @@ func (e *FetchError) Error() string {
 }
 
 func (e *FetchError) Unwrap() error { return e.Err }
+
+// Reason says in a few words, for a person, why the GET failed: the
+// transport's trouble as NetReason words it, the body's, or the status.
+// Unlike Error it does not name the URL.
+func (e *FetchError) Reason() string {
+	switch {
+	case e.Status == 0:
+		return NetReason(e.Err)
+	case e.Err != nil:
+		return e.Err.Error()
+	}
+	return "status " + e.statusLine
+}
+
+// NetReason words a request that could not be made (an error from an
+// http.Client) without Go's internals ("Get \"...\": dial tcp ...:"):
+// "connection refused", "cannot resolve host x: no such host", "no
+// answer in time", the TLS failure.
+func NetReason(err error) string {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	var certErr *tls.CertificateVerificationError
+	var ne net.Error
+	switch {
+	case err == nil:
+		return "failed"
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+		return "no answer in time"
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("cannot resolve host %s: %s", dnsErr.Name, dnsErr.Err)
+	case errors.As(err, &certErr):
+		return "TLS certificate not accepted: " + innermost(certErr.Err)
+	case errors.Is(err, http.ErrSchemeMismatch):
+		return "the server answered plain HTTP to an https URL"
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return innermost(opErr.Err) // "connection refused", in the system's words
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return innermost(ue.Err)
+	}
+	return err.Error()
+}
+
+// innermost is the text of the error a system call or a chain of
+// wrappers ends in: "connection refused", not "connect: connection
+// refused".
+func innermost(err error) string {
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Err.Error()
+	}
+	return err.Error()
+}
 
 // getJSON gets url, capped at MaxBody. A nil client means one with
 // FetchTimeout. Its error is a *FetchError.

@@ -25,6 +25,9 @@ type KeySource struct {
 	// Discover, when there is no JWKS, finds the keys of a token not
 	// signed with HMAC through its iss: the jwks_uri of its metadata.
 	Discover bool
+	// Issuer, when set, is the issuer discovered instead of each token's
+	// iss (with Discover).
+	Issuer string
 	// Client makes the requests; nil means one with FetchTimeout.
 	Client *http.Client
 
@@ -55,7 +58,10 @@ func (s *KeySource) Keys(ctx context.Context, tok *Token, kind string) (*Keys, e
 	case !s.Discover:
 		return nil, unverifiable("no keys given")
 	}
-	iss, _ := tok.String("iss")
+	iss := s.Issuer
+	if iss == "" {
+		iss, _ = tok.String("iss")
+	}
 	if iss == "" {
 		return nil, unverifiable("the token has no iss to find its keys from")
 	}

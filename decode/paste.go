@@ -228,7 +228,7 @@ func complete(tok *Token) int {
 		want, known = tagSizes[tok.Enc]
 	case want > 0:
 		known = true
-	case len(tok.Alg) == 5 && (strings.HasPrefix(tok.Alg, "RS") || strings.HasPrefix(tok.Alg, "PS")):
+	case rsaAlg(tok.Alg):
 		// RSA: the modulus size, 1024 to 8192 bits in steps of 512.
 		switch {
 		case n > 1024:
@@ -249,4 +249,45 @@ func complete(tok *Token) int {
 		return 2
 	}
 	return 1
+}
+
+// PasteComplete reports whether lines, as read so far from a person
+// pasting at a terminal, hold whole tokens, so that reading can stop at
+// this Enter: each token SplitPasted makes of them is no JWT (an opaque
+// token or other text, whole on its line), or a JWT or JWE that parses,
+// its last segment no shorter than its alg (enc) gives it. A JWT still
+// missing a segment, or whose signature is cut short by a line break (the
+// rest of which reads as a token of its own until it comes), wants more
+// lines. So does an RSA-signed JWT wrapped at a width its end falls on:
+// an empty line ends it.
+func PasteComplete(lines []string) bool {
+	var kept []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			kept = append(kept, l)
+		}
+	}
+	if len(kept) == 0 {
+		return false
+	}
+	for _, g := range joinWrapped(kept) {
+		s := strings.Join(g, "")
+		if !joseText(s) {
+			continue
+		}
+		tok := parseUsable([]string{s})
+		if tok == nil || complete(tok) == 0 {
+			return false
+		}
+		if rsaAlg(tok.Alg) && len(g) > 1 && len(g[len(g)-1]) == len(g[0]) {
+			// An RSA signature's size is one of several: cut at a
+			// line of full width, it may be one of them and go on.
+			return false
+		}
+	}
+	return true
+}
+
+func rsaAlg(alg string) bool {
+	return len(alg) == 5 && (strings.HasPrefix(alg, "RS") || strings.HasPrefix(alg, "PS"))
 }

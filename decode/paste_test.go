@@ -111,3 +111,48 @@ func FuzzSplitPasted(f *testing.F) {
 		}
 	})
 }
+
+// TestPasteComplete: at a terminal, reading stops at the Enter that ends
+// a whole token, and not before, at every width a paste may wrap it.
+func TestPasteComplete(t *testing.T) {
+	hs := hs256(t, `{"alg":"HS256"}`, claimsJSON(`"iss":"https://idp.example.org"`, `"exp":`+at(time.Hour)))
+	rs := signWith(t, jwt.SigningMethodRS256, keys(t).rsa, `{"alg":"RS256","kid":"r1"}`, claimsJSON(`"iss":"https://idp.example.org"`, `"exp":`+at(time.Hour)))
+	for name, tok := range map[string]string{"HS256": hs, "RS256": rs, "JWE": auth0JWE} {
+		for width := 16; width <= len(tok); width++ {
+			lines := strings.Split(strings.TrimSuffix(fold(tok, width), "\n"), "\n")
+			for n := 1; n <= len(lines); n++ {
+				want := n == len(lines)
+				switch {
+				case name == "RS256" && n > 1 && len(lines[n-1]) == width:
+					want = false // may go on: an empty line ends it
+				case name == "RS256" && n == 1 && len(lines) == 2:
+					// One line alone, cut at a plausible RSA size (128,
+					// 192, 256 bytes), cannot be told from a whole token.
+					continue
+				}
+				if got := PasteComplete(lines[:n]); got != want {
+					t.Fatalf("%s folded at %d, after line %d of %d: PasteComplete = %v, want %v", name, width, n, len(lines), got, want)
+				}
+			}
+		}
+	}
+	for _, tc := range []struct {
+		lines []string
+		want  bool
+	}{
+		{[]string{hs}, true},
+		{[]string{"  " + hs + "  "}, true},
+		{[]string{"Bearer " + hs}, true},
+		{[]string{"Vx8bTzMz1Tj0B_WeXs-ozG1ueGGV4dSa"}, true}, // opaque
+		{[]string{"hello world"}, true},                      // text: whole on its line, refused later
+		{[]string{"", "  "}, false},                          // nothing yet
+		{[]string{"eyJhbGciOiJIUzI1NiJ9"}, false},            // a header alone
+		{[]string{hs[:strings.LastIndex(hs, ".")+1]}, false}, // HS256 without its signature
+		{[]string{`"` + hs}, false},                          // the closing quote to come
+		{[]string{`"` + hs, `"`}, true},
+	} {
+		if got := PasteComplete(tc.lines); got != tc.want {
+			t.Errorf("PasteComplete(%q) = %v, want %v", tc.lines, got, tc.want)
+		}
+	}
+}

@@ -32,27 +32,70 @@ func (r *runner) checkTokens(ctx context.Context, t tokenResponse) {
 			exp.ClientID, exp.Nonce, exp.Issuer = r.cfg.ClientID, r.rep.Profile.Nonce, r.issuer
 		}
 		tok, findings := decode.Inspect(kt.raw, exp, now)
-		if tok != nil {
-			rt := tok.Report(kt.kind)
-			r.emit(Event{Kind: EventToken, Token: &rt})
+		if tok == nil {
+			for _, f := range findings {
+				r.addFinding(inLogin(f))
+			}
+			continue
 		}
+		rt := tok.Report(kt.kind)
+		var sigFindings []report.Finding
+		if tok.Format == decode.FormatJWT {
+			var err error
+			rt.Verification, sigFindings, err = r.verify(ctx, keys, tok, kt.kind)
+			if err != nil && !keysLogged {
+				// The JWKS could not be had: once is enough to say so.
+				keysLogged = true
+				r.log("signatures not checked: %v", err)
+			}
+		}
+		r.emit(Event{Kind: EventToken, Token: &rt})
 		for _, f := range findings {
 			r.addFinding(inLogin(f))
 		}
-		if tok == nil || tok.Format != decode.FormatJWT || !tok.Signed {
-			continue
-		}
-		_, fs, err := keys.Verify(ctx, tok, kt.kind)
-		for _, f := range fs {
+		for _, f := range sigFindings {
 			r.addFinding(f)
-		}
-		if err != nil && !errors.Is(err, decode.ErrNotVerifiable) && !keysLogged {
-			// The JWKS could not be had: once is enough to say so.
-			keysLogged = true
-			r.log("signatures not checked: %v", err)
 		}
 	}
 	r.scopeFindings(t)
+}
+
+// verify checks a JWT's signature with keys and says how it went, for
+// the token's entry in the report. Its error says the keys could not be
+// had (the JWKS could not be fetched or read).
+func (r *runner) verify(ctx context.Context, keys *decode.KeySource, tok *decode.Token, kind string) (*report.Verification, []report.Finding, error) {
+	v := &report.Verification{Status: report.NotChecked, Alg: tok.Alg, Kid: tok.Kid}
+	if !tok.Signed {
+		v.Reason = "the token has no signature"
+		return v, nil, nil
+	}
+	used, fs, err := keys.Verify(ctx, tok, kind)
+	var ue *decode.UnverifiableError
+	var fe *decode.FetchError
+	switch {
+	case errors.As(err, &ue) && r.cfg.JWKSURL == "" && !strings.HasPrefix(tok.Alg, "HS"):
+		v.Reason = "no JWKS: the provider's keys are known only through issuer discovery"
+		return v, nil, nil
+	case errors.As(err, &ue):
+		v.Reason = ue.Reason
+		return v, nil, nil
+	case errors.As(err, &fe):
+		v.Source, v.Reason = fe.URL, "cannot fetch the JWKS: "+fe.Reason()
+		return v, nil, err
+	case err != nil:
+		v.Source, v.Reason = r.cfg.JWKSURL, err.Error()
+		return v, nil, err
+	}
+	v.Source = used.Source
+	if v.Source == "secret" {
+		v.Source = "client secret"
+	}
+	if len(fs) > 0 {
+		v.Status, v.Reason = report.Failed, fs[0].Message
+		return v, fs, nil
+	}
+	v.Status = report.Verified
+	return v, nil, nil
 }
 
 // inLogin rewrites a token finding's hint for a token this login obtained.

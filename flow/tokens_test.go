@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/authtrace/authtrace/report"
 )
@@ -89,14 +90,20 @@ func TestCheckTokensKeys(t *testing.T) {
 		wantTokens  []string // the Token of each finding
 		wantLogs    []string // log texts, each matched by prefix
 		wantFetches int32
+		wantVerify  []string // each token's verification, as the Tokens view shows it
 	}{
-		{name: "RS256 tokens verified with one fetch", jwks: fx.srv.URL + "/jwks", resp: tokenResponse{AccessToken: rsAccess, IDToken: rsID}, wantFetches: 1},
+		{name: "RS256 tokens verified with one fetch", jwks: fx.srv.URL + "/jwks", resp: tokenResponse{AccessToken: rsAccess, IDToken: rsID}, wantFetches: 1,
+			wantVerify: []string{"verified (RS256, kid r1, JWKS " + fx.srv.URL + "/jwks)", "verified (RS256, kid r1, JWKS " + fx.srv.URL + "/jwks)"}},
 		{name: "signed by another key", jwks: fx.srv.URL + "/jwks", resp: tokenResponse{AccessToken: fx.sign(t, other, claims("https://api.fake.example"))},
-			wantCodes: []string{report.CodeJWTSignatureInvalid}, wantTokens: []string{"access_token"}, wantFetches: 1},
-		{name: "no JWKS: not checked", resp: tokenResponse{AccessToken: fx.sign(t, other, claims("https://api.fake.example"))}},
+			wantCodes: []string{report.CodeJWTSignatureInvalid}, wantTokens: []string{"access_token"}, wantFetches: 1,
+			wantVerify: []string{"failed: the RS256 signature does not verify with the key from " + fx.srv.URL + "/jwks"}},
+		{name: "no JWKS: not checked", resp: tokenResponse{AccessToken: fx.sign(t, other, claims("https://api.fake.example"))},
+			wantVerify: []string{"not checked: no JWKS: the provider's keys are known only through issuer discovery"}},
 		{name: "JWKS not found: logged once", jwks: fx.srv.URL + "/gone", resp: tokenResponse{AccessToken: rsAccess, IDToken: rsID},
-			wantLogs: []string{"signatures not checked: fetch JWKS: GET " + fx.srv.URL + "/gone: status 404 Not Found"}},
-		{name: "HS256 ID token with the client secret", secret: "s3cret", resp: tokenResponse{IDToken: hs("s3cret")}},
+			wantLogs:   []string{"signatures not checked: fetch JWKS: GET " + fx.srv.URL + "/gone: status 404 Not Found"},
+			wantVerify: []string{"not checked: cannot fetch the JWKS: status 404 Not Found", "not checked: cannot fetch the JWKS: status 404 Not Found"}},
+		{name: "HS256 ID token with the client secret", secret: "s3cret", resp: tokenResponse{IDToken: hs("s3cret")},
+			wantVerify: []string{"verified (HS256, client secret)"}},
 		{name: "HS256 ID token with another secret", secret: "s3cret", jwks: fx.srv.URL + "/jwks", resp: tokenResponse{IDToken: hs("other")},
 			wantCodes: []string{report.CodeJWTSignatureInvalid}, wantTokens: []string{"id_token"}},
 		{name: "HS256 access token and a JWKS without its key", secret: "s3cret", jwks: fx.srv.URL + "/jwks", resp: tokenResponse{AccessToken: hs("s3cret")}, wantFetches: 1},
@@ -127,6 +134,17 @@ func TestCheckTokensKeys(t *testing.T) {
 			for i, want := range tt.wantLogs {
 				if !strings.HasPrefix(logs[i], want) {
 					t.Errorf("log %q, want %q", logs[i], want)
+				}
+			}
+			var gotVerify []string
+			for _, tok := range r.rep.Tokens {
+				if tok.Verification != nil {
+					gotVerify = append(gotVerify, tok.Verification.Line())
+				}
+			}
+			if tt.wantVerify != nil {
+				if diff := cmp.Diff(tt.wantVerify, gotVerify); diff != "" {
+					t.Errorf("verifications (-want +got):\n%s", diff)
 				}
 			}
 			if got := fx.fetches.Load() - before; got != tt.wantFetches {

@@ -63,3 +63,10 @@ const (
 	// such as a jwks_uri, dropped (warn).
 	CodeDiscoveryUnusable = "discovery.unusable"
 )
+
+// Added for issue 10: decode --verify was asked to check a signature and
+// could not (no keys to be had: a JWKS that cannot be fetched or read, a
+// discovery that failed, no secret for HS*). Error: it must not pass for a
+// checked token; the signature is neither good nor bad, so neither
+// jwt.signature_invalid nor jwt.kid_unknown fits.
+const CodeJWTSignatureUnverified = "jwt.signature_unverified"

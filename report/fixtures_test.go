@@ -65,9 +65,11 @@ func tokens() []report.Token {
 	at := jwt(`{"alg":"RS256","typ":"at+jwt","kid":"k1"}`,
 		fmt.Sprintf(`{"iss":"https://idp.example.com/","sub":"auth0|alice","aud":"https://api.example.com","iat":%d,"exp":%d,"scope":"openid profile offline_access","client_id":"connector-app"}`, iat, exp))
 	at.Kind = "access_token"
+	at.Verification = &report.Verification{Status: report.Verified, Alg: "RS256", Kid: "k1", Source: "https://idp.example.com/.well-known/jwks.json"}
 	id := jwt(`{"alg":"RS256","kid":"k1"}`,
 		fmt.Sprintf(`{"iss":"https://idp.example.com/","sub":"auth0|alice","aud":"connector-app","iat":%d,"exp":%d,"nonce":"n-0S6_WzA2Mj","name":"Alice"}`, iat, exp))
 	id.Kind = "id_token"
+	id.Verification = &report.Verification{Status: report.NotChecked, Alg: "RS256", Kid: "k1", Reason: "no JWKS: the provider's keys are known only through issuer discovery"}
 	return []report.Token{at, id, {Kind: "refresh_token", Format: "opaque", Raw: "v1.MRrxQ2d8opaque"}}
 }
 

@@ -231,6 +231,9 @@ func mdTokens(b *strings.Builder, r Report, claims ClaimsFunc) {
 		if len(t.Header) > 0 {
 			fmt.Fprintf(b, "- header: %s\n", code(compactJSON(t.Header)))
 		}
+		if t.Verification != nil {
+			fmt.Fprintf(b, "- signature: %s\n", code(t.Verification.Line()))
+		}
 		if len(t.Claims) == 0 {
 			b.WriteString("- no claims to read (not a JWT)\n")
 			continue

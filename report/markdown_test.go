@@ -76,6 +76,9 @@ func TestMarkdownCarriesTheWholeLogin(t *testing.T) {
 		"| `aud` | `https://api.example.com` |",
 		"| `exp` | `1795967990` · 2026-11-29 15:59:50 UTC, expires in 59m |",
 		"### refresh_token (opaque)",
+		// the engine's own signature check
+		"- signature: `verified (RS256, kid k1, JWKS https://idp.example.com/.well-known/jwks.json)`",
+		"- signature: `not checked: no JWKS: the provider's keys are known only through issuer discovery`",
 		// findings with their fixes
 		"- **error** `state.changed` (hop 3): state came back with text appended",
 		"  - fix: The tenant proxy appends its own data to state.",

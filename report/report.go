@@ -182,6 +182,55 @@ type Token struct {
 	Header json.RawMessage `json:"header,omitempty"`
 	Claims json.RawMessage `json:"claims,omitempty"`
 	Raw    string          `json:"raw,omitempty"`
+	// Verification is the login's own check of a JWT's signature; nil
+	// for tokens it does not check (opaque, encrypted, decoded alone).
+	Verification *Verification `json:"verification,omitempty"`
+}
+
+// Verification statuses.
+const (
+	Verified   = "verified"    // the signature verifies with Kid from Source
+	Failed     = "failed"      // it does not (Reason; the finding says more)
+	NotChecked = "not_checked" // no keys to check it with (Reason)
+)
+
+// Verification is the outcome of checking a token's signature: Status is
+// Verified, Failed or NotChecked; Alg and Kid are the token's, Source
+// where the keys came from (a JWKS URL or "client secret"), Reason why
+// it failed or was not checked.
+type Verification struct {
+	Status string `json:"status"`
+	Alg    string `json:"alg,omitempty"`
+	Kid    string `json:"kid,omitempty"`
+	Source string `json:"source,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Line says the verification in one line, as the Tokens view and the
+// Markdown report show it: "verified (RS256, kid abc, JWKS https://...)".
+func (v Verification) Line() string {
+	var from []string
+	if v.Alg != "" {
+		from = append(from, v.Alg)
+	}
+	if v.Kid != "" {
+		from = append(from, "kid "+v.Kid)
+	}
+	if v.Source != "" {
+		src := v.Source
+		if u, err := url.Parse(src); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+			src = "JWKS " + src
+		}
+		from = append(from, src)
+	}
+	line := strings.ReplaceAll(v.Status, "_", " ")
+	if v.Status == Verified && len(from) > 0 {
+		line += " (" + strings.Join(from, ", ") + ")"
+	}
+	if v.Reason != "" {
+		line += ": " + v.Reason
+	}
+	return Printable(line)
 }
 
 // Report is everything one run found out.

@@ -307,6 +307,9 @@ func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
 	}
 	section("header", e.Header)
 	section("claims", e.Claims)
+	if e.Kind != refreshKind {
+		lines = append(lines, signatureLines(st, e.Verification, w)...)
+	}
 	switch {
 	case e.Format == refreshMissing:
 		lines = append(lines, st.faint.Render("none came back from the token endpoint"))
@@ -438,4 +441,24 @@ func noTokensWhy(c *viewContext) string {
 	default:
 		return "no tokens: the code exchange did not return any (see Findings)"
 	}
+}
+
+// signatureLines is the login's own check of the token's signature, as
+// the report has it: "signature: verified (RS256, kid abc, JWKS https://…)".
+func signatureLines(st styles, v *report.Verification, w int) []string {
+	if v == nil {
+		return nil
+	}
+	style := st.faint
+	switch v.Status {
+	case report.Verified:
+		style = st.ok
+	case report.Failed:
+		style, _ = st.severity(report.SeverityError)
+	}
+	var lines []string
+	for _, l := range wrapWords("signature: "+v.Line(), w) {
+		lines = append(lines, style.Render(l))
+	}
+	return lines
 }

@@ -15,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
@@ -39,8 +38,9 @@ const maxTokens = 1000
 
 type decodeOptions struct {
 	aud, iss, clientID, nonce string
+	audAlias, issAlias        string // --aud and --iss, the short names of --expect-aud and --expect-iss
 	kind                      string
-	jwks                      string
+	jwks, issuer              string
 	verify                    bool
 	secret                    string
 	skew                      time.Duration
@@ -49,10 +49,13 @@ type decodeOptions struct {
 	now    func() time.Time
 	loc    *time.Location
 	client *http.Client
+	// isTTY says whether standard input is a terminal, where "-" asks
+	// for the token and stops at the Enter that ends it.
+	isTTY func(io.Reader) bool
 }
 
 func newDecodeCmd() *cobra.Command {
-	o := &decodeOptions{now: time.Now, loc: time.Local}
+	o := &decodeOptions{now: time.Now, loc: time.Local, isTTY: stdinIsTerminal}
 	cmd := &cobra.Command{
 		Use:   "decode [TOKEN|-]",
 		Short: "Inspect a JWT: header, claims with human times, audience and expiry checks, signature",
@@ -67,27 +70,44 @@ with input piped in: one token per line, each reported in order, a JWT
 wrapped over several lines being put back together; or a whole
 token-endpoint JSON response), or from $AUTHTRACE_TOKEN. A pasted
 "Authorization: Bearer ..." line, quotes and line breaks are taken off.
+"decode -" on a terminal asks for the token and decodes it at Enter once it
+is whole (Ctrl-D ends the input early). Text that is no token at all (words,
+a URL, a short word) is refused, saying what it looks like.
 
-Checks are only as strict as what you ask: --aud, --iss, --client-id and
---nonce name what the client expected. Time claims are checked against this
-machine's clock with --skew allowed (60s by default, always shown).
+Checks are only as strict as what you ask: --expect-aud, --expect-iss,
+--client-id and --nonce name what the client expected, as on login (--aud
+and --iss are short for --expect-aud and --expect-iss). Time claims are
+checked against this machine's clock with --skew allowed (60s by default,
+always shown).
 
 --verify checks the signature: against --jwks (a URL or a file), or the JWKS
-found through the token's iss (/.well-known/openid-configuration), or for
-HS256/384/512 the secret in $AUTHTRACE_JWT_SECRET (or --secret).
+found through discovery (/.well-known/openid-configuration) of --issuer or
+else of the token's iss, or for HS256/384/512 the secret in
+$AUTHTRACE_JWT_SECRET (or --secret). --jwks and --issuer imply --verify.
+When the keys cannot be had (the JWKS cannot be fetched or read, discovery
+fails, no secret for HS*), the header and claims are still shown, with a
+jwt.signature_unverified finding saying why and what to give.
 
-Exit status: 0 no error findings, 1 error findings, 2 input that is not a
-usable token, keys that could not be read, or a signature that --verify
-could not check (no keys found, no secret for HS*).`,
+Exit status: 0 no error findings, 1 error findings (the token has a
+problem, its signature included), 2 input that is not a usable token, bad
+flags, or a signature that --verify could not check (jwt.signature_unverified:
+it is the keys given, not the token, that need fixing, so that a script
+never takes an unchecked token for a checked one).`,
 		Example: `  # what is this token, and whose audience is it for?
   authtrace decode eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9...
 
-  # paste from the clipboard (Linux / macOS); checks the API's audience
-  xclip -o | authtrace decode - --aud https://api.example.com
-  pbpaste | authtrace decode - --aud https://api.example.com
+  # paste it at the prompt: it is decoded when you press Enter
+  authtrace decode - --expect-aud https://api.example.com
+
+  # from the clipboard (Linux / macOS); checks the API's audience
+  xclip -o | authtrace decode - --expect-aud https://api.example.com
+  pbpaste | authtrace decode - --expect-aud https://api.example.com
 
   # an ID token: check the client id and nonce, and the signature via discovery
   authtrace decode "$ID_TOKEN" --client-id 0c5e1bd8-... --nonce n-123 --verify
+
+  # the signature, with the keys of the issuer the login used
+  authtrace decode "$TOKEN" --issuer https://TENANT.auth0.com/ --expect-iss https://TENANT.auth0.com/
 
   # a whole token response, machine-readable
   curl -s -d grant_type=... https://idp.example.com/oauth/token | authtrace decode - --json
@@ -100,8 +120,15 @@ could not check (no keys found, no secret for HS*).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.aud, "aud", "", "expected audience: your API's identifier (Auth0 API identifier, Entra App ID URI or client id)")
-	f.StringVar(&o.iss, "iss", "", "expected issuer, compared byte for byte (trailing slash included)")
+	f.StringVar(&o.aud, "expect-aud", "", "audience the token must carry: your API's identifier (Auth0 API identifier, Entra App ID URI or client id)")
+	f.StringVar(&o.iss, "expect-iss", "", "issuer the token must carry, compared byte for byte (trailing slash included)")
+	f.StringVar(&o.audAlias, "aud", "", "short for --expect-aud")
+	f.StringVar(&o.issAlias, "iss", "", "short for --expect-iss")
+	// The short names stay for the scripts that use them; the help
+	// shows one name per setting, as login's.
+	f.MarkHidden("aud") //nolint:errcheck // the flag exists
+	f.MarkHidden("iss") //nolint:errcheck // the flag exists
+	f.StringVar(&o.issuer, "issuer", "", "OIDC issuer URL whose /.well-known/openid-configuration gives the JWKS to verify with, instead of the token's iss (implies --verify)")
 	f.StringVar(&o.clientID, "client-id", "", "the client id: an ID token's aud must contain it")
 	f.StringVar(&o.nonce, "nonce", "", "the nonce sent on the authorize request: an ID token must carry it")
 	f.StringVar(&o.kind, "kind", "auto", "what the token is: access_token, id_token or auto (guess from its claims)")
@@ -131,6 +158,7 @@ type result struct {
 	findings    []report.Finding
 	sig         sigState
 	sigNote     string
+	sigSource   string // where the keys came from, when there were keys
 	// verifyErr says why the signature could not be checked although
 	// --verify asked for it, and what to give (verifyFix): the input is
 	// not usable (exit 2). sigNote holds the why alone.
@@ -160,10 +188,25 @@ func (o *decodeOptions) run(cmd *cobra.Command, args []string) error {
 	if o.secret == "" {
 		o.secret = os.Getenv(jwtSecretEnv)
 	}
-	if o.jwks != "" || o.secret != "" && cmd.Flags().Changed("secret") {
+	for _, a := range []struct {
+		name, alias string
+		v, av       *string
+	}{{"--expect-aud", "--aud", &o.aud, &o.audAlias}, {"--expect-iss", "--iss", &o.iss, &o.issAlias}} {
+		switch {
+		case *a.av == "" || *a.av == *a.v:
+		case *a.v == "":
+			*a.v = *a.av
+		default:
+			return usageErr("%s %q and %s %q disagree (%s is short for %s): give one", a.name, *a.v, a.alias, *a.av, a.alias, a.name)
+		}
+	}
+	if o.jwks != "" && o.issuer != "" {
+		return usageErr("--jwks and --issuer both say where the keys are: give one (--issuer finds the JWKS through discovery)")
+	}
+	if o.jwks != "" || o.issuer != "" || o.secret != "" && cmd.Flags().Changed("secret") {
 		o.verify = true
 	}
-	inputs, skipped, err := readInputs(cmd, args)
+	inputs, skipped, err := o.readInputs(cmd, args)
 	if err != nil {
 		return err
 	}
@@ -174,10 +217,7 @@ func (o *decodeOptions) run(cmd *cobra.Command, args []string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	results, err := o.decodeAll(ctx, inputs)
-	if err != nil {
-		return err
-	}
+	results := o.decodeAll(ctx, inputs)
 	out := cmd.OutOrStdout()
 	if o.json {
 		if err := o.writeJSON(out, results); err != nil {
@@ -232,17 +272,22 @@ func hasError(fs []report.Finding) bool {
 // standard input, in that order of preference. Standard input is read as
 // a stream: at most maxTokens tokens are kept, and skipped says how many
 // lines past them were not.
-func readInputs(cmd *cobra.Command, args []string) (in []input, skipped int, err error) {
+func (o *decodeOptions) readInputs(cmd *cobra.Command, args []string) (in []input, skipped int, err error) {
 	if len(args) == 1 && args[0] != "-" {
 		return []input{{raw: args[0]}}, 0, nil
 	}
+	tty := o.isTTY != nil && o.isTTY(cmd.InOrStdin())
 	if len(args) == 0 {
 		if env := os.Getenv(tokenEnv); env != "" {
 			return []input{{raw: env}}, 0, nil
 		}
-		if f, ok := cmd.InOrStdin().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			return nil, 0, usageErr("no token: give it as the argument, pipe it in (use - to read a terminal), or set %s", tokenEnv)
+		if tty {
+			return nil, 0, usageErr("no token: give it as the argument, pipe it in (use - to paste it at the terminal), or set %s", tokenEnv)
 		}
+	}
+	if tty {
+		in, err := readTerminal(cmd.InOrStdin(), cmd.ErrOrStderr())
+		return in, 0, err
 	}
 	br := bufio.NewReaderSize(cmd.InOrStdin(), 64<<10)
 	if first, _ := firstByte(br); first == '{' {
@@ -361,15 +406,20 @@ func (o *decodeOptions) expect(kind string) decode.Expect {
 	return decode.Expect{Audience: o.aud, Issuer: o.iss, ClientID: o.clientID, Nonce: o.nonce, Skew: o.skew, Kind: kind}
 }
 
-// decodeAll parses, checks and (with --verify) verifies every input. Its
-// error is for keys that could not be had at all (exit 2).
-func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result, error) {
+// decodeAll parses, checks and (with --verify) verifies every input.
+func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) []result {
 	now := o.now()
-	keys := &decode.KeySource{Secret: []byte(o.secret), JWKS: o.jwks, Discover: true, Client: o.client}
+	keys := &decode.KeySource{Secret: []byte(o.secret), JWKS: o.jwks, Issuer: o.issuer, Discover: true, Client: o.client}
 	results := make([]result, 0, len(inputs))
 	for _, in := range inputs {
 		r := result{in: in, kind: in.kind, sig: sigNotChecked}
-		tok, err := decode.Parse(in.raw)
+		// A token-endpoint response's own values are tokens whatever they
+		// look like; a bare input may be any text pasted by mistake.
+		parse := decode.ParsePasted
+		if in.kind != "" {
+			parse = decode.Parse
+		}
+		tok, err := parse(in.raw)
 		if r.kind == "" && o.kind != "auto" {
 			r.kind = o.kind
 		}
@@ -404,13 +454,11 @@ func (o *decodeOptions) decodeAll(ctx context.Context, inputs []input) ([]result
 			r.sig = sigNone
 		}
 		if o.verify && r.sig == sigNotChecked {
-			if err := o.verifySig(ctx, keys, &r); err != nil {
-				return nil, err
-			}
+			o.verifySig(ctx, keys, &r)
 		}
 		results = append(results, r)
 	}
-	return results, nil
+	return results
 }
 
 // What to give when the signature could not be checked.
@@ -420,11 +468,19 @@ const (
 )
 
 // cannotVerify records that the signature could not be checked although
-// that was asked for: why, and what to do.
+// that was asked for: why, and what to do, also as a
+// jwt.signature_unverified finding, so that the header and claims are
+// still shown and the JSON says it too.
 func (r *result) cannotVerify(why, fix string) {
 	why = oneLine(why)
 	r.sig, r.sigNote = sigUnverifiable, why
 	r.verifyErr, r.verifyFix = why+"; "+fix, fix
+	r.findings = append(r.findings, report.Finding{
+		Code: report.CodeJWTSignatureUnverified, Severity: report.SeverityError, Token: r.kind,
+		Message: "the signature could not be checked: " + why,
+		Hint:    strings.ToUpper(fix[:1]) + fix[1:] + ".",
+		Detail:  map[string]string{"reason": why},
+	})
 }
 
 // oneLine puts text from Go errors (errors.Join puts newlines between its
@@ -433,31 +489,53 @@ func oneLine(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), "; ")
 }
 
-// verifySig checks r's signature with keys. A --jwks that cannot be
-// read is an error; keys that cannot be found (discovery fails, no iss,
-// no secret for HS*) leave r unverifiable with r.verifyErr set, so that
-// the other tokens are still shown.
-func (o *decodeOptions) verifySig(ctx context.Context, keys *decode.KeySource, r *result) error {
+// verifySig checks r's signature with keys. Keys that cannot be had (a
+// --jwks that cannot be fetched or read, a failed discovery, no iss, no
+// secret for HS*) leave r unverifiable with r.verifyErr set and a
+// finding, so that the token and the other tokens are still shown.
+func (o *decodeOptions) verifySig(ctx context.Context, keys *decode.KeySource, r *result) {
 	used, fs, err := keys.Verify(ctx, r.tok, r.kind)
 	var ue *decode.UnverifiableError
 	switch {
-	case errors.As(err, &ue):
+	case errors.As(err, &ue) && ue.Err == nil:
 		r.cannotVerify(ue.Reason, o.verifyFix(r))
+	case errors.As(err, &ue):
+		r.cannotVerify(o.keysProblem(ue.Err))
 	case err != nil:
-		// The error quotes the server (its status line) or the file.
-		return usageErr("--jwks: %s; give a JWK Set file or its URL (the provider's jwks_uri)", report.Printable(oneLine(err.Error())))
+		r.cannotVerify(o.keysProblem(err))
 	case len(fs) > 0:
-		r.sig, r.sigNote = sigInvalid, used.Source
+		r.sig, r.sigNote, r.sigSource = sigInvalid, used.Source, used.Source
 		r.findings = append(r.findings, fs...)
 	default:
-		r.sig = sigValid
+		r.sig, r.sigSource = sigValid, used.Source
 		r.sigNote = r.tok.Alg
 		if r.tok.Kid != "" {
 			r.sigNote += ", key " + r.tok.Kid
 		}
 		r.sigNote += " from " + used.Source
 	}
-	return nil
+}
+
+// keysProblem words why the keys could not be had, and what to do: a
+// JWKS or discovery document that could not be fetched, or a JWKS file
+// that could not be read.
+func (o *decodeOptions) keysProblem(err error) (why, fix string) {
+	var fe *decode.FetchError
+	switch {
+	case errors.As(err, &fe) && fe.URL == o.jwks:
+		return "cannot fetch the JWKS from " + fe.URL + ": " + fe.Reason(), "check the URL, or save the provider's JWKS to a file and pass --jwks FILE"
+	case errors.As(err, &fe):
+		fix := "check the issuer (the token's iss"
+		if o.issuer != "" {
+			fix = "check the issuer (--issuer"
+		}
+		return "cannot fetch " + fe.URL + " (discovery of the signing keys): " + fe.Reason(), fix + "), or give the keys with --jwks FILE|URL"
+	case errors.Is(err, os.ErrNotExist):
+		return "cannot read the JWKS file " + o.jwks + ": no such file", "check the path, or give the provider's jwks_uri with --jwks URL"
+	case o.jwks != "":
+		return err.Error(), "give a JWK Set file or its URL (the provider's jwks_uri)"
+	}
+	return err.Error(), fixJWKS
 }
 
 // verifyFix says what to give for r's signature to be checked.
@@ -506,6 +584,7 @@ func (o *decodeOptions) writeJSON(w io.Writer, results []result) error {
 		}
 		if r.tok != nil {
 			jt.Token = r.tok.Report(r.kind)
+			jt.Verification = r.verification()
 		} else {
 			jt.Token = report.Token{Kind: r.kind, Raw: r.in.raw}
 			var pe *decode.ParseError
@@ -525,4 +604,27 @@ func (o *decodeOptions) writeJSON(w io.Writer, results []result) error {
 		return fmt.Errorf("write JSON: %w", err)
 	}
 	return nil
+}
+
+// verification is r's signature check in the report's form, as a login
+// records it; nil when --verify did not try.
+func (r *result) verification() *report.Verification {
+	v := &report.Verification{Alg: r.tok.Alg, Kid: r.tok.Kid, Source: r.sigSource}
+	switch r.sig {
+	case sigValid:
+		v.Status = report.Verified
+	case sigInvalid:
+		v.Status = report.Failed
+		for _, f := range r.findings {
+			if f.Code == report.CodeJWTSignatureInvalid || f.Code == report.CodeJWTKidUnknown {
+				v.Reason = f.Message
+				break
+			}
+		}
+	case sigUnverifiable:
+		v.Status, v.Reason = report.NotChecked, r.sigNote
+	default:
+		return nil
+	}
+	return v
 }

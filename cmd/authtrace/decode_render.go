@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -100,6 +101,8 @@ func renderResult(b *strings.Builder, st decodeStyles, r result, i, n int, o ren
 	}
 	kind := r.kind
 	switch {
+	case errors.Is(r.err, decode.ErrNotToken):
+		kind = "input"
 	case kind == "":
 		kind = "token (kind unknown)"
 	case r.kindGuessed:
@@ -107,6 +110,8 @@ func renderResult(b *strings.Builder, st decodeStyles, r result, i, n int, o ren
 	}
 	title = append(title, kind)
 	switch {
+	case errors.Is(r.err, decode.ErrNotToken):
+		title = append(title, "· not a token")
 	case r.tok == nil:
 		title = append(title, "· not a usable token")
 	case r.tok.Format == decode.FormatOpaque:
@@ -189,16 +194,6 @@ func renderChecks(b *strings.Builder, st decodeStyles, r result, o renderOptions
 	}
 	b.WriteString("  " + st.section.Render("checks") + "  " + st.faint.Render(report.Printable(strings.Join(ctx, " · "))) + "\n")
 	fs := r.findings
-	if r.verifyErr != "" {
-		// Not a finding (it says nothing of the token), but it must not
-		// pass for a clean result either.
-		fix := r.verifyFix
-		if fix != "" {
-			fix = strings.ToUpper(fix[:1]) + fix[1:] + "."
-		}
-		fs = append([]report.Finding{{Code: "not verified", Severity: report.SeverityError,
-			Message: "the signature could not be checked: " + r.sigNote, Hint: fix}}, fs...)
-	}
 	if len(fs) == 0 {
 		b.WriteString("    " + st.ok.Render("✓ no problems found") + "\n")
 		return

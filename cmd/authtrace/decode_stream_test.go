@@ -15,7 +15,7 @@ func TestDecodeBoundsTokens(t *testing.T) {
 	var b strings.Builder
 	const extra = 4000 // past the lines kept, too
 	for i := range maxTokens + extra {
-		fmt.Fprintf(&b, "opaque-token-%06d\n\n", i)
+		fmt.Fprintf(&b, "Xk2c9VqA3b7-opaque-%06d\n\n", i)
 	}
 	code, out, errOut := runDecode(t, b.String(), "-", "--json")
 	if code != exitOK {
@@ -33,7 +33,7 @@ func TestDecodeBoundsTokens(t *testing.T) {
 		t.Errorf("stderr %q does not say %q", errOut, want)
 	}
 	// Under the bound nothing is said.
-	_, _, errOut = runDecode(t, "opaque-token-1\nopaque-token-2\n", "-")
+	_, _, errOut = runDecode(t, "Xk2c9VqA3b7-opaque-001\nXk2c9VqA3b7-opaque-002\n", "-")
 	if strings.Contains(errOut, "skipped") {
 		t.Errorf("two tokens: %s", errOut)
 	}

@@ -113,10 +113,7 @@ func TestDecodeGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			o := tc.opts
 			o.kind, o.skew, o.now, o.loc = "auto", decode.DefaultSkew, func() time.Time { return decodeNow }, cet
-			results, err := o.decodeAll(context.Background(), tc.inputs(t))
-			if err != nil {
-				t.Fatalf("decodeAll: %v", err)
-			}
+			results := o.decodeAll(context.Background(), tc.inputs(t))
 			var colored bytes.Buffer
 			renderText(&colored, results, renderOptions{now: decodeNow, loc: cet, skew: o.skew, exp: o.expect(""), verify: o.verify, width: 100, color: true})
 			if !strings.Contains(colored.String(), "\x1b[") {
@@ -168,7 +165,7 @@ func TestDecodeCommand(t *testing.T) {
 		{name: "aud mismatch", args: []string{good, "--aud", "https://other.example.com"}, code: 1, contains: []string{"jwt.aud_mismatch"}},
 		{name: "from stdin with -", stdin: "\n" + good + "\n\n", args: []string{"-"}, code: 0, contains: []string{"https://api.example.com"}},
 		{name: "from stdin without argument", stdin: good, code: 0, contains: []string{"https://idp.example.org"}},
-		{name: "several tokens, in order", stdin: good + "\nopaque-token\n", args: []string{"-"}, code: 0, contains: []string{"token 1/2", "token 2/2: access_token (guessed) · opaque"}},
+		{name: "several tokens, in order", stdin: good + "\nVx8bTzMz1Tj0B_WeXs-ozG1ueGGV4dSa\n", args: []string{"-"}, code: 0, contains: []string{"token 1/2", "token 2/2: access_token (guessed) · opaque"}},
 		{name: "token response", stdin: `{"access_token":"` + good + `","token_type":"Bearer","id_token":"` + good + `"}`, code: 0, contains: []string{"token 1/2: access_token · jwt", "token 2/2: id_token · jwt"}},
 		{name: "environment", env: map[string]string{"AUTHTRACE_TOKEN": "Bearer " + good}, code: 0, contains: []string{"https://api.example.com"}},
 		{name: "secret from the environment", args: []string{good, "--verify"}, env: map[string]string{"AUTHTRACE_JWT_SECRET": testSecret}, code: 0, contains: []string{"signature  valid (HS256 from secret)"}},
@@ -179,6 +176,19 @@ func TestDecodeCommand(t *testing.T) {
 		{name: "Auth0 JWE access token with an audience", args: []string{auth0JWE, "--aud", "https://api.acme.example", "--kind", "access_token"}, code: 1, contains: []string{"access_token.opaque", "Auth0's token for its /userinfo endpoint", "jwt.encrypted"}},
 		{name: "Auth0 JWE access token, kind guessed", args: []string{auth0JWE, "--aud", "https://api.acme.example"}, code: 1, contains: []string{"access_token (guessed) · jwe", "access_token.opaque"}},
 		{name: "malformed", args: []string{"eyJhbGciOiJIUzI1NiJ9.eyJ"}, code: 2, contains: []string{"jwt.malformed", "2 segments"}},
+		{name: "--expect-aud", args: []string{good, "--expect-aud", "https://other.example.com"}, code: 1, contains: []string{"jwt.aud_mismatch"}},
+		{name: "--expect-iss", args: []string{good, "--expect-iss", "https://other.example.org"}, code: 1, contains: []string{"jwt.iss_mismatch"}},
+		{name: "--iss, the short name", args: []string{good, "--iss", "https://other.example.org"}, code: 1, contains: []string{"jwt.iss_mismatch"}},
+		{name: "both names, one value", args: []string{good, "--aud", "https://api.example.com", "--expect-aud", "https://api.example.com"}, code: 0, contains: []string{"✓ no problems found"}},
+		{name: "both names, two values", args: []string{good, "--aud", "a", "--expect-aud", "b"}, code: 2, contains: []string{`--expect-aud "b" and --aud "a" disagree`}},
+		{name: "--iss and --expect-iss disagree", args: []string{good, "--iss", "a", "--expect-iss", "b"}, code: 2, contains: []string{"--iss is short for --expect-iss"}},
+		{name: "--jwks and --issuer", args: []string{good, "--jwks", "k.json", "--issuer", "https://idp.example.org"}, code: 2, contains: []string{"--jwks and --issuer"}},
+		{name: "random text", args: []string{"hello world"}, code: 2, contains: []string{"input · not a token", "looks like text with spaces", "eyJ..."}},
+		{name: "a short word", args: []string{"hello"}, code: 2, contains: []string{"looks like a short word (5 characters"}},
+		{name: "a URL", args: []string{"https://example.com/callback?code=x"}, code: 2, contains: []string{"looks like a URL"}},
+		{name: "a sentence on stdin", stdin: "not a token\n", args: []string{"-"}, code: 2, contains: []string{"looks like text with spaces"}},
+		{name: "Google opaque token", args: []string{"ya29.a0AfB_byC9xXkQ2m4Lr7s1vP0nW8zE3yH5tJ6uK-9dA"}, code: 0, contains: []string{"access_token (guessed) · opaque", "access_token.opaque"}},
+		{name: "a short opaque value in a token response", stdin: `{"access_token":"abc"}`, code: 0, contains: []string{"access_token · opaque"}},
 		{name: "empty stdin", stdin: " \n", args: []string{"-"}, code: 2, contains: []string{"no token on standard input"}},
 		{name: "stdin over the cap", stdin: strings.Repeat("a", maxDecodeInput+1), args: []string{"-"}, code: 2, contains: []string{"standard input is over 16 MiB"}},
 		{name: "bad kind", args: []string{good, "--kind", "refresh"}, code: 2, contains: []string{"--kind"}},
@@ -291,13 +301,14 @@ func TestDecodeVerifyJWKS(t *testing.T) {
 		{"url", []string{tok, "--jwks", srv.URL + "/jwks"}, 0, "signature  valid (RS256, key r1 from " + srv.URL + "/jwks)"},
 		{"file", []string{tok, "--jwks", file}, 0, "valid (RS256, key r1 from " + file + ")"},
 		{"discovery", []string{discoverable, "--verify"}, 0, "valid (RS256, key r1 from " + srv.URL + "/jwks)"},
-		{"discovery fails", []string{tok, "--verify"}, 2, "the signature could not be checked: discover JWKS of https://idp.example.org"},
+		{"--issuer discovery", []string{tok, "--issuer", srv.URL}, 0, "valid (RS256, key r1 from " + srv.URL + "/jwks)"},
+		{"discovery fails", []string{tok, "--verify"}, 2, "the signature could not be checked: cannot fetch https://idp.example.org/.well-known/openid-configuration (discovery of the signing keys)"},
 		{"discovery fails, JSON", []string{tok, "--verify", "--json"}, 2, `"signature": "unverifiable"`},
 		{"tampered", []string{h + "." + rawURL.EncodeToString([]byte(`{"iss":"x"}`)) + "." + sig, "--jwks", file}, 1, "jwt.signature_invalid"},
 		{"kid unknown", []string{otherKid, "--jwks", file}, 1, "jwt.kid_unknown"},
 		{"HS256 with an oct JWKS", []string{freshToken(t, "a"), "--jwks", octFile}, 0, "valid (HS256 from " + octFile + ")"},
 		{"unreachable JWKS", []string{tok, "--jwks", srv.URL + "/missing"}, 2, "404"},
-		{"JWKS answers 500", []string{tok, "--jwks", srv.URL + "/500"}, 2, "status 500 Internal Server Error; give a JWK Set file or its URL"},
+		{"JWKS answers 500", []string{tok, "--jwks", srv.URL + "/500"}, 2, "cannot fetch the JWKS from " + srv.URL + "/500: status 500 Internal Server Error; check the URL"},
 		{"JWKS is not JSON", []string{tok, "--jwks", srv.URL + "/html"}, 2, "read JWKS " + srv.URL + "/html"},
 	}
 	for _, tc := range cases {
@@ -305,6 +316,56 @@ func TestDecodeVerifyJWKS(t *testing.T) {
 			code, out, errOut := runDecode(t, "", tc.args...)
 			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
 				t.Errorf("exit %d (want %d), output does not contain %q:\n%s%s", code, tc.code, tc.want, out, errOut)
+			}
+		})
+	}
+}
+
+// TestDecodeJWKSUnreachable: a --jwks URL nothing answers still shows
+// the token's header and claims, with the failure as a
+// jwt.signature_unverified finding in words a person reads (no "dial
+// tcp"), and exit 2; --issuer discovery that fails likewise.
+func TestDecodeJWKSUnreachable(t *testing.T) {
+	t.Setenv("AUTHTRACE_TOKEN", "")
+	srv := httptest.NewServer(http.NotFoundHandler())
+	dead := srv.URL
+	srv.Close()
+	tok := freshRS(t)
+	cases := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"--jwks refused", []string{tok, "--jwks", dead + "/jwks"}, []string{
+			"cannot fetch the JWKS from " + dead + "/jwks: connection refused; check the URL, or save the provider's JWKS to a file and pass --jwks FILE",
+			"jwt.signature_unverified", "header", "alg  RS256", "claims", "iss  https://idp.example.org",
+		}},
+		{"--issuer refused", []string{tok, "--issuer", dead}, []string{
+			"cannot fetch " + dead + "/.well-known/openid-configuration (discovery of the signing keys): connection refused", "check the issuer (--issuer)",
+			"jwt.signature_unverified", "iss  https://idp.example.org",
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runDecode(t, "", tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want 2", code)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out+errOut, w) {
+					t.Errorf("output does not say %q:\n%s%s", w, out, errOut)
+				}
+			}
+			if strings.Contains(out+errOut, "dial tcp") || strings.Contains(out+errOut, `Get "`) {
+				t.Errorf("Go's internals in the message:\n%s%s", out, errOut)
+			}
+			code, out, _ = runDecode(t, "", append(tc.args, "--json")...)
+			var got jsonOutput
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("JSON: %v\n%s", err, out)
+			}
+			if code != exitUsage || len(got.Tokens) != 1 || len(got.Tokens[0].Claims) == 0 || len(got.Tokens[0].Findings) == 0 || got.Tokens[0].Findings[len(got.Tokens[0].Findings)-1].Code != report.CodeJWTSignatureUnverified {
+				t.Errorf("--json: exit %d, tokens %+v: want exit 2, the claims and a jwt.signature_unverified finding", code, got.Tokens)
 			}
 		})
 	}
@@ -337,7 +398,7 @@ func TestDecodeVerifyImpossible(t *testing.T) {
 		name, tok string
 		want      []string
 	}{
-		{"discovery 404", rs(srv.URL + "/"), []string{"discover JWKS of " + srv.URL, "--jwks"}},
+		{"discovery 404", rs(srv.URL + "/"), []string{"cannot fetch " + srv.URL + "/.well-known/openid-configuration (discovery of the signing keys): status 404 Not Found", "--jwks"}},
 		{"no iss", noIss, []string{"no iss", "--jwks"}},
 		{"HS256 without a secret", freshToken(t, "a"), []string{"shared secret", "--secret"}},
 	}
