@@ -88,9 +88,11 @@ refresh tokens and the other classic mistakes, each with a concrete fix.`,
   authtrace trace --authorize-url https://idp.example.com/authorize --client-id ID
   authtrace decode eyJhbGciOi...   # what is in this token, whose audience is it for`,
 		Args:          cobra.NoArgs,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate(versionLine() + "\n")
 	// Bare authtrace is login: on a terminal with nothing set, the setup
 	// form; with flags, the login they describe; in a pipe with nothing
 	// set, this help.
