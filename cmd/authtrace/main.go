@@ -122,5 +122,6 @@ refresh tokens and the other classic mistakes, each with a concrete fix.`,
 		newTraceCmd(),
 		newVersionCmd(),
 	)
+	registerCompletions(root)
 	return root
 }
