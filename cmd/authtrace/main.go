@@ -121,6 +121,7 @@ refresh tokens and the other classic mistakes, each with a concrete fix.`,
 		newDemoCmd(),
 		newTraceCmd(),
 		newVersionCmd(),
+		newCodesCmd(),
 	)
 	registerCompletions(root)
 	return root

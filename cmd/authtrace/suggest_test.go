@@ -15,6 +15,7 @@ func TestSuggestions(t *testing.T) {
 	}{
 		{[]string{"logn"}, []string{`unknown command "logn"`, "Did you mean this?\n\tlogin\n", "Run 'authtrace --help' for usage."}, ""},
 		{[]string{"decod", "x"}, []string{`unknown command "decod"`, "\tdecode\n"}, ""},
+		{[]string{"cods"}, []string{"\tcodes\n"}, ""},
 		{[]string{"xyzzy"}, []string{`unknown command "xyzzy"`, "Run 'authtrace --help'"}, "Did you mean"},
 		{[]string{"login", "--clent-id", "x"}, []string{"unknown flag: --clent-id", "Did you mean this?\n\t--client-id\n", "Run 'authtrace login --help'"}, ""},
 		{[]string{"demo", "--fualt", "loop"}, []string{"\t--fault\n"}, ""},
