@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 	"github.com/authtrace/authtrace/ui"
@@ -73,14 +72,14 @@ func openWith(argv []string, u string, stderr io.Writer) error {
 }
 
 // runLogin runs the login: in the terminal UI when stdout is a terminal
-// and --json was not asked for (with the setup form first when the
+// and neither --json nor --events was asked for (with the setup form first when the
 // connection settings are missing), as text or JSON otherwise.
 func runLogin(cmd *cobra.Command, s *settings) error {
 	cfg, err := s.config()
 	if err != nil {
 		return err
 	}
-	tui := !s.jsonOut && isTerminal(cmd.OutOrStdout())
+	tui := !s.machine() && isTerminal(cmd.OutOrStdout())
 	setup := tui && (cfg.AuthorizeURL == "" && cfg.Issuer == "" || cfg.ClientID == "")
 	if !setup {
 		// Refuse bad settings before asking for a secret or taking over
@@ -145,8 +144,8 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		rep, runErr = ui.Run(ctx, opts)
 	} else {
 		out := newSink(cfg, cmd.ErrOrStderr(), s.reveal)
-		if s.jsonOut {
-			out.json = cmd.OutOrStdout()
+		if s.events {
+			out.events = cmd.OutOrStdout()
 		}
 		rep, runErr = start(ctx, cfg, out.emit)
 	}
@@ -157,19 +156,11 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	if !s.reveal {
 		rep = rep.Redact()
 	}
-	if !mode.tui {
-		switch {
-		case len(rep.Hops) == 0:
-			// Nothing was sent (bad settings, no listener): the error on
-			// stderr is the whole story, in either mode.
-		case s.jsonOut:
-			if err := report.EncodeJSON(cmd.OutOrStdout(), rep, ""); err != nil {
-				return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
-			}
-		default:
-			// The same Markdown as the TUI's export: readable in a pipe,
-			// ready to paste into a ticket.
-			io.WriteString(cmd.OutOrStdout(), report.Markdown(rep, decode.ReportClaims))
+	// Nothing sent (bad settings, no listener): the error on stderr is the
+	// whole story, in every mode.
+	if !mode.tui && len(rep.Hops) > 0 {
+		if err := writeReport(cmd.OutOrStdout(), s, rep); err != nil {
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
 		}
 	}
 	if s.reportFile != "" && len(rep.Hops) > 0 {
