@@ -351,7 +351,7 @@ func runScenario(t *testing.T, p *provider, authtrace, browser string, sc scenar
 	if command == "" {
 		command = "login"
 	}
-	args := []string{command, "--json",
+	args := []string{command, "--events",
 		"--issuer", p.URL,
 		"--client-id", client,
 		"--redirect-uri", redirectURI,
@@ -410,8 +410,8 @@ func runScenario(t *testing.T, p *provider, authtrace, browser string, sc scenar
 	return res
 }
 
-// parseOutput reads --json output: NDJSON events, then the version-1 report
-// as the last line.
+// parseOutput reads --events output: NDJSON events, the last of them the
+// version-1 report ({"event":"report","report":{...}}).
 func parseOutput(t *testing.T, stdout string) (report.Report, []event) {
 	t.Helper()
 	var lines []string
@@ -425,18 +425,22 @@ func parseOutput(t *testing.T, stdout string) (report.Report, []event) {
 	if len(lines) == 0 {
 		t.Fatal("authtrace printed nothing on stdout; want events and a report")
 	}
-	var rep report.Report
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &rep); err != nil {
-		t.Fatalf("last stdout line is not a report: %v\n%s", err, lines[len(lines)-1])
+	var last struct {
+		Event  string        `json:"event"`
+		Report report.Report `json:"report"`
 	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Event != "report" {
+		t.Fatalf("last stdout line is not the report event (err %v): %s", err, lines[len(lines)-1])
+	}
+	rep := last.Report
 	if rep.Version != report.Version {
 		t.Errorf("report version = %d, want %d", rep.Version, report.Version)
 	}
 	var events []event
 	for i, l := range lines[:len(lines)-1] {
 		var e event
-		if err := json.Unmarshal([]byte(l), &e); err != nil || e.Event == "" {
-			t.Errorf("stdout line %d is not an event (err %v): %s", i+1, err, l)
+		if err := json.Unmarshal([]byte(l), &e); err != nil || e.Event == "" || e.Event == "report" {
+			t.Errorf("stdout line %d is not an event before the report (err %v): %s", i+1, err, l)
 			continue
 		}
 		events = append(events, e)
@@ -636,7 +640,7 @@ func BenchmarkLogin(b *testing.B) {
 		cmd := exec.Command(authtrace, args...)
 		cmd.WaitDelay = 10 * time.Second
 		if out, err := cmd.Output(); err != nil {
-			b.Fatalf("authtrace: %v\n%s", err, lastLine(string(out)))
+			b.Fatalf("authtrace: %v\n%s", err, out[max(0, len(out)-2000):])
 		}
 	}
 }

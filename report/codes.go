@@ -70,3 +70,63 @@ const (
 // checked token; the signature is neither good nor bad, so neither
 // jwt.signature_invalid nor jwt.kid_unknown fits.
 const CodeJWTSignatureUnverified = "jwt.signature_unverified"
+
+// CodeInfo says what a finding code means: `authtrace codes` lists them,
+// for people reading a report and for support macros matching on codes.
+type CodeInfo struct {
+	Code string `json:"code"`
+	// Severity is the one findings of the code have; where it depends on
+	// the case, the more usual one, and Meaning says when it differs.
+	Severity Severity `json:"severity"`
+	Meaning  string   `json:"meaning"`
+}
+
+// Codes lists every finding code, grouped by where in the login it arises.
+// A new code gets its line here (a test checks that none is missing).
+func Codes() []CodeInfo {
+	e, w, i := SeverityError, SeverityWarn, SeverityInfo
+	return []CodeInfo{
+		{CodeStateChanged, e, "a hop's state differs from the state sent (detail kind: suffix_added, wrapped, plus_to_space, ...); the platform will reject the login"},
+		{CodeStateMissing, e, "the callback or an authorize hop carries no state"},
+		{CodeRedirectURIChanged, e, "a hop's redirect_uri differs from the one sent (detail kind: trailing_slash, scheme, host, port, path, ...)"},
+		{CodeRedirectURIRejected, e, "the provider refused the redirect_uri: it is not registered with the app exactly as sent"},
+		{CodeClientRejected, e, "the provider does not know the client id, or refused the client secret"},
+		{CodeParamDropped, e, "a parameter sent (audience, scope, client_id, ...) is missing from a later hop; warn for ones such as prompt or organization"},
+		{CodeParamChanged, e, "a parameter sent has another value in a later hop; warn for ones such as prompt or organization"},
+		{CodeParamAdded, i, "a hop carries a parameter that was not sent (a tenant proxy adding organization or connection)"},
+		{CodeRedirectLoop, e, "the redirect chain comes back to a URL it visited"},
+		{CodeRedirectTooMany, e, "the redirect chain is longer than the hop limit (--max-hops)"},
+		{CodeRedirectBadLocation, e, "a redirect's Location header is missing or not a usable URL"},
+		{CodeHopUnreachable, e, "a hop's or endpoint's server could not be reached (DNS, connection, TLS, timeout)"},
+		{CodePageError, e, "the provider answered with an error page instead of a login page"},
+		{CodeBodyTruncated, w, "an answer was longer than authtrace reads (1 MiB); what follows was not looked at"},
+		{CodeAuthorizeError, e, "the callback carries an OAuth error from the provider (access_denied, invalid_scope, ...)"},
+		{CodeTokenError, e, "the token endpoint answered with an OAuth error (invalid_grant, invalid_client, ...)"},
+		{CodeTokenNotJSON, e, "the token endpoint answered HTML or text instead of JSON; warn when it was form-encoded"},
+		{CodeTokenClientAuth, w, "the token endpoint accepted the client secret only one way: in the form body or as HTTP Basic"},
+		{CodeTokenExpiresIn, w, "the token answer's expires_in is not a number of seconds, negative or absurd"},
+		{CodeRefreshTokenMissing, e, "no refresh token came back (detail cause: offline_access_not_requested, withheld); the connection fails within the hour"},
+		{CodeRefreshFailed, e, "the refresh grant was rejected (invalid_grant: rotation, reuse, expiry)"},
+		{CodeAccessTokenOpaque, w, "the access token is not a JWT, so it names no audience; error when an audience was expected"},
+		{CodeJWTMalformed, e, "a token that should be a JWT is not three base64url parts of JSON"},
+		{CodeJWTEncrypted, i, "the token is an encrypted JWE: its claims cannot be read or checked without the key"},
+		{CodeJWTDuplicateHeader, e, "a JWT header parameter appears twice: parsers disagree on which one counts"},
+		{CodeJWTDuplicateClaim, w, "a JWT claim appears twice: parsers disagree on which one counts"},
+		{CodeJWTAudMismatch, e, "the expected audience (--expect-aud) is not in the token's aud"},
+		{CodeJWTAudAzureMgmt, w, "aud is https://management.azure.com/: the Azure portal's own token, not the connector's"},
+		{CodeJWTExpired, e, "the token's exp is in the past (beyond the allowed clock skew)"},
+		{CodeJWTNotYetValid, e, "the token's nbf is in the future (beyond the allowed clock skew)"},
+		{CodeJWTIatFuture, w, "the token's iat is in the future: the issuer's clock or this machine's is off"},
+		{CodeJWTIssMismatch, e, "the token's iss differs from the expected issuer"},
+		{CodeJWTAlgNone, e, "the token is unsigned (alg none)"},
+		{CodeJWTSignatureInvalid, e, "the token's signature does not verify with the provider's key"},
+		{CodeJWTKidUnknown, e, "the provider's JWKS has no key with the token's kid (or none for its alg)"},
+		{CodeJWTSignatureUnverified, e, "decode --verify could not check the signature: the keys could not be had (a JWKS that cannot be fetched or read, discovery failed, no secret for HS*)"},
+		{CodeIDTokenAudNotClient, e, "the ID token's aud does not contain the client id; warn when azp names another client"},
+		{CodeIDTokenNonceMismatch, e, "the ID token's nonce differs from the nonce sent"},
+		{CodeScopeNotGranted, w, "a requested scope is missing from the scope granted"},
+		{CodeDiscoveryUnusable, w, "an endpoint in the discovery document is not an http(s) URL and was not used"},
+		{CodeListenerHostRefused, w, "the loopback listener refused a request whose Host was not its own"},
+		{CodeListenerDropped, i, "the loopback listener got more requests than it keeps; the rest were not recorded"},
+	}
+}

@@ -25,7 +25,8 @@ With --fault the proxy or the server misbehaves the way real ones do, to show
 what authtrace reports for it (--list-faults names them).`,
 		Example: `  authtrace demo
   authtrace demo --fault state-suffix
-  authtrace demo --fault no-refresh --json | jq 'select(.version) | .findings'`,
+  authtrace demo --fault no-refresh --json | jq '.findings[].code'
+  authtrace demo --events | jq -c 'select(.event=="finding") | .finding'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if list {
@@ -34,7 +35,7 @@ what authtrace reports for it (--list-faults names them).`,
 				}
 				return nil
 			}
-			if err := checkReportPath(s.reportFile); err != nil {
+			if err := s.checkOutput(); err != nil {
 				return err
 			}
 			srv, err := demo.Start(fault)
@@ -45,7 +46,7 @@ what authtrace reports for it (--list-faults names them).`,
 			cfg := srv.Config()
 			cfg.Timeout = s.timeout
 			cfg.OpenBrowser = srv.Browse
-			tui := !s.jsonOut && isTerminal(cmd.OutOrStdout())
+			tui := !s.machine() && isTerminal(cmd.OutOrStdout())
 			if !tui {
 				fmt.Fprintf(cmd.ErrOrStderr(), "· demo provider on %s (fault: %s)\n", srv.URL, fault)
 			}
@@ -55,9 +56,7 @@ what authtrace reports for it (--list-faults names them).`,
 	f := cmd.Flags()
 	f.StringVar(&fault, "fault", "none", "what to break (see --list-faults)")
 	f.BoolVar(&list, "list-faults", false, "list the faults and exit")
-	f.BoolVar(&s.jsonOut, "json", false, "print NDJSON events and then the report on stdout")
-	f.BoolVar(&s.reveal, "reveal", false, "show secrets in the output")
-	f.StringVar(&s.reportFile, "report", "", "also write the JSON report to `FILE` (mode 0600)")
+	s.addOutputFlags(f)
 	f.DurationVar(&s.timeout, "timeout", 30*time.Second, "time limit for the whole login")
 	return cmd
 }

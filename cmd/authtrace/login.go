@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 	"github.com/authtrace/authtrace/ui"
@@ -74,14 +73,14 @@ func openWith(argv []string, u string, stderr io.Writer) error {
 }
 
 // runLogin runs the login: in the terminal UI when stdout is a terminal
-// and --json was not asked for (with the setup form first when the
+// and neither --json nor --events was asked for (with the setup form first when the
 // connection settings are missing), as text or JSON otherwise.
 func runLogin(cmd *cobra.Command, s *settings) error {
 	cfg, err := s.config()
 	if err != nil {
 		return err
 	}
-	tui := !s.jsonOut && isTerminal(cmd.OutOrStdout())
+	tui := !s.machine() && isTerminal(cmd.OutOrStdout())
 	setup := tui && (cfg.AuthorizeURL == "" && cfg.Issuer == "" || cfg.ClientID == "")
 	if !setup {
 		// Refuse bad settings before asking for a secret or taking over
@@ -133,7 +132,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	defer stop()
 	var rep report.Report
 	var runErr error
-	viewing := !mode.tui && mode.view && !s.jsonOut && isTerminal(cmd.OutOrStdout())
+	viewing := !mode.tui && mode.view && !s.machine() && isTerminal(cmd.OutOrStdout())
 	if mode.tui {
 		startUI := ui.StartFunc(start)
 		if mode.byHand && !mode.setup {
@@ -170,8 +169,8 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		// progress, rewritten in place, rather than every hop twice.
 		out.transient = viewing && isTerminal(cmd.ErrOrStderr())
 		out.width = termWidth(cmd.ErrOrStderr())
-		if s.jsonOut {
-			out.json = cmd.OutOrStdout()
+		if s.events {
+			out.events = cmd.OutOrStdout()
 		}
 		rep, runErr = start(ctx, cfg, out.emit)
 		out.end()
@@ -183,22 +182,14 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	if !s.reveal {
 		rep = rep.Redact()
 	}
-	if !mode.tui {
-		switch {
-		case len(rep.Hops) == 0:
-			// Nothing was sent (bad settings, no listener): the error on
-			// stderr is the whole story, in either mode.
-		case viewing:
+	// Nothing sent (bad settings, no listener): the error on stderr is the
+	// whole story, in every mode.
+	if !mode.tui && len(rep.Hops) > 0 {
+		if viewing {
 			w, _ := colorWriter(cmd.OutOrStdout())
 			renderTrace(w, rep, termWidth(cmd.OutOrStdout()))
-		case s.jsonOut:
-			if err := report.EncodeJSON(cmd.OutOrStdout(), rep, ""); err != nil {
-				return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
-			}
-		default:
-			// The same Markdown as the TUI's export: readable in a pipe,
-			// ready to paste into a ticket.
-			io.WriteString(cmd.OutOrStdout(), report.Markdown(rep, decode.ReportClaims))
+		} else if err := writeReport(cmd.OutOrStdout(), s, rep); err != nil {
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
 		}
 	}
 	if s.reportFile != "" && len(rep.Hops) > 0 {

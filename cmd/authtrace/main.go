@@ -68,7 +68,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if sub, _, ferr := root.Find(args); ferr == nil && sub != root {
 		help = sub.CommandPath() + " --help"
 	}
-	fmt.Fprintf(stderr, "authtrace: %s\nRun '%s' for usage.\n", report.Printable(err.Error()), help)
+	fmt.Fprintf(stderr, "authtrace: %s\n", report.Printable(err.Error()))
+	var se *suggestError
+	if errors.As(err, &se) {
+		io.WriteString(stderr, se.didYouMean())
+	}
+	fmt.Fprintf(stderr, "Run '%s' for usage.\n", help)
 	return exitUsage
 }
 
@@ -87,10 +92,15 @@ refresh tokens and the other classic mistakes, each with a concrete fix.`,
   authtrace login --issuer https://TENANT.auth0.com/ --client-id ID
   authtrace trace --authorize-url https://idp.example.com/authorize --client-id ID
   authtrace decode eyJhbGciOi...   # what is in this token, whose audience is it for`,
-		Args:          cobra.NoArgs,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		Args:    noArgsOrSuggest,
+		Version: buildVersion(),
+		// cobra's own default, which SuggestionsFor does not apply itself.
+		SuggestionsMinimumDistance: 2,
+		SilenceUsage:               true,
+		SilenceErrors:              true,
 	}
+	root.SetVersionTemplate(versionLine() + "\n")
+	root.SetFlagErrorFunc(suggestFlags)
 	// Bare authtrace is login: on a terminal with nothing set, the setup
 	// form; with flags, the login they describe; in a pipe with nothing
 	// set, this help.
@@ -111,6 +121,8 @@ refresh tokens and the other classic mistakes, each with a concrete fix.`,
 		newDemoCmd(),
 		newTraceCmd(),
 		newVersionCmd(),
+		newCodesCmd(),
 	)
+	registerCompletions(root)
 	return root
 }

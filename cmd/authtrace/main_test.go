@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,15 +57,8 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestVersion(t *testing.T) {
-	code, out, _ := runCLI(t, "version")
-	if code != 0 || !strings.HasPrefix(out, "authtrace ") {
-		t.Errorf("version: exit %d, output %q", code, out)
-	}
-}
-
 // TestTraceJSON runs `authtrace trace --json` against a two-hop chain and
-// reads the NDJSON events and the final report.
+// reads the report, the only thing on stdout.
 func TestTraceJSON(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/authorize", func(w http.ResponseWriter, r *http.Request) {
@@ -80,22 +75,12 @@ func TestTraceJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	var rep report.Report
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &rep); err != nil {
-		t.Fatalf("last line is not the report: %v\n%s", err, lines[len(lines)-1])
-	}
+	rep := oneReport(t, out)
 	if rep.Version != 1 || len(rep.Hops) != 3 {
 		t.Fatalf("report version %d with %d hops, want version 1 with 3 hops", rep.Version, len(rep.Hops))
 	}
 	if got := rep.Hops[1].Params["state"]; got != "abc" {
 		t.Errorf("hop 2 state = %q, want abc", got)
-	}
-	for _, l := range lines[:len(lines)-1] {
-		var e map[string]any
-		if err := json.Unmarshal([]byte(l), &e); err != nil || e["event"] == nil {
-			t.Errorf("event line %q is not an event: %v", l, err)
-		}
 	}
 	fi, err := os.Stat(reportPath)
 	if err != nil {
@@ -103,6 +88,75 @@ func TestTraceJSON(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("report file mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+// oneReport reads --json output, which must be exactly one JSON value, the
+// version-1 report (as gh's and kubectl's JSON outputs are).
+func oneReport(t *testing.T, out string) report.Report {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(out))
+	var rep report.Report
+	if err := dec.Decode(&rep); err != nil {
+		t.Fatalf("stdout is not a JSON report: %v\n%s", err, out)
+	}
+	var more json.RawMessage
+	if err := dec.Decode(&more); err != io.EOF {
+		t.Fatalf("stdout holds more than one JSON value (next: %v, %.200s)", err, more)
+	}
+	if rep.Version != report.Version {
+		t.Errorf("report version %d, want %d", rep.Version, report.Version)
+	}
+	return rep
+}
+
+// TestDemoJSONAndEvents: --json prints the report alone; --events prints
+// one event per line, every line with an "event", the report last.
+func TestDemoJSONAndEvents(t *testing.T) {
+	code, out, stderr := runCLI(t, "demo", "--fault", "state-suffix", "--json")
+	if code != exitFindings {
+		t.Fatalf("--json: exit %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+	}
+	if rep := oneReport(t, out); !slices.ContainsFunc(rep.Findings, func(f report.Finding) bool { return f.Code == report.CodeStateChanged }) {
+		t.Errorf("--json report lacks %s: %+v", report.CodeStateChanged, rep.Findings)
+	}
+
+	code, out, stderr = runCLI(t, "demo", "--fault", "state-suffix", "--events")
+	if code != exitFindings {
+		t.Fatalf("--events: exit %d, want %d; stderr:\n%s", code, exitFindings, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	kinds := map[string]int{}
+	for i, l := range lines {
+		var e struct {
+			Event  string         `json:"event"`
+			Report *report.Report `json:"report"`
+		}
+		if err := json.Unmarshal([]byte(l), &e); err != nil || e.Event == "" {
+			t.Fatalf("line %d is not an event (%v): %.200s", i+1, err, l)
+		}
+		kinds[e.Event]++
+		if e.Event == "report" {
+			if i != len(lines)-1 {
+				t.Errorf("the report is line %d of %d, want the last", i+1, len(lines))
+			}
+			if e.Report == nil || e.Report.Version != report.Version || len(e.Report.Findings) == 0 {
+				t.Errorf("the report event carries no version-%d report with findings: %.300s", report.Version, l)
+			}
+		}
+	}
+	for _, k := range []string{"phase", "hop", "finding", "exchange", "token", "report"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %q event in --events output (%v)", k, kinds)
+		}
+	}
+	if kinds["report"] != 1 {
+		t.Errorf("%d report events, want 1", kinds["report"])
+	}
+
+	code, out, stderr = runCLI(t, "demo", "--json", "--events")
+	if code != exitUsage || out != "" || !strings.Contains(stderr, "--json and --events") {
+		t.Errorf("--json --events: exit %d, stdout %q, stderr %q; want %d naming both flags", code, out, stderr, exitUsage)
 	}
 }
 
@@ -184,10 +238,9 @@ func TestIncompleteExit(t *testing.T) {
 	if code != exitIncomplete || !strings.Contains(stderr, "no callback arrived in time") {
 		t.Errorf("timeout: exit %d, stderr %q; want %d and the reason", code, stderr, exitIncomplete)
 	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	var rep report.Report
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &rep); err != nil || rep.Error == "" || len(rep.Hops) == 0 {
-		t.Errorf("timeout: last stdout line is not a report saying why it stopped (%v): %s", err, lines[len(lines)-1])
+	rep := oneReport(t, out)
+	if rep.Error == "" || len(rep.Hops) == 0 {
+		t.Errorf("timeout: the report does not say why it stopped: %s", out)
 	}
 	// Without --port or --redirect-uri the login sends the one redirect URI
 	// a person registers once (the README's), not a random port.

@@ -8,18 +8,64 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/spf13/pflag"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 )
 
-// sink takes the engine's events: NDJSON on stdout with --json, and a line
-// of progress for people on stderr either way. It builds the run's report
-// from the events as the engine does (flow.Apply), so that every secret
-// the run has seen so far is hidden in what it writes.
+// addOutputFlags adds the flags that say where a run's report goes, the
+// same on login, trace and demo.
+func (s *settings) addOutputFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&s.jsonOut, "json", false, "print the report as one JSON document on stdout, for jq and scripts (progress goes to stderr)")
+	fs.BoolVar(&s.events, "events", false, `print NDJSON on stdout: one line per event as it happens, the last one the report ({"event":"report","report":{...}})`)
+	fs.BoolVar(&s.reveal, "reveal", false, "show secrets (client secret, code, verifier, refresh token, token signatures) in the output")
+	fs.StringVar(&s.reportFile, "report", "", "also write the JSON report to `FILE` (mode 0600)")
+}
+
+// checkOutput refuses output flags that cannot all be had, before the run.
+func (s *settings) checkOutput() error {
+	if s.jsonOut && s.events {
+		return usageErr("--json and --events both print to stdout; give one (--json: the report alone; --events: every event, then the report)")
+	}
+	return checkReportPath(s.reportFile)
+}
+
+// machine reports whether stdout is for a program (--json or --events),
+// so no terminal UI.
+func (s *settings) machine() bool { return s.jsonOut || s.events }
+
+// reportEvent is the last line of --events: the run's report, in the shape
+// of an event so that every line has an "event".
+type reportEvent struct {
+	Kind   string        `json:"event"` // "report"
+	At     time.Time     `json:"at"`
+	Report report.Report `json:"report"`
+}
+
+// writeReport prints the run's (redacted) report on stdout in the form the
+// flags ask for.
+func writeReport(w io.Writer, s *settings, rep report.Report) error {
+	switch {
+	case s.jsonOut:
+		return report.EncodeJSON(w, rep, "  ")
+	case s.events:
+		return report.EncodeJSON(w, reportEvent{Kind: "report", At: time.Now(), Report: rep}, "")
+	}
+	// The same Markdown as the TUI's export: readable in a pipe, ready to
+	// paste into a ticket.
+	_, err := io.WriteString(w, report.Markdown(rep, decode.ReportClaims))
+	return err
+}
+
+// sink takes the engine's events: NDJSON on stdout with --events, and a
+// line of progress for people on stderr either way. It builds the run's
+// report from the events as the engine does (flow.Apply), so that every
+// secret the run has seen so far is hidden in what it writes.
 type sink struct {
 	mu     sync.Mutex
-	json   io.Writer // nil without --json
+	events io.Writer // nil without --events
 	stderr io.Writer
 	reveal bool
 	byHand bool // no browser is opened: say how to open the URL
@@ -41,8 +87,8 @@ func (s *sink) emit(e flow.Event) {
 	if !s.reveal {
 		e = e.Redact(report.SecretsOf(s.live))
 	}
-	if s.json != nil {
-		report.EncodeJSON(s.json, e, "") //nolint:errcheck // a closed stdout ends the run anyway
+	if s.events != nil {
+		report.EncodeJSON(s.events, e, "") //nolint:errcheck // a closed stdout ends the run anyway
 	}
 	line := progressLine(e, s.byHand)
 	switch {

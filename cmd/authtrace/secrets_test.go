@@ -21,7 +21,7 @@ import (
 // outputs runs the engine through runEngine, as login and demo do, and
 // returns every byte it let out: stdout, stderr, the report file and the
 // error, and the report the engine returned (with every secret in it).
-func outputs(t *testing.T, cfg flow.Config, jsonOut bool) (map[string]string, report.Report) {
+func outputs(t *testing.T, cfg flow.Config, s settings) (map[string]string, report.Report) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	cmd := &cobra.Command{}
@@ -35,7 +35,8 @@ func outputs(t *testing.T, cfg flow.Config, jsonOut bool) (map[string]string, re
 		raw = rep
 		return rep, err
 	}
-	err := runEngine(cmd, &settings{jsonOut: jsonOut, reportFile: file}, cfg, start, engineMode{})
+	s.reportFile = file
+	err := runEngine(cmd, &s, cfg, start, engineMode{})
 	data, rerr := os.ReadFile(file)
 	if rerr != nil {
 		t.Fatalf("no report file: %v (run: %v)", rerr, err)
@@ -69,11 +70,11 @@ func excerpt(text, f string) string {
 // body, a nested request object, the Authorization header, an HTML page,
 // secrets deep in a success answer) puts none of the login's secrets, in
 // any encoding, into stdout, stderr, the report file or the error, as
-// JSON or as text.
+// JSON, as events or as text.
 func TestNoSecretLeavesThroughAnEcho(t *testing.T) {
-	for _, jsonOut := range []bool{true, false} {
+	for _, s := range []settings{{jsonOut: true}, {events: true}, {}} {
 		p := echo.Start(t)
-		outs, raw := outputs(t, p.Config(), jsonOut)
+		outs, raw := outputs(t, p.Config(), s)
 		if raw.Exchange == nil || len(raw.Exchange.Attempts) == 0 || raw.Refresh == nil {
 			t.Fatalf("the login did not get through both exchange attempts and the refresh: %+v", raw)
 		}
@@ -100,7 +101,7 @@ func TestNoSecretLeavesDemoFaults(t *testing.T) {
 			defer srv.Close()
 			cfg := srv.Config()
 			cfg.OpenBrowser = srv.Browse
-			outs, raw := outputs(t, cfg, true)
+			outs, raw := outputs(t, cfg, settings{events: true})
 			leaks(t, outs, secretForms(raw))
 		})
 	}

@@ -31,7 +31,7 @@ type settings struct {
 	expectAud, expectIss                       string
 	noBrowser                                  bool
 	openWith                                   string
-	jsonOut, reveal                            bool
+	jsonOut, events, reveal                    bool
 	reportFile                                 string
 }
 
@@ -48,9 +48,7 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 	fs.StringVar(&s.state, "state", "", "send exactly this state value (to reproduce a platform's format; default random)")
 	fs.DurationVar(&s.requestTimeout, "request-timeout", 30*time.Second, "timeout of each HTTP request")
 	fs.IntVar(&s.maxHops, "max-hops", 20, fmt.Sprintf("most redirect hops to follow (1 to %d)", flow.MaxHopsLimit))
-	fs.BoolVar(&s.jsonOut, "json", false, "print NDJSON events and then the report on stdout (progress goes to stderr)")
-	fs.BoolVar(&s.reveal, "reveal", false, "show secrets (client secret, code, verifier, refresh token, token signatures) in the output")
-	fs.StringVar(&s.reportFile, "report", "", "also write the JSON report to `FILE` (mode 0600)")
+	s.addOutputFlags(fs)
 	if !login {
 		fs.StringVar(&s.redirectURI, "redirect-uri", flow.PowerPlatformRedirectURI, "redirect URI to send (Power Platform's by default; any URL, nothing listens on it)")
 		fs.DurationVar(&s.timeout, "timeout", time.Minute, "time limit for the whole trace")
@@ -113,7 +111,7 @@ func (s *settings) config() (flow.Config, error) {
 	if s.noBrowser && s.openWith != "" {
 		return cfg, usageErr("--no-browser and --open-with contradict each other; give one")
 	}
-	return cfg, checkReportPath(s.reportFile)
+	return cfg, s.checkOutput()
 }
 
 // checkReportPath makes sure --report can be written before the login

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// suggestError is a mistyped command or flag, with the names that were
+// probably meant ("Did you mean this?").
+type suggestError struct {
+	err   error
+	names []string // login, --client-id
+}
+
+func (e *suggestError) Error() string { return e.err.Error() }
+func (e *suggestError) Unwrap() error { return e.err }
+
+// didYouMean is what run prints under the error, or "". The names are
+// authtrace's own.
+func (e *suggestError) didYouMean() string {
+	if len(e.names) == 0 {
+		return ""
+	}
+	return "\nDid you mean this?\n\t" + strings.Join(e.names, "\n\t") + "\n\n"
+}
+
+// noArgsOrSuggest is cobra.NoArgs for the root command, which runs a login
+// itself and so gets none of cobra's own suggestions for unknown commands.
+func noArgsOrSuggest(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	return &suggestError{err: fmt.Errorf("unknown command %q", args[0]), names: cmd.SuggestionsFor(args[0])}
+}
+
+// suggestFlags adds to an unknown flag error the command's flags that are
+// close to it (pflag suggests none).
+func suggestFlags(cmd *cobra.Command, err error) error {
+	var ne *pflag.NotExistError
+	if !errors.As(err, &ne) || ne.GetSpecifiedName() == "" {
+		return err
+	}
+	typed := ne.GetSpecifiedName()
+	var names []string
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden && (strings.HasPrefix(f.Name, typed) || editDistance(f.Name, typed) <= 2) {
+			names = append(names, "--"+f.Name)
+		}
+	})
+	return &suggestError{err: err, names: names}
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes
+// (flag names are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSuggestions: a mistyped command or flag is a usage error that says
+// what was probably meant.
+func TestSuggestions(t *testing.T) {
+	tests := []struct {
+		args []string
+		want []string // in stderr, in this order
+		not  string
+	}{
+		{[]string{"logn"}, []string{`unknown command "logn"`, "Did you mean this?\n\tlogin\n", "Run 'authtrace --help' for usage."}, ""},
+		{[]string{"decod", "x"}, []string{`unknown command "decod"`, "\tdecode\n"}, ""},
+		{[]string{"cods"}, []string{"\tcodes\n"}, ""},
+		{[]string{"xyzzy"}, []string{`unknown command "xyzzy"`, "Run 'authtrace --help'"}, "Did you mean"},
+		{[]string{"login", "--clent-id", "x"}, []string{"unknown flag: --clent-id", "Did you mean this?\n\t--client-id\n", "Run 'authtrace login --help'"}, ""},
+		{[]string{"demo", "--fualt", "loop"}, []string{"\t--fault\n"}, ""},
+		{[]string{"trace", "--zzzzzzzz"}, []string{"unknown flag: --zzzzzzzz"}, "Did you mean"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, out, stderr := runCLI(t, tt.args...)
+			if code != exitUsage || out != "" {
+				t.Errorf("exit %d, stdout %q; want %d and nothing", code, out, exitUsage)
+			}
+			rest := stderr
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("stderr lacks %q (in order):\n%s", w, stderr)
+				}
+				rest = rest[i+len(w):]
+			}
+			if tt.not != "" && strings.Contains(stderr, tt.not) {
+				t.Errorf("stderr says %q:\n%s", tt.not, stderr)
+			}
+		})
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{{"", "", 0}, {"abc", "", 3}, {"client-id", "clent-id", 1}, {"fault", "fualt", 2}, {"kitten", "sitting", 3}} {
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
