@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
 	"strings"
 	"testing"
 
@@ -56,14 +57,16 @@ func TestListenerRefusesForeignHost(t *testing.T) {
 		t.Errorf("a refused request was answered as the first callback")
 	}
 	// Any loopback spelling with the right port is the listener's own.
-	for _, host := range []string{fmt.Sprintf("127.0.0.1:%d", l.port), fmt.Sprintf("LocalHost:%d", l.port), fmt.Sprintf("[::1]:%d", l.port)} {
+	for i, host := range []string{fmt.Sprintf("127.0.0.1:%d", l.port), fmt.Sprintf("LocalHost:%d", l.port), fmt.Sprintf("[::1]:%d", l.port)} {
 		if st := getWithHost(t, l.port, host, "/cb?code=c&state=s"); st != http.StatusOK {
 			t.Errorf("Host %q: status %d, want 200", host, st)
 		}
+		// The first on the callback's own channel, later ones with the rest.
 		var a arrival
-		select {
-		case a = <-l.callback:
-		case a = <-l.arrivals:
+		if i == 0 {
+			a = <-l.callback
+		} else {
+			a = <-l.arrivals
 		}
 		if a.refused != "" {
 			t.Errorf("Host %q refused: %s", host, a.refused)
@@ -197,5 +200,70 @@ func TestListenerFloodCannotCrowdOutTheCallback(t *testing.T) {
 	r.lateArrivals(l)
 	if len(r.rep.Hops) != maxRefused {
 		t.Errorf("%d refused requests recorded as hops, want %d", len(r.rep.Hops), maxRefused)
+	}
+}
+
+// TestRunSecondCallbackIsLate: two requests to the redirect path waiting
+// at once (a double submit, a prefetch) are the callback and a later hop,
+// whichever the engine reads first; neither is refused.
+func TestRunSecondCallbackIsLate(t *testing.T) {
+	for range 20 {
+		p := newFakeProvider(t)
+		cfg := baseConfig(p)
+		// The browser, synchronously: both requests are queued before the
+		// engine waits for the callback.
+		cfg.OpenBrowser = func(authURL string) error {
+			jar, _ := cookiejar.New(nil)
+			var callback string
+			c := &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+				if req.URL.Path == "/callback" {
+					callback = req.URL.String()
+					return http.ErrUseLastResponse
+				}
+				return nil
+			}}
+			for _, u := range []string{authURL, p.url("/login/submit")} {
+				resp, err := c.Get(u)
+				if err != nil {
+					return err
+				}
+				resp.Body.Close()
+			}
+			if callback == "" {
+				t.Fatal("the provider never redirected to the callback")
+			}
+			for _, u := range []string{callback, callback + "&again=1"} {
+				resp, err := http.Get(u)
+				if err != nil {
+					return err
+				}
+				resp.Body.Close()
+			}
+			return nil
+		}
+		rep, err := Run(context.Background(), cfg, nil)
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+		for _, f := range rep.Findings {
+			if f.Code == report.CodeListenerHostRefused {
+				t.Fatalf("a second request for the listener's own host was refused: %s", f.Message)
+			}
+		}
+		var callbacks, later int
+		for _, h := range rep.Hops {
+			switch {
+			case h.Role == report.RoleCallback && h.Source == report.SourceCallback:
+				callbacks++
+				if strings.Contains(h.URL, "again=1") {
+					t.Fatalf("the later request was taken as the callback: %s", h.URL)
+				}
+			case h.Role == report.RoleOther && strings.Contains(h.URL, "again=1"):
+				later++
+			}
+		}
+		if callbacks != 1 || later != 1 {
+			t.Fatalf("%d callback hops and %d later ones, want 1 and 1: %+v", callbacks, later, rep.Hops)
+		}
 	}
 }

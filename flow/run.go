@@ -342,12 +342,20 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 
 	r.late = l
 	var cb arrival
+	var later []arrival // on the redirect path after the callback, seen before it
 	for cb.url == "" {
 		select {
 		case cb = <-l.callback:
 		case a := <-l.arrivals:
-			// Before the callback only refused requests come here.
-			r.refusedArrival(a)
+			if a.refused != "" {
+				r.refusedArrival(a)
+				continue
+			}
+			// A second request to the redirect path (a double submit,
+			// a prefetch), picked first by select: the callback was
+			// queued before it, so it is waiting already.
+			later = append(later, a)
+			cb = <-l.callback
 		case <-ctx.Done():
 			return r.finish(r.ctxError(ctx.Err(), PhaseWaiting))
 		}
@@ -357,6 +365,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	h.At = cb.at
 	h.Role = report.RoleCallback
 	r.addHop(h)
+	for _, a := range later {
+		r.lateArrival(a)
+	}
 
 	if _, isErr := h.Params["error"]; isErr {
 		return r.finish(nil) // compareHop reported authorize.error
@@ -414,10 +425,7 @@ func (r *runner) lateArrivals(l *listener) {
 				r.refusedArrival(a)
 				continue
 			}
-			h := r.newHop(len(r.rep.Hops)+1, report.SourceCallback, a.method, a.url)
-			h.At = a.at
-			h.Role = report.RoleOther
-			r.emit(Event{Kind: EventHop, Hop: &h}) // recorded, not compared
+			r.lateArrival(a)
 		default:
 			if n := l.droppedCount(); n > 0 {
 				r.addFinding(report.Finding{
@@ -430,6 +438,15 @@ func (r *runner) lateArrivals(l *listener) {
 			return
 		}
 	}
+}
+
+// lateArrival records a request to the redirect path after the callback
+// as a hop: recorded, not compared.
+func (r *runner) lateArrival(a arrival) {
+	h := r.newHop(len(r.rep.Hops)+1, report.SourceCallback, a.method, a.url)
+	h.At = a.at
+	h.Role = report.RoleOther
+	r.emit(Event{Kind: EventHop, Hop: &h})
 }
 
 // refusedArrival records a request the listener refused for its Host as
