@@ -70,11 +70,20 @@ var ErrStopped = errors.New("login stopped before it finished")
 // starting anything: not a failed login, nothing was sent.
 var ErrNothingRan = errors.New("nothing ran")
 
+// ScreenError is a failure of the screen itself (no terminal, raw mode
+// refused, a panic in the view): Run printed no summary, so, unlike the
+// engine's errors, the caller must say it.
+type ScreenError struct{ Err error }
+
+func (e *ScreenError) Error() string { return "terminal ui: " + e.Err.Error() }
+func (e *ScreenError) Unwrap() error { return e.Err }
+
 // Run shows the TUI until the person quits, running opts.Start with
 // opts.Config (after the setup form, if opts.Setup). Quitting cancels the
 // engine's context, so its listener stops, and waits for it to return. A
 // short summary is printed to Output after the screen is restored, with
-// the error if there was one: callers need not print it again. It returns
+// the error if there was one: callers need not print it again (except a
+// *ScreenError, for which there is no summary). It returns
 // the engine's report and error; ErrNothingRan when the person closed the
 // setup form.
 func Run(ctx context.Context, opts Options) (report.Report, error) {
@@ -116,8 +125,10 @@ func Run(ctx context.Context, opts Options) (report.Report, error) {
 	// listener is closed before we do.
 	fm.run.wait(10 * time.Second)
 	rep, runErr := fm.outcome()
-	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		return rep, fmt.Errorf("terminal ui: %w", err)
+	// Killed is how a cancelled context ends the program; a panic is
+	// reported as a kill too, and is a failure.
+	if err != nil && (!errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrProgramPanic)) {
+		return rep, &ScreenError{err}
 	}
 	fmt.Fprint(opts.Output, summary(rep, runErr, fm.exported, opts.Phrase))
 	return rep, runErr

@@ -210,7 +210,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	case errors.Is(runErr, ui.ErrStopped):
 		// The UI's summary already said so on the normal screen.
 		return &exitError{code: exitIncomplete}
-	case runErr != nil && mode.tui:
+	case runErr != nil && mode.tui && !errors.As(runErr, new(*ui.ScreenError)):
 		// The summary printed the error, in the CLI's words (Phrase):
 		// printed again here it would show twice.
 		return &exitError{code: engineErrIn(runErr, flagNamer(cmd)).code}

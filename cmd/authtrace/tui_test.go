@@ -104,3 +104,15 @@ func TestTUISetupEscIsNotAFailure(t *testing.T) {
 		t.Errorf("stdout ends %q, want one line saying nothing ran", syncbuf.Tail(stdout, 200))
 	}
 }
+
+// TestTUIScreenFailureIsSaid: when the screen itself fails (here a panic
+// the program recovers from), no summary was printed, so the error is.
+func TestTUIScreenFailureIsSaid(t *testing.T) {
+	start := func(context.Context, flow.Config, func(flow.Event)) (report.Report, error) {
+		panic("the view broke")
+	}
+	code, _, stderr := tuiRun(t, engineMode{tui: true}, start, "", "")
+	if code == exitOK || !strings.Contains(stderr, "terminal ui") {
+		t.Errorf("exit %d, stderr %q: want the screen's failure said", code, stderr)
+	}
+}
