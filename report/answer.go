@@ -54,6 +54,11 @@ func (r Report) redirectAnswer() Answer {
 	if f, ok := r.first(CodeRedirectURIChanged); ok {
 		return Answer{VerdictProblem, fmt.Sprintf("changed on the way at hop %d (%s): the provider is given another URI than the one sent", f.Hop, f.Detail["kind"]), f.Hop}
 	}
+	for _, f := range r.Findings {
+		if f.Code == CodeParamDropped && f.Detail["name"] == "redirect_uri" {
+			return Answer{VerdictProblem, fmt.Sprintf("dropped on the way at hop %d: the provider is not given the one sent", f.Hop), f.Hop}
+		}
+	}
 	for i, h := range r.Hops {
 		page := h.Status >= 200 && h.Status < 300
 		last := i == len(r.Hops)-1
@@ -89,12 +94,24 @@ func (r Report) stateAnswer() Answer {
 	if f, ok := r.first(CodeStateMissing); ok {
 		return Answer{VerdictProblem, fmt.Sprintf("missing at hop %d: the platform will reject the login", f.Hop), f.Hop}
 	}
+	var sent string
+	for _, h := range r.Hops {
+		if h.Source == SourceSent {
+			sent = h.Params["state"]
+		}
+	}
 	var carried, own int
 	for _, h := range r.Hops {
 		if h.Source == SourceSent {
 			continue
 		}
-		if _, has := h.Params["state"]; !has {
+		st, has := h.Params["state"]
+		if !has {
+			continue
+		}
+		if st != sent && h.Role != RoleProvider {
+			// Another state that the comparison found no fault with:
+			// an upstream provider's own (a federated login).
 			continue
 		}
 		switch h.Role {

@@ -18,24 +18,29 @@ import (
 func openByHand(authorizeURL string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "· open this URL in a browser to log in:\n  %s\n", report.Printable(authorizeURL))
-	if port := redirectPort(authorizeURL); port != "" {
-		fmt.Fprintf(&b, "  in a browser on another machine (over SSH), forward the callback port first:\n  ssh -L %s:127.0.0.1:%s USER@THIS-HOST\n", port, port)
+	if host, port := redirectHostPort(authorizeURL); port != "" {
+		fmt.Fprintf(&b, "  in a browser on another machine (over SSH), forward the callback port first:\n  ssh -L %s:%s:%s USER@THIS-HOST\n", port, host, port)
 	}
 	return b.String()
 }
 
-// redirectPort is the port of the authorize URL's loopback redirect_uri,
-// or "" when it has none.
-func redirectPort(authorizeURL string) string {
+// redirectHostPort is the address the listener of the authorize URL's
+// loopback redirect_uri binds (127.0.0.1 for localhost too, [::1]), and
+// its port; "" when it has none.
+func redirectHostPort(authorizeURL string) (host, port string) {
 	u, err := url.Parse(authorizeURL)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	ru, err := url.Parse(u.Query().Get("redirect_uri"))
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	return ru.Port()
+	host = "127.0.0.1"
+	if ru.Hostname() == "::1" {
+		host = "[::1]"
+	}
+	return host, ru.Port()
 }
 
 // sentURL is the authorize URL a report says was sent, or "".
@@ -55,6 +60,7 @@ func sentURL(rep report.Report) string {
 // before the screen starts, in the terminal's scrollback, where a person
 // can copy it whole.
 type relay struct {
+	done   chan struct{} // closed when the run has returned
 	mu     sync.Mutex
 	more   chan struct{} // signalled when events or the end arrive
 	events []flow.Event
@@ -68,7 +74,7 @@ type relay struct {
 // run ended before sending one) and the relay for the UI.
 func startAhead(ctx context.Context, start engineFunc, cfg flow.Config) (string, *relay) {
 	ctx, cancel := context.WithCancel(ctx)
-	r := &relay{more: make(chan struct{}, 1), cancel: cancel}
+	r := &relay{more: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
 	sent := make(chan string, 1)
 	go func() {
 		rep, err := start(ctx, cfg, func(e flow.Event) {
@@ -88,8 +94,16 @@ func startAhead(ctx context.Context, start engineFunc, cfg flow.Config) (string,
 		r.mu.Unlock()
 		r.signal()
 		close(sent)
+		close(r.done)
 	}()
 	return <-sent, r
+}
+
+// stop cancels the run, whether or not the UI ever started it, and waits
+// for it to return, so that its listener is closed.
+func (r *relay) stop() {
+	r.cancel()
+	<-r.done
 }
 
 func (r *relay) signal() {

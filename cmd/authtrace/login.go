@@ -137,12 +137,16 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		startUI := ui.StartFunc(start)
 		if mode.byHand && !mode.setup {
 			// The URL in the scrollback before the screen starts, where
-			// it can be copied whole, and again after it ends.
+			// it can be copied whole.
 			authorizeURL, r := startAhead(ctx, start, cfg)
+			defer r.stop()
 			if authorizeURL != "" {
 				io.WriteString(cmd.ErrOrStderr(), openByHand(authorizeURL))
 			}
 			startUI = r.start
+		}
+		if mode.byHand {
+			// And again after it ends (after the setup form too).
 			defer func() {
 				if u := sentURL(rep); u != "" {
 					io.WriteString(cmd.ErrOrStderr(), openByHand(u))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -79,12 +80,30 @@ func TestNoBrowserSaysHowToOpen(t *testing.T) {
 	if m == nil {
 		t.Fatalf("stderr has no whole authorize URL on a line of its own:\n%s", stderr)
 	}
-	port := redirectPort(m[1])
+	_, port := redirectHostPort(m[1])
 	if port == "" || !strings.Contains(m[1], "state=") {
 		t.Fatalf("the URL printed is not the whole authorize URL: %s", m[1])
 	}
 	if want := fmt.Sprintf("ssh -L %s:127.0.0.1:%s", port, port); !strings.Contains(stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+}
+
+// TestOpenByHandSSHLine: the ssh line forwards to the address the
+// listener binds: 127.0.0.1 for 127.0.0.1 and localhost, [::1] for [::1].
+func TestOpenByHandSSHLine(t *testing.T) {
+	for redirect, want := range map[string]string{
+		"http://127.0.0.1:53682/callback": "ssh -L 53682:127.0.0.1:53682 ",
+		"http://localhost:8400/cb":        "ssh -L 8400:127.0.0.1:8400 ",
+		"http://[::1]:9000/cb":            "ssh -L 9000:[::1]:9000 ",
+	} {
+		u := "https://idp.example/authorize?redirect_uri=" + url.QueryEscape(redirect)
+		if got := openByHand(u); !strings.Contains(got, want) {
+			t.Errorf("openByHand(%s):\n%s\nwant %q", redirect, got, want)
+		}
+	}
+	if got := openByHand("https://idp.example/authorize"); strings.Contains(got, "ssh") {
+		t.Errorf("a URL without a loopback redirect_uri gets an ssh line:\n%s", got)
 	}
 }
 

@@ -152,9 +152,12 @@ func hopComparison(h report.Hop, sent map[string]string, fs []report.Finding, st
 		case v == sent[c.name]:
 			parts = append(parts, st.name.Render(c.name)+" "+st.ok.Render("✓ as sent"))
 		default:
-			kind, _ := kindOf(c.code)
-			if kind == "" {
-				kind = "differs"
+			// Red only where the comparison found a fault: a value it
+			// did not compare (an upstream provider's own) is said so.
+			kind, changed := kindOf(c.code)
+			if !changed {
+				parts = append(parts, st.name.Render(c.name)+" "+st.faint.Render("its own, not compared"))
+				continue
 			}
 			parts = append(parts, st.name.Render(c.name)+" "+st.sev[report.SeverityError].Render("✗ "+kind))
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/internal/golden"
 	"github.com/authtrace/authtrace/report"
 )
@@ -74,4 +76,37 @@ func TestTraceView(t *testing.T) {
 func firstWords(s string) string {
 	f := strings.Fields(s)
 	return strings.Join(f[:min(len(f), 5)], " ")
+}
+
+// TestTraceViewAgreesWithTheEngine: the view marks a value red only where
+// the comparison (flow.Compare) found a fault: an upstream provider's own
+// state and redirect_uri in a federated login are said to be its own.
+func TestTraceViewAgreesWithTheEngine(t *testing.T) {
+	sentURL := "https://broker.example/authorize?client_id=connector&response_type=code&redirect_uri=https%3A%2F%2Fglobal.consent.azure-apim.net%2Fredirect&state=S1"
+	upstreamURL := "https://upstream.example/authorize?client_id=broker&response_type=code&redirect_uri=https%3A%2F%2Fbroker.example%2Fcb&state=BROKER-OWN"
+	sent := flow.HopParams(mustURL(t, sentURL))
+	hops := []report.Hop{
+		{N: 1, Source: report.SourceSent, Role: report.RoleAuthorize, Method: "GET", URL: sentURL, Params: sent},
+		{N: 2, Source: report.SourcePreflight, Role: report.RoleAuthorize, Method: "GET", URL: sentURL, Status: 302, Location: upstreamURL, Params: sent},
+		{N: 3, Source: report.SourcePreflight, Role: report.RoleAuthorize, Method: "GET", URL: upstreamURL, Status: 200, Params: flow.HopParams(mustURL(t, upstreamURL))},
+	}
+	rep := report.Report{Command: "trace", Hops: hops, Findings: flow.Compare(sent, hops)}
+	var b strings.Builder
+	renderTrace(&b, rep, 120)
+	out := ansi.Strip(b.String())
+	if strings.Contains(out, "✗") {
+		t.Errorf("the view marks a fault the engine did not find:\n%s", out)
+	}
+	if !strings.Contains(out, "its own, not compared") || !strings.Contains(out, "state         ✓") {
+		t.Errorf("the upstream hop's own values are not said to be its own, or the answer disagrees:\n%s", out)
+	}
+}
+
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
