@@ -223,7 +223,7 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 		resp := g.step.Response
 		addFinding(report.Finding{
 			Code: report.CodeTokenNotJSON, Severity: report.SeverityError,
-			Message: fmt.Sprintf("the %s answered HTTP %d with %s, not a JSON token response", what, resp.Status, contentTypeOr(resp.ContentType)),
+			Message: fmt.Sprintf("the %s answered HTTP %d with %s, not a JSON token response", what, resp.Status, report.ContentTypeOr(resp.ContentType)),
 			Hint:    notJSONHint(resp.Status),
 			Detail:  map[string]string{"content_type": resp.ContentType, "status": fmt.Sprint(resp.Status), "format": resp.Format},
 		})
@@ -262,7 +262,7 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 	case g.step.Response != nil && g.step.Response.Format == "form":
 		addFinding(report.Finding{
 			Code: report.CodeTokenNotJSON, Severity: report.SeverityWarn,
-			Message: fmt.Sprintf("the %s answered form-encoded (%s) instead of JSON", what, contentTypeOr(g.step.Response.ContentType)),
+			Message: fmt.Sprintf("the %s answered form-encoded (%s) instead of JSON", what, report.ContentTypeOr(g.step.Response.ContentType)),
 			Hint:    "RFC 6749 §5.1 requires application/json. Some clients cannot read form-encoded answers (GitHub does this unless the request says Accept: application/json); if the provider has a setting for JSON, turn it on.",
 			Detail:  map[string]string{"content_type": g.step.Response.ContentType, "format": "form"},
 		})
@@ -283,11 +283,4 @@ func notJSONHint(status int) string {
 		return fmt.Sprintf("The token endpoint failed on its side (HTTP %d); retry, and check the provider's status page or logs. If it keeps failing, check the Token URL: %s", status, endpoint)
 	}
 	return "The Token URL probably points at a web page (a login page, the provider's home page or its docs) instead of the token endpoint. " + endpoint
-}
-
-func contentTypeOr(ct string) string {
-	if ct == "" {
-		return "no content type"
-	}
-	return ct
 }

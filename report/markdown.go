@@ -150,7 +150,7 @@ func mdHops(b *strings.Builder, hops []Hop) {
 		if h.Status > 0 {
 			head = append(head, fmt.Sprint(h.Status))
 		}
-		head = append(head, prose(h.Role.Label()), code(shortURL(h.URL)))
+		head = append(head, prose(h.Role.Label()), code(ShortURL(h.URL)))
 		fmt.Fprintf(b, "%d. %s\n", h.N, strings.Join(head, " · "))
 		for _, k := range hopValues {
 			v, ok := h.Params[k]
@@ -169,7 +169,7 @@ func mdHops(b *strings.Builder, hops []Hop) {
 		if h.Page != "" {
 			fmt.Fprintf(b, "   - page says: %s\n", code(oneLine(h.Page)))
 		}
-		if h.URL != shortURL(h.URL) {
+		if h.URL != ShortURL(h.URL) {
 			fmt.Fprintf(b, "   - URL: %s\n", code(h.URL))
 		}
 		// Every Location is listed, followed or not: it is what the server
@@ -312,9 +312,9 @@ func cell(s string) string {
 	return strings.ReplaceAll(s, "|", `\|`)
 }
 
-// shortURL drops the query and fragment: the values that matter are
+// ShortURL drops the query and fragment: the values that matter are
 // listed under the hop.
-func shortURL(raw string) string {
+func ShortURL(raw string) string {
 	if i := strings.IndexAny(raw, "?#"); i >= 0 {
 		return raw[:i]
 	}

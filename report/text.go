@@ -35,3 +35,12 @@ func Printable(s string) string {
 		return r
 	}, s)
 }
+
+// ContentTypeOr is a Content-Type for a message: the header's value, or
+// "no content type" when there was none.
+func ContentTypeOr(ct string) string {
+	if ct == "" {
+		return "no content type"
+	}
+	return ct
+}

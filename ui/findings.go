@@ -209,7 +209,7 @@ func stepLines(st styles, s report.Step, w int) []string {
 		return lines
 	}
 	lines = append(lines, row("status", fmt.Sprint(resp.Status))...)
-	lines = append(lines, row("content type", contentTypeOr(resp.ContentType))...)
+	lines = append(lines, row("content type", report.ContentTypeOr(resp.ContentType))...)
 	if resp.Body != "" {
 		start := []rune(strings.Join(strings.Fields(resp.Body), " "))
 		start = start[:min(len(start), (bodyLines+1)*w)]
@@ -223,11 +223,4 @@ func stepLines(st styles, s report.Step, w int) []string {
 		}
 	}
 	return lines
-}
-
-func contentTypeOr(ct string) string {
-	if ct == "" {
-		return "(none)"
-	}
-	return ct
 }

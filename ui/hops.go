@@ -50,7 +50,7 @@ func (v *hopsView) set(c *viewContext) {
 		if m := report.Printable(h.Method); m != "" && m != "GET" {
 			rest += cut(m, 6) + " "
 		}
-		where := elidePath(h.URL, listW-3-len([]rune(rest)))
+		where := report.ElidePath(h.URL, listW-3-len([]rune(rest)))
 		v.plain = append(v.plain, fit(mark+" "+rest+where, listW-1))
 		v.rows = append(v.rows, fit(markSt.Render(mark)+" "+rest+where, listW-1))
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -40,16 +39,13 @@ func cut(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
-// cutMiddle shortens a plain string to w cells keeping both ends, which for
-// URLs and long state values are the parts that tell them apart.
+// cutMiddle shortens a plain string to w cells keeping both ends (see
+// report.CutMiddle).
 func cutMiddle(s string, w int) string {
-	r := []rune(report.Printable(s))
-	if len(r) <= w || w < 5 {
+	if w < 5 {
 		return cut(s, w)
 	}
-	head := (w - 1) / 2
-	tail := w - 1 - head
-	return string(r[:head]) + "…" + string(r[len(r)-tail:])
+	return report.CutMiddle(s, w)
 }
 
 // wrapWords wraps plain text at spaces to lines of at most w cells; a word
@@ -148,56 +144,6 @@ type lipglossStyle = lipgloss.Style
 
 // lipglossPlain draws text as it is.
 var lipglossPlain = lipgloss.NewStyle()
-
-// elidePath shows a URL's host:port and path in w cells. What tells hops on
-// one host apart is the port and the last path segment, so those stay:
-// middle segments go first ("127.0.0.1:41001/…/identifier"), then the
-// middle of the last segment, and only then the middle of the host. The
-// query is left out: the comparison shows the parameters.
-func elidePath(raw string, w int) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return cutMiddle(raw, w)
-	}
-	host, path := []rune(report.Printable(u.Host)), []rune(report.Printable(u.EscapedPath()))
-	if len(host)+len(path) <= w {
-		return string(host) + string(path)
-	}
-	if len(path) < 2 {
-		return cutMiddle(string(host)+string(path), w)
-	}
-	segs := strings.Split(strings.TrimPrefix(string(path), "/"), "/")
-	last := segs[len(segs)-1]
-	if last == "" && len(segs) > 1 {
-		// A trailing slash belongs to the last segment: it is often the
-		// very difference to see.
-		segs = segs[:len(segs)-1]
-		last = segs[len(segs)-1] + "/"
-	}
-	lead := ""
-	if len(segs) > 1 {
-		lead = "/…"
-		// Keep as many leading segments as still fit.
-		for k := len(segs) - 2; k > 0; k-- {
-			try := "/" + strings.Join(segs[:k], "/") + "/…"
-			if len(host)+len([]rune(try))+1+len([]rune(last)) <= w {
-				lead = try
-				break
-			}
-		}
-	}
-	tail := lead + "/" + last
-	if len(host)+len([]rune(tail)) <= w {
-		return string(host) + tail
-	}
-	if room := w - len(host) - len([]rune(lead)) - 1; room >= 5 {
-		return string(host) + lead + "/" + cutMiddle(last, room)
-	}
-	if room := w - len(host) - 2; room >= 5 {
-		return string(host) + "/" + cutMiddle(string(path[1:]), room)
-	}
-	return cutMiddle(string(host)+string(path), w)
-}
 
 // untick drops the backticks of the Markdown code spans the engine's
 // messages and hints carry ("no `audience`"): on the screen they are

@@ -137,7 +137,7 @@ func progressLine(e flow.Event, byHand bool) string {
 		if h.Status != 0 {
 			status = fmt.Sprint(h.Status)
 		}
-		line := fmt.Sprintf("  hop %-2d %-9s %s %-10s %s", h.N, h.Source, status, h.Role, p(shortURL(h.URL)))
+		line := fmt.Sprintf("  hop %-2d %-9s %s %-10s %s", h.N, h.Source, status, h.Role, p(report.ShortURL(h.URL)))
 		if h.Error != "" {
 			line += "\n         " + p(h.Error)
 		}
@@ -148,19 +148,11 @@ func progressLine(e flow.Event, byHand bool) string {
 	case flow.EventExchange, flow.EventRefresh:
 		st := e.Step
 		if st.Response == nil {
-			return fmt.Sprintf("  POST %s (%s): %s", shortURL(st.Request.URL), st.Request.ClientAuth, p(st.Error))
+			return fmt.Sprintf("  POST %s (%s): %s", report.ShortURL(st.Request.URL), st.Request.ClientAuth, p(st.Error))
 		}
-		return fmt.Sprintf("  POST %s (%s): HTTP %d %s", shortURL(st.Request.URL), st.Request.ClientAuth, st.Response.Status, st.Response.Format)
+		return fmt.Sprintf("  POST %s (%s): HTTP %d %s", report.ShortURL(st.Request.URL), st.Request.ClientAuth, st.Response.Status, st.Response.Format)
 	case flow.EventLog:
 		return "· " + p(e.Text)
 	}
 	return ""
-}
-
-// shortURL drops the query: hop lines show where, the report shows all.
-func shortURL(u string) string {
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		return u[:i]
-	}
-	return u
 }

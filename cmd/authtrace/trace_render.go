@@ -70,11 +70,9 @@ func renderTrace(w io.Writer, rep report.Report, width int) {
 		if h.Status != 0 {
 			status = fmt.Sprint(h.Status)
 		}
-		where := shortURL(h.URL)
-		where = strings.TrimPrefix(strings.TrimPrefix(where, "https://"), "http://")
 		row := fmt.Sprintf("  %2d %-9s %s %-10s ", h.N, h.Source, status, h.Role)
 		room := max(width-lipgloss.Width(row)-2, 20)
-		b.WriteString(row + elide(p(where), room) + "\n")
+		b.WriteString(row + report.ElidePath(h.URL, room) + "\n")
 		indent := "       "
 		if h.Error != "" {
 			for _, l := range wrap(p(h.Error), width-len(indent)) {
@@ -93,7 +91,7 @@ func renderTrace(w io.Writer, rep report.Report, width int) {
 			}
 		}
 		if h.Location != "" && h.Status >= 300 && h.Status < 400 {
-			b.WriteString(indent + st.faint.Render("→ "+elide(p(shortURL(h.Location)), width-len(indent)-2)) + "\n")
+			b.WriteString(indent + st.faint.Render("→ "+report.ElidePath(h.Location, width-len(indent)-2)) + "\n")
 		}
 	}
 
@@ -190,16 +188,4 @@ func joinFitting(parts []string, sep string, width int) []string {
 		lines = append(lines, line)
 	}
 	return lines
-}
-
-// elide shortens s to n cells, keeping its start (the host) and its end
-// (the last path segment), with … between.
-func elide(s string, n int) string {
-	if lipgloss.Width(s) <= n || n < 5 {
-		return s
-	}
-	r := []rune(s)
-	keep := n - 1
-	head := keep * 3 / 5
-	return string(r[:head]) + "…" + string(r[len(r)-(keep-head):])
 }

@@ -1,4 +1,4 @@
-package ui
+package report
 
 import (
 	"net/url"
@@ -28,9 +28,9 @@ func TestElidePath(t *testing.T) {
 		{"", 5, ""},
 	}
 	for _, tt := range tests {
-		got := elidePath(tt.url, tt.w)
+		got := ElidePath(tt.url, tt.w)
 		if got != tt.want {
-			t.Errorf("elidePath(%q, %d) = %q, want %q", tt.url, tt.w, got, tt.want)
+			t.Errorf("ElidePath(%q, %d) = %q, want %q", tt.url, tt.w, got, tt.want)
 		}
 	}
 }
@@ -48,9 +48,9 @@ func FuzzElidePath(f *testing.F) {
 		if w < 1 || w > 300 || !utf8.ValidString(raw) {
 			return
 		}
-		got := elidePath(raw, w)
+		got := ElidePath(raw, w)
 		if n := utf8.RuneCountInString(got); n > w {
-			t.Fatalf("elidePath(%q, %d) = %q: %d runes", raw, w, got, n)
+			t.Fatalf("ElidePath(%q, %d) = %q: %d runes", raw, w, got, n)
 		}
 		u, err := url.Parse(raw)
 		if err != nil || u.Host == "" || !printable(u.Host+u.EscapedPath()) {
@@ -58,10 +58,10 @@ func FuzzElidePath(f *testing.F) {
 		}
 		whole := u.Host + u.EscapedPath()
 		if utf8.RuneCountInString(whole) <= w && got != whole {
-			t.Fatalf("elidePath(%q, %d) = %q, want all of %q", raw, w, got, whole)
+			t.Fatalf("ElidePath(%q, %d) = %q, want all of %q", raw, w, got, whole)
 		}
 		if len(u.EscapedPath()) > 1 && utf8.RuneCountInString(u.Host)+8 <= w && !strings.HasPrefix(got, u.Host+"/") {
-			t.Fatalf("elidePath(%q, %d) = %q lost the host %q", raw, w, got, u.Host)
+			t.Fatalf("ElidePath(%q, %d) = %q lost the host %q", raw, w, got, u.Host)
 		}
 	})
 }
