@@ -48,3 +48,10 @@ func TestPhrase(t *testing.T) {
 		t.Errorf("Phrase(plain) = %q", got)
 	}
 }
+
+func TestDefaultRedirectURIHasDefaultPort(t *testing.T) {
+	lb, err := parseRedirectURI(DefaultRedirectURI, 0)
+	if err != nil || lb.port != DefaultPort {
+		t.Errorf("DefaultRedirectURI %s: port %d, %v; want DefaultPort %d", DefaultRedirectURI, lb.port, err, DefaultPort)
+	}
+}

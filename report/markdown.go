@@ -287,11 +287,12 @@ func code(s string) string {
 	return fence + s + fence
 }
 
-// prose is text outside code spans: on one line, printable, and with
-// what Markdown would make a link, an image or HTML escaped, since a
-// provider's page or error text lands here and the report goes into
-// tickets that render it: "[click](https://evil)" stays text, and so does
-// <redacted>, which a renderer would drop as an unknown tag.
+// prose is text outside code spans: on one line, printable, and with the
+// Markdown of links with text of their own, images and HTML escaped, since
+// a provider's page or error text lands here and the report goes into
+// tickets that render it: "[sign in](https://evil)" stays text, and so
+// does <redacted>, which a renderer would drop as an unknown tag. A bare
+// URL may still be linked by the renderer, but shows as itself.
 func prose(s string) string {
 	return mdEscaper.Replace(Printable(oneLine(s)))
 }

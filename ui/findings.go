@@ -34,12 +34,12 @@ func (v *findingsView) set(c *viewContext) {
 	v.order = bySeverity(fs)
 	listW, listH, _, _ := c.panes(len(fs))
 	v.cur.setLen(len(fs), listH-1)
-	v.title = st.faint.Render(fit("   code                     where   message", listW))
+	v.title = st.faint.Render(fit("   code                     where    message", listW))
 	v.plain, v.rows = v.plain[:0], v.rows[:0]
 	for _, i := range v.order {
 		f := fs[i].Redact()
 		sevSt, sym := st.severity(f.Severity)
-		rest := fmt.Sprintf(" %-24s %-7s %s", cut(f.Code, 24), cut(f.Where(), 7), report.Printable(untick(f.Message)))
+		rest := fmt.Sprintf(" %-24s %-8s %s", cut(f.Code, 24), cut(f.Where(), 8), report.Printable(untick(f.Message)))
 		v.plain = append(v.plain, fit(sym+rest, listW-1))
 		v.rows = append(v.rows, fit(sevSt.Render(sym)+rest, listW-1))
 	}

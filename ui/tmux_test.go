@@ -55,7 +55,7 @@ func TestTmuxRealBinary(t *testing.T) {
 	keys("g")
 	waitFor("hop 1 · sent")
 	keys("BTab") // shift+tab from Hops: findings
-	s = waitFor("where   message")
+	s = waitFor("where    message")
 	if !strings.Contains(s, "state.changed") {
 		t.Errorf("findings view lacks state.changed:\n%s", s)
 	}

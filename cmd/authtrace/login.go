@@ -86,7 +86,7 @@ func runLogin(cmd *cobra.Command, s *settings) error {
 		// Refuse bad settings before asking for a secret or taking over
 		// the screen.
 		if err := flow.Validate(cfg, true); err != nil {
-			return engineErr(err)
+			return engineErrIn(err, flagNamer(cmd))
 		}
 		if err := promptSecret(cmd, &cfg); err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
 )
 
 // openTerminal opens the controlling terminal for a prompt: /dev/tty, or
@@ -46,7 +47,7 @@ func promptSecret(cmd *cobra.Command, cfg *flow.Config) error {
 	if out != in {
 		defer out.Close()
 	}
-	secret, err := readSecret(in, out, fmt.Sprintf("Client secret of %s, for the token request (typing is hidden; Enter alone for a public client without one; %s skips this question): ", cfg.ClientID, secretEnv))
+	secret, err := readSecret(in, out, fmt.Sprintf("Client secret of %s, for the token request (typing is hidden; Enter alone for a public client without one; %s skips this question): ", report.Printable(cfg.ClientID), secretEnv))
 	switch {
 	case errors.Is(err, errInterrupted):
 		return &exitError{code: exitIncomplete, err: errors.New("stopped at the client secret question; nothing was sent")}
@@ -93,6 +94,8 @@ func readSecret(in, out *os.File, prompt string) (string, error) {
 		}
 		return strings.TrimSpace(string(a.b)), nil
 	case <-sig:
+		// The terminal gets its echo back; the read goes on until the
+		// process ends, which is what an interrupted prompt leads to.
 		term.Restore(fd, state)
 		return "", errInterrupted
 	}

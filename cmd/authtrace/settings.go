@@ -95,7 +95,7 @@ func (s *settings) config() (flow.Config, error) {
 	for _, kv := range s.params {
 		p, err := flow.ParseParam(kv)
 		if err != nil {
-			return cfg, engineErr(err)
+			return cfg, engineErrIn(err, flagName) // --param: every command has it
 		}
 		cfg.Params = append(cfg.Params, p)
 	}
@@ -132,12 +132,9 @@ func checkReportPath(path string) error {
 	return nil
 }
 
-// engineErr maps an error from the engine to an exit status: bad settings
-// are usage errors (2, naming the flag), anything else means the flow could
-// not complete (3).
-func engineErr(err error) *exitError { return engineErrIn(err, flagName) }
-
-// engineErrIn is engineErr with the settings named by name.
+// engineErrIn maps an error from the engine to an exit status: bad
+// settings are usage errors (2, naming the setting with name: a flag),
+// anything else means the flow could not complete (3).
 func engineErrIn(err error, name func(flow.Setting) string) *exitError {
 	var ce *flow.ConfigError
 	if errors.As(err, &ce) {

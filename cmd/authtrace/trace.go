@@ -33,7 +33,7 @@ check it against the provider's registration.`,
 				return err
 			}
 			if err := flow.Validate(cfg, false); err != nil {
-				return engineErr(err)
+				return engineErrIn(err, flagNamer(cmd))
 			}
 			return runEngine(cmd, &s, cfg, flow.Trace, engineMode{view: true})
 		},
