@@ -31,15 +31,112 @@ func stdinIsTerminal(r io.Reader) bool {
 // makes the token whole (decode.PasteComplete: a JWT wrapped over lines
 // waits for the rest of it), at an empty line after some text, or at the
 // end of input (Ctrl-D). A token response's JSON is read until it is a
-// whole JSON document.
+// whole JSON document. A real terminal is read in raw mode (rawLines),
+// where no line limit cuts a long token; anything else line by line.
 func readTerminal(r io.Reader, prompt io.Writer) ([]input, error) {
 	fmt.Fprintln(prompt, terminalPrompt)
+	next := bufferedLines(r)
+	if f, ok := r.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		raw, restore, err := rawLines(f)
+		if err != nil {
+			return nil, usageErr("reading the terminal: %v", err)
+		}
+		defer restore()
+		next = raw
+	}
+	return readPasted(next)
+}
+
+// bufferedLines reads r line by line, each with its newline.
+func bufferedLines(r io.Reader) func() (string, error) {
 	br := bufio.NewReader(io.LimitReader(r, maxDecodeInput+1))
+	return func() (string, error) { return br.ReadString('\n') }
+}
+
+// rawLines reads the terminal f in raw mode, echoing to it: in the
+// terminal's own (canonical) mode a line is cut at 4095 bytes on Linux and
+// 1023 on macOS, and x/term's line editor stops at 4096 runes, all shorter
+// than many JWTs. restore gives the terminal its mode back.
+func rawLines(f *os.File) (next func() (string, error), restore func(), err error) {
+	fd := int(f.Fd())
+	old, err := term.MakeRaw(fd)
+	if err != nil {
+		return nil, nil, err
+	}
+	lr := &rawLineReader{r: f, echo: f}
+	return lr.next, func() { term.Restore(fd, old) }, nil
+}
+
+// rawLineReader reads lines from a terminal in raw mode, with just the
+// editing a paste needs: Enter (CR or LF) ends a line, Backspace deletes,
+// Ctrl-D on an empty line is the end of input, Ctrl-C stops; other
+// control bytes and escape sequences are dropped. It echoes what it keeps,
+// with CR LF for Enter, since raw mode does not.
+type rawLineReader struct {
+	r    io.Reader
+	echo io.Writer
+	buf  [4096]byte
+	rest []byte // read and not yet used
+	esc  bool   // inside an escape sequence
+}
+
+func (l *rawLineReader) next() (string, error) {
+	var line []byte
+	for {
+		if len(l.rest) == 0 {
+			n, err := l.r.Read(l.buf[:])
+			if n == 0 && err != nil {
+				return string(line), err
+			}
+			l.rest = l.buf[:n]
+		}
+		c := l.rest[0]
+		l.rest = l.rest[1:]
+		switch {
+		case l.esc:
+			// CSI sequences end with a byte in @..~ (ESC [ 200 ~, arrows).
+			if c >= '@' && c <= '~' && c != '[' {
+				l.esc = false
+			}
+		case c == 0x1b:
+			l.esc = true
+		case c == '\r' || c == '\n':
+			io.WriteString(l.echo, "\r\n")
+			return string(line) + "\n", nil
+		case c == 0x03: // Ctrl-C
+			io.WriteString(l.echo, "^C\r\n")
+			return "", errInterrupted
+		case c == 0x04: // Ctrl-D
+			if len(line) == 0 {
+				return "", io.EOF
+			}
+		case c == 0x7f || c == 0x08: // Backspace
+			if len(line) > 0 {
+				_, size := utf8.DecodeLastRune(line)
+				line = line[:len(line)-size]
+				io.WriteString(l.echo, "\b \b")
+			}
+		case c < 0x20:
+		default:
+			line = append(line, c)
+			l.echo.Write([]byte{c})
+		}
+		if len(line) > maxDecodeInput {
+			return string(line), nil // readPasted says it is too large
+		}
+	}
+}
+
+// readPasted is readTerminal's reading, from next lines.
+func readPasted(next func() (string, error)) ([]input, error) {
 	var lines []string
 	var doc strings.Builder // a token response, when the text starts with {
 	size := 0
 	for {
-		line, err := br.ReadString('\n')
+		line, err := next()
+		if errors.Is(err, errInterrupted) {
+			return nil, &exitError{code: exitIncomplete, err: errors.New("stopped at Ctrl-C; nothing was decoded")}
+		}
 		if size += len(line); size > maxDecodeInput {
 			return nil, usageErr("the input is over %d MiB: paste one token", maxDecodeInput>>20)
 		}

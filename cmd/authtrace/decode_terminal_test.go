@@ -2,7 +2,12 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authtrace/authtrace/decode"
+	"github.com/authtrace/authtrace/internal/tmuxtest"
 )
 
 // terminalRun runs "decode -" as on a terminal, reading from r, and
@@ -107,5 +113,67 @@ func TestDecodeTerminal(t *testing.T) {
 				t.Errorf("output does not say %q:\n%s%s", tc.want, got[0], got[1])
 			}
 		})
+	}
+}
+
+// TestDecodePasteLongTokenInTerminal: a JWT longer than a terminal's line
+// limit (4095 bytes on Linux), pasted at `decode -` in a real terminal,
+// is decoded whole at the Enter.
+func TestDecodePasteLongTokenInTerminal(t *testing.T) {
+	bin := tmuxtest.Build(t)
+	groups := make([]string, 200)
+	for i := range groups {
+		groups[i] = fmt.Sprintf("a1b2c3d4-0000-4000-8000-%012d", i)
+	}
+	claims, _ := json.Marshal(map[string]any{"aud": "api://long", "iss": "https://login.example/", "groups": groups, "exp": 4102444800})
+	tok := "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + base64.RawURLEncoding.EncodeToString(claims) + "." + base64.RawURLEncoding.EncodeToString([]byte("a signature of 32 bytes, exactly"))
+	if len(tok) < 5000 {
+		t.Fatalf("token of %d bytes is not over the line limit", len(tok))
+	}
+	s := tmuxtest.Start(t, t.TempDir(), 120, 40, fmt.Sprintf("%q decode -", bin))
+	s.WaitFor("Paste a token")
+	s.Keys("-l", tok)
+	s.Keys("Enter")
+	if got := s.Status(); got != "0" {
+		t.Errorf("exit status %s, want 0; screen:\n%s", got, s.Screen())
+	}
+	// The claims are wrapped on screen: compare without the breaks.
+	screen := s.Screen()
+	joined := strings.Join(strings.Fields(screen), "")
+	if !strings.Contains(joined, "a1b2c3d4-0000-4000-8000-000000000199\"]") || !strings.Contains(screen, "https://login.example/") || strings.Contains(screen, "malformed") {
+		t.Errorf("the long token was not decoded whole:\n%s", screen)
+	}
+}
+
+func TestRawLineReader(t *testing.T) {
+	long := strings.Repeat("x", 9000)
+	tests := []struct {
+		in      string
+		want    []string
+		wantErr error
+	}{
+		{"abc\r", []string{"abc\n"}, nil},
+		{long + "\r", []string{long + "\n"}, nil},
+		{"ab\x7fc\rsecond\n", []string{"ac\n", "second\n"}, nil},
+		{"\x1b[200~pasted\x1b[201~\r", []string{"pasted\n"}, nil},
+		{"\x04", nil, io.EOF},
+		{"par\x03", nil, errInterrupted},
+	}
+	for _, tt := range tests {
+		var echo bytes.Buffer
+		lr := &rawLineReader{r: strings.NewReader(tt.in), echo: &echo}
+		var got []string
+		var err error
+		for {
+			var line string
+			line, err = lr.next()
+			if err != nil {
+				break
+			}
+			got = append(got, line)
+		}
+		if !slices.Equal(got, tt.want) || (tt.wantErr != nil && !errors.Is(err, tt.wantErr)) {
+			t.Errorf("%.20q: lines %.40q, err %v; want %.40q, %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
 	}
 }
