@@ -45,7 +45,13 @@ func Markdown(r Report, claims ClaimsFunc) string {
 		title = "authtrace " + prose(r.Command) + " report"
 	}
 	fmt.Fprintf(&b, "# %s\n\n", title)
-	fmt.Fprintf(&b, "- result: %s\n", r.Tally())
+	result := r.Tally()
+	if r.Error != "" {
+		// Findings are of the part that ran: "no problems found" would
+		// read as a clean login.
+		result = "incomplete, the run stopped early; " + result + " in what ran"
+	}
+	fmt.Fprintf(&b, "- result: %s\n", result)
 	if !r.Started.IsZero() {
 		took := ""
 		if !r.Finished.IsZero() {

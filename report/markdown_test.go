@@ -143,3 +143,12 @@ func unescaped(md string) string {
 	}
 	return b.String()
 }
+
+// TestMarkdownIncompleteResult: a run that stopped early does not read as
+// a clean one at the top.
+func TestMarkdownIncompleteResult(t *testing.T) {
+	md := report.Markdown(report.Report{Command: "login", Error: "no callback arrived in time"}, nil)
+	if !strings.Contains(md, "- result: incomplete") || strings.Contains(md, "- result: no problems found") {
+		t.Errorf("result line of a stopped run:\n%s", md)
+	}
+}

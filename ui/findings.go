@@ -58,8 +58,8 @@ func (v *findingsView) setDetail(c *viewContext) {
 			msg = "no findings: the login looks healthy"
 		case stateFailed:
 			msg = "no findings: the run stopped before anything was compared"
-			if c.rep.Error != "" {
-				msg += ": " + errText(c.secrets.Text(c.rep.Error))
+			if c.failure != "" {
+				msg += ": " + c.failure
 			}
 		}
 		for _, l := range wrapWords(msg, detailW-1) {

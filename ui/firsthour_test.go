@@ -245,3 +245,28 @@ func TestScreenWording(t *testing.T) {
 		t.Errorf("untick = %q", got)
 	}
 }
+
+// TestFailureInTheSettersWords: why a run stopped is worded where it was
+// set up: with the CLI's flags (Options.Phrase) for a run from flags, with
+// the form's fields after the setup form, never with the engine's own
+// names ("the listener port").
+func TestFailureInTheSettersWords(t *testing.T) {
+	sc := listenFailedScenario()
+	for _, tt := range []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"from flags", Options{Phrase: func(err error) string { return "cannot listen: use --port-flag-words" }}, "--port-flag-words"},
+		{"from the form", Options{Setup: true}, "the redirect URI field"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newTestModel(t, 120, 36, tt.opts)
+			m.state = stateRunning
+			m = play(m, sc)
+			if s := screen(m); !strings.Contains(s, tt.want) || strings.Contains(s, "the listener port") || strings.Contains(s, "the redirect URI (") {
+				t.Errorf("screen lacks %q, or has the engine's names:\n%s", tt.want, s)
+			}
+		})
+	}
+}

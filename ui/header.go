@@ -57,8 +57,8 @@ func (h *headerView) set(c *viewContext, p progress, spin string) {
 		// and its end is often the part that does. What does not fit is
 		// in the empty panes below.
 		msg := "login failed"
-		if p.err != nil {
-			msg += ": " + errText(c.secrets.Text(p.err.Error()))
+		if c.failure != "" {
+			msg += ": " + c.failure
 		}
 		ls := wrapWords(msg, max(w-2, 10))
 		h.lines[1] = fit(st.errorSev.Render("✗ "+ls[0]), w)
@@ -110,8 +110,8 @@ func phaseLine(c *viewContext, p progress, spin string) string {
 		return st.ok.Render("✓") + fmt.Sprintf(" login finished%s · %s", took, c.rep.Problems())
 	case stateFailed:
 		msg := "login failed"
-		if p.err != nil {
-			msg += ": " + errText(c.secrets.Text(p.err.Error()))
+		if c.failure != "" {
+			msg += ": " + c.failure
 		}
 		return st.errorSev.Render("✗ " + msg)
 	}

@@ -67,8 +67,8 @@ func (v *hopsView) setDetail(c *viewContext) {
 		msg := "no hops yet: the preflight trace fills this in"
 		if c.state == stateFailed {
 			msg = "no hops: the run stopped before anything was sent"
-			if c.rep.Error != "" {
-				msg += ": " + errText(c.secrets.Text(c.rep.Error))
+			if c.failure != "" {
+				msg += ": " + c.failure
 			}
 		}
 		v.lines = v.lines[:0]

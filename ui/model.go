@@ -146,7 +146,24 @@ func (m *model) ctxOf(t tab) *viewContext {
 		loc = time.Local
 	}
 	return &viewContext{layout: m.layoutOf(t), st: m.styles, keys: m.keys, rep: &m.shown, raw: &m.rep,
-		secrets: m.secrets, state: m.state, now: m.now(), loc: loc, isDark: m.isDark}
+		secrets: m.secrets, state: m.state, now: m.now(), loc: loc, isDark: m.isDark, failure: m.failure()}
+}
+
+// failure words why the run stopped for the person who set it up: with
+// the form's field names after the setup form, else as Options.Phrase
+// (the CLI's flags); "" when it did not stop on an error.
+func (m *model) failure() string {
+	switch {
+	case m.err == nil && m.rep.Error == "":
+		return ""
+	case m.err == nil:
+		return errText(m.secrets.Text(m.rep.Error))
+	case m.opts.Setup:
+		return errText(m.secrets.Text(formPhrase(m.err)))
+	case m.opts.Phrase != nil:
+		return errText(m.secrets.Text(m.opts.Phrase(m.err)))
+	}
+	return errText(m.secrets.Text(m.err.Error()))
 }
 
 // tokens is the tokens view, whose paste input the root feeds.

@@ -290,6 +290,16 @@ func formName(s flow.Setting) string {
 	return s.Name()
 }
 
+// formPhrase words an engine error for a run set up in the form: its
+// settings named by their fields.
+func formPhrase(err error) string {
+	var ce *flow.ConfigError
+	if errors.As(err, &ce) {
+		return ce.Words(formName)
+	}
+	return flow.Phrase(err, formName)
+}
+
 // problem words a flow.ConfigError for the form, without the setting's
 // name: the form shows the error under the field it is about. "Use the
 // scope setting instead" points at the scope field above; a setting the

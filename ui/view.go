@@ -64,6 +64,10 @@ type viewContext struct {
 	now     time.Time
 	loc     *time.Location // token times are also shown in it
 	isDark  bool
+	// failure is why the run stopped, in the words of where it was set
+	// up (the form's fields, or the CLI's flags), its secrets hidden; ""
+	// when it did not.
+	failure string
 }
 
 // keyName is how a hint names a binding's key: the help's own name for it,

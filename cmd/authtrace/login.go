@@ -183,6 +183,10 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	// is worded with its secrets hidden too.
 	secrets := report.SecretsOf(rep)
 	secrets.AddBasic(cfg.ClientID, cfg.ClientSecret)
+	if runErr != nil && rep.Error != "" && !errors.Is(runErr, ui.ErrStopped) {
+		// The report's why, in this command's flags like the error line.
+		rep.Error = engineErrIn(runErr, flagNamer(cmd)).Error()
+	}
 	if !s.reveal {
 		rep = rep.Redact()
 	}

@@ -249,6 +249,9 @@ func TestIncompleteExit(t *testing.T) {
 		t.Errorf("timeout: exit %d, stderr %q; want %d and the reason", code, stderr, exitIncomplete)
 	}
 	rep := oneReport(t, out)
+	if !strings.Contains(rep.Error, "--timeout") {
+		t.Errorf("the report's error is not in the command's flags: %q", rep.Error)
+	}
 	if rep.Error == "" || len(rep.Hops) == 0 {
 		t.Errorf("timeout: the report does not say why it stopped: %s", out)
 	}
