@@ -116,6 +116,7 @@ func Check(tok *Token, exp Expect, now time.Time) []report.Finding {
 		return c.out
 	}
 	c.alg()
+	c.signatureSize()
 	c.audience()
 	c.issuer()
 	c.idToken()
@@ -210,6 +211,29 @@ func isAuth0Host(iss string) bool {
 	}
 	host := strings.ToLower(u.Hostname())
 	return host == "auth0.com" || strings.HasSuffix(host, ".auth0.com")
+}
+
+// signatureSize flags a signature whose size no key of the token's alg
+// gives: a token cut (or run into the next text) when it was copied.
+// Verification would fail too, but most people decode without keys.
+func (c *checker) signatureSize() {
+	if !c.tok.Signed || c.tok.SignatureRedacted || c.tok.Alg == "" || strings.EqualFold(c.tok.Alg, "none") {
+		return
+	}
+	segs := strings.Split(c.tok.Raw, ".")
+	got := len(strings.TrimRight(segs[len(segs)-1], "=")) * 6 / 8
+	switch complete(c.tok) {
+	case 0:
+		c.add(report.CodeJWTMalformed, report.SeverityError,
+			fmt.Sprintf("the signature is cut short: %d bytes, fewer than any %s signature has", got, c.tok.Alg),
+			"The token was cut when it was copied (a terminal's line limit, a log line, a column of a table). Copy it whole again, or pipe it in from where it is.",
+			map[string]string{"part": "signature", "reason": "truncated", "bytes": fmt.Sprint(got)})
+	case 2:
+		c.add(report.CodeJWTMalformed, report.SeverityError,
+			fmt.Sprintf("the signature is too long: %d bytes, more than any %s signature has", got, c.tok.Alg),
+			"Something was joined to the token when it was copied (the next line, a quote, a second token). Copy it alone again.",
+			map[string]string{"part": "signature", "reason": "too_long", "bytes": fmt.Sprint(got)})
+	}
 }
 
 func (c *checker) alg() {

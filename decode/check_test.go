@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -18,7 +19,11 @@ func at(d time.Duration) string { return fmt.Sprint(testNow.Add(d).Unix()) }
 
 // fakeSigned is a token with the RS256 header and a placeholder signature:
 // Check never looks at the signature.
-func fakeSigned(claims string) string { return unsigned(hdrRS256, claims) + ".c2ln" }
+// fakeSigned is an RS256 token with a signature of a 2048-bit key's size
+// that no key made.
+func fakeSigned(claims string) string {
+	return unsigned(hdrRS256, claims) + "." + b64.EncodeToString(bytes.Repeat([]byte{0x5a}, 256))
+}
 
 // want is the part of a finding a test pins down: code, severity and the
 // detail values named (other detail keys may be there too).
@@ -107,6 +112,18 @@ func TestCheck(t *testing.T) {
 			token: "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.YWJj.YWJj.YWJj.YWJj",
 			exp:   Expect{Audience: auth0API, Kind: KindID},
 			want:  []want{{code: report.CodeJWTEncrypted, sev: report.SeverityInfo}},
+		},
+		{
+			name:  "RS256 signature cut short by a copy",
+			token: unsigned(hdrRS256, claimsJSON(`"aud":"`+auth0API+`"`, validTime)) + ".c2lnbmF0",
+			exp:   Expect{Audience: auth0API},
+			want:  []want{{code: report.CodeJWTMalformed, sev: report.SeverityError, detail: map[string]string{"part": "signature", "reason": "truncated"}, hint: "Copy it whole"}},
+		},
+		{
+			name:  "HS256 signature run into the next text",
+			token: unsigned(`{"alg":"HS256"}`, claimsJSON(`"aud":"`+auth0API+`"`, validTime)) + "." + b64.EncodeToString(bytes.Repeat([]byte{1}, 40)),
+			exp:   Expect{Audience: auth0API},
+			want:  []want{{code: report.CodeJWTMalformed, sev: report.SeverityError, detail: map[string]string{"part": "signature", "reason": "too_long"}}},
 		},
 		{
 			name:  "alg none",
