@@ -81,6 +81,13 @@ func TestRedirectRejectedHintNamesTheURISent(t *testing.T) {
 			}
 		})
 	}
+	// Entra's Web platform takes http:// for localhost only.
+	if h := redirectRegisterHint("entra", loop, ""); !strings.Contains(h, "register http://localhost:53682/callback there instead") {
+		t.Errorf("Entra hint for %s does not say to use localhost: %q", loop, h)
+	}
+	if h := redirectRegisterHint("entra", "http://localhost:53682/callback", ""); strings.Contains(h, "instead") {
+		t.Errorf("Entra hint for a localhost URI says to change it: %q", h)
+	}
 	// The provider's error at the callback names the sent one too.
 	h := authorizeErrorHint("invalid_request", "The redirect_uri is not registered", map[string]string{"redirect_uri": loop})
 	if !strings.Contains(h, loop) {
