@@ -247,7 +247,7 @@ func (o *decodeOptions) run(cmd *cobra.Command, args []string) error {
 		}
 	}
 	if len(unverified) > 0 {
-		msg := "--verify: the signature could not be checked: " + unverified[0]
+		msg := o.keysFlag() + ": the signature could not be checked: " + unverified[0]
 		if n := len(unverified) - 1; n > 0 {
 			msg += fmt.Sprintf(" (and %d more, shown above)", n)
 		}
@@ -257,6 +257,18 @@ func (o *decodeOptions) run(cmd *cobra.Command, args []string) error {
 		return &exitError{code: status}
 	}
 	return nil
+}
+
+// keysFlag is the flag that asked for the signature check: the keys given
+// (--jwks, --issuer), or --verify.
+func (o *decodeOptions) keysFlag() string {
+	switch {
+	case o.jwks != "":
+		return "--jwks"
+	case o.issuer != "":
+		return "--issuer"
+	}
+	return "--verify"
 }
 
 func hasError(fs []report.Finding) bool {

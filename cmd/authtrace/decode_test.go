@@ -341,10 +341,12 @@ func TestDecodeJWKSUnreachable(t *testing.T) {
 		{"--jwks refused", []string{tok, "--jwks", dead + "/jwks"}, []string{
 			"cannot fetch the JWKS from " + dead + "/jwks: connection refused; check the URL, or save the provider's JWKS to a file and pass --jwks FILE",
 			"jwt.signature_unverified", "header", "alg  RS256", "claims", "iss  https://idp.example.org",
+			"authtrace: --jwks: the signature could not be checked", // the flag given, not --verify
 		}},
 		{"--issuer refused", []string{tok, "--issuer", dead}, []string{
 			"cannot fetch " + dead + "/.well-known/openid-configuration (discovery of the signing keys): connection refused", "check the issuer (--issuer)",
 			"jwt.signature_unverified", "iss  https://idp.example.org",
+			"authtrace: --issuer: the signature could not be checked",
 		}},
 	}
 	for _, tc := range cases {
