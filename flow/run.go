@@ -308,7 +308,7 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 		if u, err := url.Parse(a.url); err == nil && u.Query().Get("error") != "" {
 			return http.StatusOK, callbackPage("The provider answered with an error", u.Query().Get("error")+": "+u.Query().Get("error_description")+". Go back to the terminal for the details.")
 		}
-		return http.StatusOK, callbackPage("authtrace has the callback", "You can close this tab and go back to the terminal.")
+		return http.StatusOK, callbackPage("Login received", "authtrace has the callback. You can close this tab and go back to the terminal.")
 	})
 	if err != nil {
 		return r.finish(err)

@@ -133,5 +133,5 @@ func (r Report) stateAnswer() Answer {
 	if carried == 1 {
 		carry = "the one authorize hop that carries it"
 	}
-	return Answer{Verdict: VerdictOK, Text: "unchanged at " + carry + " (the login page and what follows are the browser's)"}
+	return Answer{Verdict: VerdictOK, Text: "unchanged at " + carry + " (what the browser does after the last hop is not seen here)"}
 }

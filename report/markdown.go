@@ -127,7 +127,8 @@ func mdFindings(b *strings.Builder, r Report) {
 	if len(r.Findings) == 0 {
 		b.WriteString("None.\n")
 	}
-	for _, f := range r.Findings {
+	for _, i := range BySeverity(r.Findings) {
+		f := r.Findings[i]
 		where := prose(f.Where())
 		if where != "" {
 			where = " (" + where + ")"

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -49,6 +50,17 @@ func Worst(fs []Finding) (Severity, bool) {
 		}
 	}
 	return w, w != ""
+}
+
+// BySeverity is the order findings are read in: errors, then warnings,
+// then infos, each kind in the order found. It returns indexes into fs.
+func BySeverity(fs []Finding) []int {
+	order := make([]int, len(fs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return fs[b].Severity.Rank() - fs[a].Severity.Rank() })
+	return order
 }
 
 // Finding is one problem or observation. Code is one of the stable codes in

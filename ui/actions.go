@@ -33,7 +33,7 @@ func (m *model) enter() {
 // selected in their tabs, where enter on it goes.
 func (m *model) openFirstError() {
 	fs := m.shown.Findings
-	order := bySeverity(fs)
+	order := report.BySeverity(fs)
 	if len(order) == 0 || fs[order[0]].Severity != report.SeverityError {
 		return
 	}

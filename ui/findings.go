@@ -17,21 +17,10 @@ type findingsView struct {
 	order []int
 }
 
-// bySeverity orders findings errors first, keeping the order they were
-// found in within a severity.
-func bySeverity(fs []report.Finding) []int {
-	order := make([]int, len(fs))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return fs[b].Severity.Rank() - fs[a].Severity.Rank() })
-	return order
-}
-
 func (v *findingsView) set(c *viewContext) {
 	st := c.st
 	fs := c.rep.Findings
-	v.order = bySeverity(fs)
+	v.order = report.BySeverity(fs)
 	listW, listH, _, _ := c.panes(len(fs))
 	v.cur.setLen(len(fs), listH-1)
 	v.title = st.faint.Render(fit("   code                     where    message", listW))

@@ -98,7 +98,7 @@ func TestFindingsSortedBySeverity(t *testing.T) {
 		{Code: "e", Severity: report.SeverityInfo},
 	}
 	var got []string
-	for _, i := range bySeverity(fs) {
+	for _, i := range report.BySeverity(fs) {
 		got = append(got, fs[i].Code)
 	}
 	if s := strings.Join(got, ""); s != "bdcae" {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -96,8 +95,10 @@ func renderTrace(w io.Writer, rep report.Report, width int) {
 	}
 
 	b.WriteString("\n" + st.section.Render("Findings") + "\n")
-	fs := slices.Clone(rep.Findings)
-	slices.SortStableFunc(fs, func(x, y report.Finding) int { return y.Severity.Rank() - x.Severity.Rank() })
+	var fs []report.Finding
+	for _, i := range report.BySeverity(rep.Findings) {
+		fs = append(fs, rep.Findings[i])
+	}
 	if len(fs) == 0 {
 		b.WriteString("  " + st.ok.Render("✓ no problems found") + "\n")
 	}
