@@ -46,12 +46,41 @@ func suggestFlags(cmd *cobra.Command, err error) error {
 	}
 	typed := ne.GetSpecifiedName()
 	var names []string
+	for _, m := range meant[strings.ToLower(typed)] {
+		name := strings.TrimPrefix(strings.FieldsFunc(m, func(r rune) bool { return r == ' ' || r == '=' })[0], "--")
+		if cmd.Flags().Lookup(name) != nil {
+			names = append(names, m)
+		}
+	}
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if !f.Hidden && (strings.HasPrefix(f.Name, typed) || editDistance(f.Name, typed) <= 2) {
 			names = append(names, "--"+f.Name)
 		}
 	})
 	return &suggestError{err: err, names: names}
+}
+
+// meant are the flags people type for what authtrace calls otherwise:
+// the names of authorize parameters and of other tools' options. Each is
+// suggested where the command has its flag.
+var meant = map[string][]string{
+	"audience":          {"--param audience=VALUE   (sent to the provider)", "--expect-aud VALUE       (checked in the access token)"},
+	"expect-audience":   {"--expect-aud"},
+	"expected-audience": {"--expect-aud"},
+	"resource":          {"--param resource=VALUE"},
+	"organization":      {"--param organization=VALUE"},
+	"connection":        {"--param connection=VALUE"},
+	"prompt":            {"--param prompt=VALUE"},
+	"secret":            {"--client-secret"},
+	"callback":          {"--redirect-uri"},
+	"callback-url":      {"--redirect-uri"},
+	"redirect":          {"--redirect-uri"},
+	"authorization-url": {"--authorize-url"},
+	"auth-url":          {"--authorize-url"},
+	"authorize":         {"--authorize-url"},
+	"token":             {"--token-url"},
+	"scopes":            {"--scope"},
+	"expect-issuer":     {"--expect-iss"},
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes

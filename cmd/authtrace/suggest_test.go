@@ -20,6 +20,10 @@ func TestSuggestions(t *testing.T) {
 		{[]string{"login", "--clent-id", "x"}, []string{"unknown flag: --clent-id", "Did you mean this?\n\t--client-id\n", "Run 'authtrace login --help'"}, ""},
 		{[]string{"demo", "--fualt", "loop"}, []string{"\t--fault\n"}, ""},
 		{[]string{"trace", "--zzzzzzzz"}, []string{"unknown flag: --zzzzzzzz"}, "Did you mean"},
+		// What people type for authtrace's own words, where it has them.
+		{[]string{"login", "--audience", "x"}, []string{"\t--param audience=VALUE", "\t--expect-aud VALUE"}, ""},
+		{[]string{"decode", "--audience", "x"}, []string{"\t--expect-aud VALUE"}, "--param"},
+		{[]string{"trace", "--callback", "x"}, []string{"\t--redirect-uri\n"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
