@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 
 	"github.com/google/shlex"
 	"github.com/pkg/browser"
@@ -87,6 +90,12 @@ func runLogin(cmd *cobra.Command, s *settings) error {
 		// the screen.
 		if err := flow.Validate(cfg, true); err != nil {
 			return engineErrIn(err, flagNamer(cmd))
+		}
+		if u, err := url.Parse(cfg.RedirectURI); err == nil && cfg.RedirectURI != "" && u.Port() == "" && cfg.Port != 0 {
+			// What is sent is not what was typed: say so, since the
+			// provider must have the one sent registered.
+			u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(cfg.Port))
+			fmt.Fprintf(cmd.ErrOrStderr(), "· sending redirect_uri %s (its port from --port, %d by default)\n", u, flow.DefaultPort)
 		}
 		if err := promptSecret(cmd, &cfg); err != nil {
 			return err

@@ -41,6 +41,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--max-hops", "100000"}, "--max-hops: 100000 is more than 100"},
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--param", "client_secret=hunter2"}, `--param: "client_secret" is set by authtrace itself; use --client-secret instead`},
 		{[]string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--redirect-uri", "http://example.com/cb"}, "loopback"},
+		{[]string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--redirect-uri", "http://127.0.0.1:8080/cb", "--port", "9000"}, "has its own port, 8080, and --port says 9000"},
 		{[]string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--redirect-uri", "http://127.0.0.1:53682/cb#x"}, "--redirect-uri: \"http://127.0.0.1:53682/cb#x\" has a fragment"},
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--redirect-uri", "https://u:p@global.consent.azure-apim.net/redirect"}, "user name or password"},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -222,5 +223,24 @@ func TestTraceOnTerminal(t *testing.T) {
 	_, out, _ := runCLI(t, "trace", "--authorize-url", srv.URL+"/authorize", "--client-id", "app")
 	if !strings.HasPrefix(out, "# authtrace trace report") {
 		t.Errorf("in a pipe trace is not the Markdown report:\n%s", out)
+	}
+}
+
+// TestRedirectPortFromPortSaid: a --redirect-uri without a port is sent
+// with --port's, and the person is told the URI that is sent, since that
+// is the one the provider must have.
+func TestRedirectPortFromPortSaid(t *testing.T) {
+	srv := loginPage(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	_, _, stderr := runCLI(t, "login", "--authorize-url", srv.URL+"/authorize", "--token-url", srv.URL+"/token",
+		"--client-id", "app", "--client-secret", "s", "--no-browser", "--timeout", "200ms",
+		"--redirect-uri", "http://localhost/cb", "--port", port)
+	if want := "sending redirect_uri http://localhost:" + port + "/cb"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,12 +34,14 @@ type settings struct {
 	noBrowser                                  bool
 	openWith                                   string
 	jsonOut, events, reveal                    bool
+	fs                                         *pflag.FlagSet // the flags, to tell given from default
 	reportFile                                 string
 }
 
 const secretEnv = "AUTHTRACE_CLIENT_SECRET"
 
 func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
+	s.fs = fs
 	fs.StringVar(&s.issuer, "issuer", "", "OIDC issuer URL: discovery fills the authorize and token URLs (and the JWKS URL)")
 	fs.StringVar(&s.authorizeURL, "authorize-url", "", "authorization endpoint (the connector's \"Authorization URL\")")
 	fs.StringVar(&s.clientID, "client-id", "", "client (application) ID")
@@ -98,6 +102,9 @@ func (s *settings) config() (flow.Config, error) {
 			return cfg, engineErrIn(err, flagName) // --param: every command has it
 		}
 		cfg.Params = append(cfg.Params, p)
+	}
+	if u, err := url.Parse(s.redirectURI); err == nil && u.Port() != "" && s.fs != nil && s.fs.Changed("port") && u.Port() != strconv.Itoa(s.port) {
+		return cfg, usageErr("--redirect-uri %s has its own port, %s, and --port says %d: give the port in one of them", s.redirectURI, u.Port(), s.port)
 	}
 	if s.port < 0 || s.port > 65535 {
 		return cfg, usageErr("--port %d: want 0 (any free port) to 65535", s.port)
