@@ -36,6 +36,7 @@ func stdinIsTerminal(r io.Reader) bool {
 func readTerminal(r io.Reader, prompt io.Writer) ([]input, error) {
 	fmt.Fprintln(prompt, terminalPrompt)
 	next := bufferedLines(r)
+	say := func(s string) { fmt.Fprintln(prompt, s) }
 	if f, ok := r.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		raw, restore, err := rawLines(f)
 		if err != nil {
@@ -43,8 +44,9 @@ func readTerminal(r io.Reader, prompt io.Writer) ([]input, error) {
 		}
 		defer restore()
 		next = raw
+		say = func(s string) { fmt.Fprint(prompt, s+"\r\n") } // raw mode: no CR of its own
 	}
-	return readPasted(next)
+	return readPasted(next, say)
 }
 
 // bufferedLines reads r line by line, each with its newline.
@@ -127,8 +129,9 @@ func (l *rawLineReader) next() (string, error) {
 	}
 }
 
-// readPasted is readTerminal's reading, from next lines.
-func readPasted(next func() (string, error)) ([]input, error) {
+// readPasted is readTerminal's reading, from next lines; say tells the
+// person when an Enter did not end the token.
+func readPasted(next func() (string, error), say func(string)) ([]input, error) {
 	var lines []string
 	var doc strings.Builder // a token response, when the text starts with {
 	size := 0
@@ -156,6 +159,9 @@ func readPasted(next func() (string, error)) ([]input, error) {
 			lines = append(lines, text)
 			if decode.PasteComplete(lines) {
 				return pasted(lines), nil
+			}
+			if err == nil {
+				say("(not a whole token yet: paste the rest, or press Enter on an empty line to decode what there is)")
 			}
 		}
 		if errors.Is(err, io.EOF) {

@@ -81,8 +81,13 @@ func TestDecodeTerminal(t *testing.T) {
 		case <-time.After(100 * time.Millisecond):
 		}
 		io.WriteString(pw, lines[len(lines)-1]+"\n") //nolint:errcheck // a pipe
-		if got := wait(t, done); !strings.Contains(got[0], "✓ no problems found") {
+		got := wait(t, done)
+		if !strings.Contains(got[0], "✓ no problems found") {
 			t.Errorf("the wrapped token, put back together:\n%s%s", got[0], got[1])
+		}
+		// Each Enter that did not end it said so, rather than nothing.
+		if n := strings.Count(got[1], "not a whole token yet"); n != len(lines)-1 {
+			t.Errorf("said %d times that the token is not whole yet, want %d:\n%s", n, len(lines)-1, got[1])
 		}
 	})
 	// Typed or pasted, the input never ends (no Ctrl-D): the answer
