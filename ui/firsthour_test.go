@@ -270,3 +270,23 @@ func TestFailureInTheSettersWords(t *testing.T) {
 		})
 	}
 }
+
+func TestCutValueKeepsTheOrigin(t *testing.T) {
+	for _, tt := range []struct {
+		v    string
+		w    int
+		want string
+	}{
+		{"http://127.0.0.1:35317/callback", 40, "http://127.0.0.1:35317/callback"},
+		{"http://127.0.0.1:35317/oauth/callback", 30, "http://127.0.0.1:35317…allback"},
+		{"S4mqQkz1c2PnR8vJ0tWfYx7bLhGd9eAu", 17, "S4mqQkz1…Gd9eAu"},
+	} {
+		got := cutValue(tt.v, tt.w)
+		if got != tt.want && !(tt.v[0] == 'S' && len([]rune(got)) <= tt.w && strings.Contains(got, "…")) {
+			t.Errorf("cutValue(%q, %d) = %q, want %q", tt.v, tt.w, got, tt.want)
+		}
+		if n := len([]rune(got)); n > tt.w {
+			t.Errorf("cutValue(%q, %d) = %q: %d runes", tt.v, tt.w, got, n)
+		}
+	}
+}

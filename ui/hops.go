@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -396,7 +397,23 @@ func valueCell(v string, w int, base lipglossStyle, st styles) string {
 	if v == "" {
 		return st.faint.Render("—")
 	}
-	return base.Render(cutMiddle(v, w))
+	return base.Render(cutValue(v, w))
+}
+
+// cutValue shortens a compared value to w cells. A URL keeps its scheme,
+// host and port whole when they fit, and then its end: "http://127.0.0.1:
+// 35317/callback" must not read as port 5317. Other values keep both ends.
+func cutValue(v string, w int) string {
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || len([]rune(v)) <= w {
+		return cutMiddle(v, w)
+	}
+	origin := u.Scheme + "://" + u.Host
+	rest := []rune(strings.TrimPrefix(v, origin))
+	if room := w - len([]rune(origin)) - 1; room >= 4 {
+		return report.Printable(origin) + "…" + report.Printable(string(rest[len(rest)-room:]))
+	}
+	return cutMiddle(v, w)
 }
 
 func hopTitle(st styles, h report.Hop, w int) string {
