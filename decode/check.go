@@ -198,7 +198,7 @@ func (c *checker) audienceParam() string {
 	if c.exp.Audience != "" {
 		return "audience=" + c.exp.Audience
 	}
-	return "audience=<your API identifier, exactly as in Auth0 > Applications > APIs>"
+	return "audience=API_IDENTIFIER (the Identifier in Auth0 > Applications > APIs, exactly)"
 }
 
 // isAuth0Host reports whether iss is a URL on an auth0.com host (a tenant

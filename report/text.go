@@ -44,3 +44,13 @@ func ContentTypeOr(ct string) string {
 	}
 	return ct
 }
+
+// Untick drops the backticks of the Markdown code spans the engine's
+// messages and hints carry ("no `audience`"): on a screen or in plain text they are
+// noise. Text with an odd number of them is left as it is.
+func Untick(s string) string {
+	if n := strings.Count(s, "`"); n == 0 || n%2 != 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "`", "")
+}

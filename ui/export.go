@@ -102,7 +102,7 @@ func summary(r report.Report, err error, exported []string, phrase func(error) s
 		if f.Severity == report.SeverityError {
 			mark = "✗"
 		}
-		fmt.Fprintf(&b, "  %s %s%s: %s\n", mark, report.Printable(f.Code), where, errText(untick(f.Message)))
+		fmt.Fprintf(&b, "  %s %s%s: %s\n", mark, report.Printable(f.Code), where, errText(report.Untick(f.Message)))
 		shown++
 	}
 	for _, p := range exported {

@@ -28,7 +28,7 @@ func (v *findingsView) set(c *viewContext) {
 	for _, i := range v.order {
 		f := fs[i].Redact()
 		sevSt, sym := st.severity(f.Severity)
-		rest := fmt.Sprintf(" %-24s %-8s %s", cut(f.Code, 24), cut(f.Where(), 8), report.Printable(untick(f.Message)))
+		rest := fmt.Sprintf(" %-24s %-8s %s", cut(f.Code, 24), cut(f.Where(), 8), report.Printable(report.Untick(f.Message)))
 		v.plain = append(v.plain, fit(sym+rest, listW-1))
 		v.rows = append(v.rows, fit(sevSt.Render(sym)+rest, listW-1))
 	}
@@ -64,10 +64,10 @@ func (v *findingsView) setDetail(c *viewContext) {
 		title += st.faint.Render(" · " + report.Printable(where))
 	}
 	v.lines = append(v.lines, title)
-	v.lines = append(v.lines, wrapWords(untick(f.Message), detailW-1)...)
+	v.lines = append(v.lines, wrapWords(report.Untick(f.Message), detailW-1)...)
 	if f.Hint != "" {
 		v.lines = append(v.lines, "", st.bold.Render("what to change"))
-		for _, l := range wrapWords(untick(f.Hint), detailW-2) {
+		for _, l := range wrapWords(report.Untick(f.Hint), detailW-2) {
 			v.lines = append(v.lines, "  "+l)
 		}
 	}

@@ -238,10 +238,10 @@ func TestScreenWording(t *testing.T) {
 			}
 		}
 	}
-	if got := untick("no `audience` and no `scope`"); got != "no audience and no scope" {
+	if got := report.Untick("no `audience` and no `scope`"); got != "no audience and no scope" {
 		t.Errorf("untick = %q", got)
 	}
-	if got := untick("a lone ` stays"); got != "a lone ` stays" {
+	if got := report.Untick("a lone ` stays"); got != "a lone ` stays" {
 		t.Errorf("untick = %q", got)
 	}
 }

@@ -457,7 +457,7 @@ func findingLines(st styles, f report.Finding, w int) []string {
 	f = f.Redact()
 	sevSt, sym := st.severity(f.Severity)
 	var lines []string
-	for i, l := range wrapWords(f.Code+": "+untick(f.Message), w-2) {
+	for i, l := range wrapWords(f.Code+": "+report.Untick(f.Message), w-2) {
 		if i == 0 {
 			lines = append(lines, sevSt.Render(sym)+" "+l)
 			continue
@@ -465,7 +465,7 @@ func findingLines(st styles, f report.Finding, w int) []string {
 		lines = append(lines, "  "+l)
 	}
 	if f.Hint != "" {
-		for _, l := range wrapWords("→ "+untick(f.Hint), w-2) {
+		for _, l := range wrapWords("→ "+report.Untick(f.Hint), w-2) {
 			lines = append(lines, "  "+st.faint.Render(l))
 		}
 	}

@@ -144,13 +144,3 @@ type lipglossStyle = lipgloss.Style
 
 // lipglossPlain draws text as it is.
 var lipglossPlain = lipgloss.NewStyle()
-
-// untick drops the backticks of the Markdown code spans the engine's
-// messages and hints carry ("no `audience`"): on the screen they are
-// noise. Text with an odd number of them is left as it is.
-func untick(s string) string {
-	if n := strings.Count(s, "`"); n == 0 || n%2 != 0 {
-		return s
-	}
-	return strings.ReplaceAll(s, "`", "")
-}

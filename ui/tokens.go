@@ -299,7 +299,7 @@ func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
 			}
 			for _, fd := range fs {
 				sevSt, _ := st.severity(fd.Severity)
-				for _, l := range wrapWords(fd.Code+": "+errText(untick(fd.Message)), valW) {
+				for _, l := range wrapWords(fd.Code+": "+errText(report.Untick(fd.Message)), valW) {
 					lines = append(lines, pad+sevSt.Render(l))
 				}
 			}
@@ -332,7 +332,7 @@ func tokenDetail(c *viewContext, e tokenEntry, showRaw bool, w int) []string {
 				continue
 			}
 			lines = append(lines, "")
-			for _, l := range wrapWords(f.Code+" → "+errText(untick(f.Hint)), w-2) {
+			for _, l := range wrapWords(f.Code+" → "+errText(report.Untick(f.Hint)), w-2) {
 				lines = append(lines, "  "+st.faint.Render(l))
 			}
 		}

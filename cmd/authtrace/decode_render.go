@@ -201,9 +201,19 @@ func renderChecks(b *strings.Builder, st decodeStyles, r result, o renderOptions
 	indent := "        "
 	for _, f := range fs {
 		// Messages and hints quote claim values.
-		b.WriteString("    " + st.sev[f.Severity].Render(sevMark[f.Severity]) + "  " + st.code.Render(report.Printable(f.Code)) + "  " + report.Printable(f.Message) + "\n")
+		head := "    " + st.sev[f.Severity].Render(sevMark[f.Severity]) + "  " + st.code.Render(report.Printable(f.Code))
+		// The message wraps under its code, indented like its fix.
+		msg := wrap(report.Printable(report.Untick(f.Message)), o.width-len(indent))
+		if len(msg) == 1 && lipgloss.Width(head)+2+len(msg[0]) <= o.width {
+			b.WriteString(head + "  " + msg[0] + "\n")
+		} else {
+			b.WriteString(head + "\n")
+			for _, line := range msg {
+				b.WriteString(indent + line + "\n")
+			}
+		}
 		if f.Hint != "" {
-			for j, line := range wrap("fix: "+report.Printable(f.Hint), o.width-len(indent)-5) {
+			for j, line := range wrap("fix: "+report.Printable(report.Untick(f.Hint)), o.width-len(indent)-5) {
 				if j == 0 {
 					b.WriteString(indent + st.faint.Render(line) + "\n")
 					continue

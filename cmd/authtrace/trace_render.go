@@ -109,10 +109,10 @@ func renderTrace(w io.Writer, rep report.Report, width int) {
 			where = st.faint.Render(fmt.Sprintf(" (hop %d)", f.Hop))
 		}
 		b.WriteString("  " + st.sev[f.Severity].Render(strings.TrimSpace(sevMark[f.Severity])) + " " + st.code.Render(p(f.Code)) + where + "\n")
-		for _, l := range wrap(p(f.Message), width-len(indent)) {
+		for _, l := range wrap(p(report.Untick(f.Message)), width-len(indent)) {
 			b.WriteString(indent + l + "\n")
 		}
-		for i, l := range wrap(p(f.Hint), width-len(indent)-5) {
+		for i, l := range wrap(p(report.Untick(f.Hint)), width-len(indent)-5) {
 			lead := "fix: "
 			if i > 0 {
 				lead = "     "
