@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -101,5 +102,34 @@ func waitForScreen(t *testing.T, out *syncbuf.Buffer, want string) {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRunSummaryInTheFormsWords: a run set up in the form that fails says
+// why after the screen in the form's words, not with flags nobody typed.
+func TestRunSummaryInTheFormsWords(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	var out syncbuf.Buffer
+	start := func(context.Context, flow.Config, func(flow.Event)) (report.Report, error) {
+		return report.Report{}, &flow.ListenError{Addr: testListen, PortInURI: true, Err: syscall.EADDRINUSE}
+	}
+	go func() {
+		waitForScreen(t, &out, "set up a login")
+		pw.Write([]byte(strings.Repeat("\r", len(newSetupForm(testConfig(), newStyles(true, true), true).fields))))
+		waitForScreen(t, &out, "login failed")
+		pw.Write([]byte("q"))
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Run(ctx, Options{Start: start, Config: testConfig(), Setup: true, Input: pr, Output: &out, Env: []string{"TERM=xterm-256color"},
+		Phrase: func(error) string { return "flag words: --redirect-uri" }})
+	if err == nil {
+		t.Fatal("the failed run returned no error")
+	}
+	after := ansi.Strip(out.String())
+	after = after[strings.LastIndex(after, "login failed"):]
+	if !strings.Contains(after, "the redirect URI field") || strings.Contains(after, "--redirect-uri") {
+		t.Errorf("the summary is not in the form's words:\n%s", syncbuf.Tail(after, 600))
 	}
 }

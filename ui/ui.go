@@ -130,7 +130,11 @@ func Run(ctx context.Context, opts Options) (report.Report, error) {
 	if err != nil && (!errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrProgramPanic)) {
 		return rep, &ScreenError{err}
 	}
-	fmt.Fprint(opts.Output, summary(rep, runErr, fm.exported, opts.Phrase))
+	phrase := opts.Phrase
+	if opts.Setup {
+		phrase = formPhrase // set up in the form: its fields, not flags never typed
+	}
+	fmt.Fprint(opts.Output, summary(rep, runErr, fm.exported, phrase))
 	return rep, runErr
 }
 
