@@ -63,7 +63,7 @@ func Markdown(r Report, claims ClaimsFunc) string {
 		fmt.Fprintf(&b, "- stopped early: %s\n", prose(r.Error))
 	}
 
-	mdSent(&b, r.Profile)
+	mdSent(&b, r)
 	mdFindings(&b, r)
 	mdHops(&b, r.Hops)
 	if ex := r.Exchange; ex != nil {
@@ -90,7 +90,8 @@ func Markdown(r Report, claims ClaimsFunc) string {
 	return b.String()
 }
 
-func mdSent(b *strings.Builder, p Profile) {
+func mdSent(b *strings.Builder, r Report) {
+	p := r.Profile
 	b.WriteString("\n## Sent\n\n")
 	fmt.Fprintf(b, "- provider: %s\n", code(p.Provider()))
 	line := func(name, v string) {
@@ -117,7 +118,9 @@ func mdSent(b *strings.Builder, p Profile) {
 		pkce = "S256"
 	}
 	fmt.Fprintf(b, "- PKCE: %s\n", pkce)
-	line("client auth", p.ClientAuth)
+	if r.Command != "trace" { // a trace sends nothing to the token endpoint
+		line("client auth", p.ClientAuth)
+	}
 	line("expected audience", p.ExpectAud)
 	line("expected issuer", p.ExpectIss)
 }

@@ -152,3 +152,14 @@ func TestMarkdownIncompleteResult(t *testing.T) {
 		t.Errorf("result line of a stopped run:\n%s", md)
 	}
 }
+
+func TestMarkdownTraceSendsNoClientAuth(t *testing.T) {
+	r := report.Report{Command: "trace", Profile: report.Profile{ClientAuth: "auto", ClientID: "a"}}
+	if md := report.Markdown(r, nil); strings.Contains(md, "client auth") {
+		t.Errorf("a trace's report names a client auth it never used:\n%s", md)
+	}
+	r.Command = "login"
+	if md := report.Markdown(r, nil); !strings.Contains(md, "- client auth: `auto`") {
+		t.Errorf("a login's report lacks its client auth:\n%s", md)
+	}
+}
