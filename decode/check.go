@@ -213,11 +213,21 @@ func isAuth0Host(iss string) bool {
 	return host == "auth0.com" || strings.HasSuffix(host, ".auth0.com")
 }
 
-// signatureSize flags a signature whose size no key of the token's alg
-// gives: a token cut (or run into the next text) when it was copied.
+// signatureSize flags a signature that is missing although the header
+// names an alg, or whose size no key of that alg gives: a token cut (or
+// run into the next text) when it was copied.
 // Verification would fail too, but most people decode without keys.
 func (c *checker) signatureSize() {
-	if !c.tok.Signed || c.tok.SignatureRedacted || c.tok.Alg == "" || strings.EqualFold(c.tok.Alg, "none") {
+	if c.tok.SignatureRedacted || c.tok.Alg == "" || strings.EqualFold(c.tok.Alg, "none") {
+		return
+	}
+	if !c.tok.Signed {
+		// Says it is signed and is not: no API accepts it, and it must
+		// not read as a clean token to someone without the keys.
+		c.add(report.CodeJWTMalformed, report.SeverityError,
+			fmt.Sprintf("the token says alg %s but its signature is empty", c.tok.Alg),
+			"The signature segment (after the second dot) is empty: the token was cut when it was copied, or something stripped its signature. Copy the whole token; if the issuer makes it so, it is broken.",
+			map[string]string{"part": "signature", "reason": "missing"})
 		return
 	}
 	segs := strings.Split(c.tok.Raw, ".")

@@ -120,6 +120,12 @@ func TestCheck(t *testing.T) {
 			want:  []want{{code: report.CodeJWTMalformed, sev: report.SeverityError, detail: map[string]string{"part": "signature", "reason": "truncated"}, hint: "Copy it whole"}},
 		},
 		{
+			name:  "signed alg, empty signature",
+			token: unsigned(hdrRS256, claimsJSON(`"aud":"`+auth0API+`"`, validTime)) + ".",
+			exp:   Expect{Audience: auth0API},
+			want:  []want{{code: report.CodeJWTMalformed, sev: report.SeverityError, detail: map[string]string{"part": "signature", "reason": "missing"}}},
+		},
+		{
 			name:  "HS256 signature run into the next text",
 			token: unsigned(`{"alg":"HS256"}`, claimsJSON(`"aud":"`+auth0API+`"`, validTime)) + "." + b64.EncodeToString(bytes.Repeat([]byte{1}, 40)),
 			exp:   Expect{Audience: auth0API},

@@ -177,6 +177,9 @@ func signatureText(st decodeStyles, r result, o renderOptions) string {
 		}
 		return "not checked: " + r.sigNote
 	case sigNone:
+		if r.tok != nil && r.tok.Alg != "" && !strings.EqualFold(r.tok.Alg, "none") {
+			return st.sev[report.SeverityError].Render("empty") + st.faint.Render(" (the header says "+report.Printable(r.tok.Alg)+"; see below)")
+		}
 		return st.sev[report.SeverityError].Render("none") + st.faint.Render(" (unsigned)")
 	case sigRedacted:
 		return "redacted " + st.faint.Render("(copied from an authtrace report; the original token can be verified)")
