@@ -69,6 +69,30 @@ func export(rep report.Report, dir string, now time.Time) ([]string, error) {
 	return nil, fmt.Errorf("export report: too many reports named %s in %s", base, dir)
 }
 
+// summaryAt is summary with each line wrapped at words to width cells
+// (the terminal would break it anywhere), its continuations indented.
+func summaryAt(width int, r report.Report, err error, exported []string, phrase func(error) string) string {
+	text := summary(r, err, exported, phrase)
+	if width < 20 {
+		return text
+	}
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		body := strings.TrimLeft(line, " ")
+		lead := line[:len(line)-len(body)]
+		indent := lead + "    "
+		for i, l := range wrapWords(body, width-1-len(indent)) {
+			if i == 0 {
+				l = lead + l
+			} else {
+				l = indent + l
+			}
+			b.WriteString(l + "\n")
+		}
+	}
+	return b.String()
+}
+
 // summary is printed to the normal screen after the program exits, so it
 // stays in the scrollback.
 func summary(r report.Report, err error, exported []string, phrase func(error) string) string {

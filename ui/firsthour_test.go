@@ -280,6 +280,9 @@ func TestCutValueKeepsTheOrigin(t *testing.T) {
 		{"http://127.0.0.1:35317/callback", 40, "http://127.0.0.1:35317/callback"},
 		{"http://127.0.0.1:35317/oauth/callback", 30, "http://127.0.0.1:35317…allback"},
 		{"S4mqQkz1c2PnR8vJ0tWfYx7bLhGd9eAu", 17, "S4mqQkz1…Gd9eAu"},
+		// 80 columns: the port stays whole.
+		{"http://127.0.0.1:53682/callback", 19, "127.0.0.1:53682…ack"},
+		{"http://127.0.0.1:53682/callback", 13, "….0.0.1:53682"},
 	} {
 		got := cutValue(tt.v, tt.w)
 		if got != tt.want && !(tt.v[0] == 'S' && len([]rune(got)) <= tt.w && strings.Contains(got, "…")) {
@@ -288,5 +291,21 @@ func TestCutValueKeepsTheOrigin(t *testing.T) {
 		if n := len([]rune(got)); n > tt.w {
 			t.Errorf("cutValue(%q, %d) = %q: %d runes", tt.v, tt.w, got, n)
 		}
+	}
+}
+
+// TestSummaryWrapsAtWords: the lines printed after the screen closes break
+// between words at the terminal's width, not wherever the terminal would.
+func TestSummaryWrapsAtWords(t *testing.T) {
+	rep := report.Report{Findings: []report.Finding{{Code: report.CodeStateChanged, Severity: report.SeverityError, Hop: 3,
+		Message: "hop 3 (authorize at idp.example.com) carries a different state than sent (suffix_added): appended \"|org=acme\" to the value"}}}
+	out := summaryAt(60, rep, nil, nil, nil)
+	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if n := len([]rune(l)); n > 60 {
+			t.Errorf("line of %d runes: %q", n, l)
+		}
+	}
+	if !strings.Contains(out, "  ✗ state.changed (hop 3): hop 3") || strings.Contains(out, "differ\n") {
+		t.Errorf("summary not wrapped at words, or its indent lost:\n%s", out)
 	}
 }

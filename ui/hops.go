@@ -413,6 +413,15 @@ func cutValue(v string, w int) string {
 	if room := w - len([]rune(origin)) - 1; room >= 4 {
 		return report.Printable(origin) + "…" + report.Printable(string(rest[len(rest)-room:]))
 	}
+	// Narrower: the host and port, then whatever of the end fits; then
+	// the end of the host with the whole port.
+	host := []rune(report.Printable(u.Host))
+	if room := w - len(host) - 1; room >= 3 {
+		return string(host) + "…" + report.Printable(string(rest[max(len(rest)-room, 0):]))
+	}
+	if len(host) > w-1 && w >= len(u.Port())+3 {
+		return "…" + string(host[len(host)-(w-1):])
+	}
 	return cutMiddle(v, w)
 }
 

@@ -134,7 +134,7 @@ func Run(ctx context.Context, opts Options) (report.Report, error) {
 	if opts.Setup {
 		phrase = formPhrase // set up in the form: its fields, not flags never typed
 	}
-	fmt.Fprint(opts.Output, summary(rep, runErr, fm.exported, phrase))
+	fmt.Fprint(opts.Output, summaryAt(fm.width, rep, runErr, fm.exported, phrase))
 	return rep, runErr
 }
 
