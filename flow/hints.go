@@ -193,13 +193,13 @@ func redirectRegisterHint(p, sent, got string) string {
 	case sent == "":
 		return "Register the connector's redirect URL, exactly as " + ppSecurity + " shows it (" + PowerPlatformRedirectURI + ", or " + PowerPlatformRedirectURI + "/<id> for a per-connector one), in " + where + ". " + exact
 	case isLoopbackURI(sent):
-		h := fmt.Sprintf("Register %s, the loopback redirect URI authtrace sent and listens on, in %s, next to the connector's own (%s or %s/<id>); the connector keeps working with its own. %s%s", sent, where, PowerPlatformRedirectURI, PowerPlatformRedirectURI, exact, changed)
+		own := fmt.Sprintf("next to the connector's own (%s or %s/<id>); the connector keeps working with its own", PowerPlatformRedirectURI, PowerPlatformRedirectURI)
 		if u, err := url.Parse(sent); err == nil && p == "entra" && u.Hostname() != "localhost" {
 			// Entra's Web platform takes http:// for localhost only.
 			u.Host = net.JoinHostPort("localhost", u.Port())
-			h += fmt.Sprintf(" Entra's Web platform accepts http:// only for localhost: register %s there instead, and give authtrace that redirect URI.", u)
+			return fmt.Sprintf("Entra's Web platform accepts http:// only for localhost, so %s cannot be registered there: register %s in %s, %s, and give authtrace that redirect URI instead. %s%s", sent, u, where, own, exact, changed)
 		}
-		return h
+		return fmt.Sprintf("Register %s, the loopback redirect URI that was sent, in %s, %s. %s%s", sent, where, own, exact, changed)
 	case strings.HasPrefix(sent, PowerPlatformRedirectURI):
 		return fmt.Sprintf("Register %s, the connector's redirect URL as %s shows it, in %s. %s%s", sent, ppSecurity, where, exact, changed)
 	}

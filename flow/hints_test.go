@@ -49,7 +49,7 @@ func TestRedirectRejectedHintNamesTheURISent(t *testing.T) {
 			name: "loopback sent, page after a redirect without params",
 			sent: map[string]string{"redirect_uri": loop},
 			hop:  report.Hop{N: 3, Status: 400},
-			want: []string{loop, "listens on"},
+			want: []string{loop, "the loopback redirect URI that was sent"},
 		},
 		{
 			name: "a proxy changed it: register the sent one, fix the proxy",
@@ -82,7 +82,7 @@ func TestRedirectRejectedHintNamesTheURISent(t *testing.T) {
 		})
 	}
 	// Entra's Web platform takes http:// for localhost only.
-	if h := redirectRegisterHint("entra", loop, ""); !strings.Contains(h, "register http://localhost:53682/callback there instead") {
+	if h := redirectRegisterHint("entra", loop, ""); !strings.Contains(h, "register http://localhost:53682/callback in") {
 		t.Errorf("Entra hint for %s does not say to use localhost: %q", loop, h)
 	}
 	if h := redirectRegisterHint("entra", "http://localhost:53682/callback", ""); strings.Contains(h, "instead") {

@@ -43,6 +43,12 @@ func redirectHostPort(authorizeURL string) (host, port string) {
 	return host, ru.Port()
 }
 
+// openedByHand says, after the screen closed, which URL the login used:
+// for the record, since its listener is closed now.
+func openedByHand(authorizeURL string) string {
+	return fmt.Sprintf("· the authorize URL of this login (its listener is closed now; run authtrace again to retry):\n  %s\n", report.Printable(authorizeURL))
+}
+
 // sentURL is the authorize URL a report says was sent, or "".
 func sentURL(rep report.Report) string {
 	for _, h := range rep.Hops {

@@ -158,7 +158,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 			// And again after it ends (after the setup form too).
 			defer func() {
 				if u := sentURL(rep); u != "" {
-					io.WriteString(cmd.ErrOrStderr(), openByHand(u))
+					io.WriteString(cmd.ErrOrStderr(), openedByHand(u))
 				}
 			}()
 		}

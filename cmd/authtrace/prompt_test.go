@@ -163,8 +163,9 @@ func TestRelay(t *testing.T) {
 // TestTerminalPromptAndByHand runs the real binary in a terminal (tmux),
 // as over SSH: the secret question is asked on the terminal even with
 // stdout and stderr in files, and typing stays hidden; with the screen,
-// --no-browser leaves the whole URL and the ssh line in the scrollback,
-// from before the screen started and again after it ended.
+// --no-browser leaves the whole URL and the ssh line in the scrollback
+// before the screen starts, and the URL again after it ends, said to be
+// spent.
 func TestTerminalPromptAndByHand(t *testing.T) {
 	bin := tmuxtest.Build(t)
 	srv := loginPage(t)
@@ -193,8 +194,11 @@ func TestTerminalPromptAndByHand(t *testing.T) {
 		t.Errorf("with the screen: exit status %s, want %d", got, exitIncomplete)
 	}
 	back := s.Scrollback()
-	if n := strings.Count(back, "ssh -L "); n != 2 {
-		t.Errorf("the ssh line is in the scrollback %d times, want 2 (before and after the screen):\n%s", n, back)
+	if n := strings.Count(back, "ssh -L "); n != 1 {
+		t.Errorf("the ssh line is in the scrollback %d times, want 1 (before the screen):\n%s", n, back)
+	}
+	if n := strings.Count(back, srv.URL+"/authorize?"); n != 2 || !strings.Contains(back, "its listener is closed now") {
+		t.Errorf("the authorize URL is not in the scrollback before and after the screen (%d times), or not said to be spent:\n%s", n, back)
 	}
 	if !strings.Contains(back, srv.URL+"/authorize?") {
 		t.Errorf("the scrollback lacks the authorize URL:\n%s", back)
