@@ -73,6 +73,13 @@ func Start(fault string) (*Server, error) { return StartAt(fault, time.Now) }
 // tests that record a login get the same tokens on every run.
 func StartAt(fault string, now func() time.Time) (*Server, error) {
 	if !slices.ContainsFunc(Faults, func(f Fault) bool { return f.Name == fault }) {
+		if near := strings.ReplaceAll(strings.ToLower(fault), "_", "-"); near != fault {
+			for _, f := range Faults {
+				if f.Name == near {
+					return nil, fmt.Errorf("unknown fault %q; did you mean %s?", fault, near)
+				}
+			}
+		}
 		return nil, fmt.Errorf("unknown fault %q; the faults are: %s", fault, faultNames())
 	}
 	key, err := rsa.GenerateKey(rand.Reader, 2048)

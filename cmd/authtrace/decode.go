@@ -114,7 +114,12 @@ never takes an unchecked token for a checked one).`,
 
   # an HS256 token, secret kept off the command line
   AUTHTRACE_JWT_SECRET=$(cat secret.txt) authtrace decode "$TOKEN" --verify`,
-		Args: cobra.MaximumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usageErr("%d tokens given: decode takes one as its argument; for several, pipe them in one per line (printf '%%s\\n' TOKEN1 TOKEN2 | authtrace decode)", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return o.run(cmd, args)
 		},

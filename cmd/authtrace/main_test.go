@@ -35,6 +35,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"login", "--authorize-url", "idp.example/authorize", "--client-id", "x", "--token-url", "https://idp.example/t"}, "has no scheme"},
 		{[]string{"login", "--issuer", "https://idp.example", "--client-id", "x", "--param", "audience"}, "--param"},
 		{[]string{"login", "--bogus"}, "Run 'authtrace login --help'"},
+		{[]string{"decode", "a.b.c", "d.e.f"}, "pipe them in one per line"},
+		{[]string{"demo", "--fault", "state_suffix"}, "did you mean state-suffix?"},
 		{[]string{"demo", "--report", "/nonexistent/dir/r.json"}, "--report /nonexistent/dir/r.json cannot be written"},
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--param", "prompt=a", "--param", "prompt=b"}, "given twice"},
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--port", "70000"}, "--port"},
