@@ -41,7 +41,11 @@ func (h *headerView) set(c *viewContext, p progress, spin string) {
 	errs, warns, infos := c.rep.Count()
 	counts := fmt.Sprintf("%s %d  %s %d  %s %d",
 		st.errorSev.Render("✗"), errs, st.warnSev.Render("!"), warns, st.infoSev.Render("i"), infos)
-	title := st.title.Render("authtrace") + st.faint.Render(" · login · ") + st.bold.Render(c.rep.Profile.Provider())
+	command := c.command
+	if command == "" {
+		command = "login"
+	}
+	title := st.title.Render("authtrace") + st.faint.Render(" · "+command+" · ") + st.bold.Render(c.rep.Profile.Provider())
 	gap := w - visibleWidth(title) - visibleWidth(counts)
 	if gap < 1 {
 		h.lines[0] = fit(title, w)

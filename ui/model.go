@@ -146,7 +146,7 @@ func (m *model) ctxOf(t tab) *viewContext {
 		loc = time.Local
 	}
 	return &viewContext{layout: m.layoutOf(t), st: m.styles, keys: m.keys, rep: &m.shown, raw: &m.rep,
-		secrets: m.secrets, state: m.state, now: m.now(), loc: loc, isDark: m.isDark, failure: m.failure()}
+		secrets: m.secrets, state: m.state, now: m.now(), loc: loc, isDark: m.isDark, failure: m.failure(), command: m.opts.Command}
 }
 
 // failure words why the run stopped for the person who set it up: with

@@ -24,7 +24,7 @@ func TestTmuxRealBinary(t *testing.T) {
 
 	// A login with errors opens on them: Findings, errors first.
 	s := waitFor("login finished")
-	for _, want := range []string{"2 errors", "Hops 5", "Findings 3", "▸✗ state.changed", "enter: go to hop 3"} {
+	for _, want := range []string{"authtrace · demo ·", "2 errors", "Hops 5", "Findings 3", "▸✗ state.changed", "enter: go to hop 3"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("first screen lacks %q:\n%s", want, s)
 		}

@@ -56,6 +56,9 @@ type Options struct {
 	// Location is the local zone token times are also shown in (default
 	// time.Local).
 	Location *time.Location
+	// Command names the run in the header: "login" (the default) or
+	// "demo".
+	Command string
 	// Phrase words the engine's error for the summary printed after the
 	// screen closes, which is the only place it is printed (default
 	// err.Error()); the CLI names the settings as its flags.

@@ -68,6 +68,7 @@ type viewContext struct {
 	// up (the form's fields, or the CLI's flags), its secrets hidden; ""
 	// when it did not.
 	failure string
+	command string // the run's name in the header: login, demo
 }
 
 // keyName is how a hint names a binding's key: the help's own name for it,

@@ -50,7 +50,7 @@ what authtrace reports for it (--list-faults names them).`,
 			if !tui {
 				fmt.Fprintf(cmd.ErrOrStderr(), "· demo provider on %s (fault: %s)\n", srv.URL, fault)
 			}
-			return runEngine(cmd, &s, cfg, flow.Run, engineMode{tui: tui, refresh: true})
+			return runEngine(cmd, &s, cfg, flow.Run, engineMode{tui: tui, refresh: true, name: "demo"})
 		},
 	}
 	f := cmd.Flags()

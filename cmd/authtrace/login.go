@@ -127,11 +127,12 @@ type engineFunc func(context.Context, flow.Config, func(flow.Event)) (report.Rep
 
 // engineMode says how a run is shown.
 type engineMode struct {
-	tui     bool // full-screen terminal UI
-	setup   bool // the UI's setup form first
-	refresh bool // the UI may refresh again
-	byHand  bool // no browser is opened: the person opens the URL (--no-browser)
-	view    bool // on a terminal, a rendering for people instead of Markdown (trace)
+	tui     bool   // full-screen terminal UI
+	setup   bool   // the UI's setup form first
+	refresh bool   // the UI may refresh again
+	byHand  bool   // no browser is opened: the person opens the URL (--no-browser)
+	view    bool   // on a terminal, a rendering for people instead of Markdown (trace)
+	name    string // the run's name on the screen: "" for login, "demo"
 }
 
 // runEngine runs login, trace or demo with the output the flags ask for,
@@ -170,6 +171,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 			Input:       cmd.InOrStdin(),
 			Output:      cmd.OutOrStdout(),
 			Phrase:      func(err error) string { return engineErrIn(err, flagNamer(cmd)).Error() },
+			Command:     mode.name,
 		}
 		if mode.refresh {
 			opts.Refresh = flow.RefreshAgain
