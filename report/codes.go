@@ -108,7 +108,7 @@ func Codes() []CodeInfo {
 		{CodeRefreshTokenMissing, e, "no refresh token came back (detail cause: offline_access_not_requested, withheld); the connection fails within the hour"},
 		{CodeRefreshFailed, e, "the refresh grant was rejected (invalid_grant: rotation, reuse, expiry)"},
 		{CodeAccessTokenOpaque, w, "the access token is not a JWT, so it names no audience; error when an audience was expected"},
-		{CodeJWTMalformed, e, "a token that should be a JWT is not three base64url parts of JSON"},
+		{CodeJWTMalformed, e, "a token that should be a JWT is not three base64url parts of JSON, or its signature is empty, cut short or too long for its alg"},
 		{CodeJWTEncrypted, i, "the token is an encrypted JWE: its claims cannot be read or checked without the key"},
 		{CodeJWTDuplicateHeader, e, "a JWT header parameter appears twice: parsers disagree on which one counts"},
 		{CodeJWTDuplicateClaim, w, "a JWT claim appears twice: parsers disagree on which one counts"},

@@ -79,8 +79,14 @@ type rawLineReader struct {
 	echo io.Writer
 	buf  [4096]byte
 	rest []byte // read and not yet used
-	esc  bool   // inside an escape sequence
+	esc  int    // where in an escape sequence: escNone, escStart, escBody
 }
+
+const (
+	escNone  = iota
+	escStart // after ESC
+	escBody  // after ESC [ or ESC O
+)
 
 func (l *rawLineReader) next() (string, error) {
 	var line []byte
@@ -95,13 +101,17 @@ func (l *rawLineReader) next() (string, error) {
 		c := l.rest[0]
 		l.rest = l.rest[1:]
 		switch {
-		case l.esc:
-			// CSI sequences end with a byte in @..~ (ESC [ 200 ~, arrows).
-			if c >= '@' && c <= '~' && c != '[' {
-				l.esc = false
+		case l.esc == escStart && (c == '[' || c == 'O'):
+			l.esc = escBody // CSI (ESC [ 200 ~) or SS3 (ESC O A, an arrow)
+		case l.esc == escStart:
+			l.esc = escNone // ESC and one byte (Alt+key)
+		case l.esc == escBody:
+			// The sequence ends with a byte in @..~.
+			if c >= '@' && c <= '~' {
+				l.esc = escNone
 			}
 		case c == 0x1b:
-			l.esc = true
+			l.esc = escStart
 		case c == '\r' || c == '\n':
 			io.WriteString(l.echo, "\r\n")
 			return string(line) + "\n", nil

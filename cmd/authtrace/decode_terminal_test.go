@@ -161,6 +161,7 @@ func TestRawLineReader(t *testing.T) {
 		{long + "\r", []string{long + "\n"}, nil},
 		{"ab\x7fc\rsecond\n", []string{"ac\n", "second\n"}, nil},
 		{"\x1b[200~pasted\x1b[201~\r", []string{"pasted\n"}, nil},
+		{"ab\x1bOAc\x1b[Dd\r", []string{"abcd\n"}, nil}, // arrows, SS3 and CSI
 		{"\x04", nil, io.EOF},
 		{"par\x03", nil, errInterrupted},
 	}

@@ -202,8 +202,9 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		rep = rep.Redact()
 	}
 	// Nothing sent (bad settings, no listener): the error on stderr is the
-	// whole story, in every mode.
-	if !mode.tui && len(rep.Hops) > 0 {
+	// whole story for people; --json and --events still end with the
+	// report, which says why in its error.
+	if !mode.tui && (len(rep.Hops) > 0 || s.machine()) {
 		if viewing {
 			w, _ := colorWriter(cmd.OutOrStdout())
 			renderTrace(w, rep, termWidth(cmd.OutOrStdout()))

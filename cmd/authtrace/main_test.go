@@ -277,6 +277,20 @@ func TestIncompleteExit(t *testing.T) {
 	if out != "" {
 		t.Errorf("port in use: nothing was sent, yet stdout has a report:\n%s", out)
 	}
+	// For scripts the output is still whole: the report, saying why.
+	code, out, _ = runCLI(t, append(args, "--port", port, "--json")...)
+	if rep := oneReport(t, out); code != exitIncomplete || !strings.Contains(rep.Error, "in use") {
+		t.Errorf("port in use, --json: exit %d, report error %q; want %d and the reason", code, rep.Error, exitIncomplete)
+	}
+	_, out, _ = runCLI(t, append(args, "--port", port, "--events")...)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var last struct {
+		Event  string        `json:"event"`
+		Report report.Report `json:"report"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Event != "report" || last.Report.Error == "" {
+		t.Errorf("port in use, --events: the last line is not the report (%v):\n%s", err, out)
+	}
 }
 
 func TestProgressLineIsPrintable(t *testing.T) {

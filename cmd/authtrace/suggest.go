@@ -46,14 +46,16 @@ func suggestFlags(cmd *cobra.Command, err error) error {
 	}
 	typed := ne.GetSpecifiedName()
 	var names []string
+	suggested := map[string]bool{}
 	for _, m := range meant[strings.ToLower(typed)] {
-		name := strings.TrimPrefix(strings.FieldsFunc(m, func(r rune) bool { return r == ' ' || r == '=' })[0], "--")
-		if cmd.Flags().Lookup(name) != nil {
-			names = append(names, m)
+		if cmd.Flags().Lookup(m.flag) != nil && !suggested[m.flag] {
+			suggested[m.flag] = true
+			names = append(names, m.text)
 		}
 	}
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if !f.Hidden && (strings.HasPrefix(f.Name, typed) || editDistance(f.Name, typed) <= 2) {
+		if !f.Hidden && !suggested[f.Name] && (strings.HasPrefix(f.Name, typed) || editDistance(f.Name, typed) <= 2) {
+			suggested[f.Name] = true
 			names = append(names, "--"+f.Name)
 		}
 	})
@@ -63,25 +65,27 @@ func suggestFlags(cmd *cobra.Command, err error) error {
 // meant are the flags people type for what authtrace calls otherwise:
 // the names of authorize parameters and of other tools' options. Each is
 // suggested where the command has its flag.
-var meant = map[string][]string{
-	"audience":          {"--param audience=VALUE   (sent to the provider)", "--expect-aud VALUE       (checked in the access token)"},
-	"expect-audience":   {"--expect-aud"},
-	"expected-audience": {"--expect-aud"},
-	"resource":          {"--param resource=VALUE"},
-	"organization":      {"--param organization=VALUE"},
-	"connection":        {"--param connection=VALUE"},
-	"prompt":            {"--param prompt=VALUE"},
-	"secret":            {"--client-secret"},
-	"callback":          {"--redirect-uri"},
-	"callback-url":      {"--redirect-uri"},
-	"redirect":          {"--redirect-uri"},
-	"authorization-url": {"--authorize-url"},
-	"auth-url":          {"--authorize-url"},
-	"authorize":         {"--authorize-url"},
-	"token":             {"--token-url"},
-	"scopes":            {"--scope"},
-	"expect-issuer":     {"--expect-iss"},
+var meant = map[string][]meaning{
+	"audience": {
+		{"param", "--param audience=VALUE   (sent to the provider)"},
+		{"expect-aud", "--expect-aud VALUE       (checked in the access token)"},
+	},
+	"expect-audience":   {{"expect-aud", "--expect-aud"}},
+	"expected-audience": {{"expect-aud", "--expect-aud"}},
+	"resource":          {{"param", "--param resource=VALUE"}},
+	"organization":      {{"param", "--param organization=VALUE"}},
+	"connection":        {{"param", "--param connection=VALUE"}},
+	"prompt":            {{"param", "--param prompt=VALUE"}},
+	"secret":            {{"client-secret", "--client-secret"}},
+	"callback":          {{"redirect-uri", "--redirect-uri"}},
+	"callback-url":      {{"redirect-uri", "--redirect-uri"}},
+	"authorization-url": {{"authorize-url", "--authorize-url"}},
+	"auth-url":          {{"authorize-url", "--authorize-url"}},
+	"expect-issuer":     {{"expect-iss", "--expect-iss"}},
 }
+
+// meaning is a flag to suggest and how to say it.
+type meaning struct{ flag, text string }
 
 // editDistance is the Levenshtein distance between a and b, in bytes
 // (flag names are ASCII).

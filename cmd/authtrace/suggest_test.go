@@ -24,6 +24,7 @@ func TestSuggestions(t *testing.T) {
 		{[]string{"login", "--audience", "x"}, []string{"\t--param audience=VALUE", "\t--expect-aud VALUE"}, ""},
 		{[]string{"decode", "--audience", "x"}, []string{"\t--expect-aud VALUE"}, "--param"},
 		{[]string{"trace", "--callback", "x"}, []string{"\t--redirect-uri\n"}, ""},
+		{[]string{"login", "--redirect", "x"}, []string{"\t--redirect-uri\n"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -38,6 +39,11 @@ func TestSuggestions(t *testing.T) {
 					t.Fatalf("stderr lacks %q (in order):\n%s", w, stderr)
 				}
 				rest = rest[i+len(w):]
+			}
+			for _, line := range strings.Split(stderr, "\n") {
+				if strings.HasPrefix(line, "\t") && strings.Count(stderr, line+"\n") > 1 {
+					t.Errorf("suggested twice: %q\n%s", line, stderr)
+				}
 			}
 			if tt.not != "" && strings.Contains(stderr, tt.not) {
 				t.Errorf("stderr says %q:\n%s", tt.not, stderr)
