@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
@@ -106,10 +107,14 @@ func startAhead(ctx context.Context, start engineFunc, cfg flow.Config) (string,
 }
 
 // stop cancels the run, whether or not the UI ever started it, and waits
-// for it to return, so that its listener is closed.
+// for it to return, so that its listener is closed; as ui.Run does, not
+// for ever.
 func (r *relay) stop() {
 	r.cancel()
-	<-r.done
+	select {
+	case <-r.done:
+	case <-time.After(10 * time.Second):
+	}
 }
 
 func (r *relay) signal() {
