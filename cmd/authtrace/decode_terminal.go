@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"golang.org/x/term"
@@ -65,8 +67,25 @@ func rawLines(f *os.File) (next func() (string, error), restore func(), err erro
 	if err != nil {
 		return nil, nil, err
 	}
+	// Killed while reading (the window closed, kill), the terminal still
+	// gets its mode back: raw mode would outlive the program.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+			term.Restore(fd, old)
+			os.Exit(exitIncomplete)
+		case <-done:
+		}
+	}()
 	lr := &rawLineReader{r: f, echo: f}
-	return lr.next, func() { term.Restore(fd, old) }, nil
+	return lr.next, func() {
+		signal.Stop(sig)
+		close(done)
+		term.Restore(fd, old)
+	}, nil
 }
 
 // rawLineReader reads lines from a terminal in raw mode, with just the
