@@ -96,6 +96,12 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 			res.hops = append(res.hops, h)
 			if _, isErr := h.Params["error"]; isErr {
 				res.fatal = true
+			} else if _, hasCode := h.Params["code"]; hasCode {
+				r.addFinding(report.Finding{
+					Code: report.CodeAuthorizeNoLogin, Severity: report.SeverityInfo, Hop: n,
+					Message: fmt.Sprintf("hop %d: the provider sent a code straight to the redirect URI, without a login page", n),
+					Hint:    "The provider signed the user in without asking: a session it already had (a browser cookie, single sign-on) or prompt=none. The browser gets its own code the same way, so the login goes on as soon as it opens the URL; authtrace's own request never uses this one. To see the login page, add prompt=login.",
+				})
 			}
 			return res
 		}

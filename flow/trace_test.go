@@ -148,3 +148,32 @@ func TestExchangeKeepsTheNetError(t *testing.T) {
 		t.Errorf("exchange error %q (%T), want the words and a *net.OpError inside", g.err, g.err)
 	}
 }
+
+// TestTraceSilentLogin: a provider that answers with a code straight to
+// the callback (a session it had, prompt=none) gets an info finding that
+// says why there was no login page; the callback is recorded, never
+// requested.
+func TestTraceSilentLogin(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		http.Redirect(w, r, q.Get("redirect_uri")+"?code=silent-code-1&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+	}))
+	defer srv.Close()
+	rep, err := Trace(context.Background(), Config{AuthorizeURL: srv.URL + "/authorize", ClientID: "app", RedirectURI: "http://127.0.0.1:1/callback"}, func(Event) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *report.Finding
+	for i, f := range rep.Findings {
+		if f.Code == report.CodeAuthorizeNoLogin {
+			got = &rep.Findings[i]
+		}
+		if f.Severity == report.SeverityError {
+			t.Errorf("error finding %s: %s", f.Code, f.Message)
+		}
+	}
+	last := rep.Hops[len(rep.Hops)-1]
+	if got == nil || got.Severity != report.SeverityInfo || got.Hop != last.N || last.Role != report.RoleCallback || last.Status != 0 {
+		t.Errorf("findings %+v, last hop %+v: want authorize.no_login (info) on the callback hop, which was not requested", rep.Findings, last)
+	}
+}

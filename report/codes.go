@@ -71,6 +71,11 @@ const (
 // jwt.signature_invalid nor jwt.kid_unknown fits.
 const CodeJWTSignatureUnverified = "jwt.signature_unverified"
 
+// Added for issue 10: the provider answered the preflight with a code,
+// straight to the callback, without a login page (an existing session,
+// or prompt=none): info.
+const CodeAuthorizeNoLogin = "authorize.no_login"
+
 // CodeInfo says what a finding code means: `authtrace codes` lists them,
 // for people reading a report and for support macros matching on codes.
 type CodeInfo struct {
@@ -120,6 +125,7 @@ func Codes() []CodeInfo {
 		{CodeJWTIssMismatch, e, "the token's iss differs from the expected issuer"},
 		{CodeJWTAlgNone, e, "the token is unsigned (alg none)"},
 		{CodeJWTSignatureInvalid, e, "the token's signature does not verify with the provider's key"},
+		{CodeAuthorizeNoLogin, i, "the provider sent a code straight to the callback, without a login page (an existing session, or prompt=none)"},
 		{CodeJWTKidUnknown, e, "the provider's JWKS has no key with the token's kid (or none for its alg)"},
 		{CodeJWTSignatureUnverified, e, "decode --verify could not check the signature: the keys could not be had (a JWKS that cannot be fetched or read, discovery failed, no secret for HS*)"},
 		{CodeIDTokenAudNotClient, e, "the ID token's aud does not contain the client id; warn when azp names another client"},
