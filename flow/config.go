@@ -9,6 +9,8 @@ package flow
 import (
 	"net/http"
 	"time"
+
+	"github.com/authtrace/authtrace/report"
 )
 
 // Client authentication at the token endpoint.
@@ -41,6 +43,28 @@ type Config struct {
 	ClientAuth string // post, basic or auto (default auto)
 	ExpectAud  string
 	ExpectIss  string
+
+	// As names a client whose requests the run emulates: "" for
+	// authtrace's own (PKCE, nonce, random state), or AsPowerPlatform.
+	As string
+	// AuthorizeRequest, when set, builds the authorize URL for the
+	// redirect URI and state instead of the engine's own request (a
+	// connector's templates, as the platform fills them). The engine adds
+	// nothing to it: no PKCE, no nonce.
+	AuthorizeRequest func(redirectURI, state string) (string, error)
+	// TokenRequest, when set, builds the code exchange's and the
+	// refresh's requests instead of the engine's own.
+	TokenRequest func(TokenFill) (TokenRequest, error)
+	// LoopbackRedirectURI, for Trace: preflight a second chain with this
+	// redirect URI (the loopback one a real login sends), after the one
+	// with RedirectURI (the platform's own). The report's Chains name them.
+	LoopbackRedirectURI string
+	// Findings were found before the run (a connector's settings): the
+	// run reports them first, as its own.
+	Findings []report.Finding
+	// Connector is the connector definition the settings came from (its
+	// path, for the report's profile).
+	Connector string
 
 	// Timeout bounds the whole login (default 5m); RequestTimeout each HTTP
 	// request (default 30s).

@@ -76,6 +76,21 @@ const CodeJWTSignatureUnverified = "jwt.signature_unverified"
 // or prompt=none): info.
 const CodeAuthorizeNoLogin = "authorize.no_login"
 
+// Added for issue 11: a connector definition's OAuth settings, as
+// `connector check` reads them (before any login).
+const (
+	CodeConnectorRedirectGlobal      = "connector.redirect_global"
+	CodeConnectorRedirectMismatch    = "connector.redirect_mismatch"
+	CodeConnectorPlaceholderUnknown  = "connector.placeholder_unknown"
+	CodeConnectorRedirectHardcoded   = "connector.redirect_hardcoded"
+	CodeConnectorRefreshTemplate     = "connector.refresh_template"
+	CodeConnectorTokenTemplate       = "connector.token_template"
+	CodeConnectorNoOfflineAccess     = "connector.no_offline_access"
+	CodeConnectorSecretInFile        = "connector.secret_in_file"
+	CodeConnectorProviderUnsupported = "connector.provider_unsupported"
+	CodeConnectorInvalid             = "connector.invalid"
+)
+
 // CodeInfo says what a finding code means: `authtrace codes` lists them,
 // for people reading a report and for support macros matching on codes.
 type CodeInfo struct {
@@ -133,6 +148,16 @@ func Codes() []CodeInfo {
 		{CodeScopeNotGranted, w, "a requested scope is missing from the scope granted"},
 		{CodeDiscoveryUnusable, w, "an endpoint in the discovery document is not an http(s) URL and was not used"},
 		{CodeListenerHostRefused, w, "the loopback listener refused a request whose Host was not its own"},
+		{CodeConnectorRedirectGlobal, w, "the connector still uses the global redirect URL; new and updated connectors need their per-connector one"},
+		{CodeConnectorRedirectMismatch, e, "the connector's redirectUrl does not fit its redirectMode"},
+		{CodeConnectorPlaceholderUnknown, e, "a template placeholder is neither built in nor a connection parameter: it will be sent literally"},
+		{CodeConnectorRedirectHardcoded, e, "a template carries a fixed redirect_uri instead of the {RedirectUrl} placeholder"},
+		{CodeConnectorRefreshTemplate, e, "the refresh body template lacks the refresh token or uses another grant type"},
+		{CodeConnectorTokenTemplate, e, "the token body template lacks the code, the grant type or the redirect URL"},
+		{CodeConnectorNoOfflineAccess, w, "the connector asks for no offline access (offline_access, or the provider's own switch), so no refresh token may come back"},
+		{CodeConnectorSecretInFile, w, "the connector file holds a client secret; the platform takes it at publish time, and the file may be shared"},
+		{CodeConnectorProviderUnsupported, w, "the connector's identity provider is one authtrace cannot replay (it says why)"},
+		{CodeConnectorInvalid, e, "the connector definition is unusable as the platform reads it (a required setting missing, an URL that does not parse)"},
 		{CodeListenerDropped, i, "the loopback listener got more requests than it keeps; the rest were not recorded"},
 	}
 }

@@ -116,6 +116,24 @@ type Hop struct {
 	// Page is a short excerpt of an error page's text, kept when it named a
 	// reason (for example "Callback URL mismatch").
 	Page string `json:"page,omitempty"`
+	// Chain names the chain the hop belongs to when a run sends more
+	// than one authorize request (Report.Chains); empty otherwise.
+	Chain string `json:"chain,omitempty"`
+}
+
+// Chain names.
+const (
+	ChainPlatform = "platform" // with the platform's own redirect URI
+	ChainLoopback = "loopback" // with the loopback redirect URI a real login uses
+)
+
+// Chain is one authorize request of a run that sends more than one
+// (trace --connector: once with the platform's redirect URI, once with
+// the loopback one), and its hops: those whose Chain is Name.
+type Chain struct {
+	Name        string `json:"name"`
+	RedirectURI string `json:"redirect_uri"`
+	State       string `json:"state"`
 }
 
 // Profile is the connection as authtrace ran it: the settings and the values
@@ -138,6 +156,12 @@ type Profile struct {
 	Nonce        string            `json:"nonce,omitempty"`
 	ExpectAud    string            `json:"expect_aud,omitempty"`
 	ExpectIss    string            `json:"expect_iss,omitempty"`
+	// As names the client whose requests the run emulated
+	// ("power-platform"); empty for authtrace's own.
+	As string `json:"as,omitempty"`
+	// Connector is the connector definition the settings came from (its
+	// apiProperties.json), when one was given.
+	Connector string `json:"connector,omitempty"`
 }
 
 // Request is a token-endpoint request as sent. Form holds the body fields;
@@ -253,6 +277,9 @@ type Report struct {
 	Finished time.Time `json:"finished"`
 	Profile  Profile   `json:"profile"`
 	Hops     []Hop     `json:"hops"`
+	// Chains is set when the run sent more than one authorize request;
+	// each hop's Chain names its own.
+	Chains   []Chain   `json:"chains,omitempty"`
 	Exchange *Exchange `json:"exchange,omitempty"`
 	Tokens   []Token   `json:"tokens,omitempty"`
 	Refresh  *Refresh  `json:"refresh,omitempty"`

@@ -36,6 +36,13 @@ type settings struct {
 	jsonOut, events, reveal                    bool
 	fs                                         *pflag.FlagSet // the flags, to tell given from default
 	reportFile                                 string
+	// connector is --connector (a connector folder or its
+	// apiProperties.json), connParams its --conn-param NAME=VALUE values,
+	// as the client emulated (--as), profile the -p NAME to start from.
+	connector  string
+	connParams []string
+	as         string
+	profile    string
 }
 
 const secretEnv = "AUTHTRACE_CLIENT_SECRET"
@@ -50,6 +57,10 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 
 	fs.BoolVar(&s.pkce, "pkce", true, "send a PKCE S256 challenge (--pkce=false emulates clients without PKCE)")
 	fs.StringVar(&s.state, "state", "", "send exactly this state value (to reproduce a platform's format; default random)")
+	fs.StringVarP(&s.profile, "profile", "p", "", "start from the saved profile `NAME` (authtrace profile list); flags given override it")
+	fs.StringVar(&s.connector, "connector", "", "a custom connector's folder (or its apiProperties.json): its OAuth settings, replayed as Power Platform would (implies --as power-platform)")
+	fs.StringArrayVar(&s.connParams, "conn-param", nil, "a connection parameter the connector's templates use, `NAME=VALUE` (or the AUTHTRACE_CONN_<NAME> environment variable); repeatable")
+	fs.StringVar(&s.as, "as", "", "emulate a client's requests: power-platform (its state shape, no PKCE, secret in the body then Basic)")
 	fs.DurationVar(&s.requestTimeout, "request-timeout", 30*time.Second, "timeout of each HTTP request")
 	fs.IntVar(&s.maxHops, "max-hops", 20, fmt.Sprintf("most redirect hops to follow (1 to %d)", flow.MaxHopsLimit))
 	s.addOutputFlags(fs)
