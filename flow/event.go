@@ -29,6 +29,7 @@ const (
 	EventRefresh  EventKind = "refresh"  // Step: the refresh grant
 	EventToken    EventKind = "token"    // Token
 	EventLog      EventKind = "log"      // Text: a line of progress for people
+	EventChain    EventKind = "chain"    // Chain: a new authorize request; the hops after it are its own
 )
 
 // Event is one step of a run, handed to the emit function as it happens.
@@ -48,6 +49,7 @@ type Event struct {
 	Finding *report.Finding `json:"finding,omitempty"`
 	Step    *report.Step    `json:"step,omitempty"`
 	Token   *report.Token   `json:"token,omitempty"`
+	Chain   *report.Chain   `json:"chain,omitempty"`
 	Text    string          `json:"text,omitempty"`
 }
 

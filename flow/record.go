@@ -25,6 +25,10 @@ func Apply(rep *report.Report, ev Event) {
 		if ev.Finding != nil {
 			rep.Findings = append(rep.Findings, *ev.Finding)
 		}
+	case EventChain:
+		if ev.Chain != nil {
+			rep.Chains = append(slices.Clip(rep.Chains), *ev.Chain)
+		}
 	case EventToken:
 		if ev.Token != nil {
 			rep.Tokens = append(rep.Tokens, *ev.Token)

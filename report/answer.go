@@ -33,6 +33,33 @@ func (r Report) Answer() Answers {
 	return Answers{RedirectURI: r.redirectAnswer(), State: r.stateAnswer()}
 }
 
+// Chain is the report cut down to one of its chains (Report.Chains): its
+// hops, and the findings about them or about no hop. Answer on it
+// answers for that chain alone.
+func (r Report) Chain(name string) Report {
+	in := map[int]bool{}
+	c := r
+	c.Hops = nil
+	for _, h := range r.Hops {
+		if h.Chain == name {
+			c.Hops = append(c.Hops, h)
+			in[h.N] = true
+		}
+	}
+	c.Findings = nil
+	for _, f := range r.Findings {
+		if f.Hop == 0 || in[f.Hop] {
+			c.Findings = append(c.Findings, f)
+		}
+	}
+	for _, ch := range r.Chains {
+		if ch.Name == name {
+			c.Profile.RedirectURI, c.Profile.State = ch.RedirectURI, ch.State
+		}
+	}
+	return c
+}
+
 // first is the first finding with one of codes, by hop.
 func (r Report) first(codes ...string) (Finding, bool) {
 	var best Finding
