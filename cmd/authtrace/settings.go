@@ -43,12 +43,15 @@ type settings struct {
 	connParams []string
 	as         string
 	profile    string
+	connSet    string
+	login      bool // the flags are login's (a loopback redirect URI), not trace's
 }
 
 const secretEnv = "AUTHTRACE_CLIENT_SECRET"
 
 func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 	s.fs = fs
+	s.login = login
 	fs.StringVar(&s.issuer, "issuer", "", "OIDC issuer URL: discovery fills the authorize and token URLs (and the JWKS URL)")
 	fs.StringVar(&s.authorizeURL, "authorize-url", "", "authorization endpoint (the connector's \"Authorization URL\")")
 	fs.StringVar(&s.clientID, "client-id", "", "client (application) ID")

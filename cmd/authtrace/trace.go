@@ -28,7 +28,7 @@ check it against the provider's registration.`,
     --client-id ID --param audience=https://api.example.com --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := s.config()
+			cfg, err := s.configFor(cmd)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,290 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authtrace/authtrace/connector"
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
+)
+
+// connParamEnv is the prefix of the environment variables that give
+// connection parameters: AUTHTRACE_CONN_TENANTHOST for {tenantHost}.
+const connParamEnv = "AUTHTRACE_CONN_"
+
+// connParamEnvName is the environment variable for a connection
+// parameter: its name without a "token:" prefix, upper case, and every
+// character that may not stand in a variable's name as "_".
+func connParamEnvName(name string) string {
+	name = strings.TrimPrefix(strings.ToLower(name), "token:")
+	var b strings.Builder
+	for _, r := range strings.ToUpper(name) {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return connParamEnv + b.String()
+}
+
+// asFlagValues are the clients --as can emulate.
+var asFlagValues = []string{flow.AsPowerPlatform}
+
+// emulation applies --as to cfg: the platform's requests (its state
+// shape, no PKCE, the secret in the body and then as Basic).
+func (s *settings) emulation(cfg *flow.Config) error {
+	switch s.as {
+	case "":
+	case flow.AsPowerPlatform:
+		cfg.As = flow.AsPowerPlatform
+		if s.fs != nil && s.fs.Changed("pkce") && s.pkce {
+			return usageErr("--pkce and --as %s contradict each other: the platform sends no PKCE; give one", s.as)
+		}
+		cfg.NoPKCE = true
+	default:
+		return usageErr("--as %q: authtrace emulates %s", s.as, strings.Join(asFlagValues, ", "))
+	}
+	return nil
+}
+
+// connectorFlagsRefused are the flags a connector's own settings replace:
+// its templates build the requests, so a flag for them would be ignored.
+var connectorFlagsRefused = []string{"authorize-url", "token-url", "refresh-url", "pkce"}
+
+// configFor is config with what needs the command: the connector's
+// settings (--connector) or the emulated client (--as).
+func (s *settings) configFor(cmd *cobra.Command) (flow.Config, error) {
+	cfg, err := s.config()
+	if err != nil {
+		return cfg, err
+	}
+	if s.connector != "" {
+		return s.fromConnector(cfg, s.login, cmd.ErrOrStderr())
+	}
+	return cfg, s.emulation(&cfg)
+}
+
+// fromConnector turns --connector into the engine's settings: the
+// connector's OAuth settings as the platform reads them, the connection
+// parameters filled from --conn-param, the environment or a question on
+// the terminal, and the flags given on top (--client-id, --scope, ...).
+// For login the redirect URI is the loopback one, swapped in for the
+// platform's; for trace the platform's stays and the loopback one is
+// traced as a second chain.
+func (s *settings) fromConnector(flags flow.Config, login bool, stderr io.Writer) (flow.Config, error) {
+	for _, name := range connectorFlagsRefused {
+		if s.fs != nil && s.fs.Changed(name) {
+			return flags, usageErr("--%s and --connector contradict each other: the connector's own settings build the requests the platform sends; edit the connector (or drop --connector)", name)
+		}
+	}
+	if s.as != "" && s.as != flow.AsPowerPlatform {
+		return flags, usageErr("--as %s and --connector contradict each other: a connector's login is Power Platform's (--as %s)", s.as, flow.AsPowerPlatform)
+	}
+	c, err := connector.Load(s.connector)
+	if err != nil {
+		return flags, connectorLoadErr(err)
+	}
+	o, err := pickOAuth(c, s.connSet)
+	if err != nil {
+		return flags, err
+	}
+	if len(c.OAuth) > 1 && s.connSet == "" {
+		fmt.Fprintf(stderr, "· %s has %d OAuth settings; using %s (choose with --conn-set)\n", c.File, len(c.OAuth), oauthName(o))
+	}
+	o = overridden(o, s)
+	params, err := s.gatherConnParams(c, o, stderr)
+	if err != nil {
+		return flags, err
+	}
+	cfg, err := o.Config(c, params)
+	if err != nil {
+		return flags, &exitError{code: exitUsage, err: fmt.Errorf("--connector %s: %w", s.connector, err)}
+	}
+	// What the flags say that the connector does not.
+	cfg.ClientSecret = flags.ClientSecret
+	cfg.Issuer = flags.Issuer
+	cfg.State = flags.State
+	cfg.ClientAuth = flags.ClientAuth
+	cfg.Timeout, cfg.RequestTimeout, cfg.MaxHops = flags.Timeout, flags.RequestTimeout, flags.MaxHops
+	if flags.ExpectAud != "" {
+		cfg.ExpectAud = flags.ExpectAud
+	}
+	if flags.ExpectIss != "" {
+		cfg.ExpectIss = flags.ExpectIss
+	}
+	if len(flags.Params) > 0 {
+		cfg.AuthorizeRequest = withParams(cfg.AuthorizeRequest, flags.Params)
+	}
+	platform := cfg.RedirectURI
+	if login {
+		cfg.RedirectURI, cfg.Port = flags.RedirectURI, flags.Port
+	} else {
+		if s.fs != nil && s.fs.Changed("redirect-uri") {
+			cfg.RedirectURI = flags.RedirectURI
+		}
+		cfg.LoopbackRedirectURI = flow.DefaultRedirectURI
+	}
+	if login && platform != "" {
+		fmt.Fprintf(stderr, "· replaying %s as Power Platform would, with the loopback redirect URI in place of %s\n", c.File, platform)
+	}
+	return cfg, nil
+}
+
+// connectorLoadErr words a connector that cannot be read: exit 2 with the
+// file, the place in it and what was expected.
+func connectorLoadErr(err error) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf("--connector: %w", err)}
+}
+
+// pickOAuth is the OAuth setting --conn-set names, or the first.
+func pickOAuth(c *connector.Connector, set string) (*connector.OAuth, error) {
+	if set == "" {
+		return c.OAuth[0], nil
+	}
+	var names []string
+	for _, o := range c.OAuth {
+		if strings.EqualFold(o.Set, set) || strings.EqualFold(lastPathPart(o.Path), set) {
+			return o, nil
+		}
+		names = append(names, oauthName(o))
+	}
+	return nil, usageErr("--conn-set %q: %s has no such OAuth setting; it has %s", set, c.File, strings.Join(names, ", "))
+}
+
+// oauthName names an OAuth setting for people: its parameter set, or the
+// connection parameter that holds it.
+func oauthName(o *connector.OAuth) string {
+	if o.Set != "" {
+		return o.Set
+	}
+	return lastPathPart(o.Path)
+}
+
+func lastPathPart(p string) string {
+	if i := strings.LastIndexByte(p, '.'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// overridden is o with the flags given for its own settings in their
+// place: a person trying another scope or client without editing the file.
+func overridden(o *connector.OAuth, s *settings) *connector.OAuth {
+	c := *o
+	if s.fs == nil {
+		return &c
+	}
+	if s.fs.Changed("client-id") {
+		c.ClientID = s.clientID
+	}
+	if s.fs.Changed("scope") {
+		c.Scopes = strings.Fields(s.scope)
+	}
+	return &c
+}
+
+// gatherConnParams gathers the connection parameters the connector's templates
+// use: --conn-param NAME=VALUE, then AUTHTRACE_CONN_<NAME>, then a
+// question on the terminal. Without a terminal the missing ones are an
+// error that names each and how to give it.
+func (s *settings) gatherConnParams(c *connector.Connector, o *connector.OAuth, stderr io.Writer) (map[string]string, error) {
+	params := map[string]string{}
+	for _, kv := range s.connParams {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(name) == "" {
+			return nil, usageErr("--conn-param %q: want NAME=VALUE, for example --conn-param tenantHost=acme.example.com", kv)
+		}
+		params[name] = value
+	}
+	var missing []string
+	for _, name := range c.NeededParams(o) {
+		if given(params, name) {
+			continue
+		}
+		if v, ok := os.LookupEnv(connParamEnvName(name)); ok {
+			params[name] = v
+			continue
+		}
+		missing = append(missing, name)
+	}
+	if len(missing) == 0 {
+		return params, nil
+	}
+	in, out, err := openTerminal()
+	if err != nil {
+		var how []string
+		for _, name := range missing {
+			how = append(how, fmt.Sprintf("--conn-param %s=VALUE (or %s)", name, connParamEnvName(name)))
+		}
+		return nil, usageErr("%s needs connection parameters that were not given: %s", c.File, strings.Join(how, ", "))
+	}
+	defer in.Close()
+	if out != in {
+		defer out.Close()
+	}
+	r := bufio.NewReader(in)
+	for _, name := range missing {
+		fmt.Fprintf(out, "Connection parameter %s of %s (--conn-param %s=VALUE skips this question): ", report.Printable(name), report.Printable(c.File), report.Printable(name))
+		line, err := r.ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) || err != nil && line == "" {
+			return nil, usageErr("reading connection parameter %s from the terminal: %v", name, err)
+		}
+		params[name] = strings.TrimSpace(line)
+	}
+	return params, nil
+}
+
+// given reports whether params holds name, in any case and with or
+// without the "token:" prefix, as the platform matches placeholders.
+func given(params map[string]string, name string) bool {
+	bare := strings.TrimPrefix(strings.ToLower(name), "token:")
+	for k := range params {
+		if strings.TrimPrefix(strings.ToLower(k), "token:") == bare {
+			return true
+		}
+	}
+	return false
+}
+
+// withParams adds --param values to the authorize URL a connector builds,
+// each replacing one of the same name: a person trying audience= or
+// prompt=consent without editing the connector.
+func withParams(build func(redirectURI, state string) (string, error), params []flow.Param) func(string, string) (string, error) {
+	return func(redirectURI, state string) (string, error) {
+		raw, err := build(redirectURI, state)
+		if err != nil {
+			return raw, err
+		}
+		u, err := url.Parse(raw)
+		if err != nil {
+			return raw, err
+		}
+		names := make([]string, 0, len(params))
+		for _, p := range params {
+			names = append(names, p.Name)
+		}
+		var kept []string
+		for _, kv := range strings.Split(u.RawQuery, "&") {
+			k, _, _ := strings.Cut(kv, "=")
+			if name, err := url.QueryUnescape(k); kv == "" || err == nil && slices.Contains(names, name) {
+				continue
+			}
+			kept = append(kept, kv)
+		}
+		for _, p := range params {
+			kept = append(kept, url.QueryEscape(p.Name)+"="+url.QueryEscape(p.Value))
+		}
+		u.RawQuery = strings.Join(kept, "&")
+		return u.String(), nil
+	}
+}
