@@ -80,6 +80,7 @@ func NewProfile(cfg Config) report.Profile {
 		ClientAuth:   cfg.ClientAuth,
 		ExpectAud:    cfg.ExpectAud,
 		ExpectIss:    cfg.ExpectIss,
+		Name:         cfg.Profile,
 	}
 	if len(cfg.Params) > 0 {
 		p.Params = map[string]string{}

@@ -162,6 +162,9 @@ type Profile struct {
 	// Connector is the connector definition the settings came from (its
 	// apiProperties.json), when one was given.
 	Connector string `json:"connector,omitempty"`
+	// Name is the saved profile the settings started from (-p NAME),
+	// when one was.
+	Name string `json:"name,omitempty"`
 }
 
 // Request is a token-endpoint request as sent. Form holds the body fields;
