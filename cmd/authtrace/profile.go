@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -125,18 +126,7 @@ func saveProfile(cmd *cobra.Command, s *settings, name string, storeSecret bool)
 			fmt.Fprintf(cmd.ErrOrStderr(), "· for trace only: login would refuse it (%s)\n", engineErrIn(err, flagNamer(cmd)).Error())
 		}
 	}
-	p := savedProfile{Flags: map[string]givenValues{}}
-	stored := profileFlags()
-	fs.Visit(func(f *pflag.Flag) {
-		if !stored[f.Name] {
-			return
-		}
-		if sv, ok := f.Value.(pflag.SliceValue); ok {
-			p.Flags[f.Name] = sv.GetSlice()
-		} else {
-			p.Flags[f.Name] = givenValues{f.Value.String()}
-		}
-	})
+	p := savedProfile{Flags: givenFlags(fs)}
 	if len(p.Flags) == 0 {
 		return usageErr("profile save %s: no login flags were given to save; for example --issuer URL --client-id ID", name)
 	}
@@ -162,6 +152,33 @@ func saveProfile(cmd *cobra.Command, s *settings, name string, storeSecret bool)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "· saved profile %s to %s; use it with: authtrace login -p %s\n", name, st.path(name), name)
 	return nil
+}
+
+// givenFlags are the flags of fs given on the command line that a profile
+// holds, by name, with their values as given.
+func givenFlags(fs *pflag.FlagSet) map[string]givenValues {
+	given := map[string]givenValues{}
+	stored := profileFlags()
+	fs.Visit(func(f *pflag.Flag) {
+		if !stored[f.Name] {
+			return
+		}
+		switch sv, ok := f.Value.(pflag.SliceValue); {
+		case ok:
+			given[f.Name] = sv.GetSlice()
+		case f.Name == "connector":
+			// A folder relative to where save ran means nothing where
+			// the profile is used.
+			path, err := filepath.Abs(f.Value.String())
+			if err != nil {
+				path = f.Value.String()
+			}
+			given[f.Name] = givenValues{path}
+		default:
+			given[f.Name] = givenValues{f.Value.String()}
+		}
+	})
+	return given
 }
 
 // applyProfile gives cmd's flags that the command line did not give the

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // profileHome gives the test a config folder of its own, and no secret in
@@ -262,6 +263,7 @@ func TestProfileBadInput(t *testing.T) {
 	write("badport", `{"version": 1, "flags": {"port": "abc"}}`)
 	write("future", `{"version": 2, "flags": {}}`)
 	write("number", `{"version": 1, "flags": {"client-id": 7}}`)
+	write("huge", `{"version": 1, "flags": {"client-id": "`+strings.Repeat("x", maxProfileSize)+`"}}`)
 	long := strings.Repeat("a", maxProfileName+1)
 	tests := []struct {
 		args []string
@@ -279,7 +281,7 @@ func TestProfileBadInput(t *testing.T) {
 		{[]string{"profile", "save", "x", "--port", "70000"}, "--port 70000"},
 		{[]string{"profile", "show"}, "takes one profile NAME, got 0"},
 		{[]string{"profile", "lst"}, "Did you mean this?\n\tlist"},
-		{[]string{"profile", "show", "acm"}, `no profile "acm"; did you mean acme? (saved: acme, badport, broken, contoso, future, number, renamed)`},
+		{[]string{"profile", "show", "acm"}, `no profile "acm"; did you mean acme? (saved: acme, badport, broken, contoso, future, huge, number, renamed)`},
 		{[]string{"profile", "rm", "contso"}, "did you mean contoso?"},
 		{[]string{"trace", "-p", "nobody"}, `no profile "nobody" (saved: acme`},
 		{[]string{"login", "--profile", "a/b"}, "has '/' in it"},
@@ -289,6 +291,7 @@ func TestProfileBadInput(t *testing.T) {
 		{[]string{"login", "-p", "badport"}, `profile badport: --port "abc": invalid`},
 		{[]string{"profile", "show", "future"}, "written by a newer authtrace"},
 		{[]string{"profile", "show", "number"}, "a flag's value must be a string"},
+		{[]string{"profile", "show", "huge"}, "is larger than 1048576 bytes: not a profile"},
 		{[]string{"profile", "list"}, "broken.json) is not valid JSON"},
 	}
 	for _, tt := range tests {
@@ -309,6 +312,24 @@ func TestProfileNoneSaved(t *testing.T) {
 	out, errs := mustRun(t, 0, "profile", "list")
 	if out != "" || !strings.Contains(errs, "no saved profiles") {
 		t.Errorf("list with no profiles: stdout %q, stderr %q", out, errs)
+	}
+}
+
+// TestGivenFlags: save keeps exactly the flags given, repeatable ones
+// whole and in order, and a --connector folder as an absolute path, so
+// that the profile works from any folder.
+func TestGivenFlags(t *testing.T) {
+	t.Chdir(t.TempDir())
+	var s settings
+	fs := pflag.NewFlagSet("save", pflag.ContinueOnError)
+	s.addFlags(fs, true)
+	if err := fs.Parse([]string{"--connector", "fabrikam", "--conn-param", "tenant=fab", "--conn-param", "region=eu", "--pkce=false", "--json", "--client-secret", "x", "--port", "53682"}); err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	want := map[string]givenValues{"connector": {filepath.Join(wd, "fabrikam")}, "conn-param": {"tenant=fab", "region=eu"}, "pkce": {"false"}, "port": {"53682"}}
+	if d := cmp.Diff(givenFlags(fs), want); d != "" {
+		t.Errorf("given flags (-got +want):\n%s", d)
 	}
 }
 
