@@ -80,6 +80,8 @@ func NewProfile(cfg Config) report.Profile {
 		ClientAuth:   cfg.ClientAuth,
 		ExpectAud:    cfg.ExpectAud,
 		ExpectIss:    cfg.ExpectIss,
+		As:           cfg.As,
+		Connector:    cfg.Connector,
 	}
 	if len(cfg.Params) > 0 {
 		p.Params = map[string]string{}

@@ -288,7 +288,7 @@ func hostPath(u *url.URL) string {
 
 // newHop starts a hop record for a URL.
 func (r *runner) newHop(n int, src report.Source, method, raw string) report.Hop {
-	h := report.Hop{N: n, Source: src, Method: method, URL: raw, At: r.now()}
+	h := report.Hop{N: n, Source: src, Method: method, URL: raw, At: r.now(), Chain: r.chain}
 	if u, err := url.Parse(raw); err == nil {
 		h.Params = HopParams(u)
 		h.Role = HopRole(u, 0, r.redirectURI)
