@@ -272,12 +272,16 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 			msg += " (no client secret was sent)"
 			hint = "No client secret was given, so none was sent: give the client secret, unless the app is a public client, in which case enable that on the provider. " + hint
 		}
-		addFinding(report.Finding{
+		f := report.Finding{
 			Code: code, Severity: report.SeverityError,
 			Message: msg,
 			Hint:    hint,
 			Detail:  map[string]string{"error": g.oerr.Code, "status": fmt.Sprint(g.oerr.Status)},
-		})
+		}
+		if num, _, _ := readAADSTS(g.oerr.Description); num != "" {
+			f.Detail["aadsts"] = num
+		}
+		addFinding(f)
 	case errors.Is(g.err, errTokenNotJSON):
 		resp := g.step.Response
 		addFinding(report.Finding{

@@ -163,7 +163,9 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 			// unexplained error page may be this client's alone (the
 			// browser differs in cookies and network), so the browser
 			// still gets its chance.
-			if pageFinding.Code != report.CodePageError {
+			// An Entra error authtrace knows by number is as final.
+			_, entraKnown := aadstsErrors[pageFinding.Detail["aadsts"]]
+			if pageFinding.Code != report.CodePageError || entraKnown {
 				res.fatal = true
 			}
 		}
