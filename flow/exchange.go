@@ -211,6 +211,9 @@ func (r *runner) refresh(ctx context.Context, refreshToken string) grant {
 			// form: client authentication as the settings say, body
 			// first under auto.
 			auth = r.cfg.ClientAuth
+			if auth == ClientAuthAuto {
+				auth = ClientAuthPost // auto tries the body first
+			}
 		}
 	}
 	if g.step.Request.URL == "" {
