@@ -137,7 +137,8 @@ type Chain struct {
 }
 
 // Profile is the connection as authtrace ran it: the settings and the values
-// it generated and sent.
+// it generated and sent. In a run of chains (Report.Chains) RedirectURI and
+// State are the first chain's; Report.Chain gives each chain its own.
 type Profile struct {
 	Issuer       string            `json:"issuer,omitempty"`
 	AuthorizeURL string            `json:"authorize_url"`
