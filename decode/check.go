@@ -285,6 +285,13 @@ func (c *checker) audience() {
 			return
 		}
 	}
+	if ver := c.entraVersion(); ver != "" {
+		if f, ok := entraOtherForm(ver, c.exp.Audience, aud); ok {
+			c.add(report.CodeJWTAudMismatch, report.SeverityWarn, f.msg, f.hint,
+				map[string]string{"expected": c.exp.Audience, "actual": strings.Join(aud, ", "), "kind": "entra_v1_other_form"})
+			return
+		}
+	}
 	actual := strings.Join(aud, ", ")
 	msg := fmt.Sprintf("aud %s does not contain the expected audience %s", orNone(actual), c.exp.Audience)
 	if !ok {
@@ -314,52 +321,9 @@ func (c *checker) audHint(aud []string) string {
 		}
 	}
 	if ver := c.entraVersion(); ver != "" {
-		wantGUID := isGUID(want)
-		audGUID := len(aud) > 0 && isGUID(aud[0])
-		switch {
-		case ver == "1.0" && wantGUID && !audGUID:
-			return fmt.Sprintf("This is an Entra ID v1.0 token (ver 1.0, iss https://sts.windows.net/{tenant}/): v1.0 tokens carry the API's App ID URI in aud, v2.0 tokens its client id GUID. Either accept the App ID URI %s in the API, or set \"accessTokenAcceptedVersion\": 2 in the API app registration's manifest so Entra issues v2.0 tokens.", strings.Join(aud, ", "))
-		case ver == "2.0" && !wantGUID && audGUID:
-			return fmt.Sprintf("This is an Entra ID v2.0 token (ver 2.0, iss https://login.microsoftonline.com/{tenant}/v2.0): v2.0 tokens carry the API's client id GUID (%s) in aud, not its App ID URI %s. Expect the GUID in the API, or set \"accessTokenAcceptedVersion\": null (v1.0) in the API's manifest.", aud[0], want)
-		}
-		return fmt.Sprintf("Entra ID (token version %s) issues the token for the resource named in the request: ask for scope %s/.default (v2.0 endpoint) or resource=%s (v1.0 endpoint) in the connector. v1.0 tokens carry the App ID URI in aud, v2.0 tokens the API's client id GUID.", ver, want, want)
+		return entraAudHint(ver, want, aud)
 	}
 	return fmt.Sprintf("The provider issued the token for another API. Name %s in the authorize request the way the provider wants it: Auth0 audience=, Entra ID scope=%s/.default, RFC 8707 resource= (oidc-provider, PingFederate), or the audience of an Okta custom authorization server.", want, want)
-}
-
-// entraVersion returns "1.0" or "2.0" for an Entra ID token, "" for others.
-func (c *checker) entraVersion() string {
-	iss, _ := c.tok.String("iss")
-	ver, _ := c.tok.String("ver")
-	switch {
-	case strings.HasPrefix(iss, "https://sts.windows.net/"):
-		return "1.0"
-	case strings.HasPrefix(iss, "https://login.microsoftonline.com/") && strings.HasSuffix(iss, "/v2.0"):
-		return "2.0"
-	case (ver == "1.0" || ver == "2.0") && strings.Contains(iss, "microsoft"):
-		return ver
-	}
-	return ""
-}
-
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 func (c *checker) issuer() {

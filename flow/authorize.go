@@ -31,10 +31,7 @@ func buildAuthorize(cfg *Config, redirectURI string) (authRequest, error) {
 	if err != nil {
 		return authRequest{}, err
 	}
-	ar := authRequest{State: cfg.State}
-	if ar.State == "" {
-		ar.State = rand.Text()
-	}
+	ar := authRequest{State: newState(cfg)}
 	pairs := []Param{
 		{"response_type", "code"},
 		{"client_id", cfg.ClientID},
@@ -44,7 +41,9 @@ func buildAuthorize(cfg *Config, redirectURI string) (authRequest, error) {
 		pairs = append(pairs, Param{"scope", cfg.Scope})
 	}
 	pairs = append(pairs, Param{"state", ar.State})
-	if hasScope(cfg.Scope, "openid") {
+	// The platform sends no nonce: its requests are OAuth 2.0 ones, even
+	// with openid in the scope.
+	if hasScope(cfg.Scope, "openid") && cfg.As != AsPowerPlatform {
 		ar.Nonce = rand.Text()
 		pairs = append(pairs, Param{"nonce", ar.Nonce})
 	}

@@ -230,6 +230,9 @@ func compareCallback(sent map[string]string, h report.Hop) []report.Finding {
 		if desc != "" {
 			d["error_description"] = desc
 		}
+		if num, _, _ := readAADSTS(desc); num != "" {
+			d["aadsts"] = num // what scripts match Entra's errors on
+		}
 		out = append(out, report.Finding{
 			Code: report.CodeAuthorizeError, Severity: report.SeverityError, Hop: h.N,
 			Message: msg,

@@ -65,6 +65,9 @@ type Config struct {
 	// Connector is the connector definition the settings came from (its
 	// path, for the report's profile).
 	Connector string
+	// Profile is the saved profile the settings started from (its name,
+	// for the report's profile).
+	Profile string
 
 	// Timeout bounds the whole login (default 5m); RequestTimeout each HTTP
 	// request (default 30s).

@@ -30,17 +30,15 @@ type pageSignature struct {
 	refusal bool
 }
 
-// strongSignatures identify a rejection wherever they appear.
+// strongSignatures identify a rejection wherever they appear. Entra's
+// are read by their AADSTS numbers instead (entraPage).
 var strongSignatures = []pageSignature{
 	{code: report.CodeRedirectURIRejected, who: `Auth0 "Callback URL mismatch"`, says: []string{"callback url mismatch"}, provider: "auth0"},
-	{code: report.CodeRedirectURIRejected, who: "Entra AADSTS50011", says: []string{"aadsts50011", "aadsts500113"}, provider: "entra"},
 	{code: report.CodeRedirectURIRejected, who: "Okta", says: []string{"must be a login redirect uri"}, provider: "okta"},
 	{code: report.CodeRedirectURIRejected, who: "Google redirect_uri_mismatch", says: []string{"redirect_uri_mismatch"}, provider: "google"},
 	{code: report.CodeRedirectURIRejected, who: "oidc-provider invalid_redirect_uri", says: []string{"invalid_redirect_uri"}},
 	{code: report.CodeRedirectURIRejected, who: `Dex "Unregistered redirect_uri"`, says: []string{"unregistered redirect_uri"}},
 	{code: report.CodeRedirectURIRejected, who: `Keycloak "Invalid parameter: redirect_uri"`, says: []string{"invalid parameter: redirect_uri", "invalid redirect uri"}},
-	{code: report.CodeClientRejected, who: "Entra AADSTS700016 (unknown application)", says: []string{"aadsts700016"}, provider: "entra"},
-	{code: report.CodeClientRejected, who: "Entra AADSTS7000215 (invalid client secret)", says: []string{"aadsts7000215"}, provider: "entra"},
 	{code: report.CodeClientRejected, who: "Google invalid_client", says: []string{"oauth client was not found"}, provider: "google"},
 }
 
@@ -100,6 +98,10 @@ func ReadPage(sent map[string]string, h report.Hop, contentType string, body []b
 		h.Role = report.RoleErrorPage
 	}
 	if f != nil {
+		// An Entra number authtrace does not know is still the one
+		// thing scripts can match on.
+		g := withAADSTS(*f, pageText(body, 0))
+		f = &g
 		f.Hop = h.N
 	}
 	return h, f
@@ -156,6 +158,9 @@ func readErrorPage(status int, contentType string, body []byte, sent, got string
 		}
 		return 0, false
 	}
+	if f := entraPage(status, text, ltext, lraw, sent, got); f != nil {
+		return f
+	}
 	for _, sig := range strongSignatures {
 		if at, ok := match(sig); ok {
 			return pageFinding(sig, status, text, at, sent, got)
@@ -198,12 +203,39 @@ func pageFinding(sig pageSignature, status int, text string, at int, sent, got s
 	return f
 }
 
+// entraPage reads an Entra error page by the AADSTS number it names (in
+// its text, or anywhere in a 4xx/5xx page's source, lraw): the redirect
+// URI or client rejected, or page.error with what the number means. It
+// gives nil for a page that names no number authtrace knows.
+func entraPage(status int, text, ltext, lraw, sent, got string) *report.Finding {
+	num, e, known := readAADSTS(ltext)
+	at := strings.Index(ltext, "aadsts"+num)
+	if !known && lraw != "" {
+		num, e, known = readAADSTS(lraw)
+		at = -2
+	}
+	if !known {
+		return nil
+	}
+	sig := pageSignature{who: "Entra AADSTS" + num + " (" + e.what + ")", provider: "entra", code: report.CodePageError}
+	switch e.kind {
+	case aadstsRedirect:
+		sig.code = report.CodeRedirectURIRejected
+	case aadstsClient:
+		sig.code = report.CodeClientRejected
+	}
+	f := pageFinding(sig, status, text, at, sent, got)
+	f.Detail["aadsts"] = num
+	if sig.code == report.CodePageError {
+		f.Message = fmt.Sprintf("Entra refused the sign-in (%s): %s", sig.who, f.Detail["provider"])
+		f.Hint = e.hint
+	}
+	return f
+}
+
 func clientRejectedHint(sig pageSignature) string {
-	switch {
-	case strings.Contains(sig.who, "AADSTS7000215"):
-		return "Entra rejected the client secret: copy the secret's Value (not its Secret ID) from " + entraApp + " > Certificates & secrets into the Client secret field of " + ppSecurity + "; an expired secret needs a new one."
-	case sig.provider == "entra":
-		return "Entra does not know this Client ID in this tenant: use the Application (client) ID from " + entraApp + " > Overview, and check the tenant in the Authorization URL."
+	if _, e, known := readAADSTS(sig.who); known && e.hint != "" {
+		return e.hint // sig.who names the number (entraPage)
 	}
 	return "The provider does not know or accept this client. Copy the Client ID (and secret) again into " + ppSecurity + ", and check the Authorization URL points to the tenant or authorization server the application belongs to."
 }

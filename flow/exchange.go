@@ -31,6 +31,9 @@ func (g grant) ok() bool { return g.err == nil && g.oerr == nil && g.token.Acces
 // authentication, and reads the answer leniently.
 func (r *runner) postToken(ctx context.Context, endpoint string, form url.Values, auth string) grant {
 	form = maps.Clone(form) // Set below replaces values, never edits them
+	if form == nil {
+		form = url.Values{} // a hook's TokenRequest may have no fields
+	}
 	req := report.Request{Method: http.MethodPost, URL: endpoint, ClientAuth: auth, Headers: map[string]string{}, Form: map[string]string{}}
 	var basic string
 	switch auth {
@@ -47,11 +50,31 @@ func (r *runner) postToken(ctx context.Context, endpoint string, form url.Values
 	for k := range form {
 		req.Form[k] = form.Get(k)
 	}
+	return r.post(ctx, req, form.Encode(), basic)
+}
+
+// postBody sends a token request whose body a platform's template built
+// (TokenRequest.Body), exactly as built: no client authentication is
+// added, and none is tried after it. The report's form shows the body's
+// fields, as far as they parse.
+func (r *runner) postBody(ctx context.Context, endpoint, body string) grant {
+	req := report.Request{Method: http.MethodPost, URL: endpoint, ClientAuth: ClientAuthTemplate, Headers: map[string]string{}, Form: map[string]string{}}
+	fields, _ := url.ParseQuery(body) // the fields that parse; the body goes as it is
+	for k := range fields {
+		req.Form[k] = fields.Get(k)
+	}
+	return r.post(ctx, req, body, "")
+}
+
+// post sends a token request built as req, with payload as its body and,
+// when set, the Basic credentials, and reads the answer leniently.
+func (r *runner) post(ctx context.Context, req report.Request, payload, basic string) grant {
+	endpoint := req.URL
 	req.Headers["Content-Type"] = "application/x-www-form-urlencoded"
 	req.Headers["Accept"] = "application/json"
 	g := grant{step: report.Step{Request: req}}
 
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(payload))
 	if err != nil {
 		g.err = err
 		g.step.Error = err.Error()
@@ -112,13 +135,29 @@ func (r *runner) exchange(ctx context.Context, code string, ar authRequest) gran
 	if ar.Verifier != "" {
 		form.Set("code_verifier", ar.Verifier)
 	}
+	endpoint := r.cfg.TokenURL
+	if r.cfg.TokenRequest != nil {
+		tr, err := r.buildToken("token request", TokenFill{Grant: "authorization_code", Code: code, RedirectURI: r.redirectURI})
+		if err != nil {
+			return grant{err: err}
+		}
+		if tr.Body != "" {
+			g := r.postBody(ctx, tr.URL, tr.Body)
+			st := g.step
+			r.emit(Event{Kind: EventExchange, Step: &st})
+			r.usedAuth = ClientAuthTemplate
+			r.grantFindings(g, false)
+			return g
+		}
+		endpoint, form = tr.URL, tr.Form
+	}
 	methods := []string{r.cfg.ClientAuth}
 	if r.cfg.ClientAuth == ClientAuthAuto {
 		methods = []string{ClientAuthPost, ClientAuthBasic}
 	}
 	var g grant
 	for i, m := range methods {
-		g = r.postToken(ctx, r.cfg.TokenURL, form, m)
+		g = r.postToken(ctx, endpoint, form, m)
 		// Each attempt is an event of its own, and Apply keeps the
 		// earlier ones: the event points at a copy, as g is reused by the
 		// next attempt while a consumer may still hold this one.
@@ -156,7 +195,30 @@ func (r *runner) refresh(ctx context.Context, refreshToken string) grant {
 	form := url.Values{}
 	form.Set("grant_type", "refresh_token")
 	form.Set("refresh_token", refreshToken)
-	g := r.postToken(ctx, r.cfg.RefreshURL, form, r.usedAuth)
+	endpoint, auth := r.cfg.RefreshURL, r.usedAuth
+	var g grant
+	if r.cfg.TokenRequest != nil {
+		tr, err := r.buildToken("refresh request", TokenFill{Grant: "refresh_token", RefreshToken: refreshToken})
+		if err != nil {
+			return grant{err: err}
+		}
+		endpoint, form = tr.URL, tr.Form
+		if tr.Body != "" {
+			g = r.postBody(ctx, tr.URL, tr.Body)
+		}
+		if auth != ClientAuthPost && auth != ClientAuthBasic {
+			// The exchange's body was a template's and this one is a
+			// form: client authentication as the settings say, body
+			// first under auto.
+			auth = r.cfg.ClientAuth
+			if auth == ClientAuthAuto {
+				auth = ClientAuthPost // auto tries the body first
+			}
+		}
+	}
+	if g.step.Request.URL == "" {
+		g = r.postToken(ctx, endpoint, form, auth)
+	}
 	r.emit(Event{Kind: EventRefresh, Step: &g.step}) // Apply tells whether it rotated
 	r.grantFindings(g, true)
 	return g
@@ -213,12 +275,16 @@ func (r *runner) grantFindings(g grant, refresh bool) {
 			msg += " (no client secret was sent)"
 			hint = "No client secret was given, so none was sent: give the client secret, unless the app is a public client, in which case enable that on the provider. " + hint
 		}
-		addFinding(report.Finding{
+		f := report.Finding{
 			Code: code, Severity: report.SeverityError,
 			Message: msg,
 			Hint:    hint,
 			Detail:  map[string]string{"error": g.oerr.Code, "status": fmt.Sprint(g.oerr.Status)},
-		})
+		}
+		if num, _, _ := readAADSTS(g.oerr.Description); num != "" {
+			f.Detail["aadsts"] = num
+		}
+		addFinding(f)
 	case errors.Is(g.err, errTokenNotJSON):
 		resp := g.step.Response
 		addFinding(report.Finding{
@@ -283,4 +349,18 @@ func notJSONHint(status int) string {
 		return fmt.Sprintf("The token endpoint failed on its side (HTTP %d); retry, and check the provider's status page or logs. If it keeps failing, check the Token URL: %s", status, endpoint)
 	}
 	return "The Token URL probably points at a web page (a login page, the provider's home page or its docs) instead of the token endpoint. " + endpoint
+}
+
+// buildToken builds a token request with Config.TokenRequest for fill,
+// with the run's client credentials, and checks its URL.
+func (r *runner) buildToken(request string, fill TokenFill) (TokenRequest, error) {
+	fill.ClientID, fill.ClientSecret = r.cfg.ClientID, r.cfg.ClientSecret
+	tr, err := r.cfg.TokenRequest(fill)
+	if err != nil {
+		return tr, &BuildError{Request: request, Err: err}
+	}
+	if _, err := builtURL(request, tr.URL); err != nil {
+		return tr, err
+	}
+	return tr, nil
 }

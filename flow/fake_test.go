@@ -1,9 +1,11 @@
 package flow
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -49,6 +51,8 @@ type fakeProvider struct {
 	codes  map[string]url.Values // code -> authorize params
 	txs    map[string]url.Values // tx cookie -> authorize params
 	grants []url.Values
+	bodies []string // the token requests' bodies, as received
+	auths  []string // their Authorization headers
 }
 
 func newFakeProvider(t *testing.T) *fakeProvider {
@@ -139,9 +143,13 @@ func (p *fakeProvider) submit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
+	raw, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(raw))
 	r.ParseForm()
 	p.mu.Lock()
 	p.grants = append(p.grants, r.PostForm)
+	p.bodies = append(p.bodies, string(raw))
+	p.auths = append(p.auths, r.Header.Get("Authorization"))
 	p.mu.Unlock()
 	if p.tokenBody != "" {
 		w.Header().Set("Content-Type", p.tokenType)

@@ -132,12 +132,13 @@ func paramAddedHint(p string) string {
 // the callback. sent holds the sent authorize params.
 func authorizeErrorHint(code, desc string, sent map[string]string) string {
 	d := strings.ToLower(desc)
+	_, ae, entra := readAADSTS(desc)
 	switch {
-	case strings.Contains(d, "aadsts50011") || code == "redirect_uri_mismatch":
+	case entra && ae.kind == aadstsRedirect || code == "redirect_uri_mismatch":
 		return redirectRegisterHint("entra", sent["redirect_uri"], "")
-	case strings.Contains(d, "aadsts700016"):
-		return "Entra does not know this Client ID in this tenant: use the Application (client) ID from " + entraApp + " > Overview, and the right tenant in the Authorization URL (or a multi-tenant app)."
-	case strings.Contains(d, "aadsts65001") || code == "consent_required":
+	case entra && ae.hint != "":
+		return ae.hint // Entra's number says more than its error code
+	case code == "consent_required":
 		return "The user (or an admin) has not consented to this application's permissions. Add prompt=consent to the authorize request (append it to the connector's Authorization URL), or grant admin consent in " + entraApp + " > API permissions > Grant admin consent."
 	case code == "interaction_required" || code == "login_required":
 		return "The provider needs the user to sign in or consent interactively (prompt=none cannot be satisfied). Remove prompt=none, or use prompt=consent or prompt=login in the connector's Authorization URL."

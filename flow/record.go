@@ -80,6 +80,9 @@ func NewProfile(cfg Config) report.Profile {
 		ClientAuth:   cfg.ClientAuth,
 		ExpectAud:    cfg.ExpectAud,
 		ExpectIss:    cfg.ExpectIss,
+		Name:         cfg.Profile,
+		As:           cfg.As,
+		Connector:    cfg.Connector,
 	}
 	if len(cfg.Params) > 0 {
 		p.Params = map[string]string{}

@@ -30,6 +30,7 @@ type runner struct {
 	issuer      string            // expected iss of the ID token
 	late        *listener         // after the callback: where later arrivals come from
 	opened      bool              // a browser was opened on the authorize URL
+	chain       string            // the chain being sent and followed (Trace with two); "" for one
 }
 
 func newRunner(cfg Config, emit func(Event), command string) *runner {
@@ -48,6 +49,7 @@ func newRunner(cfg Config, emit func(Event), command string) *runner {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	emulate(&cfg)
 	if emit == nil {
 		emit = func(Event) {}
 	}
@@ -141,21 +143,41 @@ func Validate(cfg Config, login bool) error {
 
 // checkSettings is what Validate and prepare both check.
 func checkSettings(cfg *Config, needToken bool) error {
-	if cfg.AuthorizeURL == "" {
+	switch cfg.As {
+	case "", AsPowerPlatform:
+	default:
+		return &ConfigError{Setting: SettingAs, Problem: words("%q is not a client authtrace can emulate; the one it knows is %s", cfg.As, AsPowerPlatform)}
+	}
+	// A hook builds its request from its own settings (a connector's
+	// templates); the URL setting is then only what the report shows.
+	if cfg.AuthorizeURL == "" && cfg.AuthorizeRequest == nil {
 		return &ConfigError{Setting: SettingAuthorizeURL, Problem: "missing; give the provider's authorization endpoint, or " + Words(mark(SettingIssuer)) + " to discover it"}
 	}
-	if err := CheckURL(SettingAuthorizeURL, cfg.AuthorizeURL); err != nil {
-		return err
+	if cfg.AuthorizeURL != "" {
+		if err := CheckURL(SettingAuthorizeURL, cfg.AuthorizeURL); err != nil {
+			return err
+		}
 	}
 	if cfg.ClientID == "" {
 		return &ConfigError{Setting: SettingClientID, Problem: "missing; give the client (application) ID registered with the provider"}
 	}
+	if cfg.LoopbackRedirectURI != "" {
+		if _, err := parseRedirectURI(cfg.LoopbackRedirectURI, 0); err != nil {
+			var ce *ConfigError
+			if errors.As(err, &ce) && ce.Setting == SettingRedirectURI {
+				ce.Setting = SettingLoopbackRedirectURI
+			}
+			return err
+		}
+	}
 	if needToken {
-		if cfg.TokenURL == "" {
+		if cfg.TokenURL == "" && cfg.TokenRequest == nil {
 			return &ConfigError{Setting: SettingTokenURL, Problem: "missing; give the provider's token endpoint, or " + Words(mark(SettingIssuer)) + " to discover it"}
 		}
-		if err := CheckURL(SettingTokenURL, cfg.TokenURL); err != nil {
-			return err
+		if cfg.TokenURL != "" {
+			if err := CheckURL(SettingTokenURL, cfg.TokenURL); err != nil {
+				return err
+			}
 		}
 		if cfg.RefreshURL != "" {
 			if err := CheckURL(SettingRefreshURL, cfg.RefreshURL); err != nil {
@@ -188,6 +210,11 @@ func checkSettings(cfg *Config, needToken bool) error {
 // and fills the report's profile. It makes no request but discovery.
 func (r *runner) prepare(ctx context.Context, needToken bool) error {
 	cfg := &r.cfg
+	// What was found before the run (a connector's settings) is the
+	// run's own, and comes first: it often explains what follows.
+	for _, f := range cfg.Findings {
+		r.addFinding(f)
+	}
 	if cfg.Issuer != "" {
 		r.log("discovering endpoints from %s", cfg.Issuer)
 		d, err := discover(ctx, r.client, cfg.Issuer)
@@ -225,29 +252,55 @@ func (r *runner) prepare(ctx context.Context, needToken bool) error {
 }
 
 // send builds the authorize request for the redirect URI and records it as
-// the first hop.
+// the next hop (the first, but for Trace's second chain), after the chain
+// event when the run is one of chains.
 func (r *runner) send(redirectURI string) (authRequest, error) {
 	r.redirectURI = redirectURI
-	ar, err := buildAuthorize(&r.cfg, redirectURI)
+	ar, err := r.buildAuthorize(redirectURI)
 	if err != nil {
 		return ar, err
 	}
 	for _, name := range ar.Replaced {
 		r.log("the extra parameter %s replaces the %s already in the Authorization URL", name, name)
 	}
-	r.rep.Profile.RedirectURI = redirectURI
-	r.rep.Profile.State = ar.State
-	r.rep.Profile.Nonce = ar.Nonce
-	r.rep.Profile.CodeVerifier = ar.Verifier
-	u, _ := url.Parse(ar.URL) // built by us, it parses
+	if r.chain != "" {
+		r.emit(Event{Kind: EventChain, Chain: &report.Chain{Name: r.chain, RedirectURI: redirectURI, State: ar.State}})
+	}
+	// The profile keeps the first chain's values: Report.Chain gives
+	// each chain its own.
+	if len(r.rep.Chains) <= 1 {
+		r.rep.Profile.RedirectURI = redirectURI
+		r.rep.Profile.State = ar.State
+		r.rep.Profile.Nonce = ar.Nonce
+		r.rep.Profile.CodeVerifier = ar.Verifier
+	}
+	u, _ := url.Parse(ar.URL) // built by us or checked by builtURL: it parses
 	r.sent = HopParams(u)
 	r.sentQuery = map[string]string{}
 	for k, vs := range u.Query() {
 		r.sentQuery[k] = vs[0]
 	}
-	h := r.newHop(1, report.SourceSent, http.MethodGet, ar.URL)
+	h := r.newHop(len(r.rep.Hops)+1, report.SourceSent, http.MethodGet, ar.URL)
 	h.Role = report.RoleAuthorize
 	r.addHop(h)
+	return ar, nil
+}
+
+// buildAuthorize is the authorize request: the engine's own, or the one
+// Config.AuthorizeRequest builds, to which nothing is added.
+func (r *runner) buildAuthorize(redirectURI string) (authRequest, error) {
+	if r.cfg.AuthorizeRequest == nil {
+		return buildAuthorize(&r.cfg, redirectURI)
+	}
+	ar := authRequest{State: newState(&r.cfg)}
+	raw, err := r.cfg.AuthorizeRequest(redirectURI, ar.State)
+	if err != nil {
+		return ar, &BuildError{Request: "authorize request", Err: err}
+	}
+	if _, err := builtURL("authorize request", raw); err != nil {
+		return ar, err
+	}
+	ar.URL = raw
 	return ar, nil
 }
 
@@ -273,14 +326,31 @@ func Trace(ctx context.Context, cfg Config, emit func(Event)) (report.Report, er
 	} else if _, err := parseRedirectHTTP(redirectURI); err != nil {
 		return r.finish(err)
 	}
-	ar, err := r.send(redirectURI)
-	if err != nil {
-		return r.finish(err)
+	chains := []report.Chain{{RedirectURI: redirectURI}}
+	if r.cfg.LoopbackRedirectURI != "" {
+		// The platform's own redirect URI first (does the provider take
+		// it? no login needed), then the loopback one a real login
+		// sends, each compared with its own sent values.
+		chains = []report.Chain{
+			{Name: report.ChainPlatform, RedirectURI: redirectURI},
+			{Name: report.ChainLoopback, RedirectURI: r.cfg.LoopbackRedirectURI},
+		}
 	}
-	r.phase(PhasePreflight)
-	r.preflight(ctx, ar.URL, 2)
-	if err := ctx.Err(); err != nil {
-		return r.finish(r.ctxError(err, PhasePreflight))
+	for i, c := range chains {
+		r.chain = c.Name
+		ar, err := r.send(c.RedirectURI)
+		if err != nil {
+			return r.finish(err)
+		}
+		if i == 0 {
+			r.phase(PhasePreflight)
+		}
+		// preflight starts a fresh cookie jar: the second chain is a
+		// browser of its own, as the platform's and the person's are.
+		r.preflight(ctx, ar.URL, len(r.rep.Hops)+1)
+		if err := ctx.Err(); err != nil {
+			return r.finish(r.ctxError(err, PhasePreflight))
+		}
 	}
 	return r.finish(nil)
 }
@@ -321,7 +391,7 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	}
 
 	r.phase(PhasePreflight)
-	pf := r.preflight(ctx, ar.URL, 2)
+	pf := r.preflight(ctx, ar.URL, len(r.rep.Hops)+1)
 	if pf.fatal {
 		r.log("preflight shows the login cannot succeed; the browser is not opened")
 		return r.finish(nil)
@@ -385,6 +455,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 
 	r.phase(PhaseExchanging)
 	g := r.exchange(ctx, code, ar)
+	if isBuildError(g.err) {
+		return r.finish(g.err)
+	}
 	if !g.ok() {
 		if err := ctx.Err(); err != nil {
 			return r.finish(r.ctxError(err, PhaseExchanging))
@@ -394,8 +467,8 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	r.checkTokens(ctx, g.token)
 
 	if g.token.RefreshToken == "" {
-		host := ""
-		if u, err := url.Parse(r.cfg.AuthorizeURL); err == nil {
+		host := "" // of the request sent, which a hook may have built
+		if u, err := url.Parse(r.rep.Hops[0].URL); err == nil {
 			host = u.Hostname()
 		}
 		// What was sent, not the flags: the Authorization URL may carry
@@ -405,6 +478,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	}
 	r.phase(PhaseRefreshing)
 	rg := r.refresh(ctx, g.token.RefreshToken)
+	if isBuildError(rg.err) {
+		return r.finish(rg.err)
+	}
 	if err := ctx.Err(); err != nil && !rg.ok() {
 		return r.finish(r.ctxError(err, PhaseRefreshing))
 	}
@@ -560,8 +636,18 @@ func RefreshAgain(ctx context.Context, cfg Config, rep report.Report, emit func(
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
 	defer cancel()
 	r.phase(PhaseRefreshing)
-	r.refresh(ctx, rt)
-	out, err := r.finish(nil)
+	var failed error
+	if g := r.refresh(ctx, rt); isBuildError(g.err) {
+		failed = g.err
+	}
+	out, err := r.finish(failed)
 	out.Finished = rep.Finished // the login's own time; the refresh step has its own
 	return out, err
+}
+
+// isBuildError reports whether err is a request the platform's hooks
+// could not build: the run stops with it, as with bad settings.
+func isBuildError(err error) bool {
+	_, ok := errors.AsType[*BuildError](err)
+	return ok
 }

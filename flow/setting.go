@@ -32,30 +32,36 @@ const (
 	SettingTimeout        Setting = "timeout"
 	SettingRequestTimeout Setting = "request_timeout"
 	SettingMaxHops        Setting = "max_hops"
+	SettingAs             Setting = "as"
+	// SettingLoopbackRedirectURI is Trace's second chain's redirect URI
+	// (Config.LoopbackRedirectURI).
+	SettingLoopbackRedirectURI Setting = "loopback_redirect_uri"
 )
 
 // settingNames are the settings in plain words, for the engine's own
 // messages (Error methods, findings).
 var settingNames = map[Setting]string{
-	SettingIssuer:         "the issuer",
-	SettingAuthorizeURL:   "the authorize URL",
-	SettingTokenURL:       "the token URL",
-	SettingRefreshURL:     "the refresh URL",
-	SettingJWKSURL:        "the JWKS URL",
-	SettingClientID:       "the client ID",
-	SettingClientSecret:   "the client secret",
-	SettingScope:          "the scope",
-	SettingParams:         "the extra authorize parameters",
-	SettingRedirectURI:    "the redirect URI",
-	SettingPort:           "the listener port",
-	SettingPKCE:           "the PKCE setting",
-	SettingState:          "the state setting",
-	SettingClientAuth:     "the client authentication",
-	SettingExpectAud:      "the expected audience",
-	SettingExpectIss:      "the expected issuer",
-	SettingTimeout:        "the whole run's time limit",
-	SettingRequestTimeout: "the request timeout",
-	SettingMaxHops:        "the hop limit",
+	SettingIssuer:              "the issuer",
+	SettingAuthorizeURL:        "the authorize URL",
+	SettingTokenURL:            "the token URL",
+	SettingRefreshURL:          "the refresh URL",
+	SettingJWKSURL:             "the JWKS URL",
+	SettingClientID:            "the client ID",
+	SettingClientSecret:        "the client secret",
+	SettingScope:               "the scope",
+	SettingParams:              "the extra authorize parameters",
+	SettingRedirectURI:         "the redirect URI",
+	SettingPort:                "the listener port",
+	SettingPKCE:                "the PKCE setting",
+	SettingState:               "the state setting",
+	SettingClientAuth:          "the client authentication",
+	SettingExpectAud:           "the expected audience",
+	SettingExpectIss:           "the expected issuer",
+	SettingTimeout:             "the whole run's time limit",
+	SettingRequestTimeout:      "the request timeout",
+	SettingMaxHops:             "the hop limit",
+	SettingAs:                  "the client emulated",
+	SettingLoopbackRedirectURI: "the loopback redirect URI",
 }
 
 // Name is the setting in plain words ("the redirect URI").

@@ -152,8 +152,13 @@ func plusToSpace(sent, got string) (string, bool) {
 func truncatedDetail(sent, got string) string {
 	lost := sent[len(got):]
 	d := fmt.Sprintf("cut after %d of %d characters; lost %s", utf8.RuneCountInString(got), utf8.RuneCountInString(sent), quoteCut(lost, 60))
-	if c := lost[0]; strings.IndexByte("&#+; ", c) >= 0 {
+	switch c := lost[0]; {
+	case strings.IndexByte("&#+; ", c) >= 0:
 		d += fmt.Sprintf("; the cut is at %q, which ends a query value when it is not percent-encoded", string(c))
+	case (c == '_' || c == '.') && isPlatformState(sent):
+		// <GUID>_<region-cluster>_azure-apim.net: a proxy that splits
+		// state on '_' (or keeps what looks like a GUID) cuts it here.
+		d += fmt.Sprintf("; the cut is at %q, between parts of Power Platform's state (<GUID>_<region-cluster>_azure-apim.net): something on the way splits state there", string(c))
 	}
 	return d
 }

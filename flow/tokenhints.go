@@ -17,15 +17,12 @@ func tokenErrorHint(e *OAuthError, refresh bool) string {
 	if e == nil {
 		return ""
 	}
+	if _, ae, known := readAADSTS(e.Description); known && ae.hint != "" {
+		return ae.hint // Entra's number says more than its error code
+	}
 	d := strings.ToLower(e.Description)
 	switch e.Code {
 	case "invalid_client":
-		switch {
-		case strings.Contains(d, "aadsts7000215"):
-			return "Entra rejected the client secret: copy the secret's Value (not its Secret ID) from " + entraApp + " > Certificates & secrets into the connector's Client secret; an expired secret needs a new one."
-		case strings.Contains(d, "aadsts700016"):
-			return "Entra does not know this Client ID in this tenant: check the Client ID and the tenant in the connector's Token URL."
-		}
 		return "The token endpoint did not accept the client credentials. Check the Client secret in " + ppSecurity + " (copy it again; a rotated or expired secret fails the same way). Power Platform sends client_id and client_secret in the form body first, then as an HTTP Basic header: if the provider accepts only one method, set it to match (Auth0: " + auth0Clients + " > Credentials > Authentication Method \"Client Secret (Post)\"; Okta: " + oktaApp + " > General > Client authentication \"Client secret\" with client_secret_post allowed). Run authtrace with the client authentication set to post, then to basic, to see which one works."
 	case "invalid_grant":
 		if refresh {
@@ -52,15 +49,17 @@ func tokenErrorHint(e *OAuthError, refresh bool) string {
 	return "The token endpoint refused the request; its error_description says why."
 }
 
+const pkceMismatchHint = "The PKCE code_verifier does not match the code_challenge of the authorize request: the verifier must be the one generated for this login, sent unchanged."
+
 func exchangeInvalidGrantHint(d string) string {
 	switch {
-	case strings.Contains(d, "code_verifier") || strings.Contains(d, "pkce") || strings.Contains(d, "aadsts50148") || strings.Contains(d, "aadsts501481"):
-		return "The PKCE code_verifier does not match the code_challenge of the authorize request: the verifier must be the one generated for this login, sent unchanged."
+	case strings.Contains(d, "code_verifier") || strings.Contains(d, "pkce"):
+		return pkceMismatchHint
 	case strings.Contains(d, "redirect"):
 		return "The token request's redirect_uri differs from the authorize request's: they must be equal byte for byte (no trailing slash, same scheme and path)."
-	case strings.Contains(d, "aadsts54005") || strings.Contains(d, "already") || strings.Contains(d, "redeemed") || strings.Contains(d, "used"):
+	case strings.Contains(d, "already") || strings.Contains(d, "redeemed") || strings.Contains(d, "used"):
 		return "The authorization code was already used: codes are single-use, so a retried exchange fails (and may revoke the tokens of the first one)."
-	case strings.Contains(d, "aadsts70008") || strings.Contains(d, "expired"):
+	case strings.Contains(d, "expired"):
 		return "The authorization code expired before the exchange: codes live from 30 seconds to 10 minutes; exchange it right away."
 	}
 	return "The authorization code was refused. Usual causes: the code was already used or expired (codes are single-use and short-lived); the token request's redirect_uri differs from the authorize request's; the PKCE code_verifier does not match the code_challenge; the code was issued to another client."
@@ -71,9 +70,9 @@ func refreshInvalidGrantHint(d string) string {
 	switch {
 	case strings.Contains(d, "reuse") || strings.Contains(d, "rotat") || strings.Contains(d, "already"):
 		return "The refresh token was already used: with rotation (Auth0 Refresh Token Rotation, Okta \"Rotate token after every use\") each refresh token works once, and reusing one can revoke the whole family. Store the new refresh token from every refresh. " + base
-	case strings.Contains(d, "expired") || strings.Contains(d, "aadsts700082"):
+	case strings.Contains(d, "expired"):
 		return "The refresh token expired: check the lifetime settings (Auth0 API > Settings and Application > Refresh Token Expiration, absolute and inactivity; Okta access policy rule; Entra 90 days of inactivity). " + base
-	case strings.Contains(d, "revoked") || strings.Contains(d, "aadsts50173"):
+	case strings.Contains(d, "revoked"):
 		return "The refresh token was revoked (password change, sign-out, an admin, or a reused rotated token). " + base
 	}
 	return "The refresh token was refused: rotated and already used (Auth0 Refresh Token Rotation, Okta rotation), expired (absolute or inactivity lifetime), revoked (password change, sign-out, admin), or issued to another client. " + base

@@ -163,7 +163,9 @@ func (r *runner) preflight(ctx context.Context, authURL string, firstN int) pref
 			// unexplained error page may be this client's alone (the
 			// browser differs in cookies and network), so the browser
 			// still gets its chance.
-			if pageFinding.Code != report.CodePageError {
+			// An Entra error authtrace knows by number is as final.
+			_, entraKnown := aadstsErrors[pageFinding.Detail["aadsts"]]
+			if pageFinding.Code != report.CodePageError || entraKnown {
 				res.fatal = true
 			}
 		}
@@ -288,7 +290,7 @@ func hostPath(u *url.URL) string {
 
 // newHop starts a hop record for a URL.
 func (r *runner) newHop(n int, src report.Source, method, raw string) report.Hop {
-	h := report.Hop{N: n, Source: src, Method: method, URL: raw, At: r.now()}
+	h := report.Hop{N: n, Source: src, Method: method, URL: raw, At: r.now(), Chain: r.chain}
 	if u, err := url.Parse(raw); err == nil {
 		h.Params = HopParams(u)
 		h.Role = HopRole(u, 0, r.redirectURI)

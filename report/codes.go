@@ -132,7 +132,7 @@ func Codes() []CodeInfo {
 		{CodeJWTEncrypted, i, "the token is an encrypted JWE: its claims cannot be read or checked without the key"},
 		{CodeJWTDuplicateHeader, e, "a JWT header parameter appears twice: parsers disagree on which one counts"},
 		{CodeJWTDuplicateClaim, w, "a JWT claim appears twice: parsers disagree on which one counts"},
-		{CodeJWTAudMismatch, e, "the expected audience (--expect-aud) is not in the token's aud"},
+		{CodeJWTAudMismatch, e, "the expected audience (--expect-aud) is not in the token's aud; a warning when an Entra v1.0 token names the same API in its other form (client id or api://<client id>)"},
 		{CodeJWTAudAzureMgmt, w, "aud is https://management.azure.com/: the Azure portal's own token, not the connector's"},
 		{CodeJWTExpired, e, "the token's exp is in the past (beyond the allowed clock skew)"},
 		{CodeJWTNotYetValid, e, "the token's nbf is in the future (beyond the allowed clock skew)"},

@@ -94,6 +94,9 @@ func mdSent(b *strings.Builder, r Report) {
 	p := r.Profile
 	b.WriteString("\n## Sent\n\n")
 	fmt.Fprintf(b, "- provider: %s\n", code(p.Provider()))
+	if p.Name != "" {
+		fmt.Fprintf(b, "- saved profile: %s\n", code(p.Name))
+	}
 	line := func(name, v string) {
 		if v != "" {
 			fmt.Fprintf(b, "- %s: %s\n", name, code(v))

@@ -137,7 +137,8 @@ type Chain struct {
 }
 
 // Profile is the connection as authtrace ran it: the settings and the values
-// it generated and sent.
+// it generated and sent. In a run of chains (Report.Chains) RedirectURI and
+// State are the first chain's; Report.Chain gives each chain its own.
 type Profile struct {
 	Issuer       string            `json:"issuer,omitempty"`
 	AuthorizeURL string            `json:"authorize_url"`
@@ -162,6 +163,9 @@ type Profile struct {
 	// Connector is the connector definition the settings came from (its
 	// apiProperties.json), when one was given.
 	Connector string `json:"connector,omitempty"`
+	// Name is the saved profile the settings started from (-p NAME),
+	// when one was.
+	Name string `json:"name,omitempty"`
 }
 
 // Request is a token-endpoint request as sent. Form holds the body fields;

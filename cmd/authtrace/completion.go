@@ -11,9 +11,10 @@ import (
 // flagValues are the values of the flags that take one of a fixed set,
 // for shell completion (`authtrace completion bash|zsh|fish`), by flag
 // name: every command that has the flag completes it the same way. A
-// function, so that values read at completion time fit too: profile names
-// will (DESIGN.md's -p NAME), as an entry "profile": profileNames.
+// function, so that values read at completion time fit too: the saved
+// profiles' names for -p.
 var flagValues = map[string]func() []cobra.Completion{
+	"profile": profileNames,
 	"fault": func() []cobra.Completion {
 		var c []cobra.Completion
 		for _, f := range demo.Faults {

@@ -79,6 +79,9 @@ func openWith(argv []string, u string, stderr io.Writer) error {
 // and neither --json nor --events was asked for (with the setup form first when the
 // connection settings are missing), as text or JSON otherwise.
 func runLogin(cmd *cobra.Command, s *settings) error {
+	if err := s.applyProfile(cmd); err != nil {
+		return err
+	}
 	cfg, err := s.configFor(cmd)
 	if err != nil {
 		return err

@@ -48,15 +48,19 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"trace", "--authorize-url", "https://idp.example/a", "--client-id", "x", "--redirect-uri", "https://u:p@global.consent.azure-apim.net/redirect"}, "user name or password"},
 	}
 	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			code, _, stderr := runCLI(t, tt.args...)
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d; stderr:\n%s", code, exitUsage, stderr)
-			}
-			if !strings.Contains(stderr, tt.want) {
-				t.Errorf("stderr %q does not mention %q", stderr, tt.want)
-			}
-		})
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) { wantUsage(t, tt.args, tt.want) })
+	}
+}
+
+// wantUsage runs the CLI with args and wants exit 2 with want in stderr.
+func wantUsage(t *testing.T, args []string, want string) {
+	t.Helper()
+	code, _, stderr := runCLI(t, args...)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitUsage, stderr)
+	}
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr %q does not mention %q", stderr, want)
 	}
 }
 

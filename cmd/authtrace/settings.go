@@ -106,6 +106,7 @@ func (s *settings) config() (flow.Config, error) {
 		Timeout:        s.timeout,
 		RequestTimeout: s.requestTimeout,
 		MaxHops:        s.maxHops,
+		Profile:        s.profile,
 	}
 	if cfg.ClientSecret == "" {
 		cfg.ClientSecret = os.Getenv(secretEnv)

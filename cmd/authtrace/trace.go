@@ -28,6 +28,9 @@ check it against the provider's registration.`,
     --client-id ID --param audience=https://api.example.com --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := s.applyProfile(cmd); err != nil {
+				return err
+			}
 			cfg, err := s.configFor(cmd)
 			if err != nil {
 				return err
