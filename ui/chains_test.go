@@ -117,3 +117,14 @@ func regexpLine(text, name, want string) bool {
 	}
 	return false
 }
+
+// TestChainsSummary: the summary after the screen says each chain's
+// redirect_uri answer, platform first.
+func TestChainsSummary(t *testing.T) {
+	got := summary(loadFixture(t, chainsName).Report, nil, nil, nil)
+	plat := strings.Index(got, "✗ with the platform's redirect URI: redirect_uri refused by the provider at hop 2")
+	loop := strings.Index(got, "✓ with the loopback redirect URI: redirect_uri accepted")
+	if plat < 0 || loop < plat {
+		t.Errorf("summary does not say both chains' answers, platform first:\n%s", got)
+	}
+}
