@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,16 +104,10 @@ func TestTraceViewChains(t *testing.T) {
 // engine (ui/testdata/fixtures).
 func uiFixture(t *testing.T, name string) report.Report {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "ui", "testdata", "fixtures", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var fx struct {
 		Report report.Report `json:"report"`
 	}
-	if err := json.Unmarshal(data, &fx); err != nil {
-		t.Fatal(err)
-	}
+	golden.ReadJSON(t, filepath.Join("..", "..", "ui", "testdata", "fixtures", name+".json"), &fx)
 	return fx.Report
 }
 
