@@ -128,3 +128,35 @@ func TestChainsSummary(t *testing.T) {
 		t.Errorf("summary does not say both chains' answers, platform first:\n%s", got)
 	}
 }
+
+// FuzzChainList: a chain's redirect URI and its hops' URLs come from a
+// connector file and a provider; at any size the chain list must not
+// panic, and every line must fit the terminal.
+func FuzzChainList(f *testing.F) {
+	f.Add(platformRedirect, entraAuthorize+"?x=1", "platform", 80, 24)
+	f.Add("", "", "", 20, 5)
+	f.Add("\x1b[31mhttps://x/", "::", "日本語", 113, 30)
+	f.Add("https://a", "https://b/c", "loopback", 112, 12)
+	f.Fuzz(func(t *testing.T, redirect, rawURL, name string, w, h int) {
+		if w < 20 || w > 300 || h < 8 || h > 100 {
+			return
+		}
+		rep := loadFixture(t, chainsName).Report
+		rep.Chains[0].RedirectURI = redirect
+		rep.Hops[1].URL = rawURL
+		rep.Hops[3].Chain = name // in a chain, the other one, or none
+		m := toTab(play(newTestModel(t, w, h, Options{}), scenario{name: "fuzz", done: &doneMsg{rep: rep}}), tabHops)
+		for _, k := range []string{"j", "z", "k", "z", "z", "G"} {
+			m = update(m, press(k))
+			out := screen(m)
+			for i, l := range strings.Split(out, "\n") {
+				if lw := ansi.StringWidth(l); lw > w {
+					t.Fatalf("after %s: line %d is %d cells, terminal %d: %q", k, i, lw, w, l)
+				}
+			}
+			if n := strings.Count(out, "\n"); n != h {
+				t.Fatalf("after %s: %d lines, terminal %d", k, n, h)
+			}
+		}
+	})
+}
