@@ -181,7 +181,7 @@ func TestMarkdownChains(t *testing.T) {
 		"- requests as: `power-platform`",
 		"- connector: `/home/dev/connectors/contoso-hr/apiProperties.json`",
 		"|  | platform | loopback |",
-		"| does the provider accept it? | ✗ refused by the provider at hop 2 (Entra AADSTS50011) | ✓ accepted: ",
+		"| does the provider accept it? | ✗ refused by the provider at hop 2 (Entra AADSTS50011: redirect URI not registered for the app) | ✓ accepted: ",
 		"| hops | 1 to 2 | 3 to 4 |",
 		"### platform: with the platform's redirect URI\n\n1. **sent**",
 		"### loopback: with the loopback redirect URI\n\n3. **sent**",
