@@ -213,17 +213,7 @@ func (ch *checker) bodies() {
 		return
 	}
 	if t, ok := o.template("tokenBodyTemplate"); ok && !t.Default {
-		var lack []string
-		if !hasPair(t.Value, "grant_type", "authorization_code") {
-			lack = append(lack, "grant_type=authorization_code")
-		}
-		if !hasPair(t.Value, "code", "{Code}") {
-			lack = append(lack, "code={Code}")
-		}
-		if !hasPair(t.Value, "redirect_uri", "{RedirectUrl}") {
-			lack = append(lack, "redirect_uri={RedirectUrl}")
-		}
-		if len(lack) > 0 {
+		if lack := lacking(t.Value, "grant_type=authorization_code", "code={Code}", "redirect_uri={RedirectUrl}"); len(lack) > 0 {
 			ch.add(report.CodeConnectorTokenTemplate, report.SeverityError, t.Path,
 				"tokenBodyTemplate lacks "+strings.Join(lack, ", ")+": the provider cannot redeem the code",
 				"A code exchange needs grant_type=authorization_code&code={Code}&redirect_uri={RedirectUrl} (the redirect URL must equal the authorize request's), with client_id={ClientId}&client_secret={ClientSecret} unless the provider takes them as Basic.",
@@ -240,20 +230,25 @@ func (ch *checker) bodies() {
 			"template", t.Key)
 	case t.Default:
 	default:
-		var lack []string
-		if !hasPair(t.Value, "grant_type", "refresh_token") {
-			lack = append(lack, "grant_type=refresh_token")
-		}
-		if !hasPair(t.Value, "refresh_token", "{RefreshToken}") {
-			lack = append(lack, "refresh_token={RefreshToken}")
-		}
-		if len(lack) > 0 {
+		if lack := lacking(t.Value, "grant_type=refresh_token", "refresh_token={RefreshToken}"); len(lack) > 0 {
 			ch.add(report.CodeConnectorRefreshTemplate, report.SeverityError, t.Path,
 				"refreshBodyTemplate lacks "+strings.Join(lack, ", ")+": the refresh fails and the connection stops working when the access token expires",
 				"A refresh needs grant_type=refresh_token&refresh_token={RefreshToken} (with client_id={ClientId}&client_secret={ClientSecret} where the provider wants them).",
 				"template", t.Key, "missing", strings.Join(lack, " "))
 		}
 	}
+}
+
+// lacking are the name=value pairs of want that tmpl does not send.
+func lacking(tmpl string, want ...string) []string {
+	var lack []string
+	for _, kv := range want {
+		name, value, _ := strings.Cut(kv, "=")
+		if !hasPair(tmpl, name, value) {
+			lack = append(lack, kv)
+		}
+	}
+	return lack
 }
 
 // offlineScopes ask for a refresh token in the scope; offlineParams do
