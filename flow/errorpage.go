@@ -217,7 +217,7 @@ func entraPage(status int, text, ltext, lraw, sent, got string) *report.Finding 
 	if !known {
 		return nil
 	}
-	sig := pageSignature{who: "Entra AADSTS" + num + " (" + e.what + ")", provider: "entra", code: report.CodePageError}
+	sig := pageSignature{who: "Entra AADSTS" + num + ": " + e.what, provider: "entra", code: report.CodePageError}
 	switch e.kind {
 	case aadstsRedirect:
 		sig.code = report.CodeRedirectURIRejected

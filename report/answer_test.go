@@ -104,16 +104,7 @@ func TestAnswer(t *testing.T) {
 }
 
 func TestChainAnswers(t *testing.T) {
-	r := report.Report{
-		Chains: []report.Chain{{Name: report.ChainPlatform, RedirectURI: "https://p/redirect", State: "s1"}, {Name: report.ChainLoopback, RedirectURI: "http://127.0.0.1:53682/callback", State: "s2"}},
-		Hops: []report.Hop{
-			{N: 1, Source: report.SourceSent, Role: report.RoleAuthorize, Chain: report.ChainPlatform, Params: map[string]string{"state": "s1"}},
-			{N: 2, Source: report.SourcePreflight, Role: report.RoleErrorPage, Status: 400, Chain: report.ChainPlatform},
-			{N: 3, Source: report.SourceSent, Role: report.RoleAuthorize, Chain: report.ChainLoopback, Params: map[string]string{"state": "s2"}},
-			{N: 4, Source: report.SourcePreflight, Role: report.RoleProvider, Status: 200, Chain: report.ChainLoopback},
-		},
-		Findings: []report.Finding{{Code: report.CodeRedirectURIRejected, Severity: report.SeverityError, Hop: 2, Detail: map[string]string{"signature": "invalid_redirect_uri"}}},
-	}
+	r := twoChains()
 	p, l := r.Chain(report.ChainPlatform), r.Chain(report.ChainLoopback)
 	if got := p.Answer().RedirectURI.Verdict; got != report.VerdictProblem {
 		t.Errorf("platform chain: redirect verdict %s, want problem", got)

@@ -64,8 +64,9 @@ func Markdown(r Report, claims ClaimsFunc) string {
 	}
 
 	mdSent(&b, r)
+	mdChains(&b, r)
 	mdFindings(&b, r)
-	mdHops(&b, r.Hops)
+	mdHops(&b, r)
 	if ex := r.Exchange; ex != nil {
 		b.WriteString("\n## Token exchange\n\n")
 		steps := append(slices.Clone(ex.Attempts), ex.Step)
@@ -109,8 +110,15 @@ func mdSent(b *strings.Builder, r Report) {
 		line("refresh URL", p.RefreshURL)
 	}
 	fmt.Fprintf(b, "- client_id: %s\n", code(p.ClientID))
-	fmt.Fprintf(b, "- redirect_uri: %s\n", code(p.RedirectURI))
-	fmt.Fprintf(b, "- state: %s\n", code(p.State))
+	if len(r.Chains) == 0 {
+		fmt.Fprintf(b, "- redirect_uri: %s\n", code(p.RedirectURI))
+		fmt.Fprintf(b, "- state: %s\n", code(p.State))
+	}
+	// Each chain sent its own redirect URI and state.
+	for _, c := range r.Chains {
+		fmt.Fprintf(b, "- redirect_uri (%s): %s\n", prose(c.Name), code(c.RedirectURI))
+		fmt.Fprintf(b, "- state (%s): %s\n", prose(c.Name), code(c.State))
+	}
 	line("scope", p.Scope)
 	names := slices.Sorted(maps.Keys(p.Params))
 	for _, k := range names {
@@ -126,6 +134,42 @@ func mdSent(b *strings.Builder, r Report) {
 	}
 	line("expected audience", p.ExpectAud)
 	line("expected issuer", p.ExpectIss)
+	line("requests as", p.As)
+	if p.Connector != "" {
+		line("connector", ElidePath(p.Connector, 80))
+	}
+}
+
+// mdChains is a run's chains side by side, a column each: what each sent
+// and its answers.
+func mdChains(b *strings.Builder, r Report) {
+	chains := r.ByChain()
+	if len(chains) == 0 {
+		return
+	}
+	b.WriteString("\n## Chains\n\n|  |")
+	for _, c := range chains {
+		fmt.Fprintf(b, " %s |", cell(prose(c.Name)))
+	}
+	b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(chains)) + "\n")
+	row := func(name string, val func(ChainReport) string) {
+		fmt.Fprintf(b, "| %s |", name)
+		for _, c := range chains {
+			fmt.Fprintf(b, " %s |", cell(val(c)))
+		}
+		b.WriteString("\n")
+	}
+	answer := func(a Answer) string { return a.Verdict.Mark() + " " + prose(a.Text) }
+	row("redirect_uri sent", func(c ChainReport) string { return code(c.RedirectURI) })
+	row("does the provider accept it?", func(c ChainReport) string { return answer(c.Answers.RedirectURI) })
+	row("state sent", func(c ChainReport) string { return code(c.State) })
+	row("what happens to state?", func(c ChainReport) string { return answer(c.Answers.State) })
+	row("hops", func(c ChainReport) string {
+		if len(c.Report.Hops) == 0 {
+			return "none"
+		}
+		return fmt.Sprintf("%d to %d", c.Report.Hops[0].N, c.Report.Hops[len(c.Report.Hops)-1].N)
+	})
 }
 
 func mdFindings(b *strings.Builder, r Report) {
@@ -153,11 +197,28 @@ func mdFindings(b *strings.Builder, r Report) {
 	}
 }
 
-func mdHops(b *strings.Builder, hops []Hop) {
+func mdHops(b *strings.Builder, r Report) {
 	b.WriteString("\n## Hops\n\n")
-	if len(hops) == 0 {
+	if len(r.Hops) == 0 {
 		b.WriteString("None.\n")
 	}
+	chains := r.ByChain()
+	if len(chains) == 0 {
+		mdHopList(b, r.Hops)
+		return
+	}
+	for i, c := range chains {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(b, "### %s: with %s\n\n", prose(c.Name), prose(c.Label()))
+		mdHopList(b, c.Report.Hops)
+	}
+}
+
+// mdHopList is hops as a numbered list, numbered as the report numbers
+// them.
+func mdHopList(b *strings.Builder, hops []Hop) {
 	for _, h := range hops {
 		head := []string{"**" + prose(string(h.Source)) + "**", prose(h.Method)}
 		if h.Status > 0 {

@@ -163,3 +163,38 @@ func TestMarkdownTraceSendsNoClientAuth(t *testing.T) {
 		t.Errorf("a login's report lacks its client auth:\n%s", md)
 	}
 }
+
+// TestMarkdownChains: a trace --connector's report has a column per chain
+// with what each sent and its answers, its hops under a heading per
+// chain, the connector findings with their place, path and template, and
+// the emulation and connector among the settings.
+func TestMarkdownChains(t *testing.T) {
+	var fx struct {
+		Report report.Report `json:"report"`
+	}
+	golden.ReadJSON(t, filepath.Join("..", "ui", "testdata", "fixtures", "chains.json"), &fx)
+	got := report.Markdown(fx.Report.Redact(), decode.ReportClaims)
+	golden.Check(t, filepath.Join("testdata", "golden", "markdown-chains.txt"), got)
+	for _, want := range []string{
+		"- redirect_uri (platform): `https://global.consent.azure-apim.net/redirect/abc-5fx-1234`",
+		"- state (loopback): `7c9e6679-7425-40de-944b-e07fc1f90ae7_unitedstates-002_azure-apim.net`",
+		"- requests as: `power-platform`",
+		"- connector: `/home/dev/connectors/contoso-hr/apiProperties.json`",
+		"|  | platform | loopback |",
+		"| does the provider accept it? | ✗ refused by the provider at hop 2 (Entra AADSTS50011: redirect URI not registered for the app) | ✓ accepted: ",
+		"| hops | 1 to 2 | 3 to 4 |",
+		"### platform: with the platform's redirect URI\n\n1. **sent**",
+		"### loopback: with the loopback redirect URI\n\n3. **sent**",
+		"`connector.placeholder_unknown` (tokenBodyTemplate):",
+		"path `properties.connectionParameters.token.oAuthSettings.customParameters.tokenBodyTemplate.value`",
+		"template `grant_type=authorization_code&code={Code}&redirect_uri={RedirectUrl}",
+		"`connector.secret_in_file` (clientSecret):",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the Markdown lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "\n- redirect_uri: ") {
+		t.Errorf("a report with chains names one redirect_uri for all:\n%s", got)
+	}
+}

@@ -240,8 +240,22 @@ func RedactText(s string) string {
 	if !strings.Contains(s, "=") {
 		return s
 	}
-	return secretInText.ReplaceAllString(s, "${1}="+url.QueryEscape(Redacted))
+	return secretInText.ReplaceAllStringFunc(s, func(pair string) string {
+		name, val, _ := strings.Cut(pair, "=")
+		if placeholder.MatchString(val) {
+			// A connector template's {Code} or {ClientSecret}, or
+			// what the platform sends when it fills in nothing
+			// (%7BClientSecret%7D): a name, not a secret, and what the
+			// person must see to fix the template.
+			return pair
+		}
+		return name + "=" + url.QueryEscape(Redacted)
+	})
 }
+
+// placeholder matches a whole single-brace template placeholder, as is or
+// percent-encoded.
+var placeholder = regexp.MustCompile(`^(\{|%7[bB])[A-Za-z][A-Za-z0-9_:.-]*(\}|%7[dD])$`)
 
 // RedactBody hides secret values in a token-endpoint body, JSON or
 // form-encoded, by replacing each secret field's value.

@@ -151,3 +151,22 @@ func TestRedactFindingText(t *testing.T) {
 		t.Errorf("finding text leaks the code: %s", out)
 	}
 }
+
+// TestRedactTextKeepsPlaceholders: a connector template's placeholders
+// (code={Code}, client_secret=%7BClientSecret%7D as the platform sends an
+// unfilled one) are names a person must read to fix the template, not
+// secrets; a value around a placeholder still is hidden.
+func TestRedactTextKeepsPlaceholders(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"grant_type=authorization_code&code={Code}&redirect_uri={RedirectUrl}", "grant_type=authorization_code&code={Code}&redirect_uri={RedirectUrl}"},
+		{"client_secret=%7BClientSecret%7D&client_id=app", "client_secret=%7BClientSecret%7D&client_id=app"},
+		{"refresh_token={refreshToken}", "refresh_token={refreshToken}"},
+		{"code=abc{Code}", "code=%3Credacted%3E"},
+		{"code={Code}x", "code=%3Credacted%3E"},
+		{"client_secret=s3cret", "client_secret=%3Credacted%3E"},
+	} {
+		if got := RedactText(tc.in); got != tc.want {
+			t.Errorf("RedactText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -371,8 +372,26 @@ func (f Finding) Where() string {
 	case f.Detail["step"] != "":
 		// A token-endpoint finding: the code exchange or the refresh.
 		return f.Detail["step"]
+	case strings.HasPrefix(f.Code, "connector."):
+		return connectorPlace(f.Detail["path"])
 	}
 	return ""
+}
+
+// connectorPlace is where in a connector definition a finding is: the
+// last name of its JSON path (tokenBodyTemplate, clientSecret), which
+// is the one a person searches the file for; "connector" without one.
+// A wrapped value's "value" and an array index say nothing on their own.
+func connectorPlace(path string) string {
+	parts := strings.FieldsFunc(path, func(r rune) bool { return strings.ContainsRune("/.[]$", r) })
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := strings.Trim(parts[i], `"' `)
+		if _, err := strconv.Atoi(p); err == nil || p == "" || strings.EqualFold(p, "value") {
+			continue
+		}
+		return p
+	}
+	return "connector"
 }
 
 // Label is the role as people read it ("error page", not "error_page").

@@ -109,6 +109,16 @@ func summary(r report.Report, err error, exported []string, phrase func(error) s
 	default:
 		fmt.Fprintf(&b, "authtrace: login finished: %s\n", r.Tally())
 	}
+	for _, cr := range r.ByChain() {
+		// Each chain's answers first: they are what a trace --connector
+		// asks.
+		a := cr.Answers
+		line := fmt.Sprintf("  %s with %s: redirect_uri %s", a.RedirectURI.Verdict.Mark(), cr.Label(), report.Printable(a.RedirectURI.Text))
+		if a.State.Verdict == report.VerdictProblem {
+			line += "; state " + report.Printable(a.State.Text)
+		}
+		b.WriteString(line + "\n")
+	}
 	shown := 0
 	for _, f := range r.Findings {
 		if f.Severity == report.SeverityInfo {

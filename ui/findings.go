@@ -23,12 +23,20 @@ func (v *findingsView) set(c *viewContext) {
 	v.order = report.BySeverity(fs)
 	listW, listH, _, _ := c.panes(len(fs))
 	v.cur.setLen(len(fs), listH-1)
-	v.title = st.faint.Render(fit("   code                     where    message", listW))
+	// The code and where columns grow to fit what they hold, within
+	// bounds: connector codes are longer than a hop's, and a connector
+	// finding's place is a JSON name (tokenBodyTemplate).
+	codeW, whereW := 24, 8
+	for _, f := range fs {
+		codeW = max(codeW, min(len([]rune(f.Code)), 30))
+		whereW = max(whereW, min(len([]rune(f.Where())), 18))
+	}
+	v.title = st.faint.Render(fit("   "+fit("code", codeW)+" "+fit("where", whereW)+" message", listW))
 	v.plain, v.rows = v.plain[:0], v.rows[:0]
 	for _, i := range v.order {
 		f := fs[i].Redact()
 		sevSt, sym := st.severity(f.Severity)
-		rest := fmt.Sprintf(" %-24s %-8s %s", cut(f.Code, 24), cut(f.Where(), 8), report.Printable(report.Untick(f.Message)))
+		rest := fmt.Sprintf(" %s %s %s", fit(cut(f.Code, codeW), codeW), fit(cut(f.Where(), whereW), whereW), report.Printable(report.Untick(f.Message)))
 		v.plain = append(v.plain, fit(sym+rest, listW-1))
 		v.rows = append(v.rows, fit(sevSt.Render(sym)+rest, listW-1))
 	}
@@ -131,6 +139,9 @@ func (v *findingsView) enter(c *viewContext) request {
 			return request{jump: true, tab: tabTokens, row: i}
 		}
 		return request{status: "no " + f.Token + " came back"}
+	}
+	if strings.HasPrefix(f.Code, "connector.") {
+		return request{status: "this finding is about the connector definition, not one hop or token"}
 	}
 	return request{status: "this finding is about the whole login, not one hop or token"}
 }

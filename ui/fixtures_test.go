@@ -113,47 +113,62 @@ func loadFixture(t testing.TB, name string) fixture {
 // its fixture: when the engine's output changes, this fails, and -update
 // records the fixtures and redraws the goldens.
 func TestFixturesAreTheEngines(t *testing.T) {
-	for _, r := range recordings {
-		t.Run(r.name, func(t *testing.T) {
+	for _, name := range fixtureNames() {
+		t.Run(name, func(t *testing.T) {
 			if golden.Update() {
-				loadFixture(t, r.name)
+				loadFixture(t, name)
 				return
 			}
-			golden.Check(t, fixturePath(r.name), string(recordJSON(t, r.name)))
+			golden.Check(t, fixturePath(name), string(recordJSON(t, name)))
 		})
 	}
+}
+
+// fixtureNames are the recorded logins and the chains fixture.
+func fixtureNames() []string {
+	var names []string
+	for _, r := range recordings {
+		names = append(names, r.name)
+	}
+	return append(names, chainsName)
 }
 
 // TestFixturesRebuildWithApply: the TUI builds its live report from the
 // events with flow.Apply; from a recording's events it gets the recorded
 // report's hops, findings, exchange, refresh and tokens.
 func TestFixturesRebuildWithApply(t *testing.T) {
-	for _, r := range recordings {
-		f := loadFixture(t, r.name)
+	for _, name := range fixtureNames() {
+		f := loadFixture(t, name)
 		got := f.Report
-		got.Hops, got.Findings, got.Tokens, got.Exchange, got.Refresh = []report.Hop{}, []report.Finding{}, nil, nil, nil
+		got.Hops, got.Findings, got.Tokens, got.Exchange, got.Refresh, got.Chains = []report.Hop{}, []report.Finding{}, nil, nil, nil, nil
 		for _, ev := range f.Events {
 			flow.Apply(&got, ev)
 		}
 		gb, _ := json.Marshal(got)
 		wb, _ := json.Marshal(f.Report)
 		if string(gb) != string(wb) {
-			t.Errorf("%s: the events reduced with flow.Apply differ from the report:\n%s\n%s", r.name, gb, wb)
+			t.Errorf("%s: the events reduced with flow.Apply differ from the report:\n%s\n%s", name, gb, wb)
 		}
 	}
 }
 
 func recordJSON(t testing.TB, name string) []byte {
 	t.Helper()
-	i := slices.IndexFunc(recordings, func(r struct{ name, fault string }) bool { return r.name == name })
-	if i < 0 {
-		t.Fatalf("no recording named %s", name)
+	var fx fixture
+	if name == chainsName {
+		fx = chainsFixture(t)
+	} else {
+		i := slices.IndexFunc(recordings, func(r struct{ name, fault string }) bool { return r.name == name })
+		if i < 0 {
+			t.Fatalf("no recording named %s", name)
+		}
+		fx = record(t, recordings[i].fault)
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // URLs keep their & and the file stays readable
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(record(t, recordings[i].fault)); err != nil {
+	if err := enc.Encode(fx); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

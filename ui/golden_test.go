@@ -51,7 +51,7 @@ func toTab(m model, t tab) model {
 // the three views.
 func TestGoldenViews(t *testing.T) {
 	sizes := goldenSizes
-	for _, sc := range append(scenarios(t), oneHostScenario(t), listenFailedScenario()) {
+	for _, sc := range append(scenarios(t), oneHostScenario(t), listenFailedScenario(), chainsScenario(t)) {
 		for _, sz := range sizes {
 			t.Run(fmt.Sprintf("%s-%dx%d", sc.name, sz[0], sz[1]), func(t *testing.T) {
 				m := play(newTestModel(t, sz[0], sz[1], Options{}), sc)
@@ -158,4 +158,10 @@ func TestHopsOnOneHostDiffer(t *testing.T) {
 func listenFailedScenario() scenario {
 	err := &flow.ListenError{Addr: testListen, PortInURI: true, Err: syscall.EADDRINUSE}
 	return scenario{name: "listen-failed", done: &doneMsg{err: err}}
+}
+
+// chainsScenario is a trace --connector: the platform's redirect URI
+// refused, the loopback one accepted, and the connector's own findings.
+func chainsScenario(t testing.TB) scenario {
+	return scenario{name: chainsName, done: &doneMsg{rep: loadFixture(t, chainsName).Report}}
 }

@@ -46,6 +46,7 @@ func (h *headerView) set(c *viewContext, p progress, spin string) {
 		command = "login"
 	}
 	title := st.title.Render("authtrace") + st.faint.Render(" · "+command+" · ") + st.bold.Render(c.rep.Profile.Provider())
+	title += profileNote(c, w-visibleWidth(title)-visibleWidth(counts)-2)
 	gap := w - visibleWidth(title) - visibleWidth(counts)
 	if gap < 1 {
 		h.lines[0] = fit(title, w)
@@ -81,12 +82,77 @@ func (h *headerView) set(c *viewContext, p progress, spin string) {
 		h.lines[2] = st.faint.Render("report: ") + exportedPaths(p.exported, w-len("report: "))
 	case p.logLine != "" && p.state == stateRunning:
 		h.lines[2] = st.faint.Render(cut(errText(c.secrets.Text(p.logLine)), w))
+	case (p.state == stateDone || p.state == stateFailed) && chained(c.rep):
+		h.lines[2] = chainsSummary(c)
 	case p.state == stateDone || p.state == stateFailed:
 		h.lines[2] = st.faint.Render(cut(endpointSummary(*c.rep), w))
 	default:
 		h.lines[2] = ""
 	}
 	h.lines[2] = fit(h.lines[2], w)
+}
+
+// profileNote is what the header adds to the provider when the run
+// emulated a platform or read a connector, in room cells: " · as
+// power-platform · …/contoso/apiProperties.json", as much as fits.
+func profileNote(c *viewContext, room int) string {
+	p := c.rep.Profile
+	var out string
+	if p.As != "" {
+		as := " · as " + report.Printable(p.As)
+		if len([]rune(as)) > room {
+			return ""
+		}
+		out, room = c.st.faint.Render(as), room-len([]rune(as))
+	}
+	// A path below 12 cells says nothing: the profile is in the report.
+	if p.Connector != "" && room-3 >= 12 {
+		out += c.st.faint.Render(" · ") + connectorPath(p.Connector, room-3)
+	}
+	return out
+}
+
+// connectorPath shows a connector's path in w cells: whole, or its folder
+// and file ("…/contoso-hr/apiProperties.json"), which name the connector,
+// or shortened in its middle.
+func connectorPath(path string, w int) string {
+	path = report.Printable(path)
+	if len([]rune(path)) <= w {
+		return path
+	}
+	dir, file := filepath.Split(filepath.Clean(path))
+	short := "…" + string(filepath.Separator) + filepath.Join(filepath.Base(dir), file)
+	if dir != "" && len([]rune(short)) <= w {
+		return short
+	}
+	return report.ElidePath(path, w)
+}
+
+// chainsSummary says each chain's redirect_uri answer, and its state
+// answer when that is a problem, in one line: "platform ✗ refused by the
+// provider at hop 2 · loopback ✓ accepted (hop 4)".
+func chainsSummary(c *viewContext) string {
+	st := c.st
+	var parts []string
+	for _, cr := range c.rep.ByChain() {
+		part := st.bold.Render(report.Printable(cr.Name)) + " " + answerMark(st, cr.Answers.RedirectURI.Verdict) + " " + cr.Answers.RedirectURI.Short()
+		if s := cr.Answers.State; s.Verdict == report.VerdictProblem {
+			part += ", state " + answerMark(st, s.Verdict) + " " + s.Short()
+		}
+		parts = append(parts, part)
+	}
+	return fit(strings.Join(parts, st.faint.Render(" · ")), c.width)
+}
+
+// answerMark is an answer's verdict drawn as its mark.
+func answerMark(st styles, v report.Verdict) string {
+	switch v {
+	case report.VerdictOK:
+		return st.ok.Render(v.Mark())
+	case report.VerdictProblem:
+		return st.errorSev.Render(v.Mark())
+	}
+	return st.warnSev.Render(v.Mark())
 }
 
 func phaseLine(c *viewContext, p progress, spin string) string {

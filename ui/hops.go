@@ -18,6 +18,13 @@ type hopsView struct {
 	// follows the newest hop while the login runs, and lands on the first
 	// hop with an error when it ends.
 	pinned bool
+
+	// A run with chains: each chain's block, each hop's lines, and the
+	// width of a chain's column, side by side or not (chains.go).
+	blocks   []chainBlock
+	hopLines [][]chainLine
+	colW     int
+	side     bool
 }
 
 const labelW = 14
@@ -29,6 +36,12 @@ func (v *hopsView) set(c *viewContext) {
 	if !v.pinned {
 		v.cur.jump(v.autoSelect(c), listH-1)
 	}
+	v.blocks, v.hopLines = v.blocks[:0], v.hopLines[:0]
+	if chained(c.rep) {
+		v.setChains(c)
+		v.setDetail(c)
+		return
+	}
 	worst := worstByHop(c.rep.Findings)
 	st := c.st
 	v.title = st.faint.Render(fit("     # from sta role host/path    (?: the tags)", listW))
@@ -39,18 +52,7 @@ func (v *hopsView) set(c *viewContext) {
 		if sev, ok := worst[h.N]; ok {
 			markSt, mark = st.severity(sev)
 		}
-		status := "   "
-		switch {
-		case h.Error != "":
-			status = "ERR"
-		case h.Status > 0:
-			status = fmt.Sprintf("%3d", h.Status)
-		}
-		rest := fmt.Sprintf(" %3d %-4s %s %-4s ", h.N, sourceTag(h.Source), status, roleTag(h.Role))
-		// GET is the rule; another method is worth the cells it takes.
-		if m := report.Printable(h.Method); m != "" && m != "GET" {
-			rest += cut(m, 6) + " "
-		}
+		rest := hopTags(h)
 		where := report.ElidePath(h.URL, listW-3-len([]rune(rest)))
 		v.plain = append(v.plain, fit(mark+" "+rest+where, listW-1))
 		v.rows = append(v.rows, fit(markSt.Render(mark)+" "+rest+where, listW-1))
@@ -82,6 +84,23 @@ func (v *hopsView) setDetail(c *viewContext) {
 	default:
 		v.setLines(c, hopCompare(c, h, detailW))
 	}
+}
+
+// draw draws the chain list instead of the plain one for a run with
+// chains.
+func (v *hopsView) draw(c *viewContext) (list, detail []string) {
+	if !chained(c.rep) {
+		return v.pane.draw(c)
+	}
+	_, listH, _, detailH := c.panes(v.cur.n)
+	return v.drawChains(c, listH), window(c.st, v.lines, v.doff, detailH)
+}
+
+func (v *hopsView) rowAt(c *viewContext, x, r int) (int, bool) {
+	if !chained(c.rep) {
+		return v.pane.rowAt(c, x, r)
+	}
+	return v.chainRowAt(c, x, r)
 }
 
 func (v *hopsView) move(c *viewContext, d int) {
@@ -298,7 +317,7 @@ func verdict(fs []report.Finding, h report.Hop, name, sent, here string) (string
 func hopCompare(c *viewContext, h report.Hop, w int) []string {
 	st := c.st
 	lines := []string{hopTitle(st, h, w)}
-	sent := sentValues(*c.rep)
+	sent := sentValues(chainOf(*c.rep, h))
 	here := h.Params
 	verdictW := 16
 	if w >= 90 {
@@ -431,6 +450,9 @@ func hopTitle(st styles, h report.Hop, w int) string {
 		parts = append(parts, fmt.Sprintf("%d", h.Status))
 	}
 	parts = append(parts, h.Role.Label())
+	if h.Chain != "" {
+		parts = append(parts, report.Printable(h.Chain)+" chain")
+	}
 	return st.paneTitle.Render(cut(strings.Join(parts, " · "), w))
 }
 

@@ -23,14 +23,23 @@ type layout struct {
 	width, height int
 	zoom          zoom
 	// stack keeps the list above the detail even when wide: the findings
-	// list's rows are sentences, which need the whole width.
+	// list's rows are sentences, which need the whole width, and a run's
+	// chains are columns of their own.
 	stack bool
+	// listRows, when set, is the rows the list needs (its title
+	// included) when they are not one per item: the hop list's chains
+	// with their headings.
+	listRows int
 }
 
 // layoutOf is the layout tab t is drawn in.
 func (m *model) layoutOf(t tab) layout {
 	l := m.layout
 	l.stack = t == tabFindings
+	if t == tabHops && chained(&m.shown) {
+		l.stack = true
+		l.listRows = chainListRows(&m.shown, l.width)
+	}
 	return l
 }
 
@@ -69,6 +78,11 @@ func (l layout) panes(n int) (listW, listH, detailW, detailH int) {
 		return listW, h, l.width - listW - 1, h
 	}
 	listH = min(max(n+1, 3), max(h*2/5, 3))
+	if l.listRows > 0 {
+		// Two chains' headings and hops: up to half the body, so both
+		// show whole at 80x24.
+		listH = min(max(l.listRows, 3), max(h/2, 3))
+	}
 	return l.width, listH, l.width, h - listH
 }
 

@@ -134,7 +134,7 @@ func (p *pane) scrollLines(c *viewContext, n int) {
 	p.doff = max(min(p.doff+n, len(p.lines)-(detailH-1)), 0)
 }
 
-func (p *pane) rowAt(c *viewContext, r int) (int, bool) {
+func (p *pane) rowAt(c *viewContext, _, r int) (int, bool) {
 	_, listH, _, _ := c.panes(p.cur.n)
 	lo, hi := p.cur.window(listH - 1)
 	i := lo + r - 1

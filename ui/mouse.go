@@ -70,7 +70,7 @@ func (m *model) click(msg tea.MouseClickMsg) {
 		}
 	case paneList:
 		v := m.views[m.tab]
-		if i, ok := v.rowAt(m.ctx(), row); ok {
+		if i, ok := v.rowAt(m.ctx(), ms.X, row); ok {
 			v.pick(m.ctx(), i)
 		}
 	}

@@ -25,9 +25,9 @@ type view interface {
 	// scroll scrolls the detail by d pages, scrollLines by n lines.
 	scroll(c *viewContext, d int)
 	scrollLines(c *viewContext, n int)
-	// rowAt is the item drawn on row r of the list pane (row 0 is its
-	// title), for a mouse click.
-	rowAt(c *viewContext, r int) (int, bool)
+	// rowAt is the item drawn at column x of row r of the list pane (row
+	// 0 is its title), for a mouse click.
+	rowAt(c *viewContext, x, r int) (int, bool)
 	// enter acts on the selected row.
 	enter(c *viewContext) request
 	// copyText is what c copies from the selected row, and its name for

@@ -122,6 +122,7 @@ refresh tokens and the other classic mistakes, each with a concrete fix.`,
 		newTraceCmd(),
 		newVersionCmd(),
 		newCodesCmd(),
+		newConnectorCmd(),
 		newProfileCmd(),
 	)
 	registerCompletions(root)

@@ -39,8 +39,11 @@ type settings struct {
 	// connector is --connector (a connector folder or its
 	// apiProperties.json), connParams its --conn-param NAME=VALUE values,
 	// as the client emulated (--as), profile the -p NAME to start from.
+	// connSet is --conn-set: the connectionParameterSets value whose
+	// OAuth settings are used (default the first).
 	connector  string
 	connParams []string
+	connSet    string
 	as         string
 	profile    string
 	connSet    string
@@ -63,6 +66,7 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 	fs.StringVarP(&s.profile, "profile", "p", "", "start from the saved profile `NAME` (authtrace profile list); flags given override it")
 	fs.StringVar(&s.connector, "connector", "", "a custom connector's folder (or its apiProperties.json): its OAuth settings, replayed as Power Platform would (implies --as power-platform)")
 	fs.StringArrayVar(&s.connParams, "conn-param", nil, "a connection parameter the connector's templates use, `NAME=VALUE` (or the AUTHTRACE_CONN_<NAME> environment variable); repeatable")
+	fs.StringVar(&s.connSet, "conn-set", "", "with --connector: the connectionParameterSets value `NAME` whose OAuth settings to use (default: the first; authtrace connector check lists them)")
 	fs.StringVar(&s.as, "as", "", "emulate a client's requests: power-platform (its state shape, no PKCE, secret in the body then Basic)")
 	fs.DurationVar(&s.requestTimeout, "request-timeout", 30*time.Second, "timeout of each HTTP request")
 	fs.IntVar(&s.maxHops, "max-hops", 20, fmt.Sprintf("most redirect hops to follow (1 to %d)", flow.MaxHopsLimit))

@@ -27,33 +27,149 @@ func renderTrace(w io.Writer, rep report.Report, width int) {
 	}
 	b.WriteString("\n")
 
-	a := rep.Answer()
-	answer := func(name string, an report.Answer, sent string) {
-		mark := map[report.Verdict]string{
-			report.VerdictOK:      st.ok.Render("✓"),
-			report.VerdictProblem: st.sev[report.SeverityError].Render("✗"),
-			report.VerdictUnknown: st.sev[report.SeverityWarn].Render("?"),
-		}[an.Verdict]
-		lines := wrap(p(an.Text), width-18)
-		for i, l := range lines {
-			label := ""
-			if i == 0 {
-				label = name
+	answers := func(a report.Answers, sent string) {
+		traceAnswer(&b, st, "redirect_uri", a.RedirectURI, sent, width)
+		traceAnswer(&b, st, "state", a.State, "", width)
+	}
+	chains := rep.ByChain()
+	if len(chains) == 0 {
+		answers(rep.Answer(), rep.Profile.RedirectURI)
+		b.WriteString("\n" + st.section.Render("Hops") + "\n")
+		writeLines(&b, traceHops(rep, st, width))
+	} else {
+		// A run with chains asks its questions once per redirect URI:
+		// the answers of each on top, then the chains' hops.
+		for i, c := range chains {
+			if i > 0 {
+				b.WriteString("\n")
 			}
-			lead := "  "
-			if i == 0 {
-				lead = mark + " "
-			}
-			b.WriteString("  " + st.name.Render(fmt.Sprintf("%-13s", label)) + " " + lead + l + "\n")
+			b.WriteString(st.name.Render("with "+c.Label()) + "\n")
+			answers(c.Answers, c.RedirectURI)
 		}
-		if sent != "" {
-			b.WriteString("  " + strings.Repeat(" ", 14) + "  " + st.faint.Render("sent "+p(sent)) + "\n")
+		traceChains(&b, chains, st, width)
+	}
+
+	b.WriteString("\n" + st.section.Render("Findings") + "\n")
+	var fs []report.Finding
+	for _, i := range report.BySeverity(rep.Findings) {
+		fs = append(fs, rep.Findings[i])
+	}
+	if len(fs) == 0 {
+		b.WriteString("  " + st.ok.Render("✓ no problems found") + "\n")
+	}
+	indent := "      "
+	for _, f := range fs {
+		where := ""
+		if w := f.Where(); w != "" {
+			where = st.faint.Render(" (" + p(w) + ")")
+		}
+		b.WriteString("  " + st.sev[f.Severity].Render(strings.TrimSpace(sevMark[f.Severity])) + " " + st.code.Render(p(f.Code)) + where + "\n")
+		for _, l := range wrap(p(report.Untick(f.Message)), width-len(indent)) {
+			b.WriteString(indent + l + "\n")
+		}
+		for i, l := range wrap(p(report.Untick(f.Hint)), width-len(indent)-5) {
+			lead := "fix: "
+			if i > 0 {
+				lead = "     "
+			}
+			b.WriteString(indent + st.faint.Render(lead+l) + "\n")
+		}
+		// Where in the connector file, and the template as written:
+		// what the person opens and edits.
+		for _, k := range []string{"path", "template"} {
+			if v := f.Detail[k]; v != "" && strings.HasPrefix(f.Code, "connector.") {
+				// A path or a template is one long word: break it anywhere.
+				for i, l := range strings.Split(ansi.Hardwrap(p(v), width-len(indent)-10, true), "\n") {
+					lead := fmt.Sprintf("%-10s", k)
+					if i > 0 {
+						lead = strings.Repeat(" ", 10)
+					}
+					b.WriteString(indent + st.faint.Render(lead+l) + "\n")
+				}
+			}
 		}
 	}
-	answer("redirect_uri", a.RedirectURI, rep.Profile.RedirectURI)
-	answer("state", a.State, "")
+	io.WriteString(w, b.String())
+}
 
+func writeLines(b *strings.Builder, lines []string) {
+	for _, l := range lines {
+		b.WriteString(l + "\n")
+	}
+}
+
+// traceAnswer writes one answer under its name, wrapped, with the value
+// that was sent under it when there is one.
+func traceAnswer(b *strings.Builder, st decodeStyles, name string, an report.Answer, sent string, width int) {
+	p := report.Printable
+	mark := st.sev[report.SeverityWarn].Render(an.Verdict.Mark())
+	switch an.Verdict {
+	case report.VerdictOK:
+		mark = st.ok.Render(an.Verdict.Mark())
+	case report.VerdictProblem:
+		mark = st.sev[report.SeverityError].Render(an.Verdict.Mark())
+	}
+	for i, l := range wrap(p(an.Text), width-18) {
+		label := ""
+		if i == 0 {
+			label = name
+		}
+		lead := "  "
+		if i == 0 {
+			lead = mark + " "
+		}
+		b.WriteString("  " + st.name.Render(fmt.Sprintf("%-13s", label)) + " " + lead + l + "\n")
+	}
+	if sent != "" {
+		b.WriteString("  " + strings.Repeat(" ", 14) + "  " + st.faint.Render("sent "+report.CutMiddle(sent, width-23)) + "\n")
+	}
+}
+
+// traceChainCol is the narrowest column a chain's hops are drawn in side
+// by side; below it they go one chain after the other.
+const traceChainCol = 56
+
+// traceChains writes the chains' hops: side by side, a column each, when
+// the width allows, else one chain after the other, each under a heading.
+func traceChains(b *strings.Builder, chains []report.ChainReport, st decodeStyles, width int) {
+	const gap = " │"
+	colW := (width - (len(chains)-1)*len([]rune(gap))) / len(chains)
+	if len(chains) < 2 || colW < traceChainCol {
+		for _, c := range chains {
+			b.WriteString("\n" + st.section.Render("Hops: "+report.Printable(c.Name)) + st.faint.Render(" · "+report.Printable(c.RedirectURI)) + "\n")
+			writeLines(b, traceHops(c.Report, st, width))
+		}
+		return
+	}
 	b.WriteString("\n" + st.section.Render("Hops") + "\n")
+	cols := make([][]string, len(chains))
+	rows := 0
+	for i, c := range chains {
+		head := "  " + st.name.Render(report.Printable(c.Name)) + st.faint.Render(" · "+report.CutMiddle(c.RedirectURI, colW-len([]rune(c.Name))-5))
+		cols[i] = append([]string{head}, traceHops(c.Report, st, colW)...)
+		rows = max(rows, len(cols[i]))
+	}
+	for r := range rows {
+		var parts []string
+		for i, col := range cols {
+			line := ""
+			if r < len(col) {
+				line = col[r]
+			}
+			if i < len(cols)-1 {
+				line += strings.Repeat(" ", max(colW-ansi.StringWidth(line), 0)) + st.faint.Render(gap)
+			}
+			parts = append(parts, line)
+		}
+		b.WriteString(strings.TrimRight(strings.Join(parts, ""), " ") + "\n")
+	}
+}
+
+// traceHops are the lines of a report's hops, each with its comparison
+// with the authorize request that was sent, in width cells.
+func traceHops(rep report.Report, st decodeStyles, width int) []string {
+	p := report.Printable
+	var out []string
 	byHop := map[int][]report.Finding{}
 	for _, f := range rep.Findings {
 		byHop[f.Hop] = append(byHop[f.Hop], f)
@@ -71,56 +187,29 @@ func renderTrace(w io.Writer, rep report.Report, width int) {
 		}
 		row := fmt.Sprintf("  %2d %-9s %s %-10s ", h.N, h.Source, status, h.Role)
 		room := max(width-lipgloss.Width(row)-2, 20)
-		b.WriteString(row + report.ElidePath(h.URL, room) + "\n")
+		out = append(out, row+report.ElidePath(h.URL, room))
 		indent := "       "
 		if h.Error != "" {
 			for _, l := range wrap(p(h.Error), width-len(indent)) {
-				b.WriteString(indent + st.sev[report.SeverityError].Render(l) + "\n")
+				out = append(out, indent+st.sev[report.SeverityError].Render(l))
 			}
 		}
 		for _, l := range joinFitting(hopComparison(h, sent, byHop[h.N], st), st.faint.Render(" · "), width-len(indent)) {
-			b.WriteString(indent + l + "\n")
+			out = append(out, indent+l)
 		}
 		if h.Page != "" {
 			for i, l := range wrap("page says: "+p(h.Page), width-len(indent)) {
 				if i > 2 {
 					break
 				}
-				b.WriteString(indent + st.faint.Render(l) + "\n")
+				out = append(out, indent+st.faint.Render(l))
 			}
 		}
 		if h.Location != "" && h.Status >= 300 && h.Status < 400 {
-			b.WriteString(indent + st.faint.Render("→ "+report.ElidePath(h.Location, width-len(indent)-2)) + "\n")
+			out = append(out, indent+st.faint.Render("→ "+report.ElidePath(h.Location, width-len(indent)-2)))
 		}
 	}
-
-	b.WriteString("\n" + st.section.Render("Findings") + "\n")
-	var fs []report.Finding
-	for _, i := range report.BySeverity(rep.Findings) {
-		fs = append(fs, rep.Findings[i])
-	}
-	if len(fs) == 0 {
-		b.WriteString("  " + st.ok.Render("✓ no problems found") + "\n")
-	}
-	indent := "      "
-	for _, f := range fs {
-		where := ""
-		if f.Hop != 0 {
-			where = st.faint.Render(fmt.Sprintf(" (hop %d)", f.Hop))
-		}
-		b.WriteString("  " + st.sev[f.Severity].Render(strings.TrimSpace(sevMark[f.Severity])) + " " + st.code.Render(p(f.Code)) + where + "\n")
-		for _, l := range wrap(p(report.Untick(f.Message)), width-len(indent)) {
-			b.WriteString(indent + l + "\n")
-		}
-		for i, l := range wrap(p(report.Untick(f.Hint)), width-len(indent)-5) {
-			lead := "fix: "
-			if i > 0 {
-				lead = "     "
-			}
-			b.WriteString(indent + st.faint.Render(lead+l) + "\n")
-		}
-	}
-	io.WriteString(w, b.String())
+	return out
 }
 
 // hopComparison compares a hop's state and redirect_uri with what was

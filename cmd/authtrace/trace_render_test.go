@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,17 +18,7 @@ import (
 // recorded from the engine: the answers first, each finding once.
 func TestTraceView(t *testing.T) {
 	for _, name := range []string{"healthy", "state-suffix", "error-page"} {
-		data, err := os.ReadFile(filepath.Join("..", "..", "ui", "testdata", "fixtures", name+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var fx struct {
-			Report report.Report `json:"report"`
-		}
-		if err := json.Unmarshal(data, &fx); err != nil {
-			t.Fatal(err)
-		}
-		rep := fx.Report
+		rep := uiFixture(t, name)
 		// A trace stops at the login page: its hops and their findings,
 		// not the callback's.
 		var hops []report.Hop
@@ -70,6 +58,57 @@ func TestTraceView(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestTraceViewChains: a trace --connector says each chain's answers on
+// top, then its chains side by side where the width allows (120, 160),
+// one after the other where not (80); the connector's findings name
+// their place in the file.
+func TestTraceViewChains(t *testing.T) {
+	rep := uiFixture(t, "chains")
+	for _, tc := range []struct {
+		width int
+		side  bool
+	}{{80, false}, {120, true}, {160, true}} {
+		var b strings.Builder
+		renderTrace(&b, rep.Redact(), tc.width)
+		out := ansi.Strip(b.String())
+		golden.Check(t, filepath.Join("testdata", "trace", fmt.Sprintf("chains-%d.txt", tc.width)), out)
+		plat := strings.Index(out, "with the platform's redirect URI\n  redirect_uri  ✗ refused by the provider at hop 2")
+		loop := strings.Index(out, "with the loopback redirect URI\n  redirect_uri  ✓ accepted")
+		hops := strings.Index(out, "\nHops")
+		if plat < 0 || loop < plat || hops < loop {
+			t.Errorf("at %d: the answers per chain are not on top, platform first:\n%s", tc.width, out)
+		}
+		side := false
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "  1 sent") && strings.Contains(l, "  3 sent") {
+				side = true
+			}
+			if w := ansi.StringWidth(l); w > tc.width {
+				t.Errorf("at %d: a line is %d cells wide: %q", tc.width, w, l)
+			}
+		}
+		if side != tc.side {
+			t.Errorf("at %d: chains side by side %v, want %v:\n%s", tc.width, side, tc.side, out)
+		}
+		for _, want := range []string{"(tokenBodyTemplate)", "(clientSecret)", "template  grant_type=authorization_code&code={Code}"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("at %d: %q not shown:\n%s", tc.width, want, out)
+			}
+		}
+	}
+}
+
+// uiFixture is the report of one of the UI's fixtures, recorded from the
+// engine (ui/testdata/fixtures).
+func uiFixture(t *testing.T, name string) report.Report {
+	t.Helper()
+	var fx struct {
+		Report report.Report `json:"report"`
+	}
+	golden.ReadJSON(t, filepath.Join("..", "..", "ui", "testdata", "fixtures", name+".json"), &fx)
+	return fx.Report
 }
 
 // firstWords is the start of s as wrapped lines show it.

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authtrace/authtrace/connector"
+	"github.com/authtrace/authtrace/report"
+)
+
+func newConnectorCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "connector",
+		Short: "Read a Power Platform custom connector's OAuth settings as the platform does",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newConnectorCheckCmd())
+	return cmd
+}
+
+type checkOptions struct {
+	jsonOut    bool
+	connParams []string
+	connSet    string
+}
+
+func newConnectorCheckCmd() *cobra.Command {
+	o := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check PATH",
+		Short: "Check a custom connector's OAuth settings, and show the requests the platform would send (no network)",
+		Long: `check reads a custom connector definition the way Power Platform reads it
+(apiProperties.json, with apiDefinition.swagger.json and settings.json when
+they are there) and, without the network, shows:
+
+  - the OAuth settings as the platform reads them (identity provider, client
+    id, scopes, redirect mode and URL, custom parameters);
+  - the authorize URL, token request and refresh request it would build,
+    with the platform's state shape as a sample, the client secret never
+    shown, and connection parameters not given shown as {Name};
+  - what was read leniently (notes: a BOM, a key's casing, a bare value);
+  - findings with stable codes (connector.redirect_global,
+    connector.placeholder_unknown, ...; authtrace codes lists them), each with
+    a fix in the platform's words.
+
+PATH is a connector folder (as pac connector download or paconn writes it),
+its apiProperties.json, or a folder of connector folders (a clone of a
+connector repository): then every apiProperties.json below it is checked, one
+section each, and a summary ends the output.
+
+A connector with several OAuth settings (connectionParameterSets) has each
+checked; --connector on login and trace uses the first, or the one
+--conn-set names.
+
+Connection parameters the templates use ({customHost}, {token:TenantId})
+come from --conn-param NAME=VALUE or the AUTHTRACE_CONN_<NAME> environment
+variable (NAME upper case, without token:).
+
+Exit status: 0 no error findings, 1 error findings, 2 a connector that cannot
+be read (not JSON, no OAuth settings, no apiProperties.json) or bad flags.`,
+		Example: `  # one connector folder
+  authtrace connector check ./MyConnector
+
+  # with the tenant host its templates need
+  authtrace connector check ./MyConnector/apiProperties.json --conn-param customHost=acme.auth0.com
+
+  # every connector of a repository, errors only, for a script
+  authtrace connector check ./PowerPlatformConnectors --json |
+    jq -r '.connectors[] | select(.findings[]?.severity=="error") | .path'`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErr("connector check takes one PATH (a connector folder, its apiProperties.json, or a folder of connector folders); %d given", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.jsonOut, "json", false, `print {"version":1,"connector":...,"requests":...,"findings":[...]} (for a folder of connectors, {"version":1,"connectors":[...]})`)
+	f.StringArrayVar(&o.connParams, "conn-param", nil, "a connection parameter the templates use, `NAME=VALUE` (or AUTHTRACE_CONN_<NAME>); repeatable")
+	f.StringVar(&o.connSet, "conn-set", "", "the connectionParameterSets value whose OAuth settings --connector would use (default: the first)")
+	return cmd
+}
+
+// connParamValues parses --conn-param NAME=VALUE values.
+func connParamValues(kvs []string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, kv := range kvs {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(name) == "" {
+			return nil, usageErr("--conn-param %q: want NAME=VALUE, for example --conn-param customHost=acme.auth0.com", kv)
+		}
+		m[strings.TrimSpace(name)] = value
+	}
+	return m, nil
+}
+
+// withEnvParams adds the AUTHTRACE_CONN_<NAME> values of the parameters
+// c's templates need that the flags did not give.
+func withEnvParams(c *connector.Connector, params map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range params {
+		out[k] = v
+	}
+	for _, o := range c.OAuth {
+		for _, name := range c.NeededParams(o) {
+			if _, given := lookupFold(out, name); given {
+				continue
+			}
+			if v, ok := os.LookupEnv(connector.EnvName(name)); ok {
+				out[name] = v
+			}
+		}
+	}
+	return out
+}
+
+func lookupFold(m map[string]string, name string) (string, bool) {
+	bare := strings.TrimPrefix(strings.ToLower(name), "token:")
+	for k, v := range m {
+		if strings.TrimPrefix(strings.ToLower(k), "token:") == bare {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// chooseOAuth is the oauthSetting --connector uses: the one of set, or the
+// first. An unknown set is a usage error naming the sets there are.
+func chooseOAuth(c *connector.Connector, set string) (int, error) {
+	if set == "" {
+		return 0, nil
+	}
+	var names []string
+	for i, o := range c.OAuth {
+		if strings.EqualFold(o.Set, set) {
+			return i, nil
+		}
+		if o.Set != "" {
+			names = append(names, o.Set)
+		}
+	}
+	if len(names) == 0 {
+		return 0, usageErr("--conn-set %s: %s has no connectionParameterSets; leave --conn-set out", set, c.File)
+	}
+	return 0, usageErr("--conn-set %s: %s has the sets %s", set, c.File, strings.Join(names, ", "))
+}
+
+// checked is one connector's check: what was read, the requests for each
+// oauthSetting, the findings, or why it could not be read.
+type checked struct {
+	path     string
+	c        *connector.Connector
+	err      error
+	chosen   int
+	requests []builtRequests
+	findings []report.Finding
+	secrets  *report.Secrets
+}
+
+type builtRequests struct {
+	r   connector.Requests
+	err error
+}
+
+func (o *checkOptions) run(cmd *cobra.Command, path string) error {
+	params, err := connParamValues(o.connParams)
+	if err != nil {
+		return err
+	}
+	paths, err := connector.Discover(path)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	var all []checked
+	for _, p := range paths {
+		ch := checkOne(p, params, o.connSet)
+		var ee *exitError
+		if len(paths) == 1 && errors.As(ch.err, &ee) {
+			return ee // a --conn-set that names no set
+		}
+		all = append(all, ch)
+	}
+	out := cmd.OutOrStdout()
+	single := len(paths) == 1 && paths[0] == path
+	switch {
+	case single && all[0].err != nil:
+		return &exitError{code: exitUsage, err: all[0].err}
+	case single && o.jsonOut:
+		err = report.EncodeJSON(out, checkJSON(all[0], false), "  ")
+	case single:
+		err = writeCheck(out, all[0])
+	case o.jsonOut:
+		err = report.EncodeJSON(out, folderJSON(all), "  ")
+	default:
+		err = writeFolder(out, all)
+	}
+	if err != nil {
+		return err
+	}
+	return checkExit(all)
+}
+
+func checkOne(path string, params map[string]string, set string) checked {
+	ch := checked{path: path, secrets: &report.Secrets{}}
+	c, err := connector.Load(path)
+	if err != nil {
+		ch.err = err
+		return ch
+	}
+	ch.c = c
+	if ch.chosen, err = chooseOAuth(c, set); err != nil {
+		ch.err = err
+		return ch
+	}
+	params = withEnvParams(c, params)
+	for _, o := range c.OAuth {
+		ch.secrets.Add(o.ClientSecret)
+		for _, v := range o.Custom {
+			for _, kv := range strings.Split(v, "&") {
+				if name, value, ok := strings.Cut(kv, "="); ok && strings.EqualFold(name, "client_secret") && !strings.HasPrefix(value, "{") {
+					ch.secrets.Add(value)
+				}
+			}
+		}
+		// The secret is never filled in: the platform has it from the
+		// connector's publication, authtrace only shows where it goes.
+		r, err := o.Requests(c, connector.Fill{Sample: true, RedirectURL: o.PlatformRedirectURL(), State: connector.SampleState, Params: params})
+		ch.requests = append(ch.requests, builtRequests{r: r, err: err})
+	}
+	ch.findings = connector.Check(c)
+	return ch
+}
+
+// checkExit is the exit status of a check: 2 when a connector could not
+// be read, else 1 when one has an error finding.
+func checkExit(all []checked) error {
+	code := exitOK
+	for _, ch := range all {
+		switch {
+		case ch.err != nil:
+			code = exitUsage
+		case code == exitOK && (&report.Report{Findings: ch.findings}).HasErrors():
+			code = exitFindings
+		}
+	}
+	if code == exitOK {
+		return nil
+	}
+	return &exitError{code: code}
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const connData = "../../connector/testdata"
+
+func TestConnectorCheckText(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     []string // in stdout
+		wantErr  string   // in stderr
+	}{
+		{"clean", []string{filepath.Join(connData, "oauth2-clean")}, exitOK,
+			[]string{"Connector   Contoso Tasks_API", "identity provider    oauth2", "Authorize URL", "Token request", "Refresh request",
+				"state=3f2b8c1e-9d4a-4e7b-a6c5-0d1e2f3a4b5c_unitedstates-002_azure-apim.net", "Findings: none"}, ""},
+		{"missing parameter named", []string{filepath.Join(connData, "generic-tenant")}, exitOK,
+			[]string{"https://{customHost}/authorize?", "token:customHost: --conn-param customHost=VALUE or AUTHTRACE_CONN_CUSTOMHOST"}, ""},
+		{"parameter given", []string{filepath.Join(connData, "generic-tenant", "apiProperties.json"), "--conn-param", "customHost=acme.example.com"}, exitOK,
+			[]string{"https://acme.example.com/authorize?", "POST https://acme.example.com/oauth/token"}, ""},
+		{"error finding exits 1", []string{filepath.Join(connData, "placeholder-unknown")}, exitFindings,
+			[]string{"ERROR connector.placeholder_unknown", "fix: The platform fills", "code_challenge=%7BCodeChallenge%7D"}, ""},
+		{"warning only exits 0", []string{filepath.Join(connData, "oauth2-global")}, exitOK,
+			[]string{"WARN  connector.redirect_global", `"Update to unique redirect URL"`}, ""},
+		{"sets: says which one is used", []string{filepath.Join(connData, "parameter-sets")}, exitOK,
+			[]string{`in parameter set oauth-generic  <- --connector uses this one`, `in parameter set entra`}, ""},
+		{"sets: --conn-set chooses", []string{filepath.Join(connData, "parameter-sets"), "--conn-set", "Entra"}, exitOK,
+			[]string{`in parameter set entra  <- --connector uses this one`}, ""},
+		{"notes", []string{filepath.Join(connData, "casing-bom")}, exitOK, []string{"Notes (read leniently", "byte order mark"}, ""},
+		{"unsupported provider", []string{filepath.Join(connData, "provider-aadcertificate")}, exitOK,
+			[]string{"cannot be built", "connector.provider_unsupported"}, ""},
+		{"malformed JSON exits 2 with the position", []string{filepath.Join(connData, "malformed-json")}, exitUsage, nil,
+			"malformed-json/apiProperties.json:4:40: not valid JSON"},
+		{"no OAuth settings exits 2", []string{filepath.Join(connData, "malformed-no-oauth")}, exitUsage, nil, "no OAuth settings"},
+		{"folder without connectors", []string{filepath.Join(connData, "malformed-empty-folder")}, exitUsage, nil, "folder without apiProperties.json"},
+		{"unknown set", []string{filepath.Join(connData, "parameter-sets"), "--conn-set", "nope"}, exitUsage, nil, "--conn-set nope: " + filepath.Join(connData, "parameter-sets", "apiProperties.json") + " has the sets oauth-generic, entra"},
+		{"bad --conn-param", []string{filepath.Join(connData, "oauth2-clean"), "--conn-param", "novalue"}, exitUsage, nil, "want NAME=VALUE"},
+		{"no path", nil, exitUsage, nil, "takes one PATH"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, append([]string{"connector", "check"}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			if !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("stderr %q lacks %q", errOut, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestConnectorCheckEnvParam(t *testing.T) {
+	t.Setenv("AUTHTRACE_CONN_CUSTOMHOST", "env.example.com")
+	_, out, _ := runCLI(t, "connector", "check", filepath.Join(connData, "generic-tenant"))
+	if !strings.Contains(out, "https://env.example.com/authorize?") {
+		t.Errorf("AUTHTRACE_CONN_CUSTOMHOST not used:\n%s", out)
+	}
+}
+
+func TestConnectorCheckJSON(t *testing.T) {
+	code, out, _ := runCLI(t, "connector", "check", "--json", filepath.Join(connData, "secret-in-file"))
+	if code != exitOK {
+		t.Errorf("exit %d, want 0", code)
+	}
+	if strings.Contains(out, "s3cr3t-in-the-file-1234") {
+		t.Errorf("the secret is in the output:\n%s", out)
+	}
+	var doc struct {
+		Version   int `json:"version"`
+		Connector struct {
+			OAuth []struct {
+				Provider     string `json:"identity_provider"`
+				ClientSecret string `json:"client_secret"`
+				Used         bool   `json:"used"`
+			} `json:"oauth"`
+		} `json:"connector"`
+		Requests struct {
+			Authorize string `json:"authorize_url"`
+			Token     struct {
+				Method, URL string
+				Form        map[string]string
+				ClientAuth  string `json:"client_auth"`
+			} `json:"token"`
+		} `json:"requests"`
+		Findings []struct{ Code string } `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	got := []string{doc.Connector.OAuth[0].Provider, doc.Connector.OAuth[0].ClientSecret, doc.Requests.Token.Method, doc.Requests.Token.Form["grant_type"], doc.Requests.Token.ClientAuth, doc.Findings[0].Code}
+	want := []string{"oauth2", "<redacted>", "POST", "authorization_code", "body, then basic", "connector.secret_in_file"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("JSON (-want +got):\n%s\n%s", diff, out)
+	}
+	if doc.Version != 1 || !doc.Connector.OAuth[0].Used || !strings.HasPrefix(doc.Requests.Authorize, "https://login.contoso.example/oauth/authorize?") {
+		t.Errorf("version %d, used %v, authorize %q", doc.Version, doc.Connector.OAuth[0].Used, doc.Requests.Authorize)
+	}
+}
+
+// TestConnectorCheckFolder checks a folder of connector folders: one
+// section each, a summary, and the worst exit status (2: some cannot be
+// read).
+func TestConnectorCheckFolder(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"oauth2-clean", "placeholder-unknown", "malformed-json"} {
+		data, err := os.ReadFile(filepath.Join(connData, d, "apiProperties.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(root, "repo", d), 0o755)
+		os.WriteFile(filepath.Join(root, "repo", d, "apiProperties.json"), data, 0o644)
+	}
+	code, out, _ := runCLI(t, "connector", "check", root)
+	if code != exitUsage {
+		t.Errorf("exit %d, want 2 (a connector cannot be read)", code)
+	}
+	for _, w := range []string{"== " + filepath.Join(root, "repo", "malformed-json") + "\ncannot be read:", "ERROR connector.placeholder_unknown",
+		"Summary: 3 connectors: 1 with errors, 0 with warnings only, 1 clean, 1 unreadable"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	os.RemoveAll(filepath.Join(root, "repo", "malformed-json"))
+	code, out, _ = runCLI(t, "connector", "check", "--json", root)
+	if code != exitFindings {
+		t.Errorf("exit %d, want 1 (an error finding)", code)
+	}
+	var doc struct {
+		Version    int
+		Connectors []struct {
+			Path     string
+			Counts   map[string]int
+			Findings []struct{ Code string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	var got []string
+	for _, c := range doc.Connectors {
+		got = append(got, filepath.Base(c.Path)+" "+strings.Repeat("E", c.Counts["error"]))
+	}
+	if diff := cmp.Diff([]string{"oauth2-clean ", "placeholder-unknown E"}, got); diff != "" {
+		t.Errorf("connectors (-want +got):\n%s", diff)
+	}
+}
+
+// TestConnectorCheckHostileText: text from the file cannot drive the
+// terminal.
+func TestConnectorCheckHostileText(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "apiProperties.json"), []byte(`{"properties":{"connectionParameters":{"token":{"type":"oauthSetting","oAuthSettings":{
+		"identityProvider":"oauth2","clientId":"a\u001b]0;pwned\u0007b","scopes":["offline_access"],
+		"customParameters":{"authorizationUrl":{"value":"https://x.example/a"},"tokenUrl":{"value":"https://x.example/t"}}}}}}}`), 0o644)
+	_, out, _ := runCLI(t, "connector", "check", dir)
+	if strings.ContainsAny(out, "\x1b\x07") {
+		t.Errorf("control characters reached the output: %q", out)
+	}
+}

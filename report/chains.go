@@ -1,0 +1,70 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+)
+
+// A run with chains (trace --connector: once with the platform's redirect
+// URI, once with the loopback one) is read chain by chain: the TUI, the
+// trace view, the Markdown and the summary all say each chain's answers.
+// What they say of a chain comes from here, so they say the same.
+
+// ChainReport is one of a report's chains, the report cut down to it
+// (Report.Chain) and that cut's answers.
+type ChainReport struct {
+	Chain
+	Report  Report
+	Answers Answers
+}
+
+// ByChain is the report's chains, in order, each with its own cut and
+// answers; nil for a report without chains.
+func (r Report) ByChain() []ChainReport {
+	var out []ChainReport
+	for _, c := range r.Chains {
+		cut := r.Chain(c.Name)
+		out = append(out, ChainReport{Chain: c, Report: cut, Answers: cut.Answer()})
+	}
+	return out
+}
+
+// Label says which redirect URI a chain ran with, as a sentence names it:
+// "the platform's redirect URI", "the loopback redirect URI"; a chain of
+// another name is called by its name.
+func (c Chain) Label() string {
+	switch c.Name {
+	case ChainPlatform:
+		return "the platform's redirect URI"
+	case ChainLoopback:
+		return "the loopback redirect URI"
+	}
+	return "the " + Printable(c.Name) + " chain's redirect URI"
+}
+
+// Short is an answer in a few words, for a header or a summary line:
+// the text up to its first explanation ("refused by the provider at hop
+// 2", "accepted (hop 4)"), with the hop it is about when the words do not
+// name it.
+func (a Answer) Short() string {
+	s := a.Text
+	if i := strings.IndexAny(s, ":("); i > 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	if a.Hop > 0 && !strings.Contains(s, "hop") {
+		s += fmt.Sprintf(" (hop %d)", a.Hop)
+	}
+	return Printable(s)
+}
+
+// Mark is an answer's verdict as one symbol: ✓ ok, ✗ a problem, ? not
+// known.
+func (v Verdict) Mark() string {
+	switch v {
+	case VerdictOK:
+		return "✓"
+	case VerdictProblem:
+		return "✗"
+	}
+	return "?"
+}
