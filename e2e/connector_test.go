@@ -224,7 +224,7 @@ func TestConnectorOAuth2BodyThenBasic(t *testing.T) {
 func TestConnectorTraceTwoChains(t *testing.T) {
 	p := theProvider(t)
 	host := strings.TrimPrefix(p.URL, "http://")
-	res := runConnector(t, "trace", "", "--connector", genericConnector(t, p, "app-post"), "--conn-param", "providerHost="+host)
+	res := runConnector(t, "trace", "", "--connector", genericConnector(t, p, "app-post"), "--conn-param", "providerHost="+host, "--loopback-redirect-uri", callbackURL())
 	rep := res.rep
 	if len(rep.Chains) != 2 || rep.Chains[0].Name != report.ChainPlatform || rep.Chains[1].Name != report.ChainLoopback {
 		t.Fatalf("chains %+v: want platform, then loopback", rep.Chains)

@@ -17,26 +17,6 @@ import (
 	"github.com/authtrace/authtrace/report"
 )
 
-// connParamEnv is the prefix of the environment variables that give
-// connection parameters: AUTHTRACE_CONN_TENANTHOST for {tenantHost}.
-const connParamEnv = "AUTHTRACE_CONN_"
-
-// connParamEnvName is the environment variable for a connection
-// parameter: its name without a "token:" prefix, upper case, and every
-// character that may not stand in a variable's name as "_".
-func connParamEnvName(name string) string {
-	name = strings.TrimPrefix(strings.ToLower(name), "token:")
-	var b strings.Builder
-	for _, r := range strings.ToUpper(name) {
-		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	return connParamEnv + b.String()
-}
-
 // asFlagValues are the clients --as can emulate.
 var asFlagValues = []string{flow.AsPowerPlatform}
 
@@ -71,6 +51,11 @@ func (s *settings) configFor(cmd *cobra.Command) (flow.Config, error) {
 	if s.connector != "" {
 		return s.fromConnector(cfg, s.login, cmd.ErrOrStderr())
 	}
+	for _, name := range []string{"conn-param", "conn-set", "loopback-redirect-uri"} {
+		if s.fs != nil && s.fs.Changed(name) {
+			return cfg, usageErr("--%s is for a connector's login: give --connector PATH too", name)
+		}
+	}
 	return cfg, s.emulation(&cfg)
 }
 
@@ -94,10 +79,11 @@ func (s *settings) fromConnector(flags flow.Config, login bool, stderr io.Writer
 	if err != nil {
 		return flags, connectorLoadErr(err)
 	}
-	o, err := pickOAuth(c, s.connSet)
+	i, err := chooseOAuth(c, s.connSet)
 	if err != nil {
 		return flags, err
 	}
+	o := c.OAuth[i]
 	if len(c.OAuth) > 1 && s.connSet == "" {
 		fmt.Fprintf(stderr, "· %s has %d OAuth settings; using %s (choose with --conn-set)\n", c.File, len(c.OAuth), oauthName(o))
 	}
@@ -110,8 +96,12 @@ func (s *settings) fromConnector(flags flow.Config, login bool, stderr io.Writer
 	if err != nil {
 		return flags, &exitError{code: exitUsage, err: fmt.Errorf("--connector %s: %w", s.connector, err)}
 	}
-	// What the flags say that the connector does not.
-	cfg.ClientSecret = flags.ClientSecret
+	// What the flags say that the connector does not. A secret given
+	// wins over one in the file (connector.secret_in_file says so).
+	if flags.ClientSecret != "" || secretGivenFlags(s) {
+		cfg.ClientSecret = flags.ClientSecret
+	}
+	cfg.Profile = flags.Profile
 	cfg.Issuer = flags.Issuer
 	cfg.State = flags.State
 	cfg.ClientAuth = flags.ClientAuth
@@ -132,7 +122,7 @@ func (s *settings) fromConnector(flags flow.Config, login bool, stderr io.Writer
 		if s.fs != nil && s.fs.Changed("redirect-uri") {
 			cfg.RedirectURI = flags.RedirectURI
 		}
-		cfg.LoopbackRedirectURI = flow.DefaultRedirectURI
+		cfg.LoopbackRedirectURI = s.loopback
 	}
 	if login && platform != "" {
 		fmt.Fprintf(stderr, "· replaying %s as Power Platform would, with the loopback redirect URI in place of %s\n", c.File, platform)
@@ -146,19 +136,13 @@ func connectorLoadErr(err error) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf("--connector: %w", err)}
 }
 
-// pickOAuth is the OAuth setting --conn-set names, or the first.
-func pickOAuth(c *connector.Connector, set string) (*connector.OAuth, error) {
-	if set == "" {
-		return c.OAuth[0], nil
+// secretGivenFlags reports whether the secret was given, even as empty.
+func secretGivenFlags(s *settings) bool {
+	if s.fs != nil && s.fs.Changed("client-secret") {
+		return true
 	}
-	var names []string
-	for _, o := range c.OAuth {
-		if strings.EqualFold(o.Set, set) || strings.EqualFold(lastPathPart(o.Path), set) {
-			return o, nil
-		}
-		names = append(names, oauthName(o))
-	}
-	return nil, usageErr("--conn-set %q: %s has no such OAuth setting; it has %s", set, c.File, strings.Join(names, ", "))
+	_, ok := os.LookupEnv(secretEnv)
+	return ok
 }
 
 // oauthName names an OAuth setting for people: its parameter set, or the
@@ -198,20 +182,16 @@ func overridden(o *connector.OAuth, s *settings) *connector.OAuth {
 // question on the terminal. Without a terminal the missing ones are an
 // error that names each and how to give it.
 func (s *settings) gatherConnParams(c *connector.Connector, o *connector.OAuth, stderr io.Writer) (map[string]string, error) {
-	params := map[string]string{}
-	for _, kv := range s.connParams {
-		name, value, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(name) == "" {
-			return nil, usageErr("--conn-param %q: want NAME=VALUE, for example --conn-param tenantHost=acme.example.com", kv)
-		}
-		params[name] = value
+	params, err := connParamValues(s.connParams)
+	if err != nil {
+		return nil, err
 	}
 	var missing []string
 	for _, name := range c.NeededParams(o) {
-		if given(params, name) {
+		if _, given := lookupFold(params, name); given {
 			continue
 		}
-		if v, ok := os.LookupEnv(connParamEnvName(name)); ok {
+		if v, ok := os.LookupEnv(connector.EnvName(name)); ok {
 			params[name] = v
 			continue
 		}
@@ -222,11 +202,7 @@ func (s *settings) gatherConnParams(c *connector.Connector, o *connector.OAuth, 
 	}
 	in, out, err := openTerminal()
 	if err != nil {
-		var how []string
-		for _, name := range missing {
-			how = append(how, fmt.Sprintf("--conn-param %s=VALUE (or %s)", name, connParamEnvName(name)))
-		}
-		return nil, usageErr("%s needs connection parameters that were not given: %s", c.File, strings.Join(how, ", "))
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("--connector %s: %w; there is no terminal to ask on", s.connector, &connector.MissingParamsError{Names: missing})}
 	}
 	defer in.Close()
 	if out != in {
@@ -234,7 +210,7 @@ func (s *settings) gatherConnParams(c *connector.Connector, o *connector.OAuth, 
 	}
 	r := bufio.NewReader(in)
 	for _, name := range missing {
-		fmt.Fprintf(out, "Connection parameter %s of %s (--conn-param %s=VALUE skips this question): ", report.Printable(name), report.Printable(c.File), report.Printable(name))
+		fmt.Fprintf(out, "Connection parameter %s of %s (--conn-param %s=VALUE skips this question): ", report.Printable(name), report.Printable(c.File), report.Printable(connector.FlagName(name)))
 		line, err := r.ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) || err != nil && line == "" {
 			return nil, usageErr("reading connection parameter %s from the terminal: %v", name, err)
@@ -242,18 +218,6 @@ func (s *settings) gatherConnParams(c *connector.Connector, o *connector.OAuth, 
 		params[name] = strings.TrimSpace(line)
 	}
 	return params, nil
-}
-
-// given reports whether params holds name, in any case and with or
-// without the "token:" prefix, as the platform matches placeholders.
-func given(params map[string]string, name string) bool {
-	bare := strings.TrimPrefix(strings.ToLower(name), "token:")
-	for k := range params {
-		if strings.TrimPrefix(strings.ToLower(k), "token:") == bare {
-			return true
-		}
-	}
-	return false
 }
 
 // withParams adds --param values to the authorize URL a connector builds,

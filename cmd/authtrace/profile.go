@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/authtrace/authtrace/connector"
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 )
@@ -116,7 +117,17 @@ func saveProfile(cmd *cobra.Command, s *settings, name string, storeSecret bool)
 	if err != nil {
 		return err
 	}
-	if cfg.AuthorizeURL != "" || cfg.Issuer != "" {
+	if s.connector != "" {
+		// Read now, so that a profile cannot name a connector that is
+		// not one; its connection parameters are asked for at use.
+		c, err := connector.Load(s.connector)
+		if err != nil {
+			return connectorLoadErr(err)
+		}
+		if _, err := chooseOAuth(c, s.connSet); err != nil {
+			return err
+		}
+	} else if cfg.AuthorizeURL != "" || cfg.Issuer != "" {
 		// As login would; a profile whose redirect URI only trace can
 		// send (the platform's own) is trace's.
 		if err := flow.Validate(cfg, true); err != nil {

@@ -46,8 +46,8 @@ type settings struct {
 	connSet    string
 	as         string
 	profile    string
-	connSet    string
-	login      bool // the flags are login's (a loopback redirect URI), not trace's
+	loopback   string // trace --connector: the second chain's redirect URI
+	login      bool   // the flags are login's (a loopback redirect URI), not trace's
 }
 
 const secretEnv = "AUTHTRACE_CLIENT_SECRET"
@@ -74,6 +74,7 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 	if !login {
 		fs.StringVar(&s.redirectURI, "redirect-uri", flow.PowerPlatformRedirectURI, "redirect URI to send (Power Platform's by default; any URL, nothing listens on it)")
 		fs.DurationVar(&s.timeout, "timeout", time.Minute, "time limit for the whole trace")
+		fs.StringVar(&s.loopback, "loopback-redirect-uri", flow.DefaultRedirectURI, "with --connector: the loopback redirect URI a real login sends, traced as a second chain next to the platform's own")
 		return
 	}
 	fs.StringVar(&s.redirectURI, "redirect-uri", "", "loopback redirect URI to listen on and send: http://127.0.0.1, localhost or [::1] (default "+flow.DefaultRedirectURI+"; register it with the provider)")
