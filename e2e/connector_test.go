@@ -166,8 +166,18 @@ func TestConnectorLogin(t *testing.T) {
 	host := strings.TrimPrefix(p.URL, "http://")
 	res := runConnector(t, "login", secrets["app-post"], "--connector", genericConnector(t, p, "app-post"), "--conn-param", "providerHost="+host)
 	rep := res.rep
-	if res.exit != 0 || rep.Error != "" {
-		t.Fatalf("exit %d, report error %q; want a clean login\nfindings:\n%s", res.exit, rep.Error, describeFindings(rep))
+	// The provider has the loopback URI registered, not the platform's:
+	// the platform chain, traced first, says so; the login goes on.
+	if res.exit != 1 || rep.Error != "" {
+		t.Fatalf("exit %d, report error %q; want 1, for the platform's redirect URL only\nfindings:\n%s", res.exit, rep.Error, describeFindings(rep))
+	}
+	for _, f := range rep.Findings {
+		if f.Severity == report.SeverityError && (f.Code != report.CodeRedirectURIRejected || rep.Hops[f.Hop-1].Chain != report.ChainPlatform) {
+			t.Errorf("error %s at hop %d: want only the platform chain's redirect_uri.rejected\n%s", f.Code, f.Hop, describeFindings(rep))
+		}
+	}
+	if len(rep.Chains) != 2 || rep.Chains[1].RedirectURI != callbackURL() {
+		t.Errorf("chains %+v: want the platform's, then the login's loopback one", rep.Chains)
 	}
 	if rep.Profile.As != "power-platform" || !strings.HasSuffix(rep.Profile.Connector, "apiProperties.json") {
 		t.Errorf("profile as %q, connector %q; want power-platform and the connector's apiProperties.json", rep.Profile.As, rep.Profile.Connector)
@@ -175,7 +185,7 @@ func TestConnectorLogin(t *testing.T) {
 	if !ppState.MatchString(rep.Profile.State) {
 		t.Errorf("state %q is not the platform's shape <GUID>_<region>_azure-apim.net", rep.Profile.State)
 	}
-	sent := rep.Hops[0]
+	sent := rep.Hops[len(rep.Chain(report.ChainPlatform).Hops)]
 	if sent.Source != report.SourceSent || strings.Contains(sent.URL, "code_challenge") || strings.Contains(sent.URL, "nonce=") {
 		t.Errorf("sent hop %s: want the platform's request, without PKCE or nonce", sent.URL)
 	}

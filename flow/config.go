@@ -59,6 +59,11 @@ type Config struct {
 	// redirect URI (the loopback one a real login sends), after the one
 	// with RedirectURI (the platform's own). The report's Chains name them.
 	LoopbackRedirectURI string
+	// PlatformRedirectURI, for Run: before the login, preflight a chain
+	// with this redirect URI (the platform's own, which no loopback
+	// listener can take), so that the report says whether the provider
+	// accepts it too. The login's own chain is then the loopback one.
+	PlatformRedirectURI string
 	// Findings were found before the run (a connector's settings): the
 	// run reports them first, as its own.
 	Findings []report.Finding

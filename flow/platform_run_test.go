@@ -3,6 +3,8 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -416,5 +418,46 @@ func TestValidatePlatformSettings(t *testing.T) {
 				t.Errorf("Validate: %v, want a ConfigError for %s", err, tt.setting)
 			}
 		})
+	}
+}
+
+// TestRunPlatformChainFirst: login --connector traces the platform's own
+// redirect URI first (refused here), then logs in with the loopback one;
+// the refusal does not stop the login, and the login's values are the
+// profile's.
+func TestRunPlatformChainFirst(t *testing.T) {
+	const perConnector = PowerPlatformRedirectURI + "/shared-5facme-20orders-5f3a9c1e2b"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loopback := fmt.Sprintf("http://127.0.0.1:%d/callback", ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	p := newFakeProvider(t)
+	p.registered = map[string]bool{loopback: true}
+	cfg := platformConfig(t, p)
+	cfg.RedirectURI = loopback
+	cfg.PlatformRedirectURI = perConnector
+	cfg.AuthorizeRequest = connectorAuthorize(p)
+	r, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, describe(r))
+	}
+	if len(r.Chains) != 2 || r.Chains[0].RedirectURI != perConnector || r.Chains[1].RedirectURI != loopback {
+		t.Fatalf("chains %+v: want the platform's, then the loopback one", r.Chains)
+	}
+	if r.Profile.RedirectURI != loopback || r.Profile.State != r.Chains[1].State {
+		t.Errorf("profile redirect URI %q state %q: want the login's (loopback) chain's", r.Profile.RedirectURI, r.Profile.State)
+	}
+	if r.Exchange == nil || r.Exchange.Response == nil || r.Exchange.Response.Status != 200 {
+		t.Fatalf("exchange %+v: want the login to go on past the refused platform chain\n%s", r.Exchange, describe(r))
+	}
+	last := r.Hops[len(r.Hops)-1]
+	if last.Role != report.RoleCallback || last.Chain != report.ChainLoopback {
+		t.Errorf("last hop %+v: want the callback, in the loopback chain", last)
+	}
+	f, ok := findingFor(r, report.CodeRedirectURIRejected)
+	if !ok || r.Hops[f.Hop-1].Chain != report.ChainPlatform {
+		t.Errorf("redirect_uri.rejected %+v: want it on a hop of the platform chain\n%s", f, describe(r))
 	}
 }

@@ -31,6 +31,9 @@ type runner struct {
 	late        *listener         // after the callback: where later arrivals come from
 	opened      bool              // a browser was opened on the authorize URL
 	chain       string            // the chain being sent and followed (Trace with two); "" for one
+	// profileChain is the chain whose sent values the profile keeps:
+	// Trace's first, the platform's; Run's login chain, the loopback one.
+	profileChain string
 }
 
 func newRunner(cfg Config, emit func(Event), command string) *runner {
@@ -170,6 +173,11 @@ func checkSettings(cfg *Config, needToken bool) error {
 			return err
 		}
 	}
+	if cfg.PlatformRedirectURI != "" {
+		if _, err := parseRedirectHTTP(cfg.PlatformRedirectURI); err != nil {
+			return err
+		}
+	}
 	if needToken {
 		if cfg.TokenURL == "" && cfg.TokenRequest == nil {
 			return &ConfigError{Setting: SettingTokenURL, Problem: "missing; give the provider's token endpoint, or " + Words(mark(SettingIssuer)) + " to discover it"}
@@ -266,9 +274,9 @@ func (r *runner) send(redirectURI string) (authRequest, error) {
 	if r.chain != "" {
 		r.emit(Event{Kind: EventChain, Chain: &report.Chain{Name: r.chain, RedirectURI: redirectURI, State: ar.State}})
 	}
-	// The profile keeps the first chain's values: Report.Chain gives
-	// each chain its own.
-	if len(r.rep.Chains) <= 1 {
+	// The profile keeps one chain's values (profileChain): Report.Chain
+	// gives each chain its own.
+	if r.chain == "" || r.chain == r.profileChain {
 		r.rep.Profile.RedirectURI = redirectURI
 		r.rep.Profile.State = ar.State
 		r.rep.Profile.Nonce = ar.Nonce
@@ -336,6 +344,7 @@ func Trace(ctx context.Context, cfg Config, emit func(Event)) (report.Report, er
 			{Name: report.ChainLoopback, RedirectURI: r.cfg.LoopbackRedirectURI},
 		}
 	}
+	r.profileChain = chains[0].Name
 	for i, c := range chains {
 		r.chain = c.Name
 		ar, err := r.send(c.RedirectURI)
@@ -385,12 +394,30 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	}
 	defer l.close()
 
+	if r.cfg.PlatformRedirectURI != "" {
+		// The platform's own redirect URI first, as Trace does with
+		// LoopbackRedirectURI: does the provider accept it? No browser, no login; what
+		// it finds does not stop the login, which has its own URI.
+		r.chain, r.profileChain = report.ChainPlatform, report.ChainLoopback
+		par, err := r.send(r.cfg.PlatformRedirectURI)
+		if err != nil {
+			return r.finish(err)
+		}
+		r.phase(PhasePreflight)
+		r.preflight(ctx, par.URL, len(r.rep.Hops)+1)
+		if err := ctx.Err(); err != nil {
+			return r.finish(r.ctxError(err, PhasePreflight))
+		}
+		r.chain = report.ChainLoopback
+	}
 	ar, err := r.send(lb.withPort(l.port))
 	if err != nil {
 		return r.finish(err)
 	}
 
-	r.phase(PhasePreflight)
+	if r.cfg.PlatformRedirectURI == "" {
+		r.phase(PhasePreflight)
+	}
 	pf := r.preflight(ctx, ar.URL, len(r.rep.Hops)+1)
 	if pf.fatal {
 		r.log("preflight shows the login cannot succeed; the browser is not opened")

@@ -118,6 +118,7 @@ func (s *settings) fromConnector(flags flow.Config, login bool, stderr io.Writer
 	platform := cfg.RedirectURI
 	if login {
 		cfg.RedirectURI, cfg.Port = flags.RedirectURI, flags.Port
+		cfg.PlatformRedirectURI = platform
 	} else {
 		if s.fs != nil && s.fs.Changed("redirect-uri") {
 			cfg.RedirectURI = flags.RedirectURI
@@ -125,7 +126,7 @@ func (s *settings) fromConnector(flags flow.Config, login bool, stderr io.Writer
 		cfg.LoopbackRedirectURI = s.loopback
 	}
 	if login && platform != "" {
-		fmt.Fprintf(stderr, "· replaying %s as Power Platform would, with the loopback redirect URI in place of %s\n", c.File, platform)
+		fmt.Fprintf(stderr, "· replaying %s as Power Platform would, with the loopback redirect URI in place of %s (which is traced first, without a login)\n", c.File, platform)
 	}
 	return cfg, nil
 }

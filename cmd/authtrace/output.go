@@ -153,6 +153,8 @@ func progressLine(e flow.Event, byHand bool) string {
 		return fmt.Sprintf("  POST %s (%s): HTTP %d %s", report.ShortURL(st.Request.URL), st.Request.ClientAuth, st.Response.Status, st.Response.Format)
 	case flow.EventLog:
 		return "· " + p(e.Text)
+	case flow.EventChain:
+		return fmt.Sprintf("· with %s, %s", e.Chain.Label(), p(e.Chain.RedirectURI))
 	}
 	return ""
 }
