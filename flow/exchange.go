@@ -198,7 +198,7 @@ func (r *runner) refresh(ctx context.Context, refreshToken string) grant {
 	endpoint, auth := r.cfg.RefreshURL, r.usedAuth
 	var g grant
 	if r.cfg.TokenRequest != nil {
-		tr, err := r.buildToken("refresh request", TokenFill{Grant: "refresh_token", RefreshToken: refreshToken})
+		tr, err := r.buildToken("refresh request", TokenFill{Grant: "refresh_token", RefreshToken: refreshToken, RedirectURI: r.redirectURI})
 		if err != nil {
 			return grant{err: err}
 		}

@@ -461,3 +461,33 @@ func TestRunPlatformChainFirst(t *testing.T) {
 		t.Errorf("redirect_uri.rejected %+v: want it on a hop of the platform chain\n%s", f, describe(r))
 	}
 }
+
+// TestRefreshFillHasRedirectURI: a refresh template may use {RedirectUrl}
+// (the platform's oauth2 refresh sends redirect_uri): the hook gets the
+// login's redirect URI for the refresh too, and on a refresh again.
+func TestRefreshFillHasRedirectURI(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := platformConfig(t, p)
+	cfg.AuthorizeRequest = connectorAuthorize(p)
+	var fills []TokenFill
+	body := bodyHook(p)
+	cfg.TokenRequest = func(f TokenFill) (TokenRequest, error) {
+		fills = append(fills, f)
+		return body(f)
+	}
+	rep, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if _, err := RefreshAgain(context.Background(), cfg, rep, nil); err != nil {
+		t.Fatalf("RefreshAgain: %v", err)
+	}
+	if len(fills) != 3 {
+		t.Fatalf("%d token requests built, want exchange, refresh, refresh again", len(fills))
+	}
+	for _, f := range fills {
+		if f.RedirectURI == "" || f.RedirectURI != rep.Profile.RedirectURI {
+			t.Errorf("%s fill redirect URI %q, want the login's %q", f.Grant, f.RedirectURI, rep.Profile.RedirectURI)
+		}
+	}
+}

@@ -659,6 +659,7 @@ func RefreshAgain(ctx context.Context, cfg Config, rep report.Report, emit func(
 	r.rep = rep
 	r.rep.Findings = slices.Clone(rep.Findings)
 	r.cfg.RefreshURL = rep.Profile.RefreshURL
+	r.redirectURI = rep.Profile.RedirectURI // the login's: a template's {RedirectUrl}
 	r.usedAuth = rep.Exchange.Request.ClientAuth
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
 	defer cancel()

@@ -44,6 +44,9 @@ func (r Report) redactFields() Report {
 	if out.Profile.CodeVerifier != "" {
 		out.Profile.CodeVerifier = Redacted
 	}
+	for _, u := range []*string{&out.Profile.Issuer, &out.Profile.AuthorizeURL, &out.Profile.TokenURL, &out.Profile.RefreshURL, &out.Profile.JWKSURL} {
+		*u = RedactURL(*u)
+	}
 	out.Hops = make([]Hop, len(r.Hops))
 	for i, h := range r.Hops {
 		out.Hops[i] = h.Redact()
@@ -112,6 +115,7 @@ func (t Token) Redact() Token {
 // header, fields and body hidden.
 func (s Step) Redact() Step {
 	s.Error = RedactText(s.Error)
+	s.Request.URL = RedactURL(s.Request.URL)
 	s.Request.Form = redactMap(s.Request.Form)
 	if len(s.Request.Headers) > 0 {
 		h := maps.Clone(s.Request.Headers)

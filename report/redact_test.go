@@ -170,3 +170,27 @@ func TestRedactTextKeepsPlaceholders(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactEndpointQuery: a connector's template may put the client
+// secret in an endpoint's query; the profile's endpoints, the steps' URLs
+// and anything quoting the secret elsewhere are redacted.
+func TestRedactEndpointQuery(t *testing.T) {
+	const secret = "QuerySecret4711"
+	tokenURL := "https://idp.example/token?client_secret=" + secret + "&x=1"
+	r := Report{
+		Profile:  Profile{AuthorizeURL: "https://idp.example/authorize", TokenURL: tokenURL, RefreshURL: tokenURL},
+		Exchange: &Exchange{Step: Step{Request: Request{Method: "POST", URL: tokenURL}, Error: "POST " + tokenURL + ": refused"}},
+		Refresh:  &Refresh{Step: Step{Request: Request{Method: "POST", URL: tokenURL}}},
+		Findings: []Finding{{Code: "token.error", Message: "the endpoint said " + secret + " is wrong"}},
+	}
+	data, err := MarshalJSON(r.Redact(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), secret) {
+		t.Errorf("redacted report holds the secret from the token URL's query:\n%s", data)
+	}
+	if !strings.Contains(string(data), "x=1") {
+		t.Errorf("redacted report lost the rest of the query:\n%s", data)
+	}
+}

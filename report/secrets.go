@@ -337,6 +337,11 @@ func (s *Secrets) AddReport(r Report) {
 	s.AddBasic(r.Profile.ClientID, r.Profile.ClientSecret)
 	s.Add(r.Profile.CodeVerifier)
 	s.addFields(r.Profile.Params, false)
+	// A connector's templates may write a secret into an endpoint's
+	// query (…/token?client_secret=…).
+	for _, u := range []string{r.Profile.Issuer, r.Profile.AuthorizeURL, r.Profile.TokenURL, r.Profile.RefreshURL, r.Profile.JWKSURL} {
+		s.addURL(u)
+	}
 	for _, h := range r.Hops {
 		if h.Source == SourceCallback && h.Role != RoleCallback {
 			// A later request to the listener: a reload, or any web
@@ -370,6 +375,7 @@ func (s *Secrets) AddReport(r Report) {
 
 // AddStep adds the secrets of one token-endpoint round trip.
 func (s *Secrets) AddStep(st Step) {
+	s.addURL(st.Request.URL)
 	s.addFields(st.Request.Form, true)
 	for k, v := range st.Request.Headers {
 		if strings.EqualFold(k, "Authorization") {
