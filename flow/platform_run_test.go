@@ -491,3 +491,25 @@ func TestRefreshFillHasRedirectURI(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceChainNamesWhatWasSent: a template with a fixed redirect_uri
+// sends it in both chains; each chain says what it carried, not what it
+// was given.
+func TestTraceChainNamesWhatWasSent(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := platformConfig(t, p)
+	cfg.RedirectURI = PowerPlatformRedirectURI + "/acme-5fapi-0a1b2c3d"
+	cfg.LoopbackRedirectURI = DefaultRedirectURI
+	cfg.AuthorizeRequest = func(_, state string) (string, error) {
+		return connectorAuthorize(p)(PowerPlatformRedirectURI, state)
+	}
+	r, err := Trace(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatalf("Trace: %v", err)
+	}
+	for _, c := range r.Chains {
+		if c.RedirectURI != PowerPlatformRedirectURI {
+			t.Errorf("chain %s redirect URI %q, want the fixed %q its request carried", c.Name, c.RedirectURI, PowerPlatformRedirectURI)
+		}
+	}
+}

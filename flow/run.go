@@ -271,8 +271,16 @@ func (r *runner) send(redirectURI string) (authRequest, error) {
 	for _, name := range ar.Replaced {
 		r.log("the extra parameter %s replaces the %s already in the Authorization URL", name, name)
 	}
+	u, _ := url.Parse(ar.URL) // built by us or checked by builtURL: it parses
 	if r.chain != "" {
-		r.emit(Event{Kind: EventChain, Chain: &report.Chain{Name: r.chain, RedirectURI: redirectURI, State: ar.State}})
+		// The chain is named by what its request carries: a template
+		// may send a fixed redirect_uri (connector.redirect_hardcoded)
+		// instead of the one it was given.
+		sentURI := redirectURI
+		if vs, ok := u.Query()["redirect_uri"]; ok {
+			sentURI = vs[0]
+		}
+		r.emit(Event{Kind: EventChain, Chain: &report.Chain{Name: r.chain, RedirectURI: sentURI, State: ar.State}})
 	}
 	// The profile keeps one chain's values (profileChain): Report.Chain
 	// gives each chain its own.
@@ -282,7 +290,6 @@ func (r *runner) send(redirectURI string) (authRequest, error) {
 		r.rep.Profile.Nonce = ar.Nonce
 		r.rep.Profile.CodeVerifier = ar.Verifier
 	}
-	u, _ := url.Parse(ar.URL) // built by us or checked by builtURL: it parses
 	r.sent = HopParams(u)
 	r.sentQuery = map[string]string{}
 	for k, vs := range u.Query() {

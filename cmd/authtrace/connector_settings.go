@@ -48,15 +48,37 @@ func (s *settings) configFor(cmd *cobra.Command) (flow.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
+	if err := s.connectorConflicts(); err != nil {
+		return cfg, err
+	}
 	if s.connector != "" {
 		return s.fromConnector(cfg, s.login, cmd.ErrOrStderr())
 	}
-	for _, name := range []string{"conn-param", "conn-set", "loopback-redirect-uri"} {
-		if s.fs != nil && s.fs.Changed(name) {
-			return cfg, usageErr("--%s is for a connector's login: give --connector PATH too", name)
+	return cfg, s.emulation(&cfg)
+}
+
+// connectorConflicts checks the flags that contradict --connector, and
+// those that mean nothing without it; profile save checks them too, so
+// that a profile cannot hold what no run can use.
+func (s *settings) connectorConflicts() error {
+	changed := func(name string) bool { return s.fs != nil && s.fs.Changed(name) }
+	if s.connector == "" {
+		for _, name := range []string{"conn-param", "conn-set", "loopback-redirect-uri"} {
+			if changed(name) {
+				return usageErr("--%s is for a connector's login: give --connector PATH too", name)
+			}
+		}
+		return nil
+	}
+	for _, name := range connectorFlagsRefused {
+		if changed(name) {
+			return usageErr("--%s and --connector contradict each other: the connector's own settings build the requests the platform sends; edit the connector (or drop --connector)", name)
 		}
 	}
-	return cfg, s.emulation(&cfg)
+	if s.as != "" && s.as != flow.AsPowerPlatform {
+		return usageErr("--as %s and --connector contradict each other: a connector's login is Power Platform's (--as %s)", s.as, flow.AsPowerPlatform)
+	}
+	return nil
 }
 
 // fromConnector turns --connector into the engine's settings: the
@@ -67,14 +89,6 @@ func (s *settings) configFor(cmd *cobra.Command) (flow.Config, error) {
 // platform's; for trace the platform's stays and the loopback one is
 // traced as a second chain.
 func (s *settings) fromConnector(flags flow.Config, login bool, stderr io.Writer) (flow.Config, error) {
-	for _, name := range connectorFlagsRefused {
-		if s.fs != nil && s.fs.Changed(name) {
-			return flags, usageErr("--%s and --connector contradict each other: the connector's own settings build the requests the platform sends; edit the connector (or drop --connector)", name)
-		}
-	}
-	if s.as != "" && s.as != flow.AsPowerPlatform {
-		return flags, usageErr("--as %s and --connector contradict each other: a connector's login is Power Platform's (--as %s)", s.as, flow.AsPowerPlatform)
-	}
 	c, err := connector.Load(s.connector)
 	if err != nil {
 		return flags, connectorLoadErr(err)
@@ -120,15 +134,36 @@ func (s *settings) fromConnector(flags flow.Config, login bool, stderr io.Writer
 		cfg.RedirectURI, cfg.Port = flags.RedirectURI, flags.Port
 		cfg.PlatformRedirectURI = platform
 	} else {
-		if s.fs != nil && s.fs.Changed("redirect-uri") {
-			cfg.RedirectURI = flags.RedirectURI
-		}
 		cfg.LoopbackRedirectURI = s.loopback
+		if s.fs != nil && s.fs.Changed("redirect-uri") {
+			// login's --redirect-uri is the loopback one (a profile
+			// saved for login carries it): a loopback URI is the
+			// loopback chain's, any other replaces the platform's.
+			if loopbackHost(flags.RedirectURI) && !s.fs.Changed("loopback-redirect-uri") {
+				cfg.LoopbackRedirectURI = flags.RedirectURI
+			} else {
+				cfg.RedirectURI = flags.RedirectURI
+			}
+		}
 	}
 	if login && platform != "" {
 		fmt.Fprintf(stderr, "· replaying %s as Power Platform would, with the loopback redirect URI in place of %s (which is traced first, without a login)\n", c.File, platform)
 	}
 	return cfg, nil
+}
+
+// loopbackHost reports whether raw is a URL on this machine's loopback
+// address, as login's redirect URI is.
+func loopbackHost(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(u.Hostname()) {
+	case "127.0.0.1", "localhost", "::1":
+		return true
+	}
+	return false
 }
 
 // connectorLoadErr words a connector that cannot be read: exit 2 with the

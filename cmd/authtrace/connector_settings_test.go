@@ -161,10 +161,17 @@ func TestProfileWithConnector(t *testing.T) {
 	profileHome(t)
 	srv := refusingProvider(t, "")
 	conn := tenantConnector(t)
-	mustRun(t, 0, "profile", "save", "acme", "--connector", conn, "--conn-param", "customHost="+strings.TrimPrefix(srv.URL, "http://"))
-	out, _ := mustRun(t, 0, "trace", "-p", "acme", "--json")
+	mustRun(t, 0, "profile", "save", "acme", "--connector", conn, "--conn-param", "customHost="+strings.TrimPrefix(srv.URL, "http://"),
+		"--conn-param", "extra=1", "--redirect-uri", "http://localhost:53682/callback")
+	// One --conn-param given keeps the profile's others (by name); login's
+	// loopback --redirect-uri is trace's loopback chain.
+	out, _ := mustRun(t, 0, "trace", "-p", "acme", "--json", "--conn-param", "extra=2")
 	if rep := oneReport(t, out); rep.Profile.Name != "acme" || rep.Profile.ClientID != "conn-client" {
 		t.Errorf("profile name %q client %q: want the saved connector's settings under acme", rep.Profile.Name, rep.Profile.ClientID)
+	} else if len(rep.Chains) != 2 || rep.Chains[1].RedirectURI != "http://localhost:53682/callback" || !strings.HasPrefix(rep.Chains[0].RedirectURI, "https://global.consent") {
+		t.Errorf("chains %+v: want the connector's own, then the saved loopback --redirect-uri", rep.Chains)
 	}
+	wantUsage(t, []string{"profile", "save", "clash", "--connector", conn, "--authorize-url", "https://x.example/a"}, "contradict")
+	wantUsage(t, []string{"profile", "save", "orphan", "--conn-param", "a=b", "--client-id", "c"}, "give --connector PATH too")
 	wantUsage(t, []string{"profile", "save", "broken", "--connector", t.TempDir()}, "apiProperties.json")
 }

@@ -117,6 +117,14 @@ func saveProfile(cmd *cobra.Command, s *settings, name string, storeSecret bool)
 	if err != nil {
 		return err
 	}
+	if err := s.connectorConflicts(); err != nil {
+		return err
+	}
+	if s.connector == "" {
+		if err := s.emulation(&cfg); err != nil {
+			return err
+		}
+	}
 	if s.connector != "" {
 		// Read now, so that a profile cannot name a connector that is
 		// not one; its connection parameters are asked for at use.
@@ -196,6 +204,33 @@ func givenFlags(fs *pflag.FlagSet) map[string]givenValues {
 // saved profile's values (-p NAME), before settings.config checks them
 // all: the command line wins. A flag the command has not (trace has no
 // --token-url) is left out, and said.
+// byName are the repeatable NAME=VALUE flags, which a profile and the
+// command line merge by name.
+var byName = map[string]bool{"param": true, "conn-param": true}
+
+// mergeByName appends to f the values of saved whose NAME the command
+// line did not give, and says how many it kept.
+func mergeByName(f *pflag.Flag, saved []string) int {
+	sv, ok := f.Value.(pflag.SliceValue)
+	if !ok {
+		return 0
+	}
+	given := map[string]bool{}
+	for _, v := range sv.GetSlice() {
+		name, _, _ := strings.Cut(v, "=")
+		given[strings.ToLower(strings.TrimSpace(name))] = true
+	}
+	kept := 0
+	for _, v := range saved {
+		name, _, _ := strings.Cut(v, "=")
+		if !given[strings.ToLower(strings.TrimSpace(name))] {
+			sv.Append(v)
+			kept++
+		}
+	}
+	return kept
+}
+
 func (s *settings) applyProfile(cmd *cobra.Command) error {
 	if s.profile == "" {
 		return nil
@@ -219,6 +254,15 @@ func (s *settings) applyProfile(cmd *cobra.Command) error {
 			return usageErr("profile %s holds --%s, which authtrace does not have%s: save the profile again (authtrace profile show %s lists what it holds)", s.profile, report.Printable(name), nearFlag(name, known), s.profile)
 		case f == nil:
 			skipped = append(skipped, "--"+name)
+			continue
+		case f.Changed && byName[name]:
+			// NAME=VALUE flags merge by name: the command line's win,
+			// the profile's other names stay.
+			if kept := mergeByName(f, p.Flags[name]); kept > 0 {
+				used = append(used, fmt.Sprintf("--%s (%d of its own)", name, kept))
+			} else {
+				overridden = append(overridden, "--"+name)
+			}
 			continue
 		case f.Changed:
 			overridden = append(overridden, "--"+name)

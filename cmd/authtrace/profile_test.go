@@ -233,11 +233,12 @@ func TestProfileTrace(t *testing.T) {
 	out, errs := mustRun(t, 0, "trace", "-p", "acme", "--json", "--scope", "openid offline_access", "--param", "resource=x")
 	rep := oneReport(t, out)
 	got := map[string]any{"name": rep.Profile.Name, "client_id": rep.Profile.ClientID, "scope": rep.Profile.Scope, "state": rep.Profile.State, "params": rep.Profile.Params, "token_url": rep.Profile.TokenURL}
-	want := map[string]any{"name": "acme", "client_id": "app", "scope": "openid offline_access", "state": "abc", "params": map[string]string{"resource": "x"}, "token_url": ""}
+	want := map[string]any{"name": "acme", "client_id": "app", "scope": "openid offline_access", "state": "abc", "params": map[string]string{"resource": "x", "prompt": "consent", "audience": "api"}, "token_url": ""}
 	if d := cmp.Diff(got, want); d != "" {
 		t.Errorf("the report's profile (-got +want):\n%s", d)
 	}
-	if w := "· profile acme: --authorize-url --client-id --state; given here instead: --param --scope; not used, trace has no --token-url\n"; !strings.Contains(errs, w) {
+	// --param merges by name: the profile's prompt and audience stay.
+	if w := "· profile acme: --authorize-url --client-id --param (2 of its own) --state; given here instead: --scope; not used, trace has no --token-url\n"; !strings.Contains(errs, w) {
 		t.Errorf("stderr does not say %q:\n%s", w, errs)
 	}
 
