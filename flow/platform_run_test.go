@@ -513,3 +513,24 @@ func TestTraceChainNamesWhatWasSent(t *testing.T) {
 		}
 	}
 }
+
+// TestRefreshMissingHintNamesTheConnector: with the platform's requests
+// built from a connector, the fix goes into the connector's file, not the
+// Security tab's Authorization URL.
+func TestRefreshMissingHintNamesTheConnector(t *testing.T) {
+	p := newFakeProvider(t)
+	p.refresh = false
+	cfg := platformConfig(t, p)
+	cfg.AuthorizeRequest = connectorAuthorize(p)
+	r, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	f, ok := findingFor(r, report.CodeRefreshTokenMissing)
+	if !ok {
+		t.Fatalf("no refresh_token.missing\n%s", describe(r))
+	}
+	if !strings.Contains(f.Hint, "authorizationUrlQueryStringTemplate") || strings.Contains(f.Hint, "the Authorization URL") {
+		t.Errorf("hint %q: want it to name the connector's query template", f.Hint)
+	}
+}

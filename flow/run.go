@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/authtrace/authtrace/report"
@@ -507,7 +508,14 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 		}
 		// What was sent, not the flags: the Authorization URL may carry
 		// scope, prompt or access_type itself, as the hints suggest.
-		r.addFinding(refreshMissingFinding(r.sentQuery["scope"], r.sentQuery, host))
+		f := refreshMissingFinding(r.sentQuery["scope"], r.sentQuery, host)
+		if r.cfg.AuthorizeRequest != nil {
+			// The platform builds the URL from the connector's file:
+			// that is where the parameter goes.
+			f.Hint = strings.ReplaceAll(f.Hint, "the Authorization URL in "+ppSecurity, connectorAuthorizeWhere)
+			f.Hint = strings.ReplaceAll(f.Hint, "the Authorization URL", connectorAuthorizeWhere)
+		}
+		r.addFinding(f)
 		return r.finish(nil)
 	}
 	r.phase(PhaseRefreshing)

@@ -91,6 +91,11 @@ const (
 // URL, which selects the provider-specific hint. Cause is
 // offline_access_not_requested (Google: access_type=offline missing) or
 // withheld; withheld is an error, not requested a warning.
+// connectorAuthorizeWhere is where an authorize parameter goes in a
+// connector's file, for hints that would otherwise name the Security
+// tab's Authorization URL.
+const connectorAuthorizeWhere = "the connector's authorizationUrlQueryStringTemplate (oauth2generic) or authorizationUrl (oauth2) in apiProperties.json"
+
 func refreshMissingFinding(scope string, params map[string]string, issuerHost string) report.Finding {
 	if scope == "" {
 		scope = params["scope"]
