@@ -85,7 +85,7 @@ func (ch *checker) requiredHint() string {
 }
 
 // secret flags a client secret written in the file: in clientSecret, or
-// as a literal client_secret= in a template.
+// literally in a template (LiteralSecrets finds the same ones to hide).
 func (ch *checker) secret() {
 	o := ch.o
 	if strings.TrimSpace(o.ClientSecret) != "" {
@@ -93,18 +93,15 @@ func (ch *checker) secret() {
 			"the connector file holds a client secret",
 			"Remove clientSecret from apiProperties.json and rotate the secret if the file was shared or committed: the platform takes the secret when the connector is created or updated (\"Client secret\" on "+securityTab+", or paconn's --secret), never from the file.")
 	}
-	for _, t := range o.templates() {
-		if t.Default {
-			continue
+	for _, l := range o.literals() {
+		what := "a client secret"
+		if l.Name != "client_secret" {
+			what = "a credential (" + l.Name + ")"
 		}
-		for _, kv := range pairs(t.Value) {
-			if strings.EqualFold(kv[0], "client_secret") && kv[1] != "" && !isPlaceholder(kv[1], "ClientSecret") {
-				ch.add(report.CodeConnectorSecretInFile, report.SeverityWarn, t.Path,
-					fmt.Sprintf("%s sends a client secret written in the template instead of {ClientSecret}", t.Key),
-					"Write client_secret={ClientSecret} in the template and give the secret as the connector's \"Client secret\"; rotate the one in the file if it was shared.",
-					"template", t.Key)
-			}
-		}
+		ch.add(report.CodeConnectorSecretInFile, report.SeverityWarn, l.Path,
+			fmt.Sprintf("%s sends %s written in the template instead of {ClientSecret}", l.Key, what),
+			"Write client_secret={ClientSecret} in the template and give the secret as the connector's \"Client secret\"; rotate the one in the file if it was shared.",
+			"template", l.Key)
 	}
 }
 

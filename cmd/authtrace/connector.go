@@ -162,6 +162,14 @@ type checked struct {
 	secrets  *report.Secrets
 }
 
+// hide is what every string a check prints goes through: the secrets
+// the file writes (LiteralSecrets, in any encoding), and secret-named
+// values by name (client_secret=abc, too short for Secrets to hide
+// wherever it appears).
+func (ch checked) hide(v string) string {
+	return report.RedactText(ch.secrets.Text(v))
+}
+
 type builtRequests struct {
 	r   connector.Requests
 	err error
@@ -219,13 +227,8 @@ func checkOne(path string, params map[string]string, set string) checked {
 	}
 	params = withEnvParams(c, params)
 	for _, o := range c.OAuth {
-		ch.secrets.Add(o.ClientSecret)
-		for _, v := range o.Custom {
-			for _, kv := range strings.Split(v, "&") {
-				if name, value, ok := strings.Cut(kv, "="); ok && strings.EqualFold(name, "client_secret") && !strings.HasPrefix(value, "{") {
-					ch.secrets.Add(value)
-				}
-			}
+		for _, v := range o.LiteralSecrets() {
+			ch.secrets.Add(v)
 		}
 		// The secret is never filled in: the platform has it from the
 		// connector's publication, authtrace only shows where it goes.

@@ -107,13 +107,19 @@ func entryJSON(ch checked, withPath bool) checkEntry {
 		e.Error = ch.err.Error()
 		return e
 	}
-	s := ch.secrets.Text
+	s := ch.hide
 	c := ch.c
-	cj := &connectorJSON{File: c.File, Title: c.Title, APIName: c.APIName, Host: c.Host, BasePath: c.BasePath, Schemes: c.Schemes, Notes: c.Notes}
+	cj := &connectorJSON{File: c.File, Title: c.Title, APIName: c.APIName, Host: c.Host, BasePath: c.BasePath, Schemes: c.Schemes}
+	for _, n := range c.Notes {
+		cj.Notes = append(cj.Notes, s(n))
+	}
 	for i, o := range c.OAuth {
-		oj := oauthJSON{Path: o.Path, Set: o.Set, Parameter: o.Param, Provider: o.Provider, ClientID: o.ClientID,
-			Scopes: o.Scopes, Scope: o.Scope(), RedirectMode: o.RedirectMode, RedirectURL: o.RedirectURL,
-			Redirect: o.PlatformRedirectURL(), FirstParty: o.FirstParty, Used: i == ch.chosen, NeededParams: c.NeededParams(o)}
+		oj := oauthJSON{Path: o.Path, Set: o.Set, Parameter: o.Param, Provider: o.Provider, ClientID: s(o.ClientID),
+			Scope: s(o.Scope()), RedirectMode: o.RedirectMode, RedirectURL: s(o.RedirectURL),
+			Redirect: s(o.PlatformRedirectURL()), FirstParty: o.FirstParty, Used: i == ch.chosen, NeededParams: c.NeededParams(o)}
+		for _, sc := range o.Scopes {
+			oj.Scopes = append(oj.Scopes, s(sc))
+		}
 		if o.ClientSecret != "" {
 			oj.ClientSecret = report.Redacted
 		}
@@ -128,6 +134,7 @@ func entryJSON(ch checked, withPath bool) checkEntry {
 		e.All = append(e.All, rj)
 	}
 	for _, p := range c.Params {
+		p.Description = s(p.Description)
 		cj.Params = append(cj.Params, paramJSON(p))
 	}
 	e.Connector = cj
@@ -137,6 +144,13 @@ func entryJSON(ch checked, withPath bool) checkEntry {
 	}
 	for _, f := range ch.findings {
 		f.Message, f.Hint = s(f.Message), s(f.Hint)
+		if f.Detail != nil {
+			d := make(map[string]string, len(f.Detail))
+			for k, v := range f.Detail {
+				d[k] = s(v)
+			}
+			f.Detail = d
+		}
 		e.Findings = append(e.Findings, f)
 	}
 	errs, warns, infos := (&report.Report{Findings: ch.findings}).Count()
@@ -188,7 +202,7 @@ func flat(v url.Values) map[string]string {
 // from the file goes through report.Printable: a hostile file must not
 // drive the terminal.
 func writeCheck(w io.Writer, ch checked) error {
-	p := func(v string) string { return report.Printable(ch.secrets.Text(v)) }
+	p := func(v string) string { return report.Printable(ch.hide(v)) }
 	e := entryJSON(ch, false)
 	c := struct {
 		*connectorJSON

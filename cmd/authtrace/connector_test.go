@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/authtrace/authtrace/report"
 )
 
 const connData = "../../connector/testdata"
@@ -170,5 +172,51 @@ func TestConnectorCheckHostileText(t *testing.T) {
 	_, out, _ := runCLI(t, "connector", "check", dir)
 	if strings.ContainsAny(out, "\x1b\x07") {
 		t.Errorf("control characters reached the output: %q", out)
+	}
+}
+
+// TestConnectorCheckHidesLiteralSecrets: a secret written in a URL
+// template, a query template or a body is hidden in the text and the
+// JSON, long ones wherever they appear and short ones (under
+// report.MinSecret) by the client_secret= they follow.
+func TestConnectorCheckHidesLiteralSecrets(t *testing.T) {
+	templates := map[string]string{
+		"url":   `"tokenUrlTemplate": {"value": "https://x.example/token?client_secret=%s"}, "tokenBodyTemplate": {"value": "grant_type=authorization_code&code={Code}&redirect_uri={RedirectUrl}"}`,
+		"query": `"tokenUrlTemplate": {"value": "https://x.example/token"}, "tokenUrlQueryStringTemplate": {"value": "?client_secret=%s"}, "tokenBodyTemplate": {"value": "grant_type=authorization_code&code={Code}&redirect_uri={RedirectUrl}"}`,
+		"body":  `"tokenUrlTemplate": {"value": "https://x.example/token"}, "tokenBodyTemplate": {"value": "grant_type=authorization_code&code={Code}&redirect_uri={RedirectUrl}&client_secret=%s"}`,
+	}
+	for where, tmpl := range templates {
+		for _, secret := range []string{"L0ng-template-secret-9876", "s4"} {
+			dir := t.TempDir()
+			props := `{"properties": {"connectionParameters": {"token": {"type": "oauthSetting", "oAuthSettings": {
+  "identityProvider": "oauth2generic", "clientId": "c1", "scopes": ["offline_access"],
+  "customParameters": {"authorizationUrlTemplate": {"value": "https://x.example/authorize"}, ` + strings.ReplaceAll(tmpl, "%s", secret) + `}}}}}}`
+			if err := os.WriteFile(filepath.Join(dir, "apiProperties.json"), []byte(props), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, format := range []string{"text", "json"} {
+				t.Run(where+"/"+secret+"/"+format, func(t *testing.T) {
+					args := []string{"connector", "check", dir}
+					if format == "json" {
+						args = append(args, "--json")
+					}
+					_, out, errOut := runCLI(t, args...)
+					if !strings.Contains(out, "connector.secret_in_file") {
+						t.Errorf("no connector.secret_in_file finding:\n%s", out)
+					}
+					for _, leak := range []string{"=" + secret, secret + "&", secret + `"`, secret + "\n"} {
+						if strings.Contains(out, leak) || strings.Contains(errOut, leak) {
+							t.Errorf("the secret %q is in the output (%q):\n%s%s", secret, leak, out, errOut)
+						}
+					}
+					if len(secret) >= report.MinSecret && strings.Contains(out, secret) {
+						t.Errorf("the secret %q is in the output:\n%s", secret, out)
+					}
+					if !strings.Contains(out, "redacted") {
+						t.Errorf("want the secret shown as redacted:\n%s", out)
+					}
+				})
+			}
+		}
 	}
 }
