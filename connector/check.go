@@ -18,11 +18,18 @@ const securityTab = "the connector's Security tab (Custom connectors > your conn
 func Check(c *Connector) []report.Finding {
 	var fs []report.Finding
 	for _, o := range c.OAuth {
-		ch := &checker{c: c, o: o}
-		ch.run()
-		fs = append(fs, ch.fs...)
+		fs = append(fs, checkOAuth(c, o)...)
 	}
 	return fs
+}
+
+// checkOAuth is Check for one oauthSetting. Every connector finding is
+// about one (there are no connector-wide ones yet): a run that uses o
+// reports o's alone.
+func checkOAuth(c *Connector, o *OAuth) []report.Finding {
+	ch := &checker{c: c, o: o}
+	ch.run()
+	return ch.fs
 }
 
 type checker struct {
@@ -66,7 +73,7 @@ func (ch *checker) run() {
 			ch.requiredHint())
 	} else if _, err := o.Requests(ch.c, Fill{Sample: true, RedirectURL: o.PlatformRedirectURL(), State: SampleState}); err != nil && !errors.As(err, new(*UnsupportedError)) {
 		ch.add(report.CodeConnectorInvalid, report.SeverityError, o.Path, "the OAuth settings do not make a request: "+err.Error(),
-			"Fix the URL in the connector's "+securityTab+" (Authorization URL, Token URL, Refresh URL) or in apiProperties.json: each must expand to an https URL with a host.")
+			"Fix the URL on "+securityTab+" (Authorization URL, Token URL, Refresh URL) or in apiProperties.json: each must expand to an https URL with a host.")
 	}
 	ch.placeholders()
 	ch.hardcoded()

@@ -99,36 +99,6 @@ func connParamValues(kvs []string) (map[string]string, error) {
 	return m, nil
 }
 
-// withEnvParams adds the AUTHTRACE_CONN_<NAME> values of the parameters
-// c's templates need that the flags did not give.
-func withEnvParams(c *connector.Connector, params map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range params {
-		out[k] = v
-	}
-	for _, o := range c.OAuth {
-		for _, name := range c.NeededParams(o) {
-			if _, given := lookupFold(out, name); given {
-				continue
-			}
-			if v, ok := os.LookupEnv(connector.EnvName(name)); ok {
-				out[name] = v
-			}
-		}
-	}
-	return out
-}
-
-func lookupFold(m map[string]string, name string) (string, bool) {
-	bare := strings.TrimPrefix(strings.ToLower(name), "token:")
-	for k, v := range m {
-		if strings.TrimPrefix(strings.ToLower(k), "token:") == bare {
-			return v, true
-		}
-	}
-	return "", false
-}
-
 // chooseOAuth is the oauthSetting --connector uses: the one of set, or the
 // first. An unknown set is a usage error naming the sets there are.
 func chooseOAuth(c *connector.Connector, set string) (int, error) {
@@ -225,7 +195,7 @@ func checkOne(path string, params map[string]string, set string) checked {
 		ch.err = err
 		return ch
 	}
-	params = withEnvParams(c, params)
+	params, _ = connector.ResolveParams(c, nil, params, os.LookupEnv)
 	for _, o := range c.OAuth {
 		for _, v := range o.LiteralSecrets() {
 			ch.secrets.Add(v)
