@@ -123,10 +123,14 @@ func chooseOAuth(c *connector.Connector, set string) (int, error) {
 // checked is one connector's check: what was read, the requests for each
 // oauthSetting, the findings, or why it could not be read.
 type checked struct {
-	path     string
-	c        *connector.Connector
-	err      error
-	chosen   int
+	path   string
+	c      *connector.Connector
+	err    error
+	chosen int
+	// noSet is the --conn-set this connector of a folder does not have
+	// (for one connector that is a usage error); chosen is then the
+	// first, whose requests are shown, but none is used.
+	noSet    string
 	requests []builtRequests
 	findings []report.Finding
 	secrets  *report.Secrets
@@ -154,17 +158,17 @@ func (o *checkOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
+	single := len(paths) == 1 && paths[0] == path
 	var all []checked
 	for _, p := range paths {
-		ch := checkOne(p, params, o.connSet)
+		ch := checkOne(p, params, o.connSet, !single)
 		var ee *exitError
-		if len(paths) == 1 && errors.As(ch.err, &ee) {
+		if errors.As(ch.err, &ee) {
 			return ee // a --conn-set that names no set
 		}
 		all = append(all, ch)
 	}
 	out := cmd.OutOrStdout()
-	single := len(paths) == 1 && paths[0] == path
 	switch {
 	case single && all[0].err != nil:
 		return &exitError{code: exitUsage, err: all[0].err}
@@ -183,7 +187,10 @@ func (o *checkOptions) run(cmd *cobra.Command, path string) error {
 	return checkExit(all)
 }
 
-func checkOne(path string, params map[string]string, set string) checked {
+// checkOne checks the connector at path. In a folder of connectors
+// (inFolder) one without the --conn-set named is checked all the same:
+// a repository's connectors do not share their sets' names.
+func checkOne(path string, params map[string]string, set string, inFolder bool) checked {
 	ch := checked{path: path, secrets: &report.Secrets{}}
 	c, err := connector.Load(path)
 	if err != nil {
@@ -192,8 +199,11 @@ func checkOne(path string, params map[string]string, set string) checked {
 	}
 	ch.c = c
 	if ch.chosen, err = chooseOAuth(c, set); err != nil {
-		ch.err = err
-		return ch
+		if !inFolder {
+			ch.err = err
+			return ch
+		}
+		ch.noSet = set
 	}
 	params, _ = connector.ResolveParams(c, nil, params, os.LookupEnv)
 	for _, o := range c.OAuth {

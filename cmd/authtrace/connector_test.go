@@ -220,3 +220,51 @@ func TestConnectorCheckHidesLiteralSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectorCheckFolderConnSet: in a folder, a connector without the
+// --conn-set named is checked and says so; alone, it is a usage error.
+func TestConnectorCheckFolderConnSet(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"oauth2-clean", "parameter-sets"} {
+		data, err := os.ReadFile(filepath.Join(connData, d, "apiProperties.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(root, d), 0o755)
+		os.WriteFile(filepath.Join(root, d, "apiProperties.json"), data, 0o644)
+	}
+	code, out, errOut := runCLI(t, "connector", "check", root, "--conn-set", "entra")
+	if code != exitOK {
+		t.Errorf("exit %d, want 0 (no error findings, nothing unreadable)\n%s%s", code, out, errOut)
+	}
+	for _, w := range []string{"Note        no parameter set entra", "in parameter set entra  <- --connector uses this one",
+		"0 unreadable; 1 without parameter set entra (their first OAuth setting shown)"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	_, out, _ = runCLI(t, "connector", "check", "--json", root, "--conn-set", "entra")
+	var doc struct {
+		Connectors []struct {
+			Path, Error, Note string
+			Connector         struct{ OAuth []struct{ Used bool } }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	var got []string
+	for _, c := range doc.Connectors {
+		used := ""
+		for _, o := range c.Connector.OAuth {
+			used += map[bool]string{true: "U", false: "-"}[o.Used]
+		}
+		got = append(got, filepath.Base(c.Path)+" "+used+" "+c.Error+strings.SplitN(c.Note, ":", 2)[0])
+	}
+	if diff := cmp.Diff([]string{"oauth2-clean - no parameter set entra", "parameter-sets -U "}, got); diff != "" {
+		t.Errorf("connectors (-want +got):\n%s", diff)
+	}
+	if code, _, errOut := runCLI(t, "connector", "check", filepath.Join(root, "oauth2-clean"), "--conn-set", "entra"); code != exitUsage || !strings.Contains(errOut, "has no connectionParameterSets") {
+		t.Errorf("one connector without the set: exit %d, stderr %q; want 2 naming the problem", code, errOut)
+	}
+}
