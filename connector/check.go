@@ -18,11 +18,18 @@ const securityTab = "the connector's Security tab (Custom connectors > your conn
 func Check(c *Connector) []report.Finding {
 	var fs []report.Finding
 	for _, o := range c.OAuth {
-		ch := &checker{c: c, o: o}
-		ch.run()
-		fs = append(fs, ch.fs...)
+		fs = append(fs, checkOAuth(c, o)...)
 	}
 	return fs
+}
+
+// checkOAuth is Check for one oauthSetting. Every connector finding is
+// about one (there are no connector-wide ones yet): a run that uses o
+// reports o's alone.
+func checkOAuth(c *Connector, o *OAuth) []report.Finding {
+	ch := &checker{c: c, o: o}
+	ch.run()
+	return ch.fs
 }
 
 type checker struct {
@@ -66,7 +73,7 @@ func (ch *checker) run() {
 			ch.requiredHint())
 	} else if _, err := o.Requests(ch.c, Fill{Sample: true, RedirectURL: o.PlatformRedirectURL(), State: SampleState}); err != nil && !errors.As(err, new(*UnsupportedError)) {
 		ch.add(report.CodeConnectorInvalid, report.SeverityError, o.Path, "the OAuth settings do not make a request: "+err.Error(),
-			"Fix the URL in the connector's "+securityTab+" (Authorization URL, Token URL, Refresh URL) or in apiProperties.json: each must expand to an https URL with a host.")
+			"Fix the URL on "+securityTab+" (Authorization URL, Token URL, Refresh URL) or in apiProperties.json: each must expand to an https URL with a host.")
 	}
 	ch.placeholders()
 	ch.hardcoded()
@@ -85,7 +92,7 @@ func (ch *checker) requiredHint() string {
 }
 
 // secret flags a client secret written in the file: in clientSecret, or
-// as a literal client_secret= in a template.
+// literally in a template (LiteralSecrets finds the same ones to hide).
 func (ch *checker) secret() {
 	o := ch.o
 	if strings.TrimSpace(o.ClientSecret) != "" {
@@ -93,18 +100,15 @@ func (ch *checker) secret() {
 			"the connector file holds a client secret",
 			"Remove clientSecret from apiProperties.json and rotate the secret if the file was shared or committed: the platform takes the secret when the connector is created or updated (\"Client secret\" on "+securityTab+", or paconn's --secret), never from the file.")
 	}
-	for _, t := range o.templates() {
-		if t.Default {
-			continue
+	for _, l := range o.literals() {
+		what := "a client secret"
+		if l.Name != "client_secret" {
+			what = "a credential (" + l.Name + ")"
 		}
-		for _, kv := range pairs(t.Value) {
-			if strings.EqualFold(kv[0], "client_secret") && kv[1] != "" && !isPlaceholder(kv[1], "ClientSecret") {
-				ch.add(report.CodeConnectorSecretInFile, report.SeverityWarn, t.Path,
-					fmt.Sprintf("%s sends a client secret written in the template instead of {ClientSecret}", t.Key),
-					"Write client_secret={ClientSecret} in the template and give the secret as the connector's \"Client secret\"; rotate the one in the file if it was shared.",
-					"template", t.Key)
-			}
-		}
+		ch.add(report.CodeConnectorSecretInFile, report.SeverityWarn, l.Path,
+			fmt.Sprintf("%s sends %s written in the template instead of {ClientSecret}", l.Key, what),
+			"Write client_secret={ClientSecret} in the template and give the secret as the connector's \"Client secret\"; rotate the one in the file if it was shared.",
+			"template", l.Key)
 	}
 }
 

@@ -153,3 +153,52 @@ func TestCheckKeepsSecretOut(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckWording: hints are built from pieces (securityTab starts
+// with "the connector's"); none may join into a doubled word.
+func TestCheckWording(t *testing.T) {
+	dirs, err := os.ReadDir("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		c, err := Load(filepath.Join("testdata", d.Name()))
+		if err != nil {
+			continue
+		}
+		for _, f := range Check(c) {
+			for _, text := range []string{f.Message, f.Hint} {
+				if problem := doubled(text); problem != "" {
+					t.Errorf("%s %s: %q in %q", d.Name(), f.Code, problem, text)
+				}
+			}
+		}
+	}
+	if doubled("in the connector's the connector's Security tab") == "" || doubled("the The tab") == "" {
+		t.Error("doubled finds no doubled words")
+	}
+}
+
+// doubled is the first doubled word of text ("the the", "connector's
+// the"), or "".
+func doubled(text string) string {
+	var prose []string // without code: code={Code}, URLs
+	for _, f := range strings.Fields(strings.ToLower(text)) {
+		if strings.ContainsAny(f, "={}&_/:") {
+			f = "0" // a word of code, which joins no words around it
+		}
+		prose = append(prose, f)
+	}
+	words := strings.FieldsFunc(strings.Join(prose, " "), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == '\'' || r >= '0' && r <= '9')
+	})
+	for i := 1; i < len(words); i++ {
+		if words[i] == words[i-1] && !strings.ContainsAny(words[i], "0123456789") {
+			return words[i-1] + " " + words[i]
+		}
+		if strings.HasSuffix(words[i-1], "'s") && words[i] == "the" {
+			return words[i-1] + " " + words[i]
+		}
+	}
+	return ""
+}

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/authtrace/authtrace/flow"
@@ -59,6 +60,38 @@ func (e *MissingParamsError) Error() string {
 	return fmt.Sprintf("the connector's templates need the connection parameter%s %s", s, strings.Join(ways, ", "))
 }
 
+// ResolveParams fills in the connection parameters o's templates use
+// (every oauthSetting's, when o is nil): each from given, by its name in
+// any casing, with or without "token:", else from env(EnvName(name)),
+// where env is os.LookupEnv or nil for none. params is given with what
+// env gave added under the parameter's name; missing are the names
+// neither gave, as written, in the templates' order.
+func ResolveParams(c *Connector, o *OAuth, given map[string]string, env func(string) (string, bool)) (params map[string]string, missing []string) {
+	params = make(map[string]string, len(given))
+	for k, v := range given {
+		params[k] = v
+	}
+	oauth := c.OAuth
+	if o != nil {
+		oauth = []*OAuth{o}
+	}
+	for _, o := range oauth {
+		for _, name := range c.NeededParams(o) {
+			if _, ok := lookupParam(params, name); ok || slices.Contains(missing, name) {
+				continue
+			}
+			if env != nil {
+				if v, ok := env(EnvName(name)); ok {
+					params[name] = v
+					continue
+				}
+			}
+			missing = append(missing, name)
+		}
+	}
+	return params, missing
+}
+
 // PlatformRedirectURL is the redirect URL the platform sends for o: its
 // redirectUrl, or the global one when the file has none.
 func (o *OAuth) PlatformRedirectURL() string {
@@ -73,13 +106,7 @@ func (o *OAuth) PlatformRedirectURL() string {
 // from the hooks, built as Requests builds them; the endpoints are set
 // too, for the profile and the preflight.
 func (o *OAuth) Config(c *Connector, params map[string]string) (flow.Config, error) {
-	var missing []string
-	for _, name := range c.NeededParams(o) {
-		if _, ok := lookupParam(params, name); !ok {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
+	if _, missing := ResolveParams(c, o, params, nil); len(missing) > 0 {
 		return flow.Config{}, &MissingParamsError{Names: missing}
 	}
 	redirect := o.PlatformRedirectURL()
@@ -102,10 +129,11 @@ func (o *OAuth) Config(c *Connector, params map[string]string) (flow.Config, err
 		ClientAuth:   flow.ClientAuthAuto,
 		As:           flow.AsPowerPlatform,
 		Connector:    c.File,
-		Findings:     Check(c),
+		Findings:     checkOAuth(c, o),
 	}
 	if o.Provider == ProviderAAD {
-		cfg.ExpectAud, _, _ = o.custom("resourceUri")
+		// The token's aud is the resource as sent, placeholders filled.
+		cfg.ExpectAud = r.Token.Form.Get("resource")
 	}
 	cfg.AuthorizeRequest = func(redirectURI, state string) (string, error) {
 		r, err := o.Requests(c, Fill{Params: params, RedirectURL: redirectURI, State: state})

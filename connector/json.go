@@ -19,7 +19,15 @@ const maxDepth = 200
 type object struct {
 	keys []string
 	vals []any // string, json.Number, bool, nil, *object or []any
+	// index finds a key's position, fold a lower-case key's first: a
+	// scan per key would make a file of many keys quadratic to read.
+	index map[string]int
+	fold  map[string]int
 }
+
+// errTooDeep is a file nested past maxDepth: valid JSON, maybe, but no
+// connector.
+var errTooDeep = fmt.Errorf("too deeply nested: more than %d levels, where a connector file has a dozen", maxDepth)
 
 // decodeJSON reads one JSON value, objects as *object. A syntax error is
 // an *Error with the line and column.
@@ -43,18 +51,21 @@ func decodeJSON(file string, data []byte) (any, error) {
 	if errors.As(err, &se) {
 		off = se.Offset
 	}
-	problem := err.Error()
+	problem := "not valid JSON: " + err.Error()
+	if errors.Is(err, errTooDeep) {
+		problem = err.Error() + "; is this a connector's apiProperties.json?"
+	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		problem = "the file ends in the middle of a JSON value (cut short, or a bracket not closed)"
+		problem = "not valid JSON: the file ends in the middle of a JSON value (cut short, or a bracket not closed)"
 		off = int64(len(data))
 	}
 	line, col := position(data, off)
-	return nil, &Error{File: file, Line: line, Column: col, Problem: "not valid JSON: " + problem}
+	return nil, &Error{File: file, Line: line, Column: col, Problem: problem}
 }
 
 func decodeValue(d *json.Decoder, depth int) (any, error) {
 	if depth > maxDepth {
-		return nil, fmt.Errorf("nested more than %d levels deep", maxDepth)
+		return nil, errTooDeep
 	}
 	t, err := d.Token()
 	if err != nil {
@@ -100,14 +111,37 @@ func decodeValue(d *json.Decoder, depth int) (any, error) {
 // set keeps the last of a key given twice, as encoding/json (and so the
 // platform's own reader, most likely) does.
 func (o *object) set(k string, v any) {
-	for i, have := range o.keys {
-		if have == k {
-			o.vals[i] = v
-			return
-		}
+	if i, ok := o.index[k]; ok {
+		o.vals[i] = v
+		return
 	}
+	if o.index == nil {
+		o.index = map[string]int{}
+	}
+	o.index[k] = len(o.keys)
 	o.keys = append(o.keys, k)
 	o.vals = append(o.vals, v)
+}
+
+// lookup finds key exactly, else in another casing (the first such key
+// in the file's order); written is the key as the file has it.
+func (o *object) lookup(key string) (v any, written string, ok bool) {
+	if i, ok := o.index[key]; ok {
+		return o.vals[i], key, true
+	}
+	if o.fold == nil && len(o.keys) > 0 {
+		o.fold = make(map[string]int, len(o.keys))
+		for i, k := range o.keys {
+			lk := strings.ToLower(k)
+			if _, have := o.fold[lk]; !have {
+				o.fold[lk] = i
+			}
+		}
+	}
+	if i, ok := o.fold[strings.ToLower(key)]; ok {
+		return o.vals[i], o.keys[i], true
+	}
+	return nil, "", false
 }
 
 // position turns a byte offset into a 1-based line and column (in
@@ -129,15 +163,18 @@ func position(data []byte, off int64) (line, col int) {
 type reader struct {
 	file  string
 	notes []string
+	seen  map[string]bool // the notes, each once
 }
 
 func (r *reader) note(format string, args ...any) {
 	n := fmt.Sprintf(format, args...)
-	for _, have := range r.notes {
-		if have == n {
-			return
-		}
+	if r.seen[n] {
+		return
 	}
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	r.seen[n] = true
 	r.notes = append(r.notes, n)
 }
 
@@ -147,18 +184,11 @@ func (r *reader) get(o *object, path, key string) (any, bool) {
 	if o == nil {
 		return nil, false
 	}
-	for i, k := range o.keys {
-		if k == key {
-			return o.vals[i], true
-		}
+	v, k, ok := o.lookup(key)
+	if ok && k != key {
+		r.note("%s: key %q read as %q (the platform ignores the casing)", join(path, k), k, key)
 	}
-	for i, k := range o.keys {
-		if strings.EqualFold(k, key) {
-			r.note("%s: key %q read as %q (the platform ignores the casing)", join(path, k), k, key)
-			return o.vals[i], true
-		}
-	}
-	return nil, false
+	return v, ok
 }
 
 func (r *reader) obj(o *object, path, key string) *object {

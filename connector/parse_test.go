@@ -2,10 +2,12 @@ package connector
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -61,8 +63,66 @@ func TestParseDeepNesting(t *testing.T) {
 	data := strings.Repeat("[", maxDepth+10) + strings.Repeat("]", maxDepth+10)
 	_, err := Parse("deep.json", []byte(data))
 	var e *Error
-	if !errors.As(err, &e) || !strings.Contains(e.Problem, "nested") {
-		t.Errorf("got %v, want an *Error about the nesting", err)
+	if !errors.As(err, &e) || !strings.Contains(e.Problem, "too deeply nested") || strings.Contains(e.Problem, "not valid JSON") {
+		t.Errorf("got %v, want an *Error saying it is too deeply nested (not that it is not valid JSON)", err)
+	}
+}
+
+// manyKeys is an apiProperties.json with n connection parameters that are
+// not objects (each one a note) and one oauthSetting, and n keys in the
+// top object: the shape that made a scan per key quadratic.
+func manyKeys(n int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"properties":{"connectionParameters":{`)
+	for i := range n {
+		fmt.Fprintf(&b, `"p%d":%d,`, i, i)
+	}
+	b.WriteString(`"token":{"type":"oauthSetting","oAuthSettings":{"identityProvider":"oauth2","clientId":"c","scopes":["offline_access"],
+		"customParameters":{"authorizationUrl":{"value":"https://x.example/a"},"tokenUrl":{"value":"https://x.example/t"}}}}}}`)
+	for i := range n {
+		fmt.Fprintf(&b, `,"k%d":true`, i)
+	}
+	b.WriteString(`}`)
+	return []byte(b.String())
+}
+
+// TestParseManyKeys: reading is linear in the keys. Before the keys were
+// indexed, 120k of them took 11 s; 200k now take well under a second
+// (a few under -race), so the bound only catches a quadratic reader.
+func TestParseManyKeys(t *testing.T) {
+	const n = 200_000
+	data := manyKeys(n)
+	start := time.Now()
+	c, err := Parse("many.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Parse of %d keys took %v: reading is not linear", 2*n, d)
+	}
+	if len(c.OAuth) != 1 || len(c.Notes) != n {
+		t.Errorf("got %d OAuth settings and %d notes, want 1 and %d", len(c.OAuth), len(c.Notes), n)
+	}
+}
+
+func TestParseDuplicateKeys(t *testing.T) {
+	c, err := Parse("dup.json", []byte(`{"properties":{"connectionParameters":{"token":{"type":"oauthSetting","oAuthSettings":{
+		"identityProvider":"oauth2","clientId":"first","clientId":"last","ClientID":"other casing"}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.OAuth[0].ClientID; got != "last" {
+		t.Errorf("clientId %q, want the last of the exact key, as encoding/json reads it", got)
+	}
+}
+
+func BenchmarkParseManyKeys(b *testing.B) {
+	data := manyKeys(50_000) // 100k keys
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Parse("many.json", data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -177,6 +237,11 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 64<<10 {
+			// Big files are TestParseManyKeys' and TestParseTooLarge's;
+			// the fuzzer's time goes further on many small odd ones.
+			t.Skip()
+		}
 		c, err := Parse("fuzz.json", data)
 		if err != nil {
 			var e *Error

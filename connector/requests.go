@@ -1,12 +1,14 @@
 package connector
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
 )
 
 // GlobalRedirectURL is the platform's shared redirect URL, which
@@ -78,8 +80,8 @@ func (o *OAuth) templates() []template {
 		add("refreshUrl", "", inURL)
 	case ProviderAAD:
 		add("loginUri", defaultAADLogin, inURL)
-		add("tenantId", defaultAADTenant, inURL)
-		add("resourceUri", "", inQuery)
+		add("tenantId", defaultAADTenant, inSegment)
+		add("resourceUri", "", inValue)
 	}
 	return out
 }
@@ -138,9 +140,13 @@ func (o *OAuth) Requests(c *Connector, f Fill) (Requests, error) {
 		// An URL with a parameter not filled in yet is not checked.
 		return r, err
 	}
+	if len(e.problems) > 0 {
+		return r, errors.New(e.problems[0])
+	}
 	for _, u := range []struct{ what, url string }{{"authorize URL", r.Authorize}, {"token URL", r.Token.URL}, {"refresh URL", r.Refresh.URL}} {
-		if problem := checkURL(u.url); problem != "" {
-			return r, fmt.Errorf("the %s expands to %q: %s", u.what, u.url, problem)
+		if problem := urlProblem(u.url); problem != "" {
+			// Redacted: a template's query may carry a secret.
+			return r, fmt.Errorf("the %s expands to %q: %s", u.what, report.RedactURL(u.url), problem)
 		}
 	}
 	return r, nil
@@ -173,7 +179,13 @@ func (o *OAuth) expandKey(e *expander, key string) string {
 	if !ok {
 		return ""
 	}
-	return e.expand(t.Value, t.ctx)
+	out := e.expand(t.Value, t.ctx)
+	if t.ctx == inURL && hostTemplated(t.Value) {
+		if problem := hostProblem(out); problem != "" {
+			e.problems = append(e.problems, fmt.Sprintf("%s expands to an URL whose host a connection parameter made, and %s: check the value given for it", t.Key, problem))
+		}
+	}
+	return out
 }
 
 // withQuery appends a query string template's expansion to an URL: as
@@ -213,8 +225,7 @@ func (o *OAuth) formRequests(e *expander) (Requests, error) {
 	if o.Provider == ProviderAAD {
 		base := strings.TrimRight(o.expandKey(e, "loginUri"), "/") + "/" + strings.Trim(o.expandKey(e, "tenantId"), "/") + "/oauth2/"
 		authorize, token, refresh = base+"authorize", base+"token", base+"token"
-		res, _, _ := o.custom("resourceUri")
-		extra.Set("resource", res)
+		extra.Set("resource", o.expandKey(e, "resourceUri"))
 	} else {
 		authorize = o.expandKey(e, "authorizationUrl")
 		token = o.expandKey(e, "tokenUrl")

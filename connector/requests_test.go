@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
 )
 
 func load(t *testing.T, dir string) *Connector {
@@ -165,5 +166,144 @@ func TestConfig(t *testing.T) {
 	}
 	if len(cfg.Findings) != 0 {
 		t.Errorf("aad config findings: %v, want none", cfg.Findings)
+	}
+}
+
+// TestRequestsParamInURL: a connection parameter cannot move the
+// request elsewhere: cut off the query with #, put a user name before
+// another host with @, or carry a path into the host.
+func TestRequestsParamInURL(t *testing.T) {
+	c := &Connector{Params: []Param{{Name: "token:host"}, {Name: "base"}}}
+	generic := func(authorize string) *OAuth {
+		return &OAuth{Path: "p", Provider: ProviderOAuth2Generic, ClientID: "c", Custom: map[string]string{
+			"authorizationurltemplate": authorize, "tokenurltemplate": "https://t.example/token"}}
+	}
+	tests := []struct {
+		name, tmpl, value string
+		wantURL           string // the authorize URL up to the query, when it builds
+		wantErr           string
+	}{
+		{"a host", "https://{host}/authorize", "acme.example.com", "https://acme.example.com/authorize", ""},
+		{"a host and port", "https://{host}/authorize", "acme.example.com:8443", "https://acme.example.com:8443/authorize", ""},
+		{"# cannot drop the query", "https://{host}/authorize", "evil.example#", "", "no plain host"},
+		{"@ cannot move the host", "https://{host}/authorize", "a@evil.example", "", "no plain host"},
+		{"/ cannot end the host", "https://{host}/authorize", "evil.example/x", "", "no plain host"},
+		{"a part of the host", "https://login.{host}/authorize", "eu", "https://login.eu/authorize", ""},
+		{"a whole base URL", "{base}/authorize", "https://eu.example.com/v2", "https://eu.example.com/v2/authorize", ""},
+		{"a whole base URL cannot carry a user", "{base}/authorize", "https://a@evil.example", "", "no plain host"},
+		{"a whole base URL cannot cut off the query", "{base}/authorize", "https://eu.example.com/v2#", "https://eu.example.com/v2%23/authorize", ""},
+		{"a path segment may hold anything", "https://x.example/{host}/authorize", "a/b#c@d", "https://x.example/a%2Fb%23c%40d/authorize", ""},
+		{"a fragment written in the template", "https://{host}/authorize#x", "acme.example.com", "", "fragment"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := generic(tt.tmpl)
+			r, err := o.Requests(c, Fill{Params: map[string]string{"host": tt.value, "base": tt.value}})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("got %v (authorize %q), want an error saying %q", err, r.Authorize, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _, _ := strings.Cut(r.Authorize, "?"); got != tt.wantURL {
+				t.Errorf("authorize URL %q, want %q", got, tt.wantURL)
+			}
+		})
+	}
+}
+
+// TestRequestsAADResourceParam: resourceUri's placeholders are filled
+// like every template's, in the authorize URL, both forms and the
+// audience the token is checked against.
+func TestRequestsAADResourceParam(t *testing.T) {
+	c := &Connector{Params: []Param{{Name: "token:ApiHost"}}}
+	o := &OAuth{Path: "p", Provider: ProviderAAD, ClientID: "c", Custom: map[string]string{"resourceuri": "api://{ApiHost}/x y"}}
+	fill := Fill{RedirectURL: per, State: "s", Params: map[string]string{"ApiHost": "contoso.example"}}
+	r, err := o.Requests(c, fill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "api://contoso.example/x y"
+	u, _ := url.Parse(r.Authorize)
+	got := []string{u.Query().Get("resource"), r.Token.Form.Get("resource"), r.Refresh.Form.Get("resource")}
+	if diff := cmp.Diff([]string{want, want, want}, got); diff != "" {
+		t.Errorf("resource in authorize, token, refresh (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(r.Authorize, "resource=api%3A%2F%2Fcontoso.example%2Fx+y&") {
+		t.Errorf("authorize URL %s: want the resource escaped once", r.Authorize)
+	}
+	cfg, err := o.Config(c, fill.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ExpectAud != want {
+		t.Errorf("ExpectAud %q, want %q", cfg.ExpectAud, want)
+	}
+	if _, err := o.Config(c, nil); err == nil {
+		t.Error("Config without ApiHost: want the missing parameter named")
+	}
+}
+
+// TestConfigFindingsOfItsSetting: a run reports the findings of the
+// oauthSetting it uses, not those of the connector's other ones.
+func TestConfigFindingsOfItsSetting(t *testing.T) {
+	c := load(t, "parameter-sets") // entra (the second) is on the global redirect URL
+	var got [][]string
+	for _, o := range c.OAuth {
+		cfg, err := o.Config(c, map[string]string{"TenantId": "contoso.onmicrosoft.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var codes []string
+		for _, f := range cfg.Findings {
+			codes = append(codes, f.Code+" "+f.Detail["set"])
+		}
+		got = append(got, codes)
+	}
+	want := [][]string{nil, {report.CodeConnectorRedirectGlobal + " entra"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings per setting (-want +got):\n%s", diff)
+	}
+}
+
+func TestResolveParams(t *testing.T) {
+	c := load(t, "generic-tenant") // needs token:customHost
+	env := func(vars map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	}
+	tests := []struct {
+		name        string
+		given       map[string]string
+		env         func(string) (string, bool)
+		want        map[string]string
+		wantMissing []string
+	}{
+		{"given, in another casing and without token:", map[string]string{"CUSTOMHOST": "a.example"}, env(map[string]string{"AUTHTRACE_CONN_CUSTOMHOST": "env.example"}),
+			map[string]string{"CUSTOMHOST": "a.example"}, nil},
+		{"from the environment", map[string]string{"other": "x"}, env(map[string]string{"AUTHTRACE_CONN_CUSTOMHOST": "env.example"}),
+			map[string]string{"other": "x", "token:customHost": "env.example"}, nil},
+		{"missing", nil, env(nil), map[string]string{}, []string{"token:customHost"}},
+		{"no environment", nil, nil, map[string]string{}, []string{"token:customHost"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, o := range []*OAuth{c.OAuth[0], nil} {
+				got, missing := ResolveParams(c, o, tt.given, tt.env)
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("params (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(tt.wantMissing, missing); diff != "" {
+					t.Errorf("missing (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+	given := map[string]string{"a": "1"}
+	ResolveParams(c, nil, given, env(map[string]string{"AUTHTRACE_CONN_CUSTOMHOST": "x"}))
+	if len(given) != 1 {
+		t.Errorf("ResolveParams changed the map it was given: %v", given)
 	}
 }

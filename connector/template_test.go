@@ -30,6 +30,17 @@ func TestExpand(t *testing.T) {
 			Fill{Params: map[string]string{"region": "https://eu.example.com:8443/base"}}, "https://eu.example.com:8443/base/oauth/token", nil},
 		{"URL context escapes what breaks an URL", "https://{region}/x", inURL,
 			Fill{Params: map[string]string{"region": "a b\"<{}>\n"}}, "https://a%20b%22%3C%7B%7D%3E%0A/x", nil},
+		{"URL context escapes what moves a value: # ? @ /", "https://{region}/x", inURL,
+			Fill{Params: map[string]string{"region": "a@b/c?d#e"}}, "https://a%40b%2Fc%3Fd%23e/x", nil},
+		{"a whole base URL keeps its / but not # ? @", "{region}/x", inURL,
+			Fill{Params: map[string]string{"region": "https://u@h.example/p?q#f"}}, "https://u%40h.example/p%3Fq%23f/x", nil},
+		{"a host and port go in as written", "https://{region}/x", inURL,
+			Fill{Params: map[string]string{"region": "h.example:8443"}}, "https://h.example:8443/x", nil},
+		{"a path segment escapes /", "{region}", inSegment,
+			Fill{Params: map[string]string{"region": "a/b"}}, "a%2Fb", nil},
+		{"a whole value goes in as written", "api://{region}/x", inValue,
+			Fill{Params: map[string]string{"region": "a b&c"}}, "api://a b&c/x", nil},
+		{"a whole value keeps an unknown placeholder for its own escaping", "api://{nope}", inValue, Fill{}, "api://{nope}", nil},
 		{"missing parameter sent literally", "https://{customHost}/x", inURL, Fill{}, "https://%7BcustomHost%7D/x", []string{"token:customHost"}},
 		{"missing parameter shown as is in a sample", "https://{customHost}/x", inURL, Fill{Sample: true}, "https://{customHost}/x", []string{"token:customHost"}},
 		{"empty built-in shown as is in a sample", "code={Code}&secret={clientSecret}", inQuery, Fill{Sample: true}, "code={Code}&secret={clientSecret}", nil},
@@ -75,6 +86,24 @@ func TestEnvAndFlagName(t *testing.T) {
 		}
 		if got := FlagName(tt.param); got != tt.flag {
 			t.Errorf("FlagName(%q) = %q, want %q", tt.param, got, tt.flag)
+		}
+	}
+}
+
+func TestHostTemplated(t *testing.T) {
+	for _, tt := range []struct {
+		tmpl string
+		want bool
+	}{
+		{"https://{host}/a", true},
+		{"https://login.{region}.example/a", true},
+		{"{base}/a", true},
+		{"https://x.example/{tenant}/a", false},
+		{"https://x.example/a?h={host}", false},
+		{"https://x.example", false},
+	} {
+		if got := hostTemplated(tt.tmpl); got != tt.want {
+			t.Errorf("hostTemplated(%q) = %v, want %v", tt.tmpl, got, tt.want)
 		}
 	}
 }

@@ -99,36 +99,6 @@ func connParamValues(kvs []string) (map[string]string, error) {
 	return m, nil
 }
 
-// withEnvParams adds the AUTHTRACE_CONN_<NAME> values of the parameters
-// c's templates need that the flags did not give.
-func withEnvParams(c *connector.Connector, params map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range params {
-		out[k] = v
-	}
-	for _, o := range c.OAuth {
-		for _, name := range c.NeededParams(o) {
-			if _, given := lookupFold(out, name); given {
-				continue
-			}
-			if v, ok := os.LookupEnv(connector.EnvName(name)); ok {
-				out[name] = v
-			}
-		}
-	}
-	return out
-}
-
-func lookupFold(m map[string]string, name string) (string, bool) {
-	bare := strings.TrimPrefix(strings.ToLower(name), "token:")
-	for k, v := range m {
-		if strings.TrimPrefix(strings.ToLower(k), "token:") == bare {
-			return v, true
-		}
-	}
-	return "", false
-}
-
 // chooseOAuth is the oauthSetting --connector uses: the one of set, or the
 // first. An unknown set is a usage error naming the sets there are.
 func chooseOAuth(c *connector.Connector, set string) (int, error) {
@@ -153,13 +123,25 @@ func chooseOAuth(c *connector.Connector, set string) (int, error) {
 // checked is one connector's check: what was read, the requests for each
 // oauthSetting, the findings, or why it could not be read.
 type checked struct {
-	path     string
-	c        *connector.Connector
-	err      error
-	chosen   int
+	path   string
+	c      *connector.Connector
+	err    error
+	chosen int
+	// noSet is the --conn-set this connector of a folder does not have
+	// (for one connector that is a usage error); chosen is then the
+	// first, whose requests are shown, but none is used.
+	noSet    string
 	requests []builtRequests
 	findings []report.Finding
 	secrets  *report.Secrets
+}
+
+// hide is what every string a check prints goes through: the secrets
+// the file writes (LiteralSecrets, in any encoding), and secret-named
+// values by name (client_secret=abc, too short for Secrets to hide
+// wherever it appears).
+func (ch checked) hide(v string) string {
+	return report.RedactText(ch.secrets.Text(v))
 }
 
 type builtRequests struct {
@@ -176,17 +158,17 @@ func (o *checkOptions) run(cmd *cobra.Command, path string) error {
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
+	single := len(paths) == 1 && paths[0] == path
 	var all []checked
 	for _, p := range paths {
-		ch := checkOne(p, params, o.connSet)
+		ch := checkOne(p, params, o.connSet, !single)
 		var ee *exitError
-		if len(paths) == 1 && errors.As(ch.err, &ee) {
+		if errors.As(ch.err, &ee) {
 			return ee // a --conn-set that names no set
 		}
 		all = append(all, ch)
 	}
 	out := cmd.OutOrStdout()
-	single := len(paths) == 1 && paths[0] == path
 	switch {
 	case single && all[0].err != nil:
 		return &exitError{code: exitUsage, err: all[0].err}
@@ -205,7 +187,10 @@ func (o *checkOptions) run(cmd *cobra.Command, path string) error {
 	return checkExit(all)
 }
 
-func checkOne(path string, params map[string]string, set string) checked {
+// checkOne checks the connector at path. In a folder of connectors
+// (inFolder) one without the --conn-set named is checked all the same:
+// a repository's connectors do not share their sets' names.
+func checkOne(path string, params map[string]string, set string, inFolder bool) checked {
 	ch := checked{path: path, secrets: &report.Secrets{}}
 	c, err := connector.Load(path)
 	if err != nil {
@@ -214,18 +199,16 @@ func checkOne(path string, params map[string]string, set string) checked {
 	}
 	ch.c = c
 	if ch.chosen, err = chooseOAuth(c, set); err != nil {
-		ch.err = err
-		return ch
+		if !inFolder {
+			ch.err = err
+			return ch
+		}
+		ch.noSet = set
 	}
-	params = withEnvParams(c, params)
+	params, _ = connector.ResolveParams(c, nil, params, os.LookupEnv)
 	for _, o := range c.OAuth {
-		ch.secrets.Add(o.ClientSecret)
-		for _, v := range o.Custom {
-			for _, kv := range strings.Split(v, "&") {
-				if name, value, ok := strings.Cut(kv, "="); ok && strings.EqualFold(name, "client_secret") && !strings.HasPrefix(value, "{") {
-					ch.secrets.Add(value)
-				}
-			}
+		for _, v := range o.LiteralSecrets() {
+			ch.secrets.Add(v)
 		}
 		// The secret is never filled in: the platform has it from the
 		// connector's publication, authtrace only shows where it goes.

@@ -21,6 +21,7 @@ type (
 	checkEntry struct {
 		Path      string           `json:"path,omitempty"`
 		Error     string           `json:"error,omitempty"`
+		Note      string           `json:"note,omitempty"`
 		Connector *connectorJSON   `json:"connector,omitempty"`
 		Requests  *requestsJSON    `json:"requests,omitempty"`
 		All       []requestsJSON   `json:"all_requests,omitempty"`
@@ -107,13 +108,19 @@ func entryJSON(ch checked, withPath bool) checkEntry {
 		e.Error = ch.err.Error()
 		return e
 	}
-	s := ch.secrets.Text
+	s := ch.hide
 	c := ch.c
-	cj := &connectorJSON{File: c.File, Title: c.Title, APIName: c.APIName, Host: c.Host, BasePath: c.BasePath, Schemes: c.Schemes, Notes: c.Notes}
+	cj := &connectorJSON{File: c.File, Title: c.Title, APIName: c.APIName, Host: c.Host, BasePath: c.BasePath, Schemes: c.Schemes}
+	for _, n := range c.Notes {
+		cj.Notes = append(cj.Notes, s(n))
+	}
 	for i, o := range c.OAuth {
-		oj := oauthJSON{Path: o.Path, Set: o.Set, Parameter: o.Param, Provider: o.Provider, ClientID: o.ClientID,
-			Scopes: o.Scopes, Scope: o.Scope(), RedirectMode: o.RedirectMode, RedirectURL: o.RedirectURL,
-			Redirect: o.PlatformRedirectURL(), FirstParty: o.FirstParty, Used: i == ch.chosen, NeededParams: c.NeededParams(o)}
+		oj := oauthJSON{Path: o.Path, Set: o.Set, Parameter: o.Param, Provider: o.Provider, ClientID: s(o.ClientID),
+			Scope: s(o.Scope()), RedirectMode: o.RedirectMode, RedirectURL: s(o.RedirectURL),
+			Redirect: s(o.PlatformRedirectURL()), FirstParty: o.FirstParty, Used: i == ch.chosen && ch.noSet == "", NeededParams: c.NeededParams(o)}
+		for _, sc := range o.Scopes {
+			oj.Scopes = append(oj.Scopes, s(sc))
+		}
 		if o.ClientSecret != "" {
 			oj.ClientSecret = report.Redacted
 		}
@@ -128,15 +135,26 @@ func entryJSON(ch checked, withPath bool) checkEntry {
 		e.All = append(e.All, rj)
 	}
 	for _, p := range c.Params {
+		p.Description = s(p.Description)
 		cj.Params = append(cj.Params, paramJSON(p))
 	}
 	e.Connector = cj
+	if ch.noSet != "" {
+		e.Note = fmt.Sprintf("no parameter set %s: --connector with --conn-set %s would refuse this connector; the requests shown are its first OAuth setting's", s(ch.noSet), s(ch.noSet))
+	}
 	e.Requests = &e.All[ch.chosen]
 	if len(e.All) == 1 {
 		e.All = nil
 	}
 	for _, f := range ch.findings {
 		f.Message, f.Hint = s(f.Message), s(f.Hint)
+		if f.Detail != nil {
+			d := make(map[string]string, len(f.Detail))
+			for k, v := range f.Detail {
+				d[k] = s(v)
+			}
+			f.Detail = d
+		}
 		e.Findings = append(e.Findings, f)
 	}
 	errs, warns, infos := (&report.Report{Findings: ch.findings}).Count()
@@ -188,7 +206,7 @@ func flat(v url.Values) map[string]string {
 // from the file goes through report.Printable: a hostile file must not
 // drive the terminal.
 func writeCheck(w io.Writer, ch checked) error {
-	p := func(v string) string { return report.Printable(ch.secrets.Text(v)) }
+	p := func(v string) string { return report.Printable(ch.hide(v)) }
 	e := entryJSON(ch, false)
 	c := struct {
 		*connectorJSON
@@ -206,6 +224,9 @@ func writeCheck(w io.Writer, ch checked) error {
 	}
 	if c.Host != "" {
 		fmt.Fprintf(&b, "Host        %s%s\n", p(c.Host), p(c.BasePath))
+	}
+	if e.Note != "" {
+		fmt.Fprintf(&b, "Note        %s\n", p(e.Note))
 	}
 	for i, o := range c.OAuth {
 		r := requestsFor(e, i)
@@ -329,7 +350,8 @@ func writeFindings(b *strings.Builder, fs []report.Finding, p func(string) strin
 // summary.
 func writeFolder(w io.Writer, all []checked) error {
 	var b strings.Builder
-	var bad, withErrs, withWarns int
+	var bad, withErrs, withWarns, noSet int
+	set := ""
 	for i, ch := range all {
 		if i > 0 {
 			b.WriteString("\n")
@@ -339,6 +361,10 @@ func writeFolder(w io.Writer, all []checked) error {
 			bad++
 			fmt.Fprintf(&b, "cannot be read: %s\n", report.Printable(ch.err.Error()))
 			continue
+		}
+		if ch.noSet != "" {
+			noSet++
+			set = ch.noSet
 		}
 		var sec strings.Builder
 		if err := writeCheck(&sec, ch); err != nil {
@@ -352,8 +378,12 @@ func writeFolder(w io.Writer, all []checked) error {
 			withWarns++
 		}
 	}
-	fmt.Fprintf(&b, "\nSummary: %d connectors: %d with errors, %d with warnings only, %d clean, %d unreadable\n",
+	fmt.Fprintf(&b, "\nSummary: %d connectors: %d with errors, %d with warnings only, %d clean, %d unreadable",
 		len(all), withErrs, withWarns, len(all)-withErrs-withWarns-bad, bad)
+	if noSet > 0 {
+		fmt.Fprintf(&b, "; %d without parameter set %s (their first OAuth setting shown)", noSet, report.Printable(set))
+	}
+	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

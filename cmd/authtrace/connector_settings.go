@@ -218,21 +218,11 @@ func overridden(o *connector.OAuth, s *settings) *connector.OAuth {
 // question on the terminal. Without a terminal the missing ones are an
 // error that names each and how to give it.
 func (s *settings) gatherConnParams(c *connector.Connector, o *connector.OAuth, stderr io.Writer) (map[string]string, error) {
-	params, err := connParamValues(s.connParams)
+	given, err := connParamValues(s.connParams)
 	if err != nil {
 		return nil, err
 	}
-	var missing []string
-	for _, name := range c.NeededParams(o) {
-		if _, given := lookupFold(params, name); given {
-			continue
-		}
-		if v, ok := os.LookupEnv(connector.EnvName(name)); ok {
-			params[name] = v
-			continue
-		}
-		missing = append(missing, name)
-	}
+	params, missing := connector.ResolveParams(c, o, given, os.LookupEnv)
 	if len(missing) == 0 {
 		return params, nil
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/authtrace/authtrace/report"
 )
 
 const connData = "../../connector/testdata"
@@ -170,5 +172,99 @@ func TestConnectorCheckHostileText(t *testing.T) {
 	_, out, _ := runCLI(t, "connector", "check", dir)
 	if strings.ContainsAny(out, "\x1b\x07") {
 		t.Errorf("control characters reached the output: %q", out)
+	}
+}
+
+// TestConnectorCheckHidesLiteralSecrets: a secret written in a URL
+// template, a query template or a body is hidden in the text and the
+// JSON, long ones wherever they appear and short ones (under
+// report.MinSecret) by the client_secret= they follow.
+func TestConnectorCheckHidesLiteralSecrets(t *testing.T) {
+	templates := map[string]string{
+		"url":   `"tokenUrlTemplate": {"value": "https://x.example/token?client_secret=%s"}, "tokenBodyTemplate": {"value": "grant_type=authorization_code&code={Code}&redirect_uri={RedirectUrl}"}`,
+		"query": `"tokenUrlTemplate": {"value": "https://x.example/token"}, "tokenUrlQueryStringTemplate": {"value": "?client_secret=%s"}, "tokenBodyTemplate": {"value": "grant_type=authorization_code&code={Code}&redirect_uri={RedirectUrl}"}`,
+		"body":  `"tokenUrlTemplate": {"value": "https://x.example/token"}, "tokenBodyTemplate": {"value": "grant_type=authorization_code&code={Code}&redirect_uri={RedirectUrl}&client_secret=%s"}`,
+	}
+	for where, tmpl := range templates {
+		for _, secret := range []string{"L0ng-template-secret-9876", "s4"} {
+			dir := t.TempDir()
+			props := `{"properties": {"connectionParameters": {"token": {"type": "oauthSetting", "oAuthSettings": {
+  "identityProvider": "oauth2generic", "clientId": "c1", "scopes": ["offline_access"],
+  "customParameters": {"authorizationUrlTemplate": {"value": "https://x.example/authorize"}, ` + strings.ReplaceAll(tmpl, "%s", secret) + `}}}}}}`
+			if err := os.WriteFile(filepath.Join(dir, "apiProperties.json"), []byte(props), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, format := range []string{"text", "json"} {
+				t.Run(where+"/"+secret+"/"+format, func(t *testing.T) {
+					args := []string{"connector", "check", dir}
+					if format == "json" {
+						args = append(args, "--json")
+					}
+					_, out, errOut := runCLI(t, args...)
+					if !strings.Contains(out, "connector.secret_in_file") {
+						t.Errorf("no connector.secret_in_file finding:\n%s", out)
+					}
+					for _, leak := range []string{"=" + secret, secret + "&", secret + `"`, secret + "\n"} {
+						if strings.Contains(out, leak) || strings.Contains(errOut, leak) {
+							t.Errorf("the secret %q is in the output (%q):\n%s%s", secret, leak, out, errOut)
+						}
+					}
+					if len(secret) >= report.MinSecret && strings.Contains(out, secret) {
+						t.Errorf("the secret %q is in the output:\n%s", secret, out)
+					}
+					if !strings.Contains(out, "redacted") {
+						t.Errorf("want the secret shown as redacted:\n%s", out)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestConnectorCheckFolderConnSet: in a folder, a connector without the
+// --conn-set named is checked and says so; alone, it is a usage error.
+func TestConnectorCheckFolderConnSet(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"oauth2-clean", "parameter-sets"} {
+		data, err := os.ReadFile(filepath.Join(connData, d, "apiProperties.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Join(root, d), 0o755)
+		os.WriteFile(filepath.Join(root, d, "apiProperties.json"), data, 0o644)
+	}
+	code, out, errOut := runCLI(t, "connector", "check", root, "--conn-set", "entra")
+	if code != exitOK {
+		t.Errorf("exit %d, want 0 (no error findings, nothing unreadable)\n%s%s", code, out, errOut)
+	}
+	for _, w := range []string{"Note        no parameter set entra", "in parameter set entra  <- --connector uses this one",
+		"0 unreadable; 1 without parameter set entra (their first OAuth setting shown)"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	_, out, _ = runCLI(t, "connector", "check", "--json", root, "--conn-set", "entra")
+	var doc struct {
+		Connectors []struct {
+			Path, Error, Note string
+			Connector         struct{ OAuth []struct{ Used bool } }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	var got []string
+	for _, c := range doc.Connectors {
+		used := ""
+		for _, o := range c.Connector.OAuth {
+			used += map[bool]string{true: "U", false: "-"}[o.Used]
+		}
+		got = append(got, filepath.Base(c.Path)+" "+used+" "+c.Error+strings.SplitN(c.Note, ":", 2)[0])
+	}
+	if diff := cmp.Diff([]string{"oauth2-clean - no parameter set entra", "parameter-sets -U "}, got); diff != "" {
+		t.Errorf("connectors (-want +got):\n%s", diff)
+	}
+	if code, _, errOut := runCLI(t, "connector", "check", filepath.Join(root, "oauth2-clean"), "--conn-set", "entra"); code != exitUsage || !strings.Contains(errOut, "has no connectionParameterSets") {
+		t.Errorf("one connector without the set: exit %d, stderr %q; want 2 naming the problem", code, errOut)
 	}
 }
