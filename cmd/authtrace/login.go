@@ -48,7 +48,10 @@ next to the connector's own: the same registration then serves every run.`,
   # explicit endpoints, JSON for scripts, report file
   authtrace login --authorize-url https://idp.example.com/authorize \
     --token-url https://idp.example.com/token --client-id ID \
-    --redirect-uri http://127.0.0.1:53682/callback --json --report run.json`,
+    --redirect-uri http://127.0.0.1:53682/callback --json --report run.json
+
+  # a custom connector's login, as Power Platform sends it (loopback swapped in)
+  authtrace login --connector ./MyConnector --conn-param customHost=acme.auth0.com`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runLogin(cmd, &s)

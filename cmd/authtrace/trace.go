@@ -18,14 +18,20 @@ redirect (usually the provider's login page) and reads error pages for the
 known signatures of a rejected redirect_uri or client.
 
 The redirect URI need not be a loopback one here: give the platform's own to
-check it against the provider's registration.`,
+check it against the provider's registration. With --connector, the chain is
+followed twice, as Power Platform would send it: once with the connector's
+own redirect URL and once with the loopback one a real login sends
+(--loopback-redirect-uri), and the two are shown side by side.`,
 		Example: `  # does the provider accept Power Platform's redirect URI?
   authtrace trace --authorize-url https://TENANT.auth0.com/authorize --client-id ID \
     --redirect-uri https://global.consent.azure-apim.net/redirect --scope openid
 
   # a tenant proxy in front of the provider, as JSON
   authtrace trace --authorize-url https://login.example.com/acme/authorize \
-    --client-id ID --param audience=https://api.example.com --json`,
+    --client-id ID --param audience=https://api.example.com --json
+
+  # a custom connector: its own redirect URL and the loopback one, side by side
+  authtrace trace --connector ./MyConnector --conn-param customHost=acme.auth0.com`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := s.applyProfile(cmd); err != nil {
