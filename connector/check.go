@@ -64,7 +64,7 @@ func (ch *checker) run() {
 		}
 		ch.add(report.CodeConnectorProviderUnsupported, report.SeverityWarn, join(o.Path, "identityProvider"),
 			fmt.Sprintf("identity provider %q cannot be replayed by authtrace: %s", o.Provider, why),
-			"authtrace replays oauth2, oauth2generic and aad connectors. To debug this login, test the connection in Power Automate and import the browser's HAR file (authtrace har FILE), or point a copy of the connector at Generic OAuth 2 with your own app registration.",
+			"authtrace replays oauth2, oauth2generic and aad connectors. To debug this login, test the connection in Power Automate with the browser's developer tools recording (a HAR file shows every redirect), or point a copy of the connector at Generic OAuth 2 with your own app registration.",
 			"provider", o.Provider)
 		return
 	}

@@ -7,6 +7,7 @@
 package connector
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +28,15 @@ type Error struct {
 	Line, Column int
 	Path         string
 	Problem      string
+	// Err is the kind of problem, when callers branch on it: ErrNoOAuth.
+	Err error
 }
+
+// ErrNoOAuth is a connector without OAuth settings (an API key, or no
+// authentication): a connector all the same, with nothing to check here.
+var ErrNoOAuth = errors.New("no OAuth settings")
+
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	var b strings.Builder

@@ -46,7 +46,7 @@ func Parse(name string, data []byte) (*Connector, error) {
 		return nil, err
 	}
 	if len(c.OAuth) == 0 {
-		return nil, &Error{File: name, Path: "properties.connectionParameters", Problem: "no OAuth settings: want a connection parameter with \"type\": \"oauthSetting\" and an \"oAuthSettings\" object, in properties.connectionParameters or properties.connectionParameterSets.values[].parameters"}
+		return nil, &Error{File: name, Path: "properties.connectionParameters", Problem: "no OAuth settings: want a connection parameter with \"type\": \"oauthSetting\" and an \"oAuthSettings\" object, in properties.connectionParameters or properties.connectionParameterSets.values[].parameters", Err: ErrNoOAuth}
 	}
 	c.Notes = r.notes
 	return c, nil

@@ -21,7 +21,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"malformed-json", Error{Line: 4, Column: 40}, "not valid JSON"},
 		{"malformed-truncated", Error{Line: 4, Column: 1}, "ends in the middle"},
-		{"malformed-no-oauth", Error{Path: "properties.connectionParameters"}, `"type": "oauthSetting"`},
+		{"malformed-no-oauth", Error{Path: "properties.connectionParameters", Err: ErrNoOAuth}, `"type": "oauthSetting"`},
 		{"malformed-no-properties", Error{Path: "properties"}, "no properties object"},
 		{"malformed-no-settings", Error{Path: "properties.connectionParameters.token.oAuthSettings"}, "without an oAuthSettings object"},
 		{"malformed-utf16", Error{}, "UTF-16"},
@@ -40,7 +40,7 @@ func TestLoadErrors(t *testing.T) {
 			if want.File == "" {
 				want.File = filepath.Join("testdata", tt.dir, "apiProperties.json")
 			}
-			if diff := cmp.Diff(want, *got, cmpopts.IgnoreFields(Error{}, "Problem")); diff != "" {
+			if diff := cmp.Diff(want, *got, cmpopts.IgnoreFields(Error{}, "Problem"), cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("error (-want +got):\n%s", diff)
 			}
 			if !strings.Contains(got.Problem, tt.problem) {

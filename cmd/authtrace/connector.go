@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 
@@ -31,7 +32,7 @@ type checkOptions struct {
 func newConnectorCheckCmd() *cobra.Command {
 	o := &checkOptions{}
 	cmd := &cobra.Command{
-		Use:   "check PATH",
+		Use:   "check PATH...",
 		Short: "Check a custom connector's OAuth settings, and show the requests the platform would send (no network)",
 		Long: `check reads a custom connector definition the way Power Platform reads it
 (apiProperties.json, with apiDefinition.swagger.json and settings.json when
@@ -50,7 +51,9 @@ they are there) and, without the network, shows:
 PATH is a connector folder (as pac connector download or paconn writes it),
 its apiProperties.json, or a folder of connector folders (a clone of a
 connector repository): then every apiProperties.json below it is checked, one
-section each, and a summary ends the output.
+section each, and a summary ends the output; connectors there without OAuth
+settings (API keys) are skipped and counted. Several PATHs (a shell glob)
+are checked together, with one summary.
 
 A connector with several OAuth settings (connectionParameterSets) has each
 checked; --connector on login and trace uses the first, or the one
@@ -72,12 +75,12 @@ be read (not JSON, no OAuth settings, no apiProperties.json) or bad flags.`,
   authtrace connector check ./PowerPlatformConnectors --json |
     jq -r '.connectors[] | select(.findings[]?.severity=="error") | .path'`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErr("connector check takes one PATH (a connector folder, its apiProperties.json, or a folder of connector folders); %d given", len(args))
+			if len(args) == 0 {
+				return usageErr("connector check needs a PATH: a connector folder, its apiProperties.json, or a folder of connector folders")
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.jsonOut, "json", false, `print {"version":1,"connector":...,"requests":...,"findings":[...]} (for a folder of connectors, {"version":1,"connectors":[...]})`)
@@ -130,8 +133,12 @@ type checked struct {
 	// noSet is the --conn-set this connector of a folder does not have
 	// (for one connector that is a usage error); chosen is then the
 	// first, whose requests are shown, but none is used.
-	noSet    string
+	noSet string
+	// skipped: a connector of a folder without OAuth settings (err says
+	// so); not an error there, as most of a repository's use API keys.
+	skipped  bool
 	requests []builtRequests
+	built    []report.Finding // requests the parameters given break
 	findings []report.Finding
 	secrets  *report.Secrets
 }
@@ -149,16 +156,27 @@ type builtRequests struct {
 	err error
 }
 
-func (o *checkOptions) run(cmd *cobra.Command, path string) error {
+func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 	params, err := connParamValues(o.connParams)
 	if err != nil {
 		return err
 	}
-	paths, err := connector.Discover(path)
-	if err != nil {
-		return &exitError{code: exitUsage, err: err}
+	var paths []string
+	for _, path := range args {
+		found, err := connector.Discover(path)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		paths = append(paths, found...)
 	}
-	single := len(paths) == 1 && paths[0] == path
+	single := len(args) == 1 && len(paths) == 1 && paths[0] == args[0]
+	if single && len(params) > 0 {
+		if c, err := connector.Load(paths[0]); err == nil {
+			for _, line := range unknownConnParams(c, params) {
+				fmt.Fprintln(cmd.ErrOrStderr(), line)
+			}
+		}
+	}
 	var all []checked
 	for _, p := range paths {
 		ch := checkOne(p, params, o.connSet, !single)
@@ -195,6 +213,7 @@ func checkOne(path string, params map[string]string, set string, inFolder bool) 
 	c, err := connector.Load(path)
 	if err != nil {
 		ch.err = err
+		ch.skipped = inFolder && errors.Is(err, connector.ErrNoOAuth)
 		return ch
 	}
 	ch.c = c
@@ -214,9 +233,27 @@ func checkOne(path string, params map[string]string, set string, inFolder bool) 
 		// connector's publication, authtrace only shows where it goes.
 		r, err := o.Requests(c, connector.Fill{Sample: true, RedirectURL: o.PlatformRedirectURL(), State: connector.SampleState, Params: params})
 		ch.requests = append(ch.requests, builtRequests{r: r, err: err})
+		if err != nil && buildable(c, o) {
+			// The file alone builds them (Check says nothing): the
+			// connection parameters given break them.
+			ch.built = append(ch.built, report.Finding{
+				Code: report.CodeConnectorInvalid, Severity: report.SeverityError,
+				Message: "the platform's requests cannot be built with the connection parameters given: " + err.Error(),
+				Hint:    "Check the --conn-param values (or AUTHTRACE_CONN_<NAME>): a host is a plain host[:port], and a value is filled in as written.",
+				Detail:  map[string]string{"path": o.Path},
+			})
+		}
 	}
-	ch.findings = connector.Check(c)
+	ch.findings = append(connector.Check(c), ch.built...)
 	return ch
+}
+
+// buildable reports whether o's requests build from the file alone, with
+// no connection parameter filled: then a failure with the ones given is
+// theirs, not the file's (which Check reports).
+func buildable(c *connector.Connector, o *connector.OAuth) bool {
+	_, err := o.Requests(c, connector.Fill{Sample: true, RedirectURL: o.PlatformRedirectURL(), State: connector.SampleState})
+	return err == nil
 }
 
 // checkExit is the exit status of a check: 2 when a connector could not
@@ -225,6 +262,7 @@ func checkExit(all []checked) error {
 	code := exitOK
 	for _, ch := range all {
 		switch {
+		case ch.skipped:
 		case ch.err != nil:
 			code = exitUsage
 		case code == exitOK && (&report.Report{Findings: ch.findings}).HasErrors():

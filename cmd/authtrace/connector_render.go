@@ -19,9 +19,12 @@ type (
 		checkEntry
 	}
 	checkEntry struct {
-		Path      string           `json:"path,omitempty"`
-		Error     string           `json:"error,omitempty"`
-		Note      string           `json:"note,omitempty"`
+		Path  string `json:"path,omitempty"`
+		Error string `json:"error,omitempty"`
+		Note  string `json:"note,omitempty"`
+		// Skipped says why a connector of a folder was not checked (no
+		// OAuth settings: an API key, or no authentication).
+		Skipped   string           `json:"skipped,omitempty"`
 		Connector *connectorJSON   `json:"connector,omitempty"`
 		Requests  *requestsJSON    `json:"requests,omitempty"`
 		All       []requestsJSON   `json:"all_requests,omitempty"`
@@ -103,6 +106,10 @@ func entryJSON(ch checked, withPath bool) checkEntry {
 	e := checkEntry{Findings: []report.Finding{}}
 	if withPath {
 		e.Path = ch.path
+	}
+	if ch.skipped {
+		e.Skipped = ch.err.Error()
+		return e
 	}
 	if ch.err != nil {
 		e.Error = ch.err.Error()
@@ -350,13 +357,18 @@ func writeFindings(b *strings.Builder, fs []report.Finding, p func(string) strin
 // summary.
 func writeFolder(w io.Writer, all []checked) error {
 	var b strings.Builder
-	var bad, withErrs, withWarns, noSet int
+	var bad, withErrs, withWarns, noSet, skipped int
 	set := ""
 	for i, ch := range all {
 		if i > 0 {
 			b.WriteString("\n")
 		}
 		fmt.Fprintf(&b, "== %s\n", report.Printable(ch.path))
+		if ch.skipped {
+			skipped++
+			b.WriteString("skipped: no OAuth settings (an API key, or no authentication)\n")
+			continue
+		}
 		if ch.err != nil {
 			bad++
 			fmt.Fprintf(&b, "cannot be read: %s\n", report.Printable(ch.err.Error()))
@@ -379,7 +391,10 @@ func writeFolder(w io.Writer, all []checked) error {
 		}
 	}
 	fmt.Fprintf(&b, "\nSummary: %d connectors: %d with errors, %d with warnings only, %d clean, %d unreadable",
-		len(all), withErrs, withWarns, len(all)-withErrs-withWarns-bad, bad)
+		len(all), withErrs, withWarns, len(all)-withErrs-withWarns-bad-skipped, bad)
+	if skipped > 0 {
+		fmt.Fprintf(&b, ", %d without OAuth settings (skipped)", skipped)
+	}
 	if noSet > 0 {
 		fmt.Fprintf(&b, "; %d without parameter set %s (their first OAuth setting shown)", noSet, report.Printable(set))
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"slices"
@@ -222,6 +223,9 @@ func (s *settings) gatherConnParams(c *connector.Connector, o *connector.OAuth, 
 	if err != nil {
 		return nil, err
 	}
+	for _, line := range unknownConnParams(c, given) {
+		fmt.Fprintln(stderr, line)
+	}
 	params, missing := connector.ResolveParams(c, o, given, os.LookupEnv)
 	if len(missing) == 0 {
 		return params, nil
@@ -277,4 +281,41 @@ func withParams(build func(redirectURI, state string) (string, error), params []
 		u.RawQuery = strings.Join(kept, "&")
 		return u.String(), nil
 	}
+}
+
+// unknownConnParams says, for each --conn-param name that is neither a
+// connection parameter of c nor a placeholder its templates use, that it
+// fills nothing, with the nearest name it has: a misspelt name would
+// otherwise pass silently and the real one be asked for or left empty.
+func unknownConnParams(c *connector.Connector, given map[string]string) []string {
+	known := map[string]string{} // lower case, without token: -> as written
+	add := func(name string) {
+		known[strings.ToLower(connector.FlagName(name))] = connector.FlagName(name)
+	}
+	for _, p := range c.Params {
+		add(p.Name)
+	}
+	for _, o := range c.OAuth {
+		for _, name := range c.NeededParams(o) {
+			add(name)
+		}
+	}
+	var notes []string
+	for _, name := range slices.Sorted(maps.Keys(given)) {
+		if _, ok := known[strings.ToLower(connector.FlagName(name))]; ok {
+			continue
+		}
+		line := fmt.Sprintf("· --conn-param %s: %s has no connection parameter of that name, so it fills nothing", report.Printable(name), report.Printable(c.File))
+		best, bestD := "", 3
+		for _, k := range slices.Sorted(maps.Keys(known)) {
+			if d := editDistance(strings.ToLower(name), k); d < bestD {
+				best, bestD = known[k], d
+			}
+		}
+		if best != "" {
+			line += fmt.Sprintf(" (did you mean %s?)", report.Printable(best))
+		}
+		notes = append(notes, line)
+	}
+	return notes
 }

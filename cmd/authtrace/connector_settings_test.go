@@ -175,3 +175,14 @@ func TestProfileWithConnector(t *testing.T) {
 	wantUsage(t, []string{"profile", "save", "orphan", "--conn-param", "a=b", "--client-id", "c"}, "give --connector PATH too")
 	wantUsage(t, []string{"profile", "save", "broken", "--connector", t.TempDir()}, "apiProperties.json")
 }
+
+func TestConnectorUnknownParamNamed(t *testing.T) {
+	srv := refusingProvider(t, "")
+	_, _, stderr := runCLI(t, "trace", "--json", "--connector", tenantConnector(t), "--conn-param", "customHost="+strings.TrimPrefix(srv.URL, "http://"), "--conn-param", "custmHost=x")
+	if !strings.Contains(stderr, "--conn-param custmHost:") || !strings.Contains(stderr, "did you mean customHost?") {
+		t.Errorf("stderr does not name the misspelt parameter with its nearest:\n%s", stderr)
+	}
+	if strings.Contains(stderr, "--conn-param customHost:") {
+		t.Errorf("stderr names a parameter the connector has:\n%s", stderr)
+	}
+}

@@ -46,7 +46,7 @@ func TestConnectorCheckText(t *testing.T) {
 		{"folder without connectors", []string{filepath.Join(connData, "malformed-empty-folder")}, exitUsage, nil, "folder without apiProperties.json"},
 		{"unknown set", []string{filepath.Join(connData, "parameter-sets"), "--conn-set", "nope"}, exitUsage, nil, "--conn-set nope: " + filepath.Join(connData, "parameter-sets", "apiProperties.json") + " has the sets oauth-generic, entra"},
 		{"bad --conn-param", []string{filepath.Join(connData, "oauth2-clean"), "--conn-param", "novalue"}, exitUsage, nil, "want NAME=VALUE"},
-		{"no path", nil, exitUsage, nil, "takes one PATH"},
+		{"no path", nil, exitUsage, nil, "needs a PATH"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,5 +266,48 @@ func TestConnectorCheckFolderConnSet(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "connector", "check", filepath.Join(root, "oauth2-clean"), "--conn-set", "entra"); code != exitUsage || !strings.Contains(errOut, "has no connectionParameterSets") {
 		t.Errorf("one connector without the set: exit %d, stderr %q; want 2 naming the problem", code, errOut)
+	}
+}
+
+// TestConnectorCheckSkipsAPIKey: in a folder, a connector without OAuth
+// settings (an API key) is skipped and counted, not unreadable: most of a
+// repository's connectors are such, and they must not make every run
+// exit 2. Several PATHs are checked together.
+func TestConnectorCheckSkipsAPIKey(t *testing.T) {
+	root := t.TempDir()
+	key := filepath.Join(root, "apikey")
+	os.MkdirAll(key, 0o755)
+	os.WriteFile(filepath.Join(key, "apiProperties.json"), []byte(`{"properties":{"connectionParameters":{"api_key":{"type":"securestring"}}}}`), 0o644)
+	code, out, errOut := runCLI(t, "connector", "check", root, filepath.Join(connData, "oauth2-clean"))
+	if code != exitOK {
+		t.Errorf("exit %d, want 0 (nothing unreadable, no error)\n%s%s", code, out, errOut)
+	}
+	for _, w := range []string{"skipped: no OAuth settings", "Summary: 2 connectors: 0 with errors, 0 with warnings only, 1 clean, 0 unreadable, 1 without OAuth settings (skipped)"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	code, out, _ = runCLI(t, "connector", "check", "--json", root)
+	if code != exitOK || !strings.Contains(out, `"skipped": "`) {
+		t.Errorf("--json: exit %d, want 0 and a skipped entry:\n%s", code, out)
+	}
+	// Alone, it is what was asked about: exit 2, as before.
+	if code, _, _ := runCLI(t, "connector", "check", key); code != exitUsage {
+		t.Errorf("one API-key connector: exit %d, want 2", code)
+	}
+}
+
+// TestConnectorCheckBadParam: connection parameters that break the
+// requests the file alone builds are an error finding, not a quiet exit 0.
+func TestConnectorCheckBadParam(t *testing.T) {
+	code, out, errOut := runCLI(t, "connector", "check", "--json", filepath.Join(connData, "generic-tenant"), "--conn-param", "customHost=a b%zz")
+	if code != exitFindings {
+		t.Errorf("exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, `"code": "connector.invalid"`) || !strings.Contains(out, "connection parameters given") {
+		t.Errorf("no connector.invalid about the parameters given:\n%s", out)
+	}
+	if code, _, _ := runCLI(t, "connector", "check", filepath.Join(connData, "generic-tenant"), "--conn-param", "customHost=acme.example.com"); code != exitOK {
+		t.Errorf("a good host: exit %d, want 0", code)
 	}
 }
