@@ -58,6 +58,10 @@ func decodeJSON(file string, data []byte) (any, error) {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		problem = "not valid JSON: the file ends in the middle of a JSON value (cut short, or a bracket not closed)"
 		off = int64(len(data))
+		if len(bytes.TrimSpace(data)) == 0 {
+			off = 0
+			problem = "is empty: want the connector's JSON object ({\"properties\": {\"connectionParameters\": ...}})"
+		}
 	}
 	line, col := position(data, off)
 	return nil, &Error{File: file, Line: line, Column: col, Problem: problem}

@@ -189,6 +189,10 @@ func (o *checkOptions) run(cmd *cobra.Command, args []string) error {
 	out := cmd.OutOrStdout()
 	switch {
 	case single && all[0].err != nil:
+		if o.jsonOut {
+			// A script reading stdout learns why too.
+			report.EncodeJSON(out, checkJSON(all[0], false), "  ")
+		}
 		return &exitError{code: exitUsage, err: all[0].err}
 	case single && o.jsonOut:
 		err = report.EncodeJSON(out, checkJSON(all[0], false), "  ")

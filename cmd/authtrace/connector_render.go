@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/authtrace/authtrace/connector"
@@ -29,7 +30,7 @@ type (
 		Requests  *requestsJSON    `json:"requests,omitempty"`
 		All       []requestsJSON   `json:"all_requests,omitempty"`
 		Findings  []report.Finding `json:"findings"`
-		Counts    map[string]int   `json:"counts"`
+		Counts    map[string]int   `json:"counts,omitempty"`
 	}
 	folderDoc struct {
 		Version    int          `json:"version"`
@@ -269,7 +270,11 @@ func writeCheck(w io.Writer, ch checked) error {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			row("  "+c.oauth[i].WrittenKey(k), o.Custom[k])
+			v := o.Custom[k]
+			if strings.TrimSpace(v) != v || v == "" {
+				v = strconv.Quote(v) // a delimiter of " " must not print as nothing
+			}
+			row("  "+c.oauth[i].WrittenKey(k), v)
 		}
 		writeRequests(&b, r, p)
 	}

@@ -311,3 +311,17 @@ func TestConnectorCheckBadParam(t *testing.T) {
 		t.Errorf("a good host: exit %d, want 0", code)
 	}
 }
+
+func TestConnectorCheckUnreadableJSONAndEmpty(t *testing.T) {
+	code, out, _ := runCLI(t, "connector", "check", "--json", filepath.Join(connData, "malformed-json"))
+	var doc struct {
+		Version int    `json:"version"`
+		Error   string `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitUsage || doc.Version != 1 || !strings.Contains(doc.Error, "not valid JSON") {
+		t.Errorf("--json of an unreadable connector: exit %d, %+v (%v); want 2 and a version-1 object with the error\n%s", code, doc, err, out)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "apiProperties.json"), []byte("\n"), 0o644)
+	wantUsage(t, []string{"connector", "check", dir}, "apiProperties.json:1:1: is empty")
+}
