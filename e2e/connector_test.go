@@ -1,20 +1,16 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/authtrace/authtrace/report"
 )
@@ -130,35 +126,7 @@ func runConnector(t *testing.T, command, secret string, args ...string) result {
 		args = append(args, "--redirect-uri", callbackURL(), "--client-secret", secret,
 			"--open-with", browser+" -timeout 40s")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, authtrace, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.WaitDelay = 10 * time.Second
-	start := time.Now()
-	err := cmd.Run()
-	res := result{stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &ee):
-		res.exit = ee.ExitCode()
-	default:
-		t.Fatalf("run authtrace: %v\nstderr:\n%s", err, res.stderr)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("command: %s %s", authtrace, strings.Join(args, " "))
-			t.Logf("stderr:\n%s", res.stderr)
-			t.Logf("report:\n%s", lastLine(res.stdout))
-		}
-	})
-	if secret != "" && strings.Contains(res.stdout, secret) {
-		t.Errorf("the client secret %q appears in stdout; want it redacted", secret)
-	}
-	res.rep, res.events = parseOutput(t, res.stdout)
-	return res
+	return execAuthtrace(t, authtrace, command, secret, args)
 }
 
 func TestConnectorLogin(t *testing.T) {

@@ -53,7 +53,7 @@ func (s *settings) configFor(cmd *cobra.Command) (flow.Config, error) {
 		return cfg, err
 	}
 	if s.connector != "" {
-		return s.fromConnector(cfg, s.login, cmd.ErrOrStderr())
+		return s.fromConnector(cmd, cfg, s.login)
 	}
 	return cfg, s.emulation(&cfg)
 }
@@ -89,7 +89,8 @@ func (s *settings) connectorConflicts() error {
 // For login the redirect URI is the loopback one, swapped in for the
 // platform's; for trace the platform's stays and the loopback one is
 // traced as a second chain.
-func (s *settings) fromConnector(flags flow.Config, login bool, stderr io.Writer) (flow.Config, error) {
+func (s *settings) fromConnector(cmd *cobra.Command, flags flow.Config, login bool) (flow.Config, error) {
+	stderr := cmd.ErrOrStderr()
 	c, err := connector.Load(s.connector)
 	if err != nil {
 		return flags, connectorLoadErr(err)
@@ -113,7 +114,7 @@ func (s *settings) fromConnector(flags flow.Config, login bool, stderr io.Writer
 	}
 	// What the flags say that the connector does not. A secret given
 	// wins over one in the file (connector.secret_in_file says so).
-	if flags.ClientSecret != "" || secretGivenFlags(s) {
+	if flags.ClientSecret != "" || secretGiven(cmd) {
 		cfg.ClientSecret = flags.ClientSecret
 	}
 	cfg.Profile = flags.Profile
@@ -171,15 +172,6 @@ func loopbackHost(raw string) bool {
 // file, the place in it and what was expected.
 func connectorLoadErr(err error) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf("--connector: %w", err)}
-}
-
-// secretGivenFlags reports whether the secret was given, even as empty.
-func secretGivenFlags(s *settings) bool {
-	if s.fs != nil && s.fs.Changed("client-secret") {
-		return true
-	}
-	_, ok := os.LookupEnv(secretEnv)
-	return ok
 }
 
 // oauthName names an OAuth setting for people: its parameter set, or the
