@@ -34,7 +34,8 @@ func (r Report) Answer() Answers {
 }
 
 // Chain is the report cut down to one of its chains (Report.Chains): its
-// hops, and the findings about them or about no hop. Answer on it
+// hops, the findings about them or about no hop of another chain, and the
+// tokens and token-endpoint steps that are not another chain's. Answer on it
 // answers for that chain alone.
 func (r Report) Chain(name string) Report {
 	in := map[int]bool{}
@@ -48,9 +49,21 @@ func (r Report) Chain(name string) Report {
 	}
 	c.Findings = nil
 	for _, f := range r.Findings {
-		if f.Hop == 0 || in[f.Hop] {
+		if in[f.Hop] || f.Hop == 0 && (f.Chain == "" || f.Chain == name) {
 			c.Findings = append(c.Findings, f)
 		}
+	}
+	c.Tokens = nil
+	for _, t := range r.Tokens {
+		if t.Chain == "" || t.Chain == name {
+			c.Tokens = append(c.Tokens, t)
+		}
+	}
+	if r.Exchange != nil && r.Exchange.Chain != "" && r.Exchange.Chain != name {
+		c.Exchange = nil
+	}
+	if r.Refresh != nil && r.Refresh.Chain != "" && r.Refresh.Chain != name {
+		c.Refresh = nil
 	}
 	for _, ch := range r.Chains {
 		if ch.Name == name {

@@ -39,6 +39,9 @@ func (c Chain) Label() string {
 	case ChainLoopback:
 		return "the loopback redirect URI"
 	}
+	if strings.HasPrefix(c.Name, "attempt ") {
+		return Printable(c.Name) + "'s redirect URI" // a HAR file's
+	}
 	return "the " + Printable(c.Name) + " chain's redirect URI"
 }
 

@@ -91,6 +91,18 @@ const (
 	CodeConnectorInvalid             = "connector.invalid"
 )
 
+// Added for issue 12: what reading a HAR file found about the file itself
+// and about what it cannot hold, and a value a sanitiser replaced, which
+// every comparison treats as unknown.
+const (
+	CodeHARTruncated     = "har.truncated"     // warn: the file ends mid-way; the legs before the cut are kept
+	CodeHARIrregular     = "har.irregular"     // info: read leniently (another version, a BOM, missing fields, ...)
+	CodeHARFragmentLost  = "har.fragment_lost" // warn: the answer came in the URL fragment, which HAR does not record
+	CodeHARPlatformLeg   = "har.platform_leg"  // info: the code went to the platform, which exchanges it on its servers
+	CodeHARBodyOmitted   = "har.body_omitted"  // info: a body the diagnosis needed is not in the file
+	CodeParamPlaceholder = "param.placeholder" // info: a sanitiser's placeholder where a value was; not compared
+)
+
 // CodeInfo says what a finding code means: `authtrace codes` lists them,
 // for people reading a report and for support macros matching on codes.
 type CodeInfo struct {
@@ -158,6 +170,12 @@ func Codes() []CodeInfo {
 		{CodeConnectorSecretInFile, w, "the connector file holds a client secret; the platform takes it at publish time, and the file may be shared"},
 		{CodeConnectorProviderUnsupported, w, "the connector's identity provider is one authtrace cannot replay (it says why)"},
 		{CodeConnectorInvalid, e, "the connector definition is unusable as the platform reads it (a required setting missing, an URL that does not parse)"},
+		{CodeParamPlaceholder, i, "a hop's state, redirect_uri or another parameter is a sanitiser's placeholder ([state redacted]): unknown, so not compared"},
+		{CodeHARTruncated, w, "the HAR file ends before its end (cut off, or invalid past a point); the legs before the cut are read"},
+		{CodeHARIrregular, i, "the HAR file was read leniently: another version, a byte order mark, entries without some fields, out of time order"},
+		{CodeHARFragmentLost, w, "the provider answered in the URL fragment (response_mode=fragment), which a HAR file does not record: the callback's values are not known"},
+		{CodeHARPlatformLeg, i, "the chain ends at the platform's redirect URL: the platform exchanges the code on its own servers, so the token leg is not in the HAR"},
+		{CodeHARBodyOmitted, i, "a body the diagnosis needed (a token answer, an error page) is not in the HAR file: omitted by the browser or a sanitiser"},
 		{CodeListenerDropped, i, "the loopback listener got more requests than it keeps; the rest were not recorded"},
 	}
 }

@@ -75,6 +75,9 @@ type Finding struct {
 	Message  string            `json:"message"`
 	Hint     string            `json:"hint,omitempty"`
 	Detail   map[string]string `json:"detail,omitempty"`
+	// Chain names the chain a finding about no hop belongs to (a
+	// token's, in a HAR file of several attempts); empty otherwise.
+	Chain string `json:"chain,omitempty"`
 }
 
 // Source says where a hop was seen.
@@ -206,12 +209,17 @@ type Step struct {
 type Exchange struct {
 	Step
 	Attempts []Step `json:"attempts,omitempty"`
+	// Chain names the chain whose code was exchanged, in a report of
+	// several (a HAR file's attempts); empty otherwise.
+	Chain string `json:"chain,omitempty"`
 }
 
 // Refresh is the refresh grant made with the refresh token that came back.
 type Refresh struct {
 	Step
 	Rotated bool `json:"rotated"`
+	// Chain is as Exchange's.
+	Chain string `json:"chain,omitempty"`
 }
 
 // Token is one decoded token. Header and Claims keep the token's own JSON
@@ -226,6 +234,12 @@ type Token struct {
 	// Verification is the login's own check of a JWT's signature; nil
 	// for tokens it does not check (opaque, encrypted, decoded alone).
 	Verification *Verification `json:"verification,omitempty"`
+	// Chain names the chain the token came from, in a report of several
+	// (a HAR file's attempts); empty otherwise. Seen says where a token
+	// not from the token endpoint was found ("Authorization header of
+	// GET https://api.example.com/orders", "form post to the callback").
+	Chain string `json:"chain,omitempty"`
+	Seen  string `json:"seen,omitempty"`
 }
 
 // Verification statuses.
