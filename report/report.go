@@ -305,6 +305,24 @@ type Report struct {
 	Findings []Finding `json:"findings"`
 	// Error says why the run stopped early (timeout, listener), if it did.
 	Error string `json:"error,omitempty"`
+	// HAR is the HAR file the report was read from (authtrace har).
+	HAR *HARSource `json:"har,omitempty"`
+}
+
+// HARSource is the HAR file a report was read from: its name as given,
+// the program that wrote it, and how much of it there was. Each of its
+// authorization attempts is one of the report's chains ("attempt 1", ...,
+// newest last).
+type HARSource struct {
+	File    string `json:"file"`
+	Creator string `json:"creator,omitempty"` // "WebInspector 537.36", "Firefox 133.0"
+	Browser string `json:"browser,omitempty"`
+	Version string `json:"version,omitempty"` // log.version
+	Entries int    `json:"entries"`
+	Pages   int    `json:"pages,omitempty"`
+	// Truncated is set when the file ends before its end; what was read
+	// up to there is in the report.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // HasErrors reports whether any finding has error severity.
