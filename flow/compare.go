@@ -2,6 +2,7 @@ package flow
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -60,13 +61,57 @@ func compareHop(sent map[string]string, h report.Hop) []report.Finding {
 		return nil
 	}
 	h.Role = comparedRole(h) // the messages name the role it is compared in
-	switch h.Role {
-	case report.RoleAuthorize:
-		return compareAuthorize(sent, h)
-	case report.RoleCallback:
-		return compareCallback(sent, h)
+	if h.Role != report.RoleAuthorize && h.Role != report.RoleCallback {
+		return nil
 	}
-	return nil
+	sent, h, unknown := maskPlaceholders(sent, h)
+	var out []report.Finding
+	if len(unknown) > 0 {
+		out = append(out, placeholderFinding(h, unknown))
+	}
+	if h.Role == report.RoleAuthorize {
+		return append(out, compareAuthorize(sent, h)...)
+	}
+	return append(out, compareCallback(sent, h)...)
+}
+
+// maskPlaceholders takes out of the comparison every parameter whose
+// value, sent or at the hop, is a sanitiser's placeholder ("[state
+// redacted]" in a HAR file from a support portal): what was there is not
+// known, so it is neither changed nor dropped. It returns copies and the
+// names taken out, in hopParamNames' order.
+func maskPlaceholders(sent map[string]string, h report.Hop) (map[string]string, report.Hop, []string) {
+	var unknown []string
+	for _, name := range hopParamNames {
+		if report.IsPlaceholder(sent[name]) || report.IsPlaceholder(h.Params[name]) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return sent, h, nil
+	}
+	sent, h.Params = maps.Clone(sent), maps.Clone(h.Params)
+	for _, name := range unknown {
+		delete(sent, name)
+		delete(h.Params, name)
+	}
+	return sent, h, unknown
+}
+
+func placeholderFinding(h report.Hop, unknown []string) report.Finding {
+	return report.Finding{
+		Code: report.CodeParamPlaceholder, Severity: report.SeverityInfo, Hop: h.N,
+		Message: fmt.Sprintf("%s: %s %s a sanitiser's placeholder, not the value: not compared", hopName(h), strings.Join(unknown, ", "), isAre(len(unknown))),
+		Hint:    "The file was sanitised before it reached you (a support portal, a browser's sanitised export). To compare these values, ask for a HAR exported without sanitising, or run the login yourself with authtrace login.",
+		Detail:  map[string]string{"names": strings.Join(unknown, " ")},
+	}
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 // comparedRole is the role h is compared in. An authorize request

@@ -1,7 +1,9 @@
 package flow
 
 import (
+	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -282,5 +284,35 @@ func TestCompare(t *testing.T) {
 	}
 	if got := Compare(sent, nil); len(got) != 0 {
 		t.Errorf("Compare(sent, nil) = %v, want none", got)
+	}
+}
+
+// A sanitiser's placeholder is unknown, never changed: the state and code
+// of a callback from a sanitised HAR give one param.placeholder note and
+// no state finding, while a real change next to it is still found.
+func TestComparePlaceholderIsUnknown(t *testing.T) {
+	sent := map[string]string{"state": "abc", "redirect_uri": "https://app.example.com/cb", "client_id": "c1", "response_type": "code", "scope": "openid"}
+	hops := []report.Hop{
+		{N: 2, Source: report.SourceHAR, Role: report.RoleAuthorize, URL: "https://idp.example.com/authorize",
+			Params: map[string]string{"state": "[state redacted]", "redirect_uri": "https://app.example.com/cb", "client_id": "c1", "response_type": "code", "scope": "openid email"}},
+		{N: 3, Source: report.SourceHAR, Role: report.RoleCallback, URL: "https://app.example.com/cb",
+			Params: map[string]string{"state": "[state redacted]", "code": "[code redacted]"}},
+	}
+	var codes []string
+	for _, f := range Compare(sent, hops) {
+		codes = append(codes, fmt.Sprintf("%d:%s", f.Hop, f.Code))
+	}
+	want := []string{"2:" + report.CodeParamPlaceholder, "2:" + report.CodeParamChanged, "3:" + report.CodeParamPlaceholder}
+	if !slices.Equal(codes, want) {
+		t.Errorf("findings = %v, want %v", codes, want)
+	}
+	// A placeholder in what was sent (the first authorize hop of a
+	// sanitised file) is unknown too.
+	sent["state"] = "<redacted>"
+	hops[0].Params["state"] = "abc"
+	for _, f := range Compare(sent, hops[:1]) {
+		if f.Code == report.CodeStateChanged {
+			t.Errorf("a placeholder sent compared as a value: %s", f.Message)
+		}
 	}
 }

@@ -374,12 +374,7 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	}
 	code, ok := h.Params["code"]
 	if !ok || code == "" {
-		r.addFinding(report.Finding{
-			Code: report.CodeAuthorizeError, Severity: report.SeverityError, Hop: n,
-			Message: "the callback carries neither a code nor an error",
-			Hint:    "The provider (or a proxy) redirected to the redirect URI without the authorization code. If it answered in the URL fragment (#code=...), it ignored response_mode=query: check the app's response mode.",
-			Detail:  map[string]string{"error": "no_code"},
-		})
+		r.addFinding(NoCodeFinding(n))
 		return r.finish(nil)
 	}
 
@@ -588,4 +583,15 @@ func RefreshAgain(ctx context.Context, cfg Config, rep report.Report, emit func(
 func isBuildError(err error) bool {
 	_, ok := errors.AsType[*BuildError](err)
 	return ok
+}
+
+// NoCodeFinding is what a callback (hop n) without a code or an error
+// means, for every producer of hops.
+func NoCodeFinding(n int) report.Finding {
+	return report.Finding{
+		Code: report.CodeAuthorizeError, Severity: report.SeverityError, Hop: n,
+		Message: "the callback carries neither a code nor an error",
+		Hint:    "The provider (or a proxy) redirected to the redirect URI without the authorization code. If it answered in the URL fragment (#code=...), it ignored response_mode=query: check the app's response mode.",
+		Detail:  map[string]string{"error": "no_code"},
+	}
 }

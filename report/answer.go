@@ -134,10 +134,13 @@ func (r Report) stateAnswer() Answer {
 	if f, ok := r.first(CodeStateMissing); ok {
 		return Answer{VerdictProblem, fmt.Sprintf("missing at hop %d: the platform will reject the login", f.Hop), f.Hop}
 	}
-	var sent string
+	// What was sent: the sent hop's state, or where no hop is the sent
+	// one (a HAR file: the browser sent it) the profile's, which is the
+	// first authorize request's.
+	sent, hasSent := r.Profile.State, false
 	for _, h := range r.Hops {
 		if h.Source == SourceSent {
-			sent = h.Params["state"]
+			sent, hasSent = h.Params["state"], true
 		}
 	}
 	var carried, own int
@@ -147,6 +150,12 @@ func (r Report) stateAnswer() Answer {
 		}
 		st, has := h.Params["state"]
 		if !has {
+			continue
+		}
+		if IsPlaceholder(st) || !hasSent && IsPlaceholder(sent) {
+			if h.Role == RoleCallback {
+				return Answer{VerdictUnknown, fmt.Sprintf("not known: the file has a sanitiser's placeholder where the state was (hop %d)", h.N), h.N}
+			}
 			continue
 		}
 		if st != sent && h.Role != RoleProvider {

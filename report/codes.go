@@ -100,6 +100,7 @@ const (
 	CodeHARFragmentLost  = "har.fragment_lost" // warn: the answer came in the URL fragment, which HAR does not record
 	CodeHARPlatformLeg   = "har.platform_leg"  // info: the code went to the platform, which exchanges it on its servers
 	CodeHARBodyOmitted   = "har.body_omitted"  // info: a body the diagnosis needed is not in the file
+	CodeHARNoCallback    = "har.no_callback"   // warn: an attempt never reaches its redirect URI in the file
 	CodeParamPlaceholder = "param.placeholder" // info: a sanitiser's placeholder where a value was; not compared
 )
 
@@ -176,6 +177,7 @@ func Codes() []CodeInfo {
 		{CodeHARFragmentLost, w, "the provider answered in the URL fragment (response_mode=fragment), which a HAR file does not record: the callback's values are not known"},
 		{CodeHARPlatformLeg, i, "the chain ends at the platform's redirect URL: the platform exchanges the code on its own servers, so the token leg is not in the HAR"},
 		{CodeHARBodyOmitted, i, "a body the diagnosis needed (a token answer, an error page) is not in the HAR file: omitted by the browser or a sanitiser"},
+		{CodeHARNoCallback, w, "an attempt in the HAR file never reaches its redirect URI: abandoned at a page, or the recording stopped before the end"},
 		{CodeListenerDropped, i, "the loopback listener got more requests than it keeps; the rest were not recorded"},
 	}
 }

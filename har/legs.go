@@ -1,0 +1,221 @@
+package har
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
+)
+
+// A leg is one authorization attempt: the authorize request a browser
+// made (client_id and response_type in its query) and what it went
+// through to the callback. The browser records each redirect as its own
+// entry, so a leg is followed by redirect continuity: the next entry whose
+// URL is the Location of the one before, whatever tab or window it is in
+// (Power Platform's sign-in runs in a pop-up). After a page (the login,
+// the consent), the person or a script moves on: the next navigation to a
+// host of the leg, or to the callback, is the next hop.
+
+// pageWait is how long after a page the next navigation may come and
+// still be the same attempt: a person typing a password and answering MFA.
+const pageWait = 30 * time.Minute
+
+// maxLegHops bounds a leg: a browser gives up after about 20 redirects.
+const maxLegHops = flow.MaxHopsLimit
+
+type leg struct {
+	recs        []int // indexes into analysis.recs, in order
+	urls        []string
+	redirectURI string
+	clientID    string
+	loop        int // the leg position where a URL came round a third time; -1 none
+	// synthetic is the callback's URL when the file has no entry for it
+	// but the redirect to it (the Location) is there.
+	synthetic string
+}
+
+type analysis struct {
+	opt  Options
+	recs []rec
+	used []bool
+}
+
+// legs finds every attempt, in time order.
+func (a *analysis) legs() []leg {
+	a.used = make([]bool, len(a.recs))
+	var out []leg
+	for i := range a.recs {
+		if a.used[i] || !isAuthorizeURL(a.recs[i].u) {
+			continue
+		}
+		out = append(out, a.follow(i))
+	}
+	return out
+}
+
+// follow lays out the leg that starts at recs[start].
+func (a *analysis) follow(start int) leg {
+	q := a.recs[start].u.Query()
+	l := leg{redirectURI: q.Get("redirect_uri"), clientID: q.Get("client_id"), loop: -1}
+	hosts := map[string]bool{}
+	seen := map[string]int{}
+	cur := start
+	via := ""
+	for {
+		r := a.recs[cur]
+		a.used[cur] = true
+		l.recs = append(l.recs, cur)
+		if via == "" {
+			via = r.url
+		}
+		l.urls = append(l.urls, via)
+		via = ""
+		hosts[strings.ToLower(r.u.Host)] = true
+		seen[r.url]++
+		if seen[r.url] >= 3 && l.loop < 0 {
+			l.loop = len(l.recs) - 1
+			return l
+		}
+		if a.isCallback(l, r.u) || len(l.recs) >= maxLegHops || r.err != "" && r.status == 0 {
+			return l
+		}
+		if loc := resolve(r.u, r.location); loc != "" && r.status >= 300 && r.status < 400 {
+			next := a.find(cur, func(c rec) bool { return sameURL(c.url, loc) }, 2*time.Minute)
+			if next < 0 {
+				if lu, err := url.Parse(loc); err == nil && a.isCallback(l, lu) {
+					l.synthetic = loc
+				}
+				return l
+			}
+			if strings.Contains(loc, "#") {
+				via = loc // the request's URL lost the fragment the Location had
+			}
+			cur = next
+			continue
+		}
+		if r.status >= 400 {
+			return l // an error page: the attempt ends there, as the browser's did
+		}
+		next := a.findNavigation(cur, l, hosts)
+		if next < 0 {
+			return l
+		}
+		cur = next
+	}
+}
+
+// navigation reports whether c is where the person (or the page's script)
+// went next from a page of leg l: a document on one of the leg's hosts
+// or at the callback, and not the start of another attempt of the same
+// client.
+func (a *analysis) navigation(l leg, hosts map[string]bool, c rec) bool {
+	if c.u == nil || !isDocument(c.resource, mediaOf(c.ctype)) && c.method != "POST" {
+		return false
+	}
+	if c.method == "POST" && c.resource != "" && c.resource != "document" {
+		return false // an XHR post, not a form's
+	}
+	if isAuthorizeURL(c.u) && c.u.Query().Get("client_id") == l.clientID {
+		return false // a new attempt
+	}
+	return hosts[strings.ToLower(c.u.Host)] || a.isCallback(l, c.u)
+}
+
+func mediaOf(ctype string) string {
+	m, _, _ := strings.Cut(ctype, ";")
+	return strings.TrimSpace(m)
+}
+
+// findNavigation is the next navigation from the page at cur, unless a
+// new attempt of the same client starts before it.
+func (a *analysis) findNavigation(cur int, l leg, hosts map[string]bool) int {
+	stop := false
+	j := a.find(cur, func(c rec) bool {
+		if isAuthorizeURL(c.u) && c.u.Query().Get("client_id") == l.clientID {
+			stop = true
+			return true
+		}
+		return a.navigation(l, hosts, c)
+	}, pageWait)
+	if stop {
+		return -1
+	}
+	return j
+}
+
+// find returns the first record after cur, not yet in a leg, that
+// started within wait of it and matches; -1 when there is none.
+func (a *analysis) find(cur int, match func(rec) bool, wait time.Duration) int {
+	limit := a.recs[cur].started.Add(wait)
+	for j := cur + 1; j < len(a.recs); j++ {
+		c := a.recs[j]
+		if !a.recs[cur].started.IsZero() && c.started.After(limit) {
+			return -1
+		}
+		if !a.used[j] && match(c) {
+			return j
+		}
+	}
+	return -1
+}
+
+// isCallback reports whether u is leg l's redirect URI. Without one in
+// the authorize request (a provider's registered default), a URL carrying
+// code or error and the state that was sent is taken for it.
+func (a *analysis) isCallback(l leg, u *url.URL) bool {
+	if u == nil {
+		return false
+	}
+	if l.redirectURI != "" {
+		return flow.HopRole(u, 0, l.redirectURI) == report.RoleCallback
+	}
+	q := u.Query()
+	if isAuthorizeURL(u) || !(q.Has("code") || q.Has("error")) {
+		return false
+	}
+	first := a.recs[l.recs[0]].u.Query().Get("state")
+	return first != "" && q.Get("state") == first
+}
+
+// resolve resolves a Location against the URL it answered; "" when it
+// is not one.
+func resolve(base *url.URL, loc string) string {
+	loc = strings.TrimSpace(loc)
+	if loc == "" || base == nil {
+		return ""
+	}
+	u, err := base.Parse(loc)
+	if err != nil {
+		return ""
+	}
+	return u.String()
+}
+
+// sameURL compares a request's URL (never with a fragment) with a
+// Location: the same text without the fragment, or the same URL once
+// scheme and host case and default ports are set aside.
+func sameURL(reqURL, loc string) bool {
+	loc, _, _ = strings.Cut(loc, "#")
+	if reqURL == loc {
+		return true
+	}
+	a, err1 := url.Parse(reqURL)
+	b, err2 := url.Parse(loc)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) &&
+		portOf(a) == portOf(b) && a.EscapedPath() == b.EscapedPath() && a.RawQuery == b.RawQuery
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "http") {
+		return "80"
+	}
+	return "443"
+}

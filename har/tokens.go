@@ -1,0 +1,166 @@
+package har
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
+)
+
+// grantWait is how long after the callback a token request may come and
+// still be this attempt's: a single-page app exchanges the code at once.
+const grantWait = 10 * time.Minute
+
+// grants finds the attempt's token requests made from the browser (a
+// single-page app's, or a loopback client's recorded in the same file):
+// the code exchange after the callback, with its code, and a refresh
+// after it. A connector's are made by the platform and are never here.
+func (a *analysis) grants(b *built) {
+	if b.cbPos < 0 {
+		return
+	}
+	cb := b.hops[len(b.hops)-1]
+	code := cb.Params["code"]
+	j := a.find(b.cbPos, func(c rec) bool {
+		f := formOf(c)
+		return f.Get("grant_type") == "authorization_code" &&
+			(f.Get("code") == code || report.IsPlaceholder(f.Get("code")) || f.Get("client_id") == b.checks.ClientID)
+	}, grantWait)
+	if j < 0 {
+		return // exchanged by a server (a web app's, the platform's): not in the file
+	}
+	a.used[j] = true
+	ex, tokens, fs := a.grant(b, a.recs[j], false)
+	b.exchange = &report.Exchange{Step: ex, Chain: b.name}
+	b.add(tokens, fs)
+	b.end = a.recs[j].started
+	refreshToken := ""
+	if ex.Response != nil {
+		refreshToken = ex.Response.Fields["refresh_token"]
+	}
+	k := a.find(j, func(c rec) bool {
+		f := formOf(c)
+		return f.Get("grant_type") == "refresh_token" && (refreshToken != "" && f.Get("refresh_token") == refreshToken || f.Get("client_id") == b.checks.ClientID)
+	}, 24*time.Hour)
+	if k < 0 {
+		return
+	}
+	a.used[k] = true
+	st, tokens, fs := a.grant(b, a.recs[k], true)
+	rf := &report.Refresh{Step: st, Chain: b.name}
+	if st.Response != nil {
+		rt := st.Response.Fields["refresh_token"]
+		rf.Rotated = rt != "" && rt != st.Request.Form["refresh_token"]
+	}
+	b.refresh = rf
+	b.add(tokens, fs)
+}
+
+// grant checks one recorded token request r.
+func (a *analysis) grant(b *built, r rec, refresh bool) (report.Step, []report.Token, []report.Finding) {
+	form := formOf(r)
+	req := report.Request{Method: r.method, URL: r.url, Form: firstValues(form)}
+	switch {
+	case r.basic:
+		req.ClientAuth = "basic"
+	case form.Has("client_secret"):
+		req.ClientAuth = "post"
+	}
+	st, tokens, fs := b.checks.Grant(r.started, req, flow.Answer{Status: r.status, ContentType: r.ctype, Body: r.body, Truncated: r.bodyCut}, refresh)
+	if len(r.body) == 0 && r.status > 0 {
+		step := "exchange"
+		if refresh {
+			step = "refresh"
+		}
+		fs = append([]report.Finding{{
+			Code: report.CodeHARBodyOmitted, Severity: report.SeverityInfo,
+			Message: fmt.Sprintf("the token endpoint's answer (HTTP %d) has no body in the file: the tokens it gave are not known", r.status),
+			Hint:    "The browser left the body out of the export or a sanitiser removed it; what follows about the answer is about its status alone.",
+			Detail:  map[string]string{"step": step},
+		}}, fs...)
+	}
+	if r.status == 0 {
+		st.Error = cmpOr(r.err, "no answer recorded")
+	}
+	return st, tokens, fs
+}
+
+// add keeps tokens and findings of the attempt.
+func (b *built) add(tokens []report.Token, fs []report.Finding) {
+	for _, t := range tokens {
+		t.Chain = b.name
+		b.tokens = append(b.tokens, t)
+	}
+	for _, f := range fs {
+		if f.Hop == 0 {
+			f.Chain = b.name
+		}
+		b.findings = append(b.findings, f)
+	}
+}
+
+// formOf is a record's body as a form; empty for a GET or another body.
+func formOf(r rec) url.Values {
+	if r.method != "POST" || r.form == "" {
+		return url.Values{}
+	}
+	f, _ := url.ParseQuery(strings.TrimSpace(r.form))
+	return f
+}
+
+// bearers decodes the tokens the browser sent on later calls
+// (Authorization: Bearer) and the ID tokens of form posts to a callback,
+// each once, with the attempt it followed.
+func (a *analysis) bearers(all []*built) {
+	seen := map[string]bool{}
+	for _, b := range all {
+		if ex := b.exchange; ex != nil && ex.Response != nil {
+			seen[ex.Response.Fields["access_token"]] = true
+			seen[ex.Response.Fields["id_token"]] = true
+		}
+	}
+	for _, b := range all {
+		if b.cbPos < 0 {
+			continue
+		}
+		cb := a.recs[b.cbPos]
+		if idt := formOf(cb).Get("id_token"); idt != "" && !seen[idt] {
+			seen[idt] = true
+			tokens, fs := b.checks.Token(cb.started, "id_token", idt)
+			for i := range tokens {
+				tokens[i].Seen = fmt.Sprintf("form post to the callback (hop %d)", b.hops[len(b.hops)-1].N)
+			}
+			b.add(tokens, fs)
+		}
+	}
+	count := map[string]int{}
+	for _, r := range a.recs {
+		if r.bearer != "" {
+			count[r.bearer]++
+		}
+	}
+	for _, r := range a.recs {
+		if r.bearer == "" || seen[r.bearer] || report.IsPlaceholder(r.bearer) {
+			continue
+		}
+		seen[r.bearer] = true
+		b := all[0]
+		for _, c := range all {
+			if !c.start.After(r.started) {
+				b = c
+			}
+		}
+		tokens, fs := b.checks.Token(r.started, "access_token", r.bearer)
+		where := fmt.Sprintf("Authorization header of %s %s", r.method, report.ShortURL(r.url))
+		if n := count[r.bearer]; n > 1 {
+			where += fmt.Sprintf(" (and %d more requests)", n-1)
+		}
+		for i := range tokens {
+			tokens[i].Seen = where
+		}
+		b.add(tokens, fs)
+	}
+}
