@@ -209,8 +209,8 @@ func RedactURLFunc(raw string, hid func(name, value string)) string {
 	// first ? before it.
 	rest, frag, hasFrag := strings.Cut(raw, "#")
 	base, query, hasQuery := strings.Cut(rest, "?")
-	query, qChanged := redactQuery(query, hid)
-	frag, fChanged := redactQuery(frag, hid)
+	query, qChanged := redactQuery(query, SecretParam, hid)
+	frag, fChanged := redactQuery(frag, SecretParam, hid)
 	out := raw
 	if qChanged || fChanged {
 		out = base
@@ -227,9 +227,18 @@ func RedactURLFunc(raw string, hid func(name, value string)) string {
 	return out
 }
 
+// RedactForm hides the values of the fields secret names in a
+// form-encoded body (SecretParam for a request's, SecretAnswerField for an
+// answer's), keeping the order and encoding of everything else, and tells
+// hid (when not nil) the name and decoded value of each it hides.
+func RedactForm(body string, secret func(name string) bool, hid func(name, value string)) string {
+	out, _ := redactQuery(body, secret, hid)
+	return out
+}
+
 // redactQuery replaces secret values in a query string, keeping the order
 // and encoding of everything else.
-func redactQuery(raw string, hid func(name, value string)) (string, bool) {
+func redactQuery(raw string, secret func(string) bool, hid func(name, value string)) (string, bool) {
 	if raw == "" {
 		return raw, false
 	}
@@ -238,7 +247,7 @@ func redactQuery(raw string, hid func(name, value string)) (string, bool) {
 	for i, pair := range pairs {
 		k, v, _ := strings.Cut(pair, "=")
 		name, err := url.QueryUnescape(k)
-		if err != nil || !SecretParam(name) {
+		if err != nil || !secret(name) {
 			continue
 		}
 		dv, err := url.QueryUnescape(v)

@@ -264,3 +264,18 @@ func TestRedactHeaders(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactForm(t *testing.T) {
+	body := "grant_type=refresh_token&refresh_token=RT%2F1&code=invalid_grant&scope=a+b"
+	var hid []string
+	got := RedactForm(body, SecretAnswerField, func(name, value string) { hid = append(hid, name+"="+value) })
+	if want := "grant_type=refresh_token&refresh_token=%3Credacted%3E&code=invalid_grant&scope=a+b"; got != want {
+		t.Errorf("RedactForm(answer) = %q, want %q", got, want)
+	}
+	if len(hid) != 1 || hid[0] != "refresh_token=RT/1" {
+		t.Errorf("hid %q, want the refresh token", hid)
+	}
+	if got := RedactForm(body, SecretParam, nil); strings.Contains(got, "invalid_grant") {
+		t.Errorf("RedactForm(request) kept the code: %q", got)
+	}
+}
