@@ -307,9 +307,14 @@ func (rd *reader) top(each func(Entry) error) error {
 		return rd.fail(err)
 	}
 	if !sawLog {
-		return &Error{Problem: "the file is JSON but not a HAR file: it has no \"log\" object with \"entries\" (export the HAR from the browser's developer tools: Network tab, \"Save all as HAR\")", Err: ErrNotHAR}
+		return rd.notHAR()
 	}
 	return nil
+}
+
+// notHAR is the error of JSON without a log.
+func (rd *reader) notHAR() error {
+	return &Error{Problem: "the file is JSON but not a HAR file: it has no \"log\" object with \"entries\" (export the HAR from the browser's developer tools: Network tab, \"Save all as HAR\")", Err: ErrNotHAR}
 }
 
 // name reads an object member's name.

@@ -121,8 +121,7 @@ func (s Step) Redact() Step {
 		h := maps.Clone(s.Request.Headers)
 		for k := range h {
 			if strings.EqualFold(k, "Authorization") {
-				scheme, _, _ := strings.Cut(h[k], " ")
-				h[k] = scheme + " " + Redacted
+				h[k] = RedactAuthorization(h[k])
 			}
 		}
 		s.Request.Headers = h
@@ -194,44 +193,180 @@ func RedactToken(tok string) string {
 
 // RedactURL hides the secret values (code, tokens) in a URL's query and
 // fragment (an implicit or fragment response puts tokens there) and keeps
-// the rest as it was. A URL that does not parse is scrubbed as text.
-func RedactURL(raw string) string {
+// the rest as it was, byte for byte. A token keeps its claims
+// (RedactToken). A URL that does not parse is also scrubbed as text.
+func RedactURL(raw string) string { return RedactURLFunc(raw, nil) }
+
+// RedactURLFunc is RedactURL that tells hid (when not nil) the name and
+// decoded value of each parameter it hides, so a caller can count what
+// was there without a second reading of the rules.
+func RedactURLFunc(raw string, hid func(name, value string)) string {
 	if raw == "" || !strings.ContainsAny(raw, "?#") {
 		return raw
 	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return RedactText(raw)
+	// The cuts url.Parse makes, done on the text so that nothing else of
+	// the URL is re-escaped: the fragment at the first #, the query at the
+	// first ? before it.
+	rest, frag, hasFrag := strings.Cut(raw, "#")
+	base, query, hasQuery := strings.Cut(rest, "?")
+	query, qChanged := redactQuery(query, SecretParam, hid)
+	frag, fChanged := redactQuery(frag, SecretParam, hid)
+	out := raw
+	if qChanged || fChanged {
+		out = base
+		if hasQuery {
+			out += "?" + query
+		}
+		if hasFrag {
+			out += "#" + frag
+		}
 	}
-	q, qChanged := redactQuery(u.RawQuery)
-	f, fChanged := redactQuery(u.EscapedFragment())
-	if !qChanged && !fChanged {
-		return raw
+	if _, err := url.Parse(raw); err != nil {
+		return RedactText(out)
 	}
-	u.RawQuery = q
-	if fChanged {
-		u.Fragment, _ = url.PathUnescape(f)
-		u.RawFragment = f
-	}
-	return u.String()
+	return out
+}
+
+// RedactForm hides the values of the fields secret names in a
+// form-encoded body (SecretParam for a request's, SecretAnswerField for an
+// answer's), keeping the order and encoding of everything else, and tells
+// hid (when not nil) the name and decoded value of each it hides.
+func RedactForm(body string, secret func(name string) bool, hid func(name, value string)) string {
+	out, _ := redactQuery(body, secret, hid)
+	return out
 }
 
 // redactQuery replaces secret values in a query string, keeping the order
 // and encoding of everything else.
-func redactQuery(raw string) (string, bool) {
+func redactQuery(raw string, secret func(string) bool, hid func(name, value string)) (string, bool) {
 	if raw == "" {
 		return raw, false
 	}
 	pairs := strings.Split(raw, "&")
 	changed := false
 	for i, pair := range pairs {
-		k, _, _ := strings.Cut(pair, "=")
-		if name, err := url.QueryUnescape(k); err == nil && secretFields[name] {
-			pairs[i] = k + "=" + url.QueryEscape(Redacted)
+		k, v, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil || !secret(name) {
+			continue
+		}
+		dv, err := url.QueryUnescape(v)
+		if err != nil {
+			dv = v
+		}
+		if rv := RedactValue(name, dv); rv != dv {
+			pairs[i] = k + "=" + url.QueryEscape(rv)
 			changed = true
+			if hid != nil {
+				hid(name, dv)
+			}
 		}
 	}
 	return strings.Join(pairs, "&"), changed
+}
+
+// SecretParam reports whether a request's or a redirect's parameter holds
+// a secret, by its name in any case: a query or fragment parameter, a form
+// field, a member of a JSON request body, a hidden input of a page that
+// posts itself on. These are the secret fields and names, SAMLRequest,
+// and any name that says it is a password, a secret or a one-time code
+// (passwd, Passwort, totp_secret), since login forms name their fields
+// freely. (An answer's fields are judged by SecretAnswerField: there,
+// code is an error code.)
+func SecretParam(name string) bool {
+	l := strings.ToLower(name)
+	if secretFields[l] || secretNames[l] || l == "samlrequest" {
+		return true
+	}
+	for _, part := range passwordParts {
+		if strings.Contains(l, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// passwordParts are the parts of a field name that make it a password.
+var passwordParts = []string{"pass", "secret", "otp"}
+
+// SecretAnswerField reports whether a member of an answer (a token
+// endpoint's JSON or form-encoded reply, at any depth) holds a secret, by
+// its name in any case.
+func SecretAnswerField(name string) bool { return isSecretName(name) }
+
+// RedactValue is what stands in for the value v of the secret field
+// name: a token keeps its claims (RedactToken), anything else is Redacted.
+// An empty value or the marker itself stays as it is.
+func RedactValue(name, v string) string {
+	if v == "" || v == Redacted {
+		return v
+	}
+	if strings.EqualFold(name, "access_token") || strings.EqualFold(name, "id_token") {
+		return RedactToken(v)
+	}
+	return Redacted
+}
+
+// RedactAuthorization hides the credentials of an Authorization (or
+// Proxy-Authorization) header and keeps its scheme: a Bearer JWT keeps
+// its header and claims, whose audience is what a person debugging needs;
+// Basic credentials and anything else are Redacted.
+func RedactAuthorization(h string) string {
+	lead := len(h) - len(strings.TrimLeft(h, " \t"))
+	scheme, cred, ok := strings.Cut(h[lead:], " ")
+	if !ok {
+		if h == "" {
+			return h
+		}
+		return Redacted
+	}
+	if strings.EqualFold(scheme, "Bearer") {
+		return h[:lead] + scheme + " " + RedactToken(strings.TrimSpace(cred))
+	}
+	return h[:lead] + scheme + " " + Redacted
+}
+
+// RedactCookie hides the values of a Cookie header (name=value; ...) and
+// keeps the names, which say which session a login had.
+func RedactCookie(h string) string {
+	pairs := strings.Split(h, ";")
+	for i, p := range pairs {
+		pairs[i] = redactCookiePair(p)
+	}
+	return strings.Join(pairs, ";")
+}
+
+// RedactSetCookie hides the value of each cookie a Set-Cookie header sets
+// (one a line, as browsers join them) and keeps its name and attributes:
+// a SameSite or Secure attribute is often why a login's cookie went
+// missing.
+func RedactSetCookie(h string) string {
+	lines := strings.Split(h, "\n")
+	for i, line := range lines {
+		first, attrs, hasAttrs := strings.Cut(line, ";")
+		lines[i] = redactCookiePair(first)
+		if hasAttrs {
+			lines[i] += ";" + attrs
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// redactCookiePair hides the value of one name=value, keeping the space
+// around it.
+func redactCookiePair(p string) string {
+	name, v, ok := strings.Cut(p, "=")
+	if !ok {
+		if strings.TrimSpace(p) == "" {
+			return p
+		}
+		// A value with no name, which browsers accept.
+		return p[:len(p)-len(strings.TrimLeft(p, " "))] + Redacted
+	}
+	if strings.TrimSpace(v) == "" || v == Redacted {
+		return p
+	}
+	return name + "=" + Redacted
 }
 
 // secretInText matches name=value for the secret fields wherever a URL or
@@ -313,7 +448,7 @@ func redactJSONField(body, field string) string {
 			continue
 		}
 		b.WriteString(rest[:j+1])
-		b.WriteString(redactValue(field, rest[j+1:end]))
+		b.WriteString(RedactValue(field, rest[j+1:end]))
 		rest = rest[end:]
 	}
 }
@@ -327,7 +462,7 @@ func redactFormField(body, field string) string {
 	for i, p := range pairs {
 		k, v, ok := strings.Cut(p, "=")
 		if ok && k == field && v != "" {
-			pairs[i] = k + "=" + url.QueryEscape(redactValue(field, v))
+			pairs[i] = k + "=" + url.QueryEscape(RedactValue(field, v))
 			changed = true
 		}
 	}
@@ -335,11 +470,4 @@ func redactFormField(body, field string) string {
 		return body
 	}
 	return strings.Join(pairs, "&")
-}
-
-func redactValue(field, v string) string {
-	if field == "access_token" || field == "id_token" {
-		return RedactToken(v)
-	}
-	return Redacted
 }

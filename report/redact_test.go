@@ -194,3 +194,88 @@ func TestRedactEndpointQuery(t *testing.T) {
 		t.Errorf("redacted report lost the rest of the query:\n%s", data)
 	}
 }
+
+// TestRedactURLParams: the names a HAR file's URLs carry secrets under,
+// in any case, with a token keeping its claims and everything else of the
+// URL as it was, escapes and all.
+func TestRedactURLParams(t *testing.T) {
+	const jwtTok = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJhcGkifQ.SIG"
+	tests := []struct{ in, want string }{
+		{"https://sp/acs?SAMLResponse=PHNhbWw%2B&RelayState=r", "https://sp/acs?SAMLResponse=%3Credacted%3E&RelayState=r"},
+		{"https://idp/sso?samlrequest=abc", "https://idp/sso?samlrequest=%3Credacted%3E"},
+		{"https://app/cb#id_token=" + jwtTok + "&state=s", "https://app/cb#id_token=" + url.QueryEscape(RedactToken(jwtTok)) + "&state=s"},
+		{"https://app/cb?Code=x1&state=a%2Fb", "https://app/cb?Code=%3Credacted%3E&state=a%2Fb"},
+		{"https://login/x?Passwort=hunter2&user=ada", "https://login/x?Passwort=%3Credacted%3E&user=ada"},
+		{"https://h/p%7e%2F?code=&scope=openid", "https://h/p%7e%2F?code=&scope=openid"},
+		{"https://h/p%7e%2F?code=1&scope=openid+email#frag%20x", "https://h/p%7e%2F?code=%3Credacted%3E&scope=openid+email#frag%20x"},
+	}
+	for _, tt := range tests {
+		if got := RedactURL(tt.in); got != tt.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRedactURLFunc(t *testing.T) {
+	var hid []string
+	RedactURLFunc("https://app/cb?code=C1&state=s#access_token=A%2B1", func(name, value string) {
+		hid = append(hid, name+"="+value)
+	})
+	if want := []string{"code=C1", "access_token=A+1"}; strings.Join(hid, " ") != strings.Join(want, " ") {
+		t.Errorf("hid %q, want %q", hid, want)
+	}
+}
+
+func TestSecretParam(t *testing.T) {
+	for name, want := range map[string]bool{
+		"code": true, "CODE": true, "code_verifier": true, "client_secret": true, "Password": true,
+		"passwd": true, "Passwort": true, "totp": true, "refresh_token": true, "SAMLResponse": true,
+		"SAMLRequest": true, "state": false, "client_id": false, "redirect_uri": false, "scope": false,
+		"RelayState": false, "login": false, "nonce": false,
+	} {
+		if got := SecretParam(name); got != want {
+			t.Errorf("SecretParam(%q) = %v, want %v", name, got, want)
+		}
+	}
+	if SecretAnswerField("code") {
+		t.Errorf("SecretAnswerField(code) = true: in an answer, code is an error code")
+	}
+}
+
+func TestRedactHeaders(t *testing.T) {
+	const jwtTok = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJhcGkifQ.SIG"
+	tests := []struct {
+		f        func(string) string
+		in, want string
+	}{
+		{RedactAuthorization, "Bearer " + jwtTok, "Bearer " + RedactToken(jwtTok)},
+		{RedactAuthorization, "Bearer opaque-123", "Bearer " + Redacted},
+		{RedactAuthorization, "Basic Y2xpZW50OnNlY3JldA==", "Basic " + Redacted},
+		{RedactAuthorization, "garbage", Redacted},
+		{RedactCookie, "sid=abc; theme=dark", "sid=" + Redacted + "; theme=" + Redacted},
+		{RedactCookie, "lonely", Redacted},
+		{RedactSetCookie, "sid=abc; Path=/; SameSite=None; Secure", "sid=" + Redacted + "; Path=/; SameSite=None; Secure"},
+		{RedactSetCookie, "a=1; HttpOnly\nb=2", "a=" + Redacted + "; HttpOnly\nb=" + Redacted},
+		{RedactSetCookie, "gone=; Max-Age=0", "gone=; Max-Age=0"},
+	}
+	for _, tt := range tests {
+		if got := tt.f(tt.in); got != tt.want {
+			t.Errorf("redact %q = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRedactForm(t *testing.T) {
+	body := "grant_type=refresh_token&refresh_token=RT%2F1&code=invalid_grant&scope=a+b"
+	var hid []string
+	got := RedactForm(body, SecretAnswerField, func(name, value string) { hid = append(hid, name+"="+value) })
+	if want := "grant_type=refresh_token&refresh_token=%3Credacted%3E&code=invalid_grant&scope=a+b"; got != want {
+		t.Errorf("RedactForm(answer) = %q, want %q", got, want)
+	}
+	if len(hid) != 1 || hid[0] != "refresh_token=RT/1" {
+		t.Errorf("hid %q, want the refresh token", hid)
+	}
+	if got := RedactForm(body, SecretParam, nil); strings.Contains(got, "invalid_grant") {
+		t.Errorf("RedactForm(request) kept the code: %q", got)
+	}
+}
