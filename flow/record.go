@@ -1,7 +1,9 @@
 package flow
 
 import (
+	"context"
 	"slices"
+	"time"
 
 	"github.com/authtrace/authtrace/report"
 )
@@ -91,4 +93,54 @@ func NewProfile(cfg Config) report.Profile {
 		}
 	}
 	return p
+}
+
+// Replay is a run that makes no request: it emits the events that build
+// rep (a report read from a HAR file) through Apply, as a live run emits
+// its own, and returns rep. It has the shape the TUI starts a run with,
+// so a HAR file's report is shown as a login's is.
+func Replay(rep report.Report) func(ctx context.Context, cfg Config, emit func(Event)) (report.Report, error) {
+	return func(ctx context.Context, _ Config, emit func(Event)) (report.Report, error) {
+		for _, ev := range ReplayEvents(rep) {
+			if err := ctx.Err(); err != nil {
+				return rep, err
+			}
+			emit(ev)
+		}
+		return rep, nil
+	}
+}
+
+// ReplayEvents are the events that Apply builds rep's hops, chains,
+// findings, token-endpoint steps and tokens from, ending with done.
+func ReplayEvents(rep report.Report) []Event {
+	var evs []Event
+	at := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return rep.Finished
+		}
+		return t
+	}
+	for i := range rep.Chains {
+		evs = append(evs, Event{Kind: EventChain, At: at(rep.Started), Chain: &rep.Chains[i]})
+	}
+	for i := range rep.Hops {
+		evs = append(evs, Event{Kind: EventHop, At: at(rep.Hops[i].At), Hop: &rep.Hops[i]})
+	}
+	if ex := rep.Exchange; ex != nil {
+		for i := range ex.Attempts {
+			evs = append(evs, Event{Kind: EventExchange, At: at(time.Time{}), Step: &ex.Attempts[i]})
+		}
+		evs = append(evs, Event{Kind: EventExchange, At: at(time.Time{}), Step: &ex.Step})
+	}
+	for i := range rep.Tokens {
+		evs = append(evs, Event{Kind: EventToken, At: at(time.Time{}), Token: &rep.Tokens[i]})
+	}
+	if rf := rep.Refresh; rf != nil {
+		evs = append(evs, Event{Kind: EventRefresh, At: at(time.Time{}), Step: &rf.Step})
+	}
+	for i := range rep.Findings {
+		evs = append(evs, Event{Kind: EventFinding, At: at(time.Time{}), Finding: &rep.Findings[i]})
+	}
+	return append(evs, Event{Kind: EventPhase, At: at(time.Time{}), Phase: PhaseDone})
 }

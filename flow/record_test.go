@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -121,5 +122,40 @@ func TestApplyRefreshRotated(t *testing.T) {
 		if rep.Refresh == nil || rep.Refresh.Rotated != tt.want {
 			t.Errorf("%s: refresh %+v, want rotated %v", tt.name, rep.Refresh, tt.want)
 		}
+	}
+}
+
+// Replaying a report through Apply builds the same report: what the TUI
+// shows of a HAR file is what --json prints.
+func TestReplayRoundTrip(t *testing.T) {
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	rep := report.Report{
+		Hops: []report.Hop{
+			{N: 1, Source: report.SourceHAR, Role: report.RoleAuthorize, URL: "https://idp.example.com/authorize?client_id=a&response_type=code", Chain: "attempt 1", At: at},
+			{N: 2, Source: report.SourceHAR, Role: report.RoleCallback, URL: "https://app.example.com/cb?code=x", Chain: "attempt 1", At: at},
+		},
+		Chains:   []report.Chain{{Name: "attempt 1", RedirectURI: "https://app.example.com/cb", State: "s"}},
+		Findings: []report.Finding{{Code: report.CodeParamAdded, Severity: report.SeverityInfo, Hop: 1}},
+		Tokens:   []report.Token{{Kind: "access_token", Format: "opaque", Chain: "attempt 1"}},
+		Exchange: &report.Exchange{
+			Attempts: []report.Step{{Request: report.Request{Method: "POST", URL: "https://idp.example.com/token", ClientAuth: "post"}}},
+			Step:     report.Step{Request: report.Request{Method: "POST", URL: "https://idp.example.com/token", ClientAuth: "basic"}},
+		},
+		Refresh: &report.Refresh{Step: report.Step{Request: report.Request{Method: "POST", URL: "https://idp.example.com/token"}}},
+	}
+	var got report.Report
+	var last Event
+	out, err := Replay(rep)(context.Background(), Config{}, func(e Event) { Apply(&got, e); last = e })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(rep, got); diff != "" {
+		t.Errorf("replayed report differs (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(rep, out); diff != "" {
+		t.Errorf("returned report differs:\n%s", diff)
+	}
+	if last.Kind != EventPhase || last.Phase != PhaseDone {
+		t.Errorf("last event = %+v, want done", last)
 	}
 }

@@ -2,6 +2,7 @@ package har
 
 import (
 	"bytes"
+	"encoding/json"
 	"html"
 	"regexp"
 	"strings"
@@ -25,6 +26,11 @@ const (
 func bodyKindOf(mime, text string) bodyKind {
 	m, _, _ := strings.Cut(strings.ToLower(mime), ";")
 	m = strings.TrimSpace(m)
+	if t := strings.TrimLeft(text, " \t\r\n"); t != "" && (t[0] == '{' || t[0] == '[') && json.Valid([]byte(t)) {
+		// JSON sent as a form or text (single-page apps' fetch calls
+		// often keep the default type): read as what it is.
+		return bodyJSON
+	}
 	switch {
 	case strings.Contains(m, "json"):
 		return bodyJSON

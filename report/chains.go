@@ -71,3 +71,39 @@ func (v Verdict) Mark() string {
 	}
 	return "?"
 }
+
+// Outcome says in a line how a chain ended, for the summary of a file of
+// several attempts: its worst error ("failed at hop 2: redirect_uri.rejected,
+// ..."), or that it reached the callback, or where it stopped.
+func (c ChainReport) Outcome() Answer {
+	if order := BySeverity(c.Report.Findings); len(order) > 0 && c.Report.Findings[order[0]].Severity == SeverityError {
+		f := c.Report.Findings[order[0]]
+		where := f.Where()
+		if where != "" {
+			where = " (" + where + ")"
+		}
+		return Answer{VerdictProblem, fmt.Sprintf("failed%s: %s: %s", where, f.Code, firstClause(f.Message)), f.Hop}
+	}
+	hops := c.Report.Hops
+	if len(hops) == 0 {
+		return Answer{Verdict: VerdictUnknown, Text: "no hops"}
+	}
+	last := hops[len(hops)-1]
+	if last.Role == RoleCallback {
+		text := fmt.Sprintf("reached the callback at hop %d", last.N)
+		if c.Report.Exchange != nil && c.Report.Exchange.Response != nil {
+			text += fmt.Sprintf("; the code exchange answered HTTP %d", c.Report.Exchange.Response.Status)
+		}
+		return Answer{VerdictOK, text, last.N}
+	}
+	return Answer{VerdictUnknown, fmt.Sprintf("stopped at hop %d without reaching the callback", last.N), last.N}
+}
+
+// firstClause is a message up to its first colon or semicolon, the
+// part that says what happened.
+func firstClause(s string) string {
+	if i := strings.IndexAny(s, ":;"); i > 20 {
+		s = s[:i]
+	}
+	return Printable(s)
+}

@@ -62,6 +62,7 @@ func Markdown(r Report, claims ClaimsFunc) string {
 	if r.Error != "" {
 		fmt.Fprintf(&b, "- stopped early: %s\n", prose(r.Error))
 	}
+	mdHAR(&b, r)
 
 	mdSent(&b, r)
 	mdChains(&b, r)
@@ -89,6 +90,28 @@ func Markdown(r Report, claims ClaimsFunc) string {
 	}
 	mdTokens(&b, r, claims)
 	return b.String()
+}
+
+// mdHAR says which file a report was read from and, attempt by
+// attempt, how each ended: the summary a ticket starts with.
+func mdHAR(b *strings.Builder, r Report) {
+	h := r.HAR
+	if h == nil {
+		return
+	}
+	from := ""
+	if h.Creator != "" {
+		from = ", written by " + prose(h.Creator)
+	}
+	fmt.Fprintf(b, "- HAR file: %s (%d entries%s)\n", code(ElidePath(h.File, 80)), h.Entries, from)
+	if h.Truncated {
+		b.WriteString("- the file is cut short: only the attempts before the cut are here\n")
+	}
+	b.WriteString("\n## Attempts\n\n")
+	for i, c := range r.ByChain() {
+		o := c.Outcome()
+		fmt.Fprintf(b, "%d. %s %s\n", i+1, o.Verdict.Mark(), prose(o.Text))
+	}
 }
 
 func mdSent(b *strings.Builder, r Report) {
@@ -211,7 +234,11 @@ func mdHops(b *strings.Builder, r Report) {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(b, "### %s: with %s\n\n", prose(c.Name), prose(c.Label()))
+		if strings.HasPrefix(c.Name, "attempt ") {
+			fmt.Fprintf(b, "### %s: %s\n\n", prose(c.Name), prose(c.Outcome().Text)) // a HAR file's
+		} else {
+			fmt.Fprintf(b, "### %s: with %s\n\n", prose(c.Name), prose(c.Label()))
+		}
 		mdHopList(b, c.Report.Hops)
 	}
 }

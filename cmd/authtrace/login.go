@@ -219,11 +219,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		}
 	}
 	if s.reportFile != "" && len(rep.Hops) > 0 {
-		data, err := report.MarshalJSON(rep, "  ")
-		if err != nil {
-			return &exitError{code: exitIncomplete, err: err}
-		}
-		if err := report.WriteFile(s.reportFile, data, report.Replace); err != nil {
+		if err := writeReportFile(s.reportFile, rep); err != nil {
 			return &exitError{code: exitIncomplete, err: err}
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "· report written to %s\n", s.reportFile)

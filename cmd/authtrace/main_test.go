@@ -344,3 +344,22 @@ func TestTraceNamesOnlyItsFlags(t *testing.T) {
 		t.Errorf("trace suggests --token-url, which it does not have:\n%s", stderr)
 	}
 }
+
+// --report FILE.md on trace (and login) writes the Markdown report for a
+// ticket, redacted; another name the JSON report.
+func TestReportFileMarkdown(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>login</html>")) }))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "Ticket.MD")
+	code, _, stderr := runCLI(t, "trace", "--authorize-url", srv.URL+"/authorize", "--client-id", "app", "--state", "s-123", "--report", path)
+	if code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "# authtrace trace report") || !strings.Contains(string(b), "## Hops") {
+		t.Errorf("not the Markdown report:\n%s", b)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -21,7 +22,7 @@ func (s *settings) addOutputFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&s.jsonOut, "json", false, "print the report as one JSON document on stdout, for jq and scripts (progress goes to stderr)")
 	fs.BoolVar(&s.events, "events", false, `print NDJSON on stdout: one line per event as it happens, the last one the report ({"event":"report","report":{...}})`)
 	fs.BoolVar(&s.reveal, "reveal", false, "show secrets (client secret, code, verifier, refresh token, token signatures) in the output")
-	fs.StringVar(&s.reportFile, "report", "", "also write the JSON report to `FILE` (mode 0600)")
+	fs.StringVar(&s.reportFile, "report", "", "also write the report to `FILE` (mode 0600): Markdown for a ticket when it ends in .md, JSON otherwise; redacted unless --reveal")
 }
 
 // checkOutput refuses output flags that cannot all be had, before the run.
@@ -157,4 +158,19 @@ func progressLine(e flow.Event, byHand bool) string {
 		return fmt.Sprintf("· with %s, %s", e.Chain.Label(), p(e.Chain.RedirectURI))
 	}
 	return ""
+}
+
+// writeReportFile writes the (redacted) report to path: the Markdown
+// report for a ticket when path ends in .md, the JSON report otherwise.
+func writeReportFile(path string, rep report.Report) error {
+	var data []byte
+	if strings.EqualFold(filepath.Ext(path), ".md") {
+		data = []byte(report.Markdown(rep, decode.ReportClaims))
+	} else {
+		var err error
+		if data, err = report.MarshalJSON(rep, "  "); err != nil {
+			return err
+		}
+	}
+	return report.WriteFile(path, data, report.Replace)
 }

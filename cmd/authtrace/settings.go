@@ -144,15 +144,21 @@ func (s *settings) config() (flow.Config, error) {
 // checkReportPath makes sure --report can be written before the login
 // runs, rather than failing after it.
 func checkReportPath(path string) error {
+	return checkOutPath("--report", path, "authtrace-report.json")
+}
+
+// checkOutPath makes sure the file flag names can be written (example
+// is a file name to suggest when path is a directory).
+func checkOutPath(flag, path, example string) error {
 	if path == "" {
 		return nil
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return usageErr("--report %s is a directory; give a file name, for example %s", path, filepath.Join(path, "authtrace-report.json"))
+		return usageErr("%s %s is a directory; give a file name, for example %s", flag, path, filepath.Join(path, example))
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".authtrace-report-check-*")
 	if err != nil {
-		return usageErr("--report %s cannot be written: %v", path, err)
+		return usageErr("%s %s cannot be written: %v", flag, path, err)
 	}
 	f.Close()
 	os.Remove(f.Name())

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authtrace/authtrace/decode"
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/har"
+	"github.com/authtrace/authtrace/report"
+	"github.com/authtrace/authtrace/ui"
+)
+
+// harSettings are the har command's flags.
+type harSettings struct {
+	jsonOut, reveal      bool
+	reportFile           string
+	redactOut            string
+	expectAud, expectIss string
+}
+
+// progressFrom is the size from which reading a HAR file shows progress:
+// below it the file is read before anyone would notice.
+const progressFrom = 4 << 20
+
+func newHarCmd() *cobra.Command {
+	var s harSettings
+	cmd := &cobra.Command{
+		Use:   "har FILE|-",
+		Short: "Diagnose a login from a browser's HAR export: every attempt's hops, findings and tokens",
+		Long: `Read a HAR file (exported from the browser's developer tools, Network tab:
+"Export HAR", sanitised or not; gzip-compressed too; - for stdin) and lay out
+every authorization attempt in it as hops, compared and checked exactly as a
+live login's: state and redirect_uri at every hop against what the browser
+sent, error pages read for the provider's words, the browser's own token
+requests and the tokens in them decoded (audiences checked against
+--expect-aud, or the attempt's own audience parameter).
+
+An attempt starts at a request that carries client_id and response_type and is
+followed through its redirects, the login and consent pages and their form
+posts, to the redirect URI. Several attempts in one file are numbered in time
+order, newest last. With Power Platform the chain ends at the platform's
+redirect URL: the platform exchanges the code on its own servers, so the token
+leg is never in the HAR (authtrace login --connector makes it).
+
+The file is read as a stream: hundreds of megabytes are fine. On a terminal
+the result opens in the TUI; in a pipe it is the Markdown report; --json gives
+the report as JSON. --redact-out writes a copy that is safe to attach to a
+ticket. Exit status: 0 no error findings, 1 error findings, 2 the file cannot
+be read or has no login in it.`,
+		Example: `  # what went wrong in the customer's login
+  authtrace har customer.har
+
+  # the report as JSON, the audience the API wants checked
+  authtrace har customer.har.gz --json --expect-aud https://api.contoso.com
+
+  # for the ticket: a Markdown report and a sanitised HAR
+  authtrace har customer.har --report ticket.md --redact-out customer-redacted.har`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErr("har takes one HAR file (or - for stdin), %d given: authtrace har FILE", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runHar(cmd, &s, args[0])
+		},
+	}
+	fs := cmd.Flags()
+	fs.BoolVar(&s.jsonOut, "json", false, "print the report as one JSON document on stdout, for jq and scripts (progress goes to stderr)")
+	fs.BoolVar(&s.reveal, "reveal", false, "show secrets (codes, client secrets, refresh tokens, token signatures) in the output")
+	fs.StringVar(&s.reportFile, "report", "", "also write the report to `FILE` (mode 0600): Markdown for a ticket when it ends in .md, JSON otherwise; redacted unless --reveal")
+	fs.StringVar(&s.redactOut, "redact-out", "", "write a sanitised copy of the HAR file to `FILE` (mode 0600): cookies, Authorization, codes, secrets, passwords, refresh tokens and token signatures replaced, the rest byte for byte")
+	fs.StringVar(&s.expectAud, "expect-aud", "", "audience the access tokens must carry (your API's identifier); default: the attempt's audience parameter")
+	fs.StringVar(&s.expectIss, "expect-iss", "", "issuer the tokens must carry")
+	return cmd
+}
+
+func runHar(cmd *cobra.Command, s *harSettings, path string) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	stderr := cmd.ErrOrStderr()
+	// Before a long read: what cannot be written.
+	if err := checkOutPath("--report", s.reportFile, "ticket.md"); err != nil {
+		return err
+	}
+	if err := checkOutPath("--redact-out", s.redactOut, "redacted.har"); err != nil {
+		return err
+	}
+	if s.redactOut != "" && path != "-" {
+		if a, err1 := os.Stat(path); err1 == nil {
+			if b, err2 := os.Stat(s.redactOut); err2 == nil && os.SameFile(a, b) {
+				return usageErr("--redact-out %s is the HAR file being read: give another name for the sanitised copy", s.redactOut)
+			}
+		}
+	}
+	if path == "-" && s.redactOut != "" {
+		// The copy is a second pass over the input: keep stdin in a
+		// file to read it twice.
+		spooled, err := spool(cmd.InOrStdin())
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		defer os.Remove(spooled)
+		path = spooled
+	}
+	name := path
+	if path == "-" {
+		name = "stdin"
+	}
+	rep, err := analyzeHAR(ctx, cmd, path, name, har.Options{Name: name, ExpectAud: s.expectAud, ExpectIss: s.expectIss})
+	if err != nil {
+		return err
+	}
+	if s.redactOut != "" {
+		if err := redactHAR(path, s.redactOut, stderr); err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+	}
+	raw := rep
+	if !s.reveal {
+		rep = rep.Redact()
+	}
+	out := cmd.OutOrStdout()
+	switch {
+	case s.jsonOut:
+		if err := report.EncodeJSON(out, rep, "  "); err != nil {
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
+		}
+	case isTerminal(out) && isTerminal(cmd.ErrOrStderr()):
+		if err := showHAR(ctx, cmd, raw); err != nil {
+			return err
+		}
+	default:
+		if _, err := io.WriteString(out, report.Markdown(rep, decode.ReportClaims)); err != nil {
+			return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
+		}
+	}
+	if s.reportFile != "" {
+		if err := writeReportFile(s.reportFile, rep); err != nil {
+			return &exitError{code: exitIncomplete, err: err}
+		}
+		fmt.Fprintf(stderr, "· report written to %s\n", s.reportFile)
+	}
+	if rep.HasErrors() {
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// analyzeHAR reads the HAR file at path ("-" stdin), with progress on
+// stderr for a big one, and words what cannot be read for the person.
+func analyzeHAR(ctx context.Context, cmd *cobra.Command, path, name string, opt har.Options) (report.Report, error) {
+	rc, size, err := har.Open(path, cmd.InOrStdin())
+	if err != nil {
+		return report.Report{}, &exitError{code: exitUsage, err: err}
+	}
+	defer rc.Close()
+	stderr := cmd.ErrOrStderr()
+	var bar *progress
+	if size > progressFrom || path == "-" {
+		bar = newProgress(stderr, "reading "+name, size)
+		opt.Progress = bar.set
+	}
+	done := make(chan struct{})
+	go func() {
+		// Ctrl-C while a big file is read: close it, so the read ends.
+		select {
+		case <-ctx.Done():
+			rc.Close()
+		case <-done:
+		}
+	}()
+	rep, err := har.Analyze(rc, opt)
+	close(done)
+	bar.end()
+	if ctx.Err() != nil {
+		return rep, &exitError{code: exitIncomplete, err: errors.New("stopped while reading the HAR file")}
+	}
+	if err != nil {
+		return rep, &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", report.Printable(name), err)}
+	}
+	return rep, nil
+}
+
+// showHAR opens the analysed report in the TUI: no browser to reopen, no
+// refresh to make, the hops and findings as a login's.
+func showHAR(ctx context.Context, cmd *cobra.Command, rep report.Report) error {
+	cfg := flow.Config{AuthorizeURL: rep.Profile.AuthorizeURL, ClientID: rep.Profile.ClientID, RedirectURI: rep.Profile.RedirectURI}
+	_, err := ui.Run(ctx, ui.Options{
+		Start:   flow.Replay(rep),
+		Config:  cfg,
+		Input:   cmd.InOrStdin(),
+		Output:  cmd.OutOrStdout(),
+		Command: "har",
+	})
+	if err != nil && !errors.Is(err, ui.ErrStopped) {
+		var se *ui.ScreenError
+		if errors.As(err, &se) {
+			return &exitError{code: exitIncomplete, err: err}
+		}
+	}
+	return nil
+}
+
+// spool copies r to a temporary file (mode 0600) and returns its path.
+func spool(r io.Reader) (string, error) {
+	f, err := os.CreateTemp("", "authtrace-stdin-*.har")
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", fmt.Errorf("reading stdin: %w", err)
+	}
+	return f.Name(), f.Close()
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/authtrace/authtrace/har"
+)
+
+// redactHAR writes the sanitised copy of the HAR file at in to out: to a
+// temporary file next to it first, renamed over out only when the whole
+// copy was written, so a cut or unreadable input never leaves half a
+// file that looks like a HAR. It says on stderr what it replaced.
+func redactHAR(in, out string, stderr io.Writer) error {
+	rc, size, err := har.Open(in, nil)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".authtrace-redact-*.har")
+	if err != nil {
+		return fmt.Errorf("--redact-out %s cannot be written: %w", out, err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename, there is none
+	var bar *progress
+	if size > progressFrom {
+		bar = newProgress(stderr, "writing "+filepath.Base(out), size)
+	}
+	opt := har.RedactOptions{Progress: bar.set}
+	stats, err := har.Redact(rc, tmp, opt)
+	bar.end()
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("--redact-out: no copy written: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return fmt.Errorf("--redact-out %s: %w", out, err)
+	}
+	fmt.Fprintf(stderr, "· sanitised copy written to %s: %s\n", out, redactedSummary(stats))
+	return nil
+}
+
+// redactedSummary says what a copy lost: "12 values replaced (4 cookie,
+// 3 code, ...)", or that nothing needed replacing.
+func redactedSummary(st har.RedactStats) string {
+	if st.Values == 0 {
+		return fmt.Sprintf("%d entries, nothing needed replacing", st.Entries)
+	}
+	kinds := make([]string, 0, len(st.ByKind))
+	for k := range st.ByKind {
+		kinds = append(kinds, k)
+	}
+	slices.SortFunc(kinds, func(a, b string) int {
+		if d := st.ByKind[b] - st.ByKind[a]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	var parts []string
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%d %s", st.ByKind[k], k))
+	}
+	return fmt.Sprintf("%d entries, %d values replaced (%s)", st.Entries, st.Values, strings.Join(parts, ", "))
+}
