@@ -106,10 +106,18 @@ func summary(r report.Report, err error, exported []string, phrase func(error) s
 		fmt.Fprintf(&b, "authtrace: %s\n", errText(secrets.Text(phrase(err))))
 	case err != nil:
 		fmt.Fprintf(&b, "authtrace: %s\n", errText(secrets.Text(err.Error())))
+	case r.HAR != nil:
+		fmt.Fprintf(&b, "authtrace: %s read: %s\n", report.Printable(r.HAR.File), r.Tally())
 	default:
 		fmt.Fprintf(&b, "authtrace: login finished: %s\n", r.Tally())
 	}
 	for _, cr := range r.ByChain() {
+		if r.HAR != nil {
+			// A HAR file's attempts: how each ended.
+			o := cr.Outcome()
+			fmt.Fprintf(&b, "  %s %s: %s\n", o.Verdict.Mark(), report.Printable(cr.Name), report.Printable(o.Text))
+			continue
+		}
 		// Each chain's answers first: they are what a trace --connector
 		// asks.
 		a := cr.Answers

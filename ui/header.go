@@ -174,10 +174,16 @@ func phaseLine(c *viewContext, p progress, spin string) string {
 			}
 			took = " in " + d.String()
 		}
-		if errs > 0 {
-			return st.errorSev.Render("✗") + fmt.Sprintf(" login finished%s · %s", took, c.rep.Problems())
+		what := "login finished" + took
+		if h := c.rep.HAR; h != nil {
+			// A recorded login: how long it took the browser is in the
+			// hops; what was read is the file.
+			what = fmt.Sprintf("HAR file read: %d entries, %d attempts", h.Entries, len(c.rep.Chains))
 		}
-		return st.ok.Render("✓") + fmt.Sprintf(" login finished%s · %s", took, c.rep.Problems())
+		if errs > 0 {
+			return st.errorSev.Render("✗") + fmt.Sprintf(" %s · %s", what, c.rep.Problems())
+		}
+		return st.ok.Render("✓") + fmt.Sprintf(" %s · %s", what, c.rep.Problems())
 	case stateFailed:
 		msg := "login failed"
 		if c.failure != "" {
