@@ -11,6 +11,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"flag"
@@ -70,12 +71,16 @@ func write(w *bufio.Writer, target int64) error {
 		if encoding == "" {
 			delete(e["response"].(map[string]any)["content"].(map[string]any), "encoding")
 		}
-		b, _ := json.Marshal(e)
+		// Chrome writes <, > and & as they are, not as \u003c.
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.Encode(e)
 		if n > 0 {
 			w.WriteByte(',')
 		}
-		w.Write(b)
-		written += int64(len(b))
+		w.Write(bytes.TrimSpace(b.Bytes()))
+		written += int64(b.Len())
 		n++
 	}
 	blob := make([]byte, 48<<10)
