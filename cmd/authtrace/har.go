@@ -100,6 +100,7 @@ func runHar(cmd *cobra.Command, s *harSettings, path string) error {
 			}
 		}
 	}
+	fromStdin := path == "-"
 	if path == "-" && s.redactOut != "" {
 		// The copy is a second pass over the input: keep stdin in a
 		// file to read it twice.
@@ -111,7 +112,7 @@ func runHar(cmd *cobra.Command, s *harSettings, path string) error {
 		path = spooled
 	}
 	name := path
-	if path == "-" {
+	if fromStdin {
 		name = "stdin"
 	}
 	rep, err := analyzeHAR(ctx, cmd, path, name, har.Options{Name: name, ExpectAud: s.expectAud, ExpectIss: s.expectIss})
@@ -133,7 +134,8 @@ func runHar(cmd *cobra.Command, s *harSettings, path string) error {
 		if err := report.EncodeJSON(out, rep, "  "); err != nil {
 			return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
 		}
-	case isTerminal(out) && isTerminal(cmd.ErrOrStderr()):
+	case isTerminal(out) && isTerminal(cmd.ErrOrStderr()) && !fromStdin:
+		// (From stdin, the keys would be the file's bytes: the text.)
 		if err := showHAR(ctx, cmd, raw); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +144,32 @@ func TestHarRedactOut(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "har", out, "--redact-out", out); code != exitUsage || !strings.Contains(stderr, "is the HAR file being read") {
 		t.Errorf("copy over the input: exit %d, %s", code, stderr)
+	}
+}
+
+// From stdin, gzip-compressed or not, with a sanitised copy (a second
+// pass, so stdin is kept in a temporary file, removed afterwards).
+func TestHarStdin(t *testing.T) {
+	for _, name := range []string{"pp-state-suffix.har", "pp-healthy.har.gz"} {
+		data, err := os.ReadFile(harFixtures + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyPath := filepath.Join(t.TempDir(), "copy.har")
+		var out, errb bytes.Buffer
+		code := run([]string{"har", "-", "--json", "--redact-out", copyPath}, bytes.NewReader(data), &out, &errb)
+		rep := oneReport(t, out.String())
+		if rep.HAR == nil || rep.HAR.File != "stdin" || len(rep.Hops) != 6 {
+			t.Errorf("%s: har %+v, %d hops; stderr %s", name, rep.HAR, len(rep.Hops), errb.String())
+		}
+		if want := map[bool]int{true: exitFindings, false: exitOK}[rep.HasErrors()]; code != want {
+			t.Errorf("%s: exit %d, want %d", name, code, want)
+		}
+		if _, err := os.Stat(copyPath); err != nil {
+			t.Errorf("%s: no copy: %v", name, err)
+		}
+		if strings.Contains(errb.String(), "authtrace-stdin-") {
+			t.Errorf("the temporary file's name shows: %s", errb.String())
+		}
 	}
 }
