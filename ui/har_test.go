@@ -1,8 +1,13 @@
 package ui
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/authtrace/authtrace/report"
 )
@@ -28,5 +33,51 @@ func TestHARReport(t *testing.T) {
 	sum := summary(rep, nil, nil, nil)
 	if !strings.Contains(sum, "customer.har read:") || !strings.Contains(sum, "attempt 1: ") {
 		t.Errorf("summary:\n%s", sum)
+	}
+}
+
+// With OpenHAR, the setup form has a HAR file field: filled in, the form
+// needs nothing else, and the file's report is shown as a login's.
+func TestSetupOpensHAR(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "customer.har")
+	if err := os.WriteFile(path, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep := loadFixture(t, chainsName).Report
+	rep.HAR = &report.HARSource{File: path, Entries: 9}
+	var got string
+	m := newTestModel(t, 100, 30, Options{Setup: true, OpenHAR: func(_ context.Context, p string) (report.Report, error) {
+		got = p
+		return rep, nil
+	}})
+	if !strings.Contains(screen(m), "HAR file") {
+		t.Fatalf("no HAR field:\n%s", screen(m))
+	}
+	m = update(m, press("shift+tab"))
+	for _, r := range filepath.Join(filepath.Dir(path), "nope.har") {
+		m = update(m, press(string(r)))
+	}
+	if !strings.Contains(screen(m), "no such file") {
+		t.Errorf("a missing file is not said:\n%s", screen(m))
+	}
+	m.setup.fields[m.setup.har].input.SetValue(path)
+	next, cmd := m.Update(press("enter"))
+	m = next.(model)
+	if m.state != stateRunning || m.opts.Command != "har" {
+		t.Fatalf("state %v, command %q after enter", m.state, m.opts.Command)
+	}
+	// The engine's command is the first of the batch's first batch.
+	outer := cmd().(tea.BatchMsg)
+	inner := outer[0]().(tea.BatchMsg)
+	go inner[0]()
+	for {
+		msg := m.run.listen()()
+		m = update(m, msg)
+		if _, ok := msg.(doneMsg); ok {
+			break
+		}
+	}
+	if got != path || m.state != stateDone || !strings.Contains(screen(m), "HAR file read: 9 entries") {
+		t.Errorf("opened %q, state %v:\n%s", got, m.state, screen(m))
 	}
 }

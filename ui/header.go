@@ -178,7 +178,10 @@ func phaseLine(c *viewContext, p progress, spin string) string {
 		if h := c.rep.HAR; h != nil {
 			// A recorded login: how long it took the browser is in the
 			// hops; what was read is the file.
-			what = fmt.Sprintf("HAR file read: %d entries, %d attempts", h.Entries, len(c.rep.Chains))
+			what = fmt.Sprintf("HAR file read: %d entries, %d attempt", h.Entries, len(c.rep.Chains))
+			if len(c.rep.Chains) != 1 {
+				what += "s"
+			}
 		}
 		if errs > 0 {
 			return st.errorSev.Render("✗") + fmt.Sprintf(" %s · %s", what, c.rep.Problems())

@@ -120,6 +120,9 @@ func newModel(ctx context.Context, opts Options) model {
 	if opts.Setup {
 		m.state = stateSetup
 		m.setup = newSetupForm(opts.Config, m.styles, m.isDark)
+		if opts.OpenHAR != nil {
+			m.setup.addHARField(m.isDark)
+		}
 	} else {
 		m.state = stateRunning
 		m.phase = flow.PhasePreflight
@@ -290,6 +293,22 @@ func (m model) updateSetup(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.quitting = true
 		return m, tea.Quit
 	case setupSubmit:
+		if path := m.setup.harPath(); path != "" && m.opts.OpenHAR != nil {
+			// A HAR file instead of a login: read it, and show its
+			// report as a login's.
+			open := m.opts.OpenHAR
+			m.opts.Command = "har"
+			m.rep = report.Report{Command: "har"}
+			m.state = stateRunning
+			m.rebuildViews()
+			return m, tea.Batch(m.run.start(false, func(ctx context.Context, emit func(flow.Event)) (report.Report, error) {
+				rep, err := open(ctx, path)
+				if err == nil {
+					flow.Replay(rep)(ctx, flow.Config{}, emit)
+				}
+				return rep, err
+			}), m.spin.Tick, tick())
+		}
 		m.opts.Config = m.setup.config()
 		m.rep = seedReport(m.opts.Config)
 		m.state = stateRunning

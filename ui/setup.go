@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -28,6 +29,9 @@ type setupForm struct {
 	st     styles
 	tried  bool // submit was attempted: show every error, required ones too
 	width  int
+	// har is the index of the HAR file field, when the form has one
+	// (Options.OpenHAR); -1 otherwise.
+	har int
 }
 
 type setupField struct {
@@ -63,7 +67,7 @@ const (
 )
 
 func newSetupForm(cfg flow.Config, st styles, isDark bool) setupForm {
-	f := setupForm{base: cfg, keys: defaultSetupKeys(), help: help.New(), st: st, width: 80}
+	f := setupForm{base: cfg, keys: defaultSetupKeys(), help: help.New(), st: st, width: 80, har: -1}
 	add := func(label, hint, val string, check func(string) error) {
 		ti := textinput.New()
 		ti.Prompt = ""
@@ -98,6 +102,37 @@ func newSetupForm(cfg flow.Config, st styles, isDark bool) setupForm {
 	f.restyle(st, isDark)
 	f.fields[0].input.Focus()
 	return f
+}
+
+// addHARField adds the last field: a HAR file to read instead of a
+// login. Filled in, it is all the form needs.
+func (f *setupForm) addHARField(isDark bool) {
+	ti := textinput.New()
+	ti.Prompt = ""
+	ti.Placeholder = "or a browser's HAR export to read instead, e.g. customer.har"
+	f.har = len(f.fields)
+	f.fields = append(f.fields, setupField{label: "HAR file", input: ti, check: checkHARPath,
+		help: "a customer's HAR file (gzip too): its logins are shown instead of running one"})
+	f.restyle(f.st, isDark)
+}
+
+// harPath is the HAR file field's value; "" without one.
+func (f setupForm) harPath() string {
+	if f.har < 0 {
+		return ""
+	}
+	return strings.TrimSpace(f.fields[f.har].input.Value())
+}
+
+func checkHARPath(p string) error {
+	fi, err := os.Stat(p)
+	switch {
+	case err != nil:
+		return errors.New("no such file")
+	case fi.IsDir():
+		return errors.New("a folder: give the .har file itself")
+	}
+	return nil
 }
 
 func (f *setupForm) restyle(st styles, isDark bool) {
@@ -191,6 +226,9 @@ func (f setupForm) fieldErr(i int) error {
 
 // valid reports the first problem of the whole form.
 func (f setupForm) valid() error {
+	if p := f.harPath(); p != "" {
+		return checkHARPath(p) // the login's fields are not needed
+	}
 	for i, fl := range f.fields {
 		if err := f.fieldErr(i); err != nil {
 			return fmt.Errorf("%s: %w", fl.label, err)

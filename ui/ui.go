@@ -59,6 +59,10 @@ type Options struct {
 	// Command names the run in the header: "login" (the default) or
 	// "demo".
 	Command string
+	// OpenHAR, when set, lets the setup form read a HAR file instead of
+	// running a login (a field of its own): it returns the file's
+	// report, shown as a login's. authtrace har's analysis.
+	OpenHAR func(ctx context.Context, path string) (report.Report, error)
 	// Phrase words the engine's error for the summary printed after the
 	// screen closes, which is the only place it is printed (default
 	// err.Error()); the CLI names the settings as its flags.

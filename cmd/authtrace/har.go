@@ -170,17 +170,10 @@ func analyzeHAR(ctx context.Context, cmd *cobra.Command, path, name string, opt 
 		bar = newProgress(stderr, "reading "+name, size)
 		opt.Progress = bar.set
 	}
-	done := make(chan struct{})
-	go func() {
-		// Ctrl-C while a big file is read: close it, so the read ends.
-		select {
-		case <-ctx.Done():
-			rc.Close()
-		case <-done:
-		}
-	}()
+	// Ctrl-C while a big file is read: close it, so the read ends.
+	stopClose := context.AfterFunc(ctx, func() { rc.Close() })
 	rep, err := har.Analyze(rc, opt)
-	close(done)
+	stopClose()
 	bar.end()
 	if ctx.Err() != nil {
 		return rep, &exitError{code: exitIncomplete, err: errors.New("stopped while reading the HAR file")}
@@ -189,6 +182,23 @@ func analyzeHAR(ctx context.Context, cmd *cobra.Command, path, name string, opt 
 		return rep, &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", report.Printable(name), err)}
 	}
 	return rep, nil
+}
+
+// readHARFile reads a HAR file for the TUI's setup form: as authtrace
+// har does, without the progress line (the screen has its spinner).
+func readHARFile(ctx context.Context, path string) (report.Report, error) {
+	rc, _, err := har.Open(path, nil)
+	if err != nil {
+		return report.Report{}, err
+	}
+	defer rc.Close()
+	stop := context.AfterFunc(ctx, func() { rc.Close() })
+	defer stop()
+	rep, err := har.Analyze(rc, har.Options{Name: path})
+	if ctx.Err() != nil {
+		return rep, ctx.Err()
+	}
+	return rep, err
 }
 
 // showHAR opens the analysed report in the TUI: no browser to reopen, no

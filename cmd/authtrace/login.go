@@ -182,6 +182,9 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 		if mode.refresh {
 			opts.Refresh = flow.RefreshAgain
 		}
+		if mode.setup {
+			opts.OpenHAR = readHARFile
+		}
 		rep, runErr = ui.Run(ctx, opts)
 	} else {
 		out := newSink(cfg, cmd.ErrOrStderr(), s.reveal)
