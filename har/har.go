@@ -41,6 +41,10 @@ type Entry struct {
 	ResourceType string
 	Initiator    string
 	Error        string
+	// Transfer is how the entry travelled, which Write needs for Chrome's
+	// shape and a diagnosis does not read: Read leaves it zero, a
+	// recorder fills it.
+	Transfer Transfer
 }
 
 // Request is an entry's request.

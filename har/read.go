@@ -625,6 +625,14 @@ func (rd *reader) readResponse(e *Entry) error {
 			p.Headers, err = rd.nvs()
 		case "redirecturl":
 			p.RedirectURL, _, err = rd.scalar()
+		case "_error":
+			// Where Chrome writes it (null when the request did not
+			// fail); older exports have it on the entry.
+			var v string
+			v, _, err = rd.scalar()
+			if v != "" {
+				e.Error = v
+			}
 		case "content":
 			err = rd.readContent(e)
 		default:

@@ -2,7 +2,7 @@
 // pages in headless Chromium, for authtrace's end-to-end suite, which runs it
 // as `authtrace login --open-with "e2e-browser [flags]"`:
 //
-//	e2e-browser [-user alice] [-password pw] [-deny] [-timeout 30s] URL
+//	e2e-browser [-user alice] [-password pw] [-deny] [-timeout 30s] [-har-out FILE] URL
 //
 // It opens URL in Debian's Chromium (/usr/bin/chromium, or $E2E_CHROMIUM;
 // never a downloaded browser) with a fresh profile directory that is removed
@@ -15,6 +15,12 @@
 // text on stderr: authtrace keeps waiting for the callback until its own
 // --timeout, so the browser has nothing more to do there. Status 1 also on
 // the -timeout; 2 on bad usage.
+//
+// With -har-out it records every request of the browser session over the
+// DevTools protocol, the loopback callback's included, and writes them to
+// FILE in the shape of Chrome's "Save all as HAR" when it is done, also
+// when it fails (what was recorded until then): a real browser's HAR for
+// `authtrace har` to be tested on.
 package main
 
 import (
@@ -54,6 +60,7 @@ type options struct {
 	settle   time.Duration // how long an unknown page may sit before we give up
 	chromium string
 	verbose  bool
+	harOut   string // record the session's requests there, as a HAR file
 }
 
 func main() {
@@ -94,6 +101,7 @@ func parseArgs(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after this long")
 	fs.DurationVar(&o.settle, "settle", 1500*time.Millisecond, "how long a page that is neither login, consent nor callback may sit before giving up")
 	fs.StringVar(&o.chromium, "chromium", envOr("E2E_CHROMIUM", "/usr/bin/chromium"), "Chromium binary [$E2E_CHROMIUM]")
+	fs.StringVar(&o.harOut, "har-out", "", "record every request of the session to `FILE` as a HAR (Chrome's export shape)")
 	fs.BoolVar(&o.verbose, "v", os.Getenv("E2E_BROWSER_VERBOSE") != "", "say what was done on stderr [$E2E_BROWSER_VERBOSE]")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: e2e-browser [flags] URL")
@@ -221,6 +229,19 @@ func login(ctx context.Context, o options, stderr io.Writer) (steps []string, er
 	// The first Run starts the browser; it must not carry the deadline.
 	if _, err := chromedp.Run(bctx, chromedp.Sleep(0)); err != nil {
 		return nil, fmt.Errorf("start %s: %w", o.chromium, err)
+	}
+	if o.harOut != "" {
+		rec, err := startRecording(bctx)
+		if err != nil {
+			return nil, fmt.Errorf("record HAR: %w", err)
+		}
+		// Runs before the browser is closed, which the bodies still to
+		// fetch need.
+		defer func() {
+			if serr := rec.save(o.harOut); serr != nil && err == nil {
+				err = serr
+			}
+		}()
 	}
 	tctx, cancel := context.WithTimeout(bctx, o.timeout)
 	defer cancel()

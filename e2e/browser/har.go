@@ -1,0 +1,339 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/authtrace/authtrace/har"
+)
+
+// recorder keeps every network request of the tab as the DevTools
+// protocol reports it, in the shape of Chrome's own HAR export: each hop
+// of a redirect is its entry (the 30x with its redirectURL), bodies of
+// documents and XHR/fetch answers are fetched, and a page starts at each
+// navigation of the main frame.
+//
+// Events arrive on chromedp's reader goroutine, which must not run
+// commands, so the bodies are fetched by a worker of its own.
+type recorder struct {
+	ctx context.Context // the tab's, for the commands
+
+	mu        sync.Mutex
+	recs      []*rec // in the order they were sent
+	live      map[network.RequestID]*rec
+	pages     []har.Page
+	mainFrame cdp.FrameID
+	jobs      []*rec // bodies to fetch
+	// epoch is the wall-clock time of monotonic time 0, from the first
+	// request: every entry's start is its monotonic issue time from
+	// there, as in Chrome's export, so that the starts keep the order of
+	// the requests (the protocol's own wall times can step back).
+	epoch  time.Time
+	closed bool
+
+	wake chan struct{} // has room for one: a job was queued, or closed
+	done chan struct{} // the worker has stopped
+}
+
+// rec is one entry as it is recorded.
+type rec struct {
+	id      network.RequestID
+	e       har.Entry
+	issued  float64 // monotonic seconds, when the request was sent
+	ended   float64 // when it finished, failed or was redirected
+	timing  *network.ResourceTiming
+	post    bool // post data to fetch
+	body    bool // response body to fetch
+	decoded int64
+}
+
+// startRecording enables the network domain of the tab in ctx and starts
+// recording. It must be called before the navigation.
+func startRecording(ctx context.Context) (*recorder, error) {
+	r := &recorder{
+		ctx:  ctx,
+		live: map[network.RequestID]*rec{},
+		wake: make(chan struct{}, 1),
+		done: make(chan struct{}),
+	}
+	if err := chromedp.Listen(ctx, r.event); err != nil {
+		return nil, err
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		return nil, fmt.Errorf("enable network events: %w", err)
+	}
+	go r.work()
+	return r, nil
+}
+
+func (r *recorder) event(ev any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch ev := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		r.sent(ev)
+	case *network.EventResponseReceived:
+		if c := r.live[ev.RequestID]; c != nil {
+			c.respond(ev.Response)
+		}
+	case *network.EventDataReceived:
+		if c := r.live[ev.RequestID]; c != nil {
+			c.decoded += ev.DataLength
+		}
+	case *network.EventLoadingFinished:
+		if c := r.live[ev.RequestID]; c != nil {
+			c.ended = ev.Timestamp.Float64()
+			c.e.Transfer.Size = int64(ev.EncodedDataLength)
+			c.e.Response.Content.Size = c.decoded
+			c.body = wantsBody(c.e)
+			if c.body || c.post {
+				r.queue(c)
+			}
+			delete(r.live, ev.RequestID)
+		}
+	case *network.EventLoadingFailed:
+		if c := r.live[ev.RequestID]; c != nil {
+			c.ended = ev.Timestamp.Float64()
+			c.e.Error = ev.ErrorText
+			if c.post {
+				r.queue(c)
+			}
+			delete(r.live, ev.RequestID)
+		}
+	}
+}
+
+// sent starts an entry; a request that follows a redirect first ends the
+// hop before it with the redirect's response, as Chrome's export does.
+func (r *recorder) sent(ev *network.EventRequestWillBeSent) {
+	if prev := r.live[ev.RequestID]; prev != nil && ev.RedirectResponse != nil {
+		prev.respond(ev.RedirectResponse)
+		prev.ended = ev.Timestamp.Float64()
+		prev.e.Response.RedirectURL, _ = har.Header(prev.e.Response.Headers, "Location")
+	}
+	q := ev.Request
+	c := &rec{id: ev.RequestID, issued: ev.Timestamp.Float64()}
+	if r.epoch.IsZero() {
+		r.epoch = time.UnixMicro(int64(ev.WallTime.Float64() * 1e6)).Add(-seconds(c.issued))
+	}
+	started := r.epoch.Add(seconds(c.issued))
+	c.e = har.Entry{
+		Started:      started,
+		ResourceType: strings.ToLower(string(ev.Type)),
+		Request: har.Request{
+			Method:  q.Method,
+			URL:     q.URL + q.URLFragment,
+			Headers: nvs(q.Headers),
+		},
+		Transfer: har.Transfer{Priority: string(q.InitialPriority)},
+	}
+	if ev.Initiator != nil {
+		c.e.Initiator = string(ev.Initiator.Type)
+	}
+	if q.HasPostData {
+		ctype, _ := har.Header(c.e.Request.Headers, "Content-Type")
+		c.e.Request.PostData = &har.PostData{MimeType: ctype}
+		for _, pe := range q.PostDataEntries {
+			c.e.Request.PostData.Text += string(pe.Bytes)
+		}
+		c.post = len(q.PostDataEntries) == 0
+	}
+	if ev.Type == network.ResourceTypeDocument && ev.RedirectResponse == nil && (r.mainFrame == "" || ev.FrameID == r.mainFrame) {
+		r.mainFrame = ev.FrameID
+		r.pages = append(r.pages, har.Page{ID: "page_" + strconv.Itoa(len(r.pages)+1), Title: c.e.Request.URL, Started: started})
+	}
+	if n := len(r.pages); n > 0 {
+		c.e.Page = r.pages[n-1].ID
+	}
+	r.recs = append(r.recs, c)
+	r.live[ev.RequestID] = c
+}
+
+// respond sets what a response says of the entry.
+func (c *rec) respond(p *network.Response) {
+	c.e.Response.Status = int(p.Status)
+	c.e.Response.Headers = nvs(p.Headers)
+	c.e.Response.Content.MimeType = p.MimeType
+	if len(p.RequestHeaders) > 0 {
+		// What went on the wire, cookies included.
+		c.e.Request.Headers = nvs(p.RequestHeaders)
+	}
+	t := &c.e.Transfer
+	t.Protocol, t.StatusText, t.ServerIP = p.Protocol, p.StatusText, strings.Trim(p.RemoteIPAddress, "[]")
+	if p.ConnectionID > 0 {
+		t.Connection = strconv.FormatFloat(p.ConnectionID, 'f', -1, 64)
+	}
+	c.timing = p.Timing
+}
+
+// wantsBody says which bodies Chrome's export would carry that a login's
+// diagnosis reads: documents and XHR/fetch answers that have one.
+func wantsBody(e har.Entry) bool {
+	switch e.ResourceType {
+	case "document", "xhr", "fetch":
+	default:
+		return false
+	}
+	s := e.Response.Status
+	return s >= 200 && s != 204 && s != 304 && (s < 300 || s >= 400)
+}
+
+func (r *recorder) queue(c *rec) {
+	r.jobs = append(r.jobs, c)
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// work fetches the bodies queued, until the recorder is closed and none
+// is left.
+func (r *recorder) work() {
+	defer close(r.done)
+	for {
+		r.mu.Lock()
+		if len(r.jobs) == 0 {
+			closed := r.closed
+			r.mu.Unlock()
+			if closed {
+				return
+			}
+			<-r.wake
+			continue
+		}
+		c := r.jobs[0]
+		r.jobs = r.jobs[1:]
+		post, body := c.post, c.body
+		r.mu.Unlock()
+		r.fetch(c, post, body)
+	}
+}
+
+func (r *recorder) fetch(c *rec, post, body bool) {
+	ctx, cancel := context.WithTimeout(r.ctx, 5*time.Second)
+	defer cancel()
+	if post {
+		res, err := chromedp.Call(ctx, network.GetRequestPostData, network.GetRequestPostDataParams{RequestID: c.id})
+		if err == nil {
+			r.mu.Lock()
+			c.e.Request.PostData.Text = string(res.PostData)
+			r.mu.Unlock()
+		}
+	}
+	if !body {
+		return
+	}
+	res, err := chromedp.Call(ctx, network.GetResponseBody, network.GetResponseBodyParams{RequestID: c.id})
+	if err != nil {
+		return // gone with its page: the entry has no text, as in Chrome
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ct := &c.e.Response.Content
+	ct.Text, ct.Kept, ct.Size = string(res.Body), true, int64(len(res.Body))
+	if res.Base64encoded {
+		ct.Encoding = "base64"
+	}
+}
+
+// stop waits for the bodies still being fetched and returns the pages and
+// entries recorded, requests that never ended included (as Chrome lists
+// them).
+func (r *recorder) stop() ([]har.Page, []har.Entry) {
+	r.mu.Lock()
+	r.closed = true
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+	r.mu.Unlock()
+	<-r.done
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// In the order they were issued, as Chrome lists them; events can
+	// arrive a little out of it.
+	slices.SortStableFunc(r.recs, func(a, b *rec) int { return cmp.Compare(a.issued, b.issued) })
+	entries := make([]har.Entry, 0, len(r.recs))
+	for _, c := range r.recs {
+		c.e.Transfer.Timings = timings(c.issued, c.ended, c.timing)
+		entries = append(entries, c.e)
+	}
+	return slices.Clone(r.pages), entries
+}
+
+// save writes what was recorded to path.
+func (r *recorder) save(path string) error {
+	pages, entries := r.stop()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("write HAR: %w", err)
+	}
+	if err := har.Write(f, pages, entries); err != nil {
+		f.Close()
+		return fmt.Errorf("write HAR %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// timings turns the DevTools protocol's timing of a request into HAR's
+// phases, as Chrome's export does: blocked runs from when the request was
+// issued to its first phase, receive from the headers to when it ended.
+func timings(issued, ended float64, t *network.ResourceTiming) har.Timings {
+	if t == nil {
+		return har.Timings{}
+	}
+	phase := func(start, end float64) float64 {
+		if start < 0 || end < 0 {
+			return -1
+		}
+		return end - start
+	}
+	first := t.SendStart
+	switch {
+	case t.DNSStart >= 0:
+		first = t.DNSStart
+	case t.ConnectStart >= 0:
+		first = t.ConnectStart
+	}
+	out := har.Timings{
+		Blocked: max(0, (t.RequestTime-issued)*1000+first),
+		DNS:     phase(t.DNSStart, t.DNSEnd),
+		SSL:     phase(t.SslStart, t.SslEnd),
+		Connect: phase(t.ConnectStart, t.ConnectEnd),
+		Send:    max(0, t.SendEnd-t.SendStart),
+		Wait:    max(0, t.ReceiveHeadersEnd-t.SendEnd),
+	}
+	if ended > 0 {
+		out.Receive = max(0, (ended-t.RequestTime)*1000-t.ReceiveHeadersEnd)
+	}
+	return out
+}
+
+func seconds(s float64) time.Duration {
+	return time.Duration(s * float64(time.Second))
+}
+
+// nvs is a protocol header map as HAR's list, by name (the protocol's map
+// has no order); a value of several lines (Set-Cookie) is a header each.
+func nvs(h network.Headers) []har.NV {
+	out := []har.NV{}
+	for name, v := range h {
+		for _, line := range strings.Split(fmt.Sprint(v), "\n") {
+			out = append(out, har.NV{Name: name, Value: line})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b har.NV) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return out
+}
