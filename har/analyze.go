@@ -266,8 +266,12 @@ func (c *collector) add(e Entry) error {
 			r.basic = true
 		}
 	}
-	if pd := e.Request.PostData; pd != nil {
-		r.form = formText(pd)
+	if pd := e.Request.PostData; pd != nil && c.kept < bodyBudget {
+		// Token requests are forms (RFC 6749 §4.1.3); a JSON body (an
+		// app's own call, telemetry) is no hop's and no grant's.
+		if f := formText(pd); isForm(pd.MimeType, f) {
+			r.form = f
+		}
 	}
 	if c := e.Response.Content; c.Kept {
 		r.body, r.bodyCut = []byte(c.Text), c.Truncated
@@ -294,8 +298,20 @@ func formText(pd *PostData) string {
 	return v.Encode()
 }
 
-// worthKeeping drops what cannot be a hop, a token request or a call
-// with a token: static assets fetched with a 2xx.
+// isForm reports whether a request body is form-encoded: said so, or
+// looking so (name=value pairs, not JSON or XML).
+func isForm(mime, text string) bool {
+	if mediaIs(mime, "application/x-www-form-urlencoded") {
+		return true
+	}
+	t := strings.TrimSpace(text)
+	return t != "" && strings.Contains(t, "=") && !strings.ContainsAny(t[:1], "{[<\"")
+}
+
+// worthKeeping keeps what can be a hop (a navigation, a redirect, a form
+// post, a request with OAuth parameters), a token request or a call with
+// a token, and drops the rest (assets, an app's own API polling), so a
+// file of a million entries costs its logins, not its entries.
 func (c *collector) worthKeeping(r rec, e Entry) bool {
 	switch {
 	case r.u == nil:
@@ -303,11 +319,7 @@ func (c *collector) worthKeeping(r rec, e Entry) bool {
 	case r.bearer != "", r.method != "GET", r.status >= 300, r.status == 0, hasOAuthParam(r.u):
 		return true
 	}
-	switch r.resource {
-	case "image", "stylesheet", "script", "font", "media", "texttrack", "manifest", "ping", "websocket", "eventsource":
-		return false
-	}
-	return !mediaIs(e.Response.Content.MimeType, "image/", "font/", "video/", "audio/", "text/css", "javascript")
+	return isDocument(r.resource, mediaOf(r.ctype))
 }
 
 // sorted is the kept entries in startedDateTime order; an entry without
