@@ -30,7 +30,8 @@ type leg struct {
 	urls        []string
 	redirectURI string
 	clientID    string
-	loop        int // the leg position where a URL came round a third time; -1 none
+	state       string // the first authorize request's
+	loop        int    // the leg position where a URL came round a third time; -1 none
 	// synthetic is the callback's URL when the file has no entry for it
 	// but the redirect to it (the Location) is there.
 	synthetic string
@@ -40,11 +41,24 @@ type analysis struct {
 	opt  Options
 	recs []rec
 	used []bool
+	// states are the states of every authorize request in the file, by
+	// client_id: a callback carrying one of them belongs to that attempt.
+	states map[string]map[string]bool
 }
 
 // legs finds every attempt, in time order.
 func (a *analysis) legs() []leg {
 	a.used = make([]bool, len(a.recs))
+	a.states = map[string]map[string]bool{}
+	for _, r := range a.recs {
+		if isAuthorizeURL(r.u) {
+			q := r.u.Query()
+			if a.states[q.Get("client_id")] == nil {
+				a.states[q.Get("client_id")] = map[string]bool{}
+			}
+			a.states[q.Get("client_id")][q.Get("state")] = true
+		}
+	}
 	var out []leg
 	for i := range a.recs {
 		if a.used[i] || !isAuthorizeURL(a.recs[i].u) {
@@ -58,7 +72,7 @@ func (a *analysis) legs() []leg {
 // follow lays out the leg that starts at recs[start].
 func (a *analysis) follow(start int) leg {
 	q := a.recs[start].u.Query()
-	l := leg{redirectURI: q.Get("redirect_uri"), clientID: q.Get("client_id"), loop: -1}
+	l := leg{redirectURI: q.Get("redirect_uri"), clientID: q.Get("client_id"), state: q.Get("state"), loop: -1}
 	hosts := map[string]bool{}
 	seen := map[string]int{}
 	cur := start
@@ -128,21 +142,63 @@ func mediaOf(ctype string) string {
 	return strings.TrimSpace(m)
 }
 
-// findNavigation is the next navigation from the page at cur, unless a
-// new attempt of the same client starts before it.
+// findNavigation is the next navigation from the page at cur. Once
+// another attempt of the same client has started (a second pop-up, a
+// retry), a navigation is this leg's only when it is linked to it: its
+// callback carries this leg's state, or it carries a transaction value
+// of the page (Auth0's /u/login?state=...). A callback carrying another
+// attempt's state is never this leg's.
 func (a *analysis) findNavigation(cur int, l leg, hosts map[string]bool) int {
-	stop := false
-	j := a.find(cur, func(c rec) bool {
+	newer := false
+	return a.find(cur, func(c rec) bool {
 		if isAuthorizeURL(c.u) && c.u.Query().Get("client_id") == l.clientID {
-			stop = true
-			return true
+			newer = true
+			return false
 		}
-		return a.navigation(l, hosts, c)
+		if !a.navigation(l, hosts, c) {
+			return false
+		}
+		st, toCallback := a.callbackState(l, c)
+		if toCallback && st != l.state && a.states[l.clientID][st] {
+			return false // another attempt's answer
+		}
+		return !newer || toCallback && st == l.state || sharesValue(a.recs[cur], c)
 	}, pageWait)
-	if stop {
-		return -1
+}
+
+// callbackState is the state of the callback that c is, or redirects to,
+// and whether it is or does.
+func (a *analysis) callbackState(l leg, c rec) (string, bool) {
+	if a.isCallback(l, c.u) {
+		return c.u.Query().Get("state"), true
 	}
-	return j
+	if c.status >= 300 && c.status < 400 {
+		if u, err := url.Parse(resolve(c.u, c.location)); err == nil && a.isCallback(l, u) {
+			return u.Query().Get("state"), true
+		}
+	}
+	return "", false
+}
+
+// sharesValue reports whether c's URL carries a long value of prev's
+// URL: a provider's transaction id passed from page to page.
+func sharesValue(prev, c rec) bool {
+	have := map[string]bool{}
+	for _, vs := range prev.u.Query() {
+		for _, v := range vs {
+			if len(v) >= 16 {
+				have[v] = true
+			}
+		}
+	}
+	for _, vs := range c.u.Query() {
+		for _, v := range vs {
+			if have[v] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // find returns the first record after cur, not yet in a leg, that

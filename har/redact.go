@@ -274,6 +274,11 @@ func (x *redactor) header(name, value string) (string, bool) {
 		out = report.RedactSetCookie(value)
 		x.counted(out, value, "cookie")
 	default:
+		if report.SecretHeader(name) {
+			out = report.RedactValue(name, value)
+			x.counted(out, value, "api_key")
+			return out, out != value
+		}
 		// Location, Referer, Link, a proxy's own headers: any value with
 		// a query or fragment loses its secret parameters.
 		return x.url(value)

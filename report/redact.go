@@ -151,7 +151,34 @@ var secretNames = map[string]bool{
 	"actor_token":      true,
 	"samlresponse":     true,
 	"device_code":      true,
+	// Tokens by other names: a login hint that is an ID token, Okta's
+	// session and state tokens, a bare token parameter, API keys.
+	"id_token_hint":    true,
+	"sessiontoken":     true,
+	"statetoken":       true,
+	"token":            true,
+	"api_key":          true,
+	"apikey":           true,
+	"api-key":          true,
+	"subscription-key": true,
 }
+
+// secretHeaders are request headers that carry a credential besides
+// Authorization and Cookie: API gateways' keys (Azure API Management's
+// subscription key, Azure Functions' key, the common X-API-Key).
+var secretHeaders = map[string]bool{
+	"ocp-apim-subscription-key": true,
+	"x-api-key":                 true,
+	"api-key":                   true,
+	"x-functions-key":           true,
+	"x-auth-token":              true,
+	"x-csrf-token":              true,
+	"x-xsrf-token":              true,
+}
+
+// SecretHeader reports whether the header name (any case) carries a
+// credential of its own: an API key, a session or anti-forgery token.
+func SecretHeader(name string) bool { return secretHeaders[strings.ToLower(name)] }
 
 func isSecretName(k string) bool { return secretNames[strings.ToLower(k)] }
 
@@ -301,8 +328,8 @@ func RedactValue(name, v string) string {
 	if v == "" || v == Redacted {
 		return v
 	}
-	if strings.EqualFold(name, "access_token") || strings.EqualFold(name, "id_token") {
-		return RedactToken(v)
+	if strings.EqualFold(name, "access_token") || strings.EqualFold(name, "id_token") || looksJWT(v) {
+		return RedactToken(v) // its claims say whose it is; its signature goes
 	}
 	return Redacted
 }
@@ -470,4 +497,10 @@ func redactFormField(body, field string) string {
 		return body
 	}
 	return strings.Join(pairs, "&")
+}
+
+// looksJWT reports whether v has a JWS's shape: three base64url parts,
+// the first a JSON object ("eyJ").
+func looksJWT(v string) bool {
+	return strings.HasPrefix(v, "eyJ") && strings.Count(v, ".") == 2 && !strings.ContainsAny(v, " \t\"")
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -93,12 +94,11 @@ func runHar(cmd *cobra.Command, s *harSettings, path string) error {
 	if err := checkOutPath("--redact-out", s.redactOut, "redacted.har"); err != nil {
 		return err
 	}
-	if s.redactOut != "" && path != "-" {
-		if a, err1 := os.Stat(path); err1 == nil {
-			if b, err2 := os.Stat(s.redactOut); err2 == nil && os.SameFile(a, b) {
-				return usageErr("--redact-out %s is the HAR file being read: give another name for the sanitised copy", s.redactOut)
-			}
-		}
+	if err := checkNotClobbered(path, s); err != nil {
+		return err
+	}
+	if path == "-" && stdinIsTerminal(cmd.InOrStdin()) {
+		return usageErr("har - reads the HAR file from stdin, and stdin is this terminal: pipe the file in (authtrace har - < customer.har) or give its name (authtrace har customer.har)")
 	}
 	fromStdin := path == "-"
 	if path == "-" && s.redactOut != "" {
@@ -119,11 +119,6 @@ func runHar(cmd *cobra.Command, s *harSettings, path string) error {
 	if err != nil {
 		return err
 	}
-	if s.redactOut != "" {
-		if err := redactHAR(path, s.redactOut, stderr); err != nil {
-			return &exitError{code: exitUsage, err: err}
-		}
-	}
 	raw := rep
 	if !s.reveal {
 		rep = rep.Redact()
@@ -134,7 +129,7 @@ func runHar(cmd *cobra.Command, s *harSettings, path string) error {
 		if err := report.EncodeJSON(out, rep, "  "); err != nil {
 			return &exitError{code: exitIncomplete, err: fmt.Errorf("writing the report: %w", err)}
 		}
-	case isTerminal(out) && isTerminal(cmd.ErrOrStderr()) && !fromStdin:
+	case isTerminal(out) && stdinIsTerminal(cmd.InOrStdin()) && !fromStdin:
 		// (From stdin, the keys would be the file's bytes: the text.)
 		if err := showHAR(ctx, cmd, raw); err != nil {
 			return err
@@ -150,8 +145,40 @@ func runHar(cmd *cobra.Command, s *harSettings, path string) error {
 		}
 		fmt.Fprintf(stderr, "· report written to %s\n", s.reportFile)
 	}
+	// The copy after the report: a file the copy cannot be made of (cut
+	// short) still gets its report.
+	if s.redactOut != "" {
+		if err := redactHAR(path, s.redactOut, stderr); err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+	}
 	if rep.HasErrors() {
 		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// checkNotClobbered refuses output files that are the input or each
+// other: the customer's only copy of the HAR must survive a typo.
+func checkNotClobbered(path string, s *harSettings) error {
+	same := func(a, b string) bool {
+		if a == "" || b == "" || a == "-" || b == "-" {
+			return false
+		}
+		fa, err1 := os.Stat(a)
+		fb, err2 := os.Stat(b)
+		if err1 != nil || err2 != nil {
+			return filepath.Clean(a) == filepath.Clean(b) && err1 == nil == (err2 == nil)
+		}
+		return os.SameFile(fa, fb)
+	}
+	switch {
+	case same(path, s.redactOut):
+		return usageErr("--redact-out %s is the HAR file being read: give another name for the sanitised copy", s.redactOut)
+	case same(path, s.reportFile):
+		return usageErr("--report %s is the HAR file being read: give another name for the report (ticket.md)", s.reportFile)
+	case s.reportFile != "" && filepath.Clean(s.reportFile) == filepath.Clean(s.redactOut):
+		return usageErr("--report and --redact-out are both %s: give each its own file", s.reportFile)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
@@ -31,8 +32,19 @@ func redactHAR(in, out string, stderr io.Writer) error {
 		bar = newProgress(stderr, "writing "+filepath.Base(out), size)
 	}
 	opt := har.RedactOptions{Progress: bar.set}
-	stats, err := har.Redact(rc, tmp, opt)
+	var w io.Writer = tmp
+	var zw *gzip.Writer
+	if strings.EqualFold(filepath.Ext(out), ".gz") {
+		zw = gzip.NewWriter(tmp) // the name says so: what is inside must be
+		w = zw
+	}
+	stats, err := har.Redact(rc, w, opt)
 	bar.end()
+	if zw != nil {
+		if cerr := zw.Close(); err == nil {
+			err = cerr
+		}
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

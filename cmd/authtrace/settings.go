@@ -156,9 +156,16 @@ func checkOutPath(flag, path, example string) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return usageErr("%s %s is a directory; give a file name, for example %s", flag, path, filepath.Join(path, example))
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".authtrace-report-check-*")
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".authtrace-report-check-*")
 	if err != nil {
-		return usageErr("%s %s cannot be written: %v", flag, path, err)
+		why := "no permission to write in " + dir
+		if fi, serr := os.Stat(dir); serr != nil {
+			why = "the folder " + dir + " does not exist"
+		} else if !fi.IsDir() {
+			why = dir + " is not a folder"
+		}
+		return usageErr("%s %s cannot be written: %s", flag, path, why)
 	}
 	f.Close()
 	os.Remove(f.Name())
