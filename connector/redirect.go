@@ -4,17 +4,15 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-)
 
-// consentDomain is the domain of the platform's consent hosts: global.
-// for most, regional ones (europe-001.) for some environments.
-const consentDomain = ".consent.azure-apim.net"
+	"github.com/authtrace/authtrace/flow"
+)
 
 // redirectKind sorts a redirect URL: "global" (a consent host's
 // /redirect), "per-connector" (/redirect/<id>), or "other".
 func redirectKind(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || !strings.HasSuffix(strings.ToLower(u.Host), consentDomain) {
+	if err != nil || u.Scheme != "https" || !flow.IsConsentHost(u.Host) {
 		return "other"
 	}
 	path := strings.TrimSuffix(u.Path, "/")

@@ -79,10 +79,12 @@ func compareHop(sent map[string]string, h report.Hop) []report.Finding {
 // value, sent or at the hop, is a sanitiser's placeholder ("[state
 // redacted]" in a HAR file from a support portal): what was there is not
 // known, so it is neither changed nor dropped. It returns copies and the
-// names taken out, in hopParamNames' order.
+// names taken out, state and redirect_uri first.
 func maskPlaceholders(sent map[string]string, h report.Hop) (map[string]string, report.Hop, []string) {
 	var unknown []string
-	for _, name := range hopParamNames {
+	for _, name := range append([]string{"state", "redirect_uri"}, comparedParams...) {
+		// The compared ones only: a code is never compared, so one a
+		// sanitiser replaced loses nothing.
 		if report.IsPlaceholder(sent[name]) || report.IsPlaceholder(h.Params[name]) {
 			unknown = append(unknown, name)
 		}

@@ -69,7 +69,7 @@ func HopRole(u *url.URL, status int, redirectURI string) report.Role {
 		return report.RoleOther
 	}
 	if redirectURI != "" {
-		if r, err := url.Parse(redirectURI); err == nil && sameEndpoint(u, r) {
+		if r, err := url.Parse(redirectURI); err == nil && SameEndpoint(u, r) {
 			return report.RoleCallback
 		}
 	}
@@ -83,11 +83,11 @@ func HopRole(u *url.URL, status int, redirectURI string) report.Role {
 	return report.RoleProvider
 }
 
-// sameEndpoint reports whether a and b name the same scheme, host, port and
-// path. Scheme and host compare without regard to case (they are
+// SameEndpoint reports whether a and b name the same scheme, host, port
+// and path (the query does not count): what makes a URL the redirect URI. Scheme and host compare without regard to case (they are
 // case-insensitive in URLs); an explicit default port equals no port; the
 // path compares exactly, and an empty path equals "/".
-func sameEndpoint(a, b *url.URL) bool {
+func SameEndpoint(a, b *url.URL) bool {
 	if !strings.EqualFold(a.Scheme, b.Scheme) || a.Scheme == "" {
 		return false
 	}

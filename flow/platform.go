@@ -128,3 +128,19 @@ func builtURL(request, raw string) (*url.URL, error) {
 	}
 	return nil, &BuildError{Request: request, Err: &requestError{fmt.Sprintf("the URL it built, %q, %s (check the template and the connection parameters it uses)", report.RedactURL(raw), problem), err}}
 }
+
+// ConsentDomain is the domain of Power Platform's consent hosts:
+// global.consent.azure-apim.net for most environments, regional ones
+// (europe-001.consent.azure-apim.net) for some. The platform's redirect
+// URLs are on them.
+const ConsentDomain = ".consent.azure-apim.net"
+
+// IsConsentHost reports whether host (a URL's, any case, with or without
+// a port) is one of the platform's consent hosts.
+func IsConsentHost(host string) bool {
+	h := strings.ToLower(host)
+	if i := strings.LastIndexByte(h, ':'); i > 0 && !strings.Contains(h[i:], "]") {
+		h = h[:i]
+	}
+	return strings.HasSuffix(h, ConsentDomain)
+}

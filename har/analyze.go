@@ -19,7 +19,7 @@ type Options struct {
 	Name string
 	// ExpectAud and ExpectIss are the access token's expected audience
 	// and issuer, as on login. Without ExpectAud, an attempt's own
-	// audience or resource parameter is what its tokens are held to.
+	// audience parameter is what its tokens are held to.
 	ExpectAud string
 	ExpectIss string
 	// Progress is called with the bytes read so far, now and then.
@@ -87,6 +87,9 @@ func Analyze(r io.Reader, opt Options) (report.Report, error) {
 	a := &analysis{opt: opt, recs: c.sorted()}
 	legs := a.legs()
 	if len(legs) == 0 {
+		if truncated {
+			return report.Report{}, fmt.Errorf("%w, and no sign-in starts before the cut: ask for the whole file (compressed with gzip if it is too big to send; authtrace reads .har.gz as it is)", err)
+		}
 		return report.Report{}, &NoLegError{Entries: file.Entries, Hosts: c.hostCounts()}
 	}
 	rep := a.report(legs)
@@ -116,14 +119,14 @@ func fileFindings(file File, err error, truncated, budgetHit bool) []report.Find
 			Hint:    "Read leniently; nothing to do unless the results look wrong. A file edited by hand or by a tool other than a browser may miss what a browser's export has.",
 		}
 		if n.Entry >= 0 {
-			f.Detail = map[string]string{"entry": fmt.Sprint(n.Entry)}
+			f.Detail = map[string]string{"entry": fmt.Sprint(n.Entry + 1)} // as the text counts
 		}
 		out = append(out, f)
 	}
 	if budgetHit {
 		out = append(out, report.Finding{
 			Code: report.CodeHARIrregular, Severity: report.SeverityInfo,
-			Message: fmt.Sprintf("the HAR file has more than %d MiB of page bodies on the login's hosts: later pages are judged by their status alone", bodyBudget>>20),
+			Message: fmt.Sprintf("the HAR file has more than %d MiB of bodies worth reading (pages on the login's hosts, error pages, answers to posts): later ones are judged by their status alone", bodyBudget>>20),
 		})
 	}
 	return out

@@ -1,6 +1,7 @@
 package har
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strings"
@@ -9,11 +10,6 @@ import (
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 )
-
-// platformConsentHost ends the host of Power Platform's redirect URL
-// (global.consent.azure-apim.net, or a regional one such as
-// europe-001.consent.azure-apim.net).
-const platformConsentHost = "consent.azure-apim.net"
 
 // built is one leg laid out: its hops and what was found about them and
 // the tokens it led to.
@@ -61,6 +57,19 @@ func (a *analysis) report(legs []leg) report.Report {
 		}
 	}
 	rep.Profile = a.profile(all[len(all)-1], rep.Exchange)
+	chainOf := map[int]string{}
+	for _, h := range rep.Hops {
+		chainOf[h.N] = h.Chain
+	}
+	for i, f := range rep.Findings {
+		if f.Hop > 0 {
+			rep.Findings[i].Chain = chainOf[f.Hop] // for scripts: which attempt
+		}
+	}
+	for i, cr := range rep.ByChain() {
+		o := cr.Outcome()
+		rep.Chains[i].Verdict, rep.Chains[i].Summary = o.Verdict, o.Text
+	}
 	return rep
 }
 
@@ -71,7 +80,7 @@ func (a *analysis) build(name string, l leg, n *int) *built {
 	sent := flow.HopParams(first.u)
 	b.checks = flow.Recorded{
 		ClientID: b.sent.Get("client_id"), Nonce: b.sent.Get("nonce"),
-		ExpectAud: cmpOr(a.opt.ExpectAud, b.sent.Get("audience")), ExpectIss: a.opt.ExpectIss,
+		ExpectAud: cmp.Or(a.opt.ExpectAud, b.sent.Get("audience")), ExpectIss: a.opt.ExpectIss,
 		Sent: firstValues(b.sent), Host: first.u.Hostname(),
 	}
 	for i, ri := range l.recs {
@@ -92,6 +101,9 @@ func (a *analysis) build(name string, l leg, n *int) *built {
 		case r.status >= 400:
 			h.Role = report.RoleErrorPage
 			b.findings = append(b.findings, omittedFinding(h, "what the error page said"))
+		}
+		if f, ok := browserError(h, r); ok {
+			b.findings = append(b.findings, f)
 		}
 		if i == l.loop {
 			b.findings = append(b.findings, report.Finding{
@@ -143,7 +155,7 @@ func (a *analysis) hop(l leg, r rec, rawURL string, n int, name string) report.H
 		h.Location = ""
 	}
 	if r.status == 0 {
-		h.Error = cmpOr(r.err, "no answer recorded (the request was cancelled, blocked, or still pending when the file was saved)")
+		h.Error = cmp.Or(r.err, "no answer recorded (the request was cancelled, blocked, or still pending when the file was saved)")
 	}
 	h.Role = flow.HopRole(u, r.status, l.redirectURI)
 	if a.isCallback(l, u) {
@@ -175,7 +187,7 @@ func (a *analysis) ending(b *built, l leg) []report.Finding {
 		where += ")"
 		return []report.Finding{{
 			Code: report.CodeHARNoCallback, Severity: report.SeverityWarn, Hop: last.N,
-			Message: fmt.Sprintf("%s stops at %s and never reaches the redirect URI %s", b.name, where, cmpOr(l.redirectURI, "(the provider's default)")),
+			Message: fmt.Sprintf("%s stops at %s and never reaches the redirect URI %s", b.name, where, cmp.Or(l.redirectURI, "(the provider's default)")),
 			Hint:    "The login was abandoned at that page, or the recording stopped before it ended. If the person saw an error, ask for a HAR recorded with Preserve log on, from before the sign-in to after the error.",
 			Detail:  map[string]string{"redirect_uri": l.redirectURI},
 		}}
@@ -185,7 +197,7 @@ func (a *analysis) ending(b *built, l leg) []report.Finding {
 	if u, err := url.Parse(last.URL); err == nil {
 		host = strings.ToLower(u.Hostname())
 	}
-	if host == platformConsentHost || strings.HasSuffix(host, "."+platformConsentHost) {
+	if flow.IsConsentHost(host) {
 		out = append(out, report.Finding{
 			Code: report.CodeHARPlatformLeg, Severity: report.SeverityInfo, Hop: last.N,
 			Message: fmt.Sprintf("hop %d is Power Platform's redirect URL (%s): the code goes to the platform, which exchanges it on its own servers, so the token leg is not in the HAR", last.N, host),
@@ -194,14 +206,26 @@ func (a *analysis) ending(b *built, l leg) []report.Finding {
 	}
 	_, code := last.Params["code"]
 	_, oerr := last.Params["error"]
-	if code || oerr {
+	if code || oerr || last.Error != "" {
+		return out
+	}
+	if toks := answerTokens(last.URL); len(toks) > 0 && !strings.Contains(" "+b.sent.Get("response_type")+" ", " code ") {
+		// An implicit answer, kept in the Location that led to the
+		// callback: its tokens are read where they came.
+		for _, t := range toks {
+			tokens, fs := b.checks.Token(last.At, t.kind, t.raw)
+			for i := range tokens {
+				tokens[i].Seen = fmt.Sprintf("URL fragment of the callback (hop %d)", last.N)
+			}
+			b.add(tokens, fs)
+		}
 		return out
 	}
 	mode, rtype := b.sent.Get("response_mode"), b.sent.Get("response_type")
 	if b.fragmentLost(last) {
 		return append(out, report.Finding{
 			Code: report.CodeHARFragmentLost, Severity: report.SeverityWarn, Hop: last.N,
-			Message: fmt.Sprintf("hop %d: the provider answered in the URL fragment (response_type %q, response_mode %q), which a HAR file does not record: the callback's code, state or error are not known", last.N, rtype, cmpOr(mode, "default")),
+			Message: fmt.Sprintf("hop %d: the provider answered in the URL fragment (response_type %q, response_mode %q), which a HAR file does not record: the callback's code, state or error are not known", last.N, rtype, cmp.Or(mode, "default")),
 			Hint:    "Browsers never send the fragment to a server, so no HAR has it. Power Platform needs response_type=code with the answer in the query: if this is a connector's login, the app is set to an implicit or fragment answer. Otherwise run authtrace login to see the answer itself.",
 			Detail:  map[string]string{"response_type": rtype, "response_mode": mode},
 		})
@@ -245,13 +269,6 @@ func omittedFinding(h report.Hop, what string) report.Finding {
 	}
 }
 
-func cmpOr(s, def string) string {
-	if s != "" {
-		return s
-	}
-	return def
-}
-
 func firstValues(q url.Values) map[string]string {
 	out := make(map[string]string, len(q))
 	for k, vs := range q {
@@ -288,4 +305,63 @@ func (a *analysis) profile(b *built, ex *report.Exchange) report.Profile {
 		p.ClientAuth = ex.Request.ClientAuth
 	}
 	return p
+}
+
+// browserError is what the browser's own error for a request says
+// (Chrome's _error, with no answer): the host could not be reached, or an
+// extension blocked it. An aborted request (the page moved on) is none.
+func browserError(h report.Hop, r rec) (report.Finding, bool) {
+	if r.status != 0 || r.err == "" || strings.Contains(r.err, "ERR_ABORTED") {
+		return report.Finding{}, false
+	}
+	hint := "The browser could not reach the host: check the URL, and that the person's network (VPN, proxy, firewall) lets it through."
+	switch {
+	case strings.Contains(r.err, "BLOCKED_BY_CLIENT"):
+		hint = "A browser extension (an ad or tracker blocker, a security add-on) blocked the request: allow the host in it, or sign in from a private window without extensions."
+	case strings.Contains(r.err, "CONNECTION_REFUSED") && h.Role == report.RoleCallback && isLoopback(h.URL):
+		hint = "Nothing was listening at the redirect URI: the app that receives the callback (or authtrace login) must be running on that port when the provider redirects."
+	case strings.Contains(r.err, "NAME_NOT_RESOLVED"):
+		hint = "The host name does not resolve: check its spelling, and the person's DNS (a company network may not know it)."
+	case strings.Contains(r.err, "CERT") || strings.Contains(r.err, "SSL"):
+		hint = "The host's TLS certificate was refused: an expired or self-signed certificate, or a company proxy that intercepts TLS."
+	}
+	return report.Finding{
+		Code: report.CodeHopUnreachable, Severity: report.SeverityError, Hop: h.N,
+		Message: fmt.Sprintf("hop %d: the browser could not load %s: %s", h.N, report.ShortURL(h.URL), r.err),
+		Hint:    hint,
+		Detail:  map[string]string{"error": r.err},
+	}, true
+}
+
+func isLoopback(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	return h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
+}
+
+type answerToken struct{ kind, raw string }
+
+// answerTokens are the tokens of an implicit answer in a URL's fragment
+// (or query): access_token and id_token.
+func answerTokens(raw string) []answerToken {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	var out []answerToken
+	for _, part := range []string{u.EscapedFragment(), u.RawQuery} {
+		q, _ := url.ParseQuery(part)
+		for _, k := range []string{"access_token", "id_token"} {
+			if v := q.Get(k); v != "" {
+				out = append(out, answerToken{k, v})
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
 }

@@ -1,7 +1,9 @@
 package har
 
 import (
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,7 +24,8 @@ import (
 // still be the same attempt: a person typing a password and answering MFA.
 const pageWait = 30 * time.Minute
 
-// maxLegHops bounds a leg: a browser gives up after about 20 redirects.
+// maxLegHops bounds a leg, far above the 20 redirects a browser follows:
+// a leg that long is a loop the browser was made to walk by pages.
 const maxLegHops = flow.MaxHopsLimit
 
 type leg struct {
@@ -41,22 +44,18 @@ type analysis struct {
 	opt  Options
 	recs []rec
 	used []bool
-	// states are the states of every authorize request in the file, by
-	// client_id: a callback carrying one of them belongs to that attempt.
-	states map[string]map[string]bool
+	// states are the states of every authorize request in the file: a
+	// callback carrying one of them belongs to that attempt.
+	states map[string]bool
 }
 
 // legs finds every attempt, in time order.
 func (a *analysis) legs() []leg {
 	a.used = make([]bool, len(a.recs))
-	a.states = map[string]map[string]bool{}
+	a.states = map[string]bool{}
 	for _, r := range a.recs {
 		if isAuthorizeURL(r.u) {
-			q := r.u.Query()
-			if a.states[q.Get("client_id")] == nil {
-				a.states[q.Get("client_id")] = map[string]bool{}
-			}
-			a.states[q.Get("client_id")][q.Get("state")] = true
+			a.states[r.u.Query().Get("state")] = true
 		}
 	}
 	var out []leg
@@ -131,8 +130,11 @@ func (a *analysis) navigation(l leg, hosts map[string]bool, c rec) bool {
 	if c.method == "POST" && c.resource != "" && c.resource != "document" {
 		return false // an XHR post, not a form's
 	}
-	if isAuthorizeURL(c.u) && c.u.Query().Get("client_id") == l.clientID {
-		return false // a new attempt
+	if isAuthorizeURL(c.u) {
+		// A new attempt, of this client or another (an app's silent
+		// sign-in on the same provider): an upstream provider's authorize
+		// request joins a leg only through a redirect.
+		return false
 	}
 	return hosts[strings.ToLower(c.u.Host)] || a.isCallback(l, c.u)
 }
@@ -143,23 +145,23 @@ func mediaOf(ctype string) string {
 }
 
 // findNavigation is the next navigation from the page at cur. Once
-// another attempt of the same client has started (a second pop-up, a
-// retry), a navigation is this leg's only when it is linked to it: its
+// another attempt has started (a second pop-up, a retry, another app's
+// sign-in), a navigation is this leg's only when it is linked to it: its
 // callback carries this leg's state, or it carries a transaction value
 // of the page (Auth0's /u/login?state=...). A callback carrying another
 // attempt's state is never this leg's.
 func (a *analysis) findNavigation(cur int, l leg, hosts map[string]bool) int {
 	newer := false
 	return a.find(cur, func(c rec) bool {
-		if isAuthorizeURL(c.u) && c.u.Query().Get("client_id") == l.clientID {
-			newer = true
+		if isAuthorizeURL(c.u) {
+			newer = true // of this client or another
 			return false
 		}
 		if !a.navigation(l, hosts, c) {
 			return false
 		}
 		st, toCallback := a.callbackState(l, c)
-		if toCallback && st != l.state && a.states[l.clientID][st] {
+		if toCallback && st != l.state && a.states[st] {
 			return false // another attempt's answer
 		}
 		return !newer || toCallback && st == l.state || sharesValue(a.recs[cur], c)
@@ -250,8 +252,10 @@ func resolve(base *url.URL, loc string) string {
 }
 
 // sameURL compares a request's URL (never with a fragment) with a
-// Location: the same text without the fragment, or the same URL once
-// scheme and host case and default ports are set aside.
+// Location: the same text without the fragment, or the same endpoint
+// (flow.SameEndpoint) with the same query values, however each was
+// encoded (Chrome re-encodes a quote in a request's URL that a Location
+// had bare).
 func sameURL(reqURL, loc string) bool {
 	loc, _, _ = strings.Cut(loc, "#")
 	if reqURL == loc {
@@ -259,19 +263,13 @@ func sameURL(reqURL, loc string) bool {
 	}
 	a, err1 := url.Parse(reqURL)
 	b, err2 := url.Parse(loc)
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || !flow.SameEndpoint(a, b) && a.Path != b.Path {
 		return false
 	}
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) &&
-		portOf(a) == portOf(b) && a.EscapedPath() == b.EscapedPath() && a.RawQuery == b.RawQuery
-}
-
-func portOf(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
+	if !strings.EqualFold(a.Host, b.Host) || !strings.EqualFold(a.Scheme, b.Scheme) {
+		return false
 	}
-	if strings.EqualFold(u.Scheme, "http") {
-		return "80"
-	}
-	return "443"
+	qa, _ := url.ParseQuery(a.RawQuery)
+	qb, _ := url.ParseQuery(b.RawQuery)
+	return maps.EqualFunc(qa, qb, slices.Equal)
 }

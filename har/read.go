@@ -3,6 +3,7 @@ package har
 import (
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"encoding/base64"
 	"errors"
@@ -68,9 +69,11 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Open opens path for Read, "-" being stdin. A gzip-compressed file is
 // decompressed, whatever its name (support portals and mail hand on
-// .har.gz and .gz alike). size is the file's size on disk, -1 for stdin
-// or anything that is not a regular file, for progress; for a compressed
-// file it is the compressed size.
+// .har.gz and .gz alike). size is the file's size, for progress: -1 for
+// stdin, anything that is not a regular file, and a compressed file
+// (Read counts decompressed bytes, whose total is not known). Close
+// closes the file only, so that it can end a Read in progress from
+// another goroutine (Ctrl-C) without touching the decompressor it uses.
 func Open(path string, stdin io.Reader) (rc io.ReadCloser, size int64, err error) {
 	var r io.Reader
 	var closer io.Closer = io.NopCloser(nil)
@@ -100,7 +103,7 @@ func Open(path string, stdin io.Reader) (rc io.ReadCloser, size int64, err error
 			closer.Close()
 			return nil, -1, fmt.Errorf("%s looks gzip-compressed but does not decompress: %w", path, err)
 		}
-		return readCloser{zr, multiCloser{zr, closer}}, size, nil
+		return readCloser{zr, closer}, -1, nil
 	}
 	return readCloser{br, closer}, size, nil
 }
@@ -108,18 +111,6 @@ func Open(path string, stdin io.Reader) (rc io.ReadCloser, size int64, err error
 type readCloser struct {
 	io.Reader
 	io.Closer
-}
-
-type multiCloser []io.Closer
-
-func (m multiCloser) Close() error {
-	var first error
-	for _, c := range m {
-		if err := c.Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
 }
 
 // counter counts the bytes read through it and reports them.
@@ -191,6 +182,12 @@ func (rd *reader) start(br *bufio.Reader) error {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return &Error{Problem: "the file is UTF-16 text: save it as UTF-8 (browsers export HAR as UTF-8; an editor converted this one)", Err: ErrNotHAR}
 	}
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return &Error{Problem: "the file is a ZIP archive: unzip it and give the .har file inside", Err: ErrNotHAR}
+	case bytes.HasPrefix(head, []byte("7z\xBC\xAF")), bytes.HasPrefix(head, []byte("Rar!")):
+		return &Error{Problem: "the file is a 7-Zip or RAR archive: unpack it and give the .har file inside", Err: ErrNotHAR}
+	}
 	trimmed := bytes.TrimLeft(head, " \t\r\n")
 	if len(trimmed) == 0 {
 		if len(head) == 0 {
@@ -218,6 +215,20 @@ func firstLine(b []byte) string {
 		s = s[:i]
 	}
 	return s
+}
+
+// maxValue caps a URL or a header value: far longer than any browser
+// sends (Chrome's URLs end at 2 MB, servers refuse far less), short
+// enough that a hostile file cannot make a report of hundreds of MB.
+const maxValue = 128 << 10
+
+// capped cuts v at maxValue, with a note naming what.
+func (rd *reader) capped(v, what string) string {
+	if len(v) <= maxValue {
+		return v
+	}
+	rd.note("entry %d's %s is %d bytes long (cut at %d KiB)", rd.entry+1, what, len(v), maxValue>>10)
+	return v[:maxValue]
 }
 
 // note records a leniency, about the entry being read when there is one.
@@ -248,12 +259,21 @@ func (rd *reader) fail(err error) error {
 		off = se.ByteOffset
 	}
 	cut := errors.Is(err, io.ErrUnexpectedEOF)
+	var corrupt flate.CorruptInputError
+	damaged := errors.As(err, &corrupt) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader)
 	if rd.file.Entries > 0 || rd.entry >= 0 {
 		problem := "the file is cut off"
-		if !cut {
+		switch {
+		case damaged:
+			problem = "the gzip-compressed file is damaged (" + err.Error() + ")"
+		case !cut:
 			problem = "the file stops being valid JSON: " + plainSyntax(err)
 		}
-		return &Error{Offset: off, Problem: fmt.Sprintf("%s in entry %d; the %d entries before it were read", problem, max(rd.entry, rd.file.Entries), rd.file.Entries), Err: ErrTruncated}
+		// People count entries from 1: the cut is in the next one.
+		return &Error{Offset: off, Problem: fmt.Sprintf("%s in entry %d; the %d entries before it were read", problem, rd.file.Entries+1, rd.file.Entries), Err: ErrTruncated}
+	}
+	if damaged {
+		return &Error{Offset: off, Problem: "the gzip-compressed file is damaged (" + err.Error() + "): ask for it again, or for the .har uncompressed", Err: ErrNotHAR}
 	}
 	if cut {
 		return &Error{Offset: off, Problem: "the file is cut off before its first entry", Err: ErrNotHAR}
@@ -450,8 +470,12 @@ func (rd *reader) entries(each func(Entry) error) error {
 		rd.entry = rd.file.Entries
 		var e Entry
 		e.Index = rd.entry
-		if rd.dec.PeekKind() != '{' {
-			rd.note("entry %d is not an object (skipped)", rd.entry)
+		switch rd.dec.PeekKind() {
+		case '{':
+		case 0:
+			return rd.dec.SkipValue() // the file ends here: the error says so
+		default:
+			rd.note("entry %d is not an object (skipped)", rd.entry+1)
 			rd.file.Entries++
 			rd.entry = -1
 			return rd.dec.SkipValue()
@@ -474,11 +498,11 @@ func (rd *reader) entries(each func(Entry) error) error {
 func (rd *reader) check(e *Entry) {
 	switch {
 	case e.Request.URL == "":
-		rd.note("entry %d has no request.url (not followed)", e.Index)
+		rd.note("entry %d has no request.url (not followed)", e.Index+1)
 	case e.Started.IsZero():
-		rd.note("entry %d has no readable startedDateTime (kept in file order)", e.Index)
+		rd.note("entry %d has no readable startedDateTime (kept in file order)", e.Index+1)
 	case !rd.started.IsZero() && e.Started.Before(rd.started):
-		rd.note("entry %d starts before the one above it (entries are put in time order)", e.Index)
+		rd.note("entry %d starts before the one above it (entries are put in time order)", e.Index+1)
 	}
 	if !e.Started.IsZero() {
 		rd.started = e.Started
@@ -544,6 +568,7 @@ func (rd *reader) readRequest(q *Request) error {
 			q.Method, _, err = rd.scalar()
 		case "url":
 			q.URL, _, err = rd.scalar()
+			q.URL = rd.capped(q.URL, "request.url")
 		case "headers":
 			q.Headers, err = rd.nvs()
 		case "querystring":
@@ -591,6 +616,7 @@ func (rd *reader) nvs() ([]NV, error) {
 				nv.Name, _, err = rd.scalar()
 			case "value":
 				nv.Value, _, err = rd.scalar()
+				nv.Value = rd.capped(nv.Value, "a header or parameter value")
 			default:
 				return false, nil
 			}
@@ -616,15 +642,16 @@ func (rd *reader) readResponse(e *Entry) error {
 			if n, perr := strconv.Atoi(strings.TrimSpace(v)); perr == nil {
 				p.Status = n
 				if quoted {
-					rd.note("entry %d's response.status is a string, %q (read as %d)", e.Index, v, n)
+					rd.note("entry %d's response.status is a string, %q (read as %d)", e.Index+1, v, n)
 				}
 			} else if v != "" {
-				rd.note("entry %d's response.status %q is not a number", e.Index, v)
+				rd.note("entry %d's response.status %q is not a number", e.Index+1, v)
 			}
 		case "headers":
 			p.Headers, err = rd.nvs()
 		case "redirecturl":
 			p.RedirectURL, _, err = rd.scalar()
+			p.RedirectURL = rd.capped(p.RedirectURL, "response.redirectURL")
 		case "_error":
 			// Where Chrome writes it (null when the request did not
 			// fail); older exports have it on the entry.
@@ -691,7 +718,7 @@ func (rd *reader) readContent(e *Entry) error {
 		if strings.EqualFold(c.Encoding, "base64") {
 			b, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(raw))
 			if derr != nil {
-				rd.note("entry %d's body says base64 and is not (kept as it is)", e.Index)
+				rd.note("entry %d's body says base64 and is not (kept as it is)", e.Index+1)
 			} else {
 				text = string(b)
 			}

@@ -1,6 +1,7 @@
 package har
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strings"
@@ -26,8 +27,10 @@ func (a *analysis) grants(b *built) {
 	code := cb.Params["code"]
 	j := a.find(b.cbPos, func(c rec) bool {
 		f := formOf(c)
+		// By the code; by the client only where a sanitiser took the
+		// code out of one side.
 		return f.Get("grant_type") == "authorization_code" &&
-			(f.Get("code") == code || report.IsPlaceholder(f.Get("code")) || f.Get("client_id") == b.checks.ClientID)
+			(f.Get("code") == code || unknownEither(f.Get("code"), code) && f.Get("client_id") == b.checks.ClientID)
 	}, grantWait)
 	if j < 0 {
 		return // exchanged by a server (a web app's, the platform's): not in the file
@@ -43,7 +46,8 @@ func (a *analysis) grants(b *built) {
 	}
 	k := a.find(j, func(c rec) bool {
 		f := formOf(c)
-		return f.Get("grant_type") == "refresh_token" && (refreshToken != "" && f.Get("refresh_token") == refreshToken || f.Get("client_id") == b.checks.ClientID)
+		return f.Get("grant_type") == "refresh_token" && (refreshToken != "" && f.Get("refresh_token") == refreshToken ||
+			unknownEither(f.Get("refresh_token"), refreshToken) && f.Get("client_id") == b.checks.ClientID)
 	}, 24*time.Hour)
 	if k < 0 {
 		return
@@ -59,6 +63,12 @@ func (a *analysis) grants(b *built) {
 	b.add(tokens, fs)
 }
 
+// unknownEither reports whether either value is unknown: empty, or a
+// sanitiser's placeholder.
+func unknownEither(a, b string) bool {
+	return a == "" || b == "" || report.IsPlaceholder(a) || report.IsPlaceholder(b)
+}
+
 // grant checks one recorded token request r.
 func (a *analysis) grant(b *built, r rec, refresh bool) (report.Step, []report.Token, []report.Finding) {
 	form := formOf(r)
@@ -70,6 +80,9 @@ func (a *analysis) grant(b *built, r rec, refresh bool) (report.Step, []report.T
 		req.ClientAuth = "post"
 	}
 	st, tokens, fs := b.checks.Grant(r.started, req, flow.Answer{Status: r.status, ContentType: r.ctype, Body: r.body, Truncated: r.bodyCut}, refresh)
+	if req.ClientAuth == "" {
+		fs = browserApp(fs)
+	}
 	if len(r.body) == 0 && r.status > 0 {
 		step := "exchange"
 		if refresh {
@@ -83,7 +96,7 @@ func (a *analysis) grant(b *built, r rec, refresh bool) (report.Step, []report.T
 		}}, fs...)
 	}
 	if r.status == 0 {
-		st.Error = cmpOr(r.err, "no answer recorded")
+		st.Error = cmp.Or(r.err, "no answer recorded")
 	}
 	return st, tokens, fs
 }
@@ -146,13 +159,16 @@ func (a *analysis) bearers(all []*built) {
 		if r.bearer == "" || seen[r.bearer] || report.IsPlaceholder(r.bearer) {
 			continue
 		}
-		seen[r.bearer] = true
 		b := all[0]
 		for _, c := range all {
 			if !c.start.After(r.started) {
 				b = c
 			}
 		}
+		if !apiCall(b, r, all) {
+			continue
+		}
+		seen[r.bearer] = true
 		tokens, fs := b.checks.Token(r.started, "access_token", r.bearer)
 		where := fmt.Sprintf("Authorization header of %s %s", r.method, report.ShortURL(r.url))
 		if n := count[r.bearer]; n > 1 {
@@ -163,4 +179,54 @@ func (a *analysis) bearers(all []*built) {
 		}
 		b.add(tokens, fs)
 	}
+}
+
+// portalDomains are Microsoft's own services, which a Power Platform
+// session calls all the time with tokens of their own (Graph, Azure
+// Resource Manager, the portals): no login in the file obtained them, so
+// they are not checked against its audience.
+var portalDomains = []string{
+	"microsoft.com", "microsoftonline.com", "management.azure.com", "graph.windows.net",
+	"powerapps.com", "powerautomate.com", "powerplatform.com", "dynamics.com",
+	"office.com", "office.net", "live.com", "msauth.net", "msftauth.net", "sharepoint.com",
+	"azure-apim.net", "cloud.microsoft",
+}
+
+// apiCall reports whether the Bearer call r is one to the API attempt b
+// logged in for: to the host of its expected audience when that is a URL
+// (--expect-aud, or the audience it asked for); without one, to any host
+// that is not a provider's of the file or one of Microsoft's own.
+func apiCall(b *built, r rec, all []*built) bool {
+	host := strings.ToLower(r.u.Hostname())
+	if u, err := url.Parse(b.checks.ExpectAud); err == nil && u.Host != "" {
+		return strings.EqualFold(u.Hostname(), host)
+	}
+	for _, c := range all {
+		if strings.EqualFold(c.first.u.Hostname(), host) {
+			return false
+		}
+	}
+	for _, d := range portalDomains {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return false
+		}
+	}
+	return true
+}
+
+// browserApp rewords what a public client's own token request (a
+// single-page app's, made by the browser without a secret) found about
+// its missing refresh token: such an app often renews its tokens without
+// one, so it is a warning, with advice for when it is not.
+func browserApp(fs []report.Finding) []report.Finding {
+	for i, f := range fs {
+		if f.Code != report.CodeRefreshTokenMissing {
+			continue
+		}
+		f.Severity = report.SeverityWarn
+		f.Message = "No refresh token came back to this browser app's own token request (a public client, no secret): it cannot stay signed in past the access token's lifetime without the person, unless it renews its tokens another way."
+		f.Hint = "A single-page app usually renews silently (a hidden iframe or refresh-token rotation): nothing to do if it does. If it must keep a refresh token, add offline_access to the scope it asks for and allow the refresh-token grant for the app on the provider (Okta: the app's Grant types; Auth0: Refresh Token Rotation; Entra: the SPA platform issues them by default)."
+		fs[i] = f
+	}
+	return fs
 }

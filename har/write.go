@@ -3,6 +3,7 @@ package har
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -263,7 +264,7 @@ type harTimings struct {
 func chromeEntry(e Entry) harEntry {
 	t := e.Transfer
 	out := harEntry{
-		Initiator:    initiator{Type: cmpOr(e.Initiator, "other")},
+		Initiator:    initiator{Type: cmp.Or(e.Initiator, "other")},
 		ResourceType: e.ResourceType,
 		Connection:   t.Connection,
 		Page:         e.Page,
@@ -326,7 +327,7 @@ func chromeResponse(e Entry, t Transfer) harResponse {
 // chromeContent writes a body as Chrome does: text as it is when it is
 // UTF-8 and the entry does not say base64, else base64.
 func chromeContent(c Content) harContent {
-	out := harContent{Size: c.Size, MimeType: cmpOr(c.MimeType, "x-unknown")}
+	out := harContent{Size: c.Size, MimeType: cmp.Or(c.MimeType, "x-unknown")}
 	if !c.Kept && c.Text == "" {
 		return out
 	}

@@ -107,6 +107,10 @@ func mdHAR(b *strings.Builder, r Report) {
 	if h.Truncated {
 		b.WriteString("- the file is cut short: only the attempts before the cut are here\n")
 	}
+	if chains := r.ByChain(); len(chains) > 1 {
+		o := chains[len(chains)-1].Outcome()
+		fmt.Fprintf(b, "- newest attempt (%d of %d): %s %s\n", len(chains), len(chains), o.Verdict.Mark(), prose(o.Text))
+	}
 	b.WriteString("\n## Attempts\n\n")
 	for i, c := range r.ByChain() {
 		o := c.Outcome()

@@ -274,12 +274,23 @@ func redactQuery(raw string, secret func(string) bool, hid func(name, value stri
 	for i, pair := range pairs {
 		k, v, _ := strings.Cut(pair, "=")
 		name, err := url.QueryUnescape(k)
-		if err != nil || !secret(name) {
+		if err != nil {
 			continue
 		}
 		dv, err := url.QueryUnescape(v)
 		if err != nil {
 			dv = v
+		}
+		if !secret(name) {
+			// A URL in a parameter (returnUrl, RelayState, redirect): its
+			// own query can carry a code.
+			if strings.ContainsAny(dv, "?#") && (strings.Contains(dv, "://") || strings.HasPrefix(dv, "/")) {
+				if rv := RedactURLFunc(dv, hid); rv != dv {
+					pairs[i] = k + "=" + url.QueryEscape(rv)
+					changed = true
+				}
+			}
+			continue
 		}
 		if rv := RedactValue(name, dv); rv != dv {
 			pairs[i] = k + "=" + url.QueryEscape(rv)
@@ -314,7 +325,7 @@ func SecretParam(name string) bool {
 }
 
 // passwordParts are the parts of a field name that make it a password.
-var passwordParts = []string{"pass", "secret", "otp"}
+var passwordParts = []string{"pass", "pwd", "secret", "otp"}
 
 // SecretAnswerField reports whether a member of an answer (a token
 // endpoint's JSON or form-encoded reply, at any depth) holds a secret, by

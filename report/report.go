@@ -75,8 +75,9 @@ type Finding struct {
 	Message  string            `json:"message"`
 	Hint     string            `json:"hint,omitempty"`
 	Detail   map[string]string `json:"detail,omitempty"`
-	// Chain names the chain a finding about no hop belongs to (a
-	// token's, in a HAR file of several attempts); empty otherwise.
+	// Chain names the chain a finding belongs to: in a HAR file's
+	// report, every finding's attempt ("attempt 2"); in another report of
+	// chains, that of a finding about no hop (a token's), where it has one.
 	Chain string `json:"chain,omitempty"`
 }
 
@@ -138,6 +139,11 @@ type Chain struct {
 	Name        string `json:"name"`
 	RedirectURI string `json:"redirect_uri"`
 	State       string `json:"state"`
+	// Verdict and Summary say how a HAR file's attempt ended ("problem",
+	// "failed (hop 2): redirect_uri.rejected: ..."), as the Markdown's
+	// Attempts list does; empty in other reports.
+	Verdict Verdict `json:"verdict,omitempty"`
+	Summary string  `json:"summary,omitempty"`
 }
 
 // Profile is the connection as authtrace ran it: the settings and the values

@@ -148,8 +148,12 @@ func runHar(cmd *cobra.Command, s *harSettings, path string) error {
 	// The copy after the report: a file the copy cannot be made of (cut
 	// short) still gets its report.
 	if s.redactOut != "" {
-		if err := redactHAR(path, s.redactOut, stderr); err != nil {
-			return &exitError{code: exitUsage, err: err}
+		if err := redactHAR(ctx, path, s.redactOut, stderr); err != nil {
+			code := exitUsage
+			if ctx.Err() != nil {
+				code = exitIncomplete
+			}
+			return &exitError{code: code, err: err}
 		}
 	}
 	if rep.HasErrors() {
@@ -193,7 +197,11 @@ func analyzeHAR(ctx context.Context, cmd *cobra.Command, path, name string, opt 
 	defer rc.Close()
 	stderr := cmd.ErrOrStderr()
 	var bar *progress
-	if size > progressFrom || path == "-" {
+	onDisk := size
+	if fi, err := os.Stat(path); err == nil && path != "-" {
+		onDisk = fi.Size() // compressed: size is not known (-1)
+	}
+	if onDisk > progressFrom || path == "-" {
 		bar = newProgress(stderr, "reading "+name, size)
 		opt.Progress = bar.set
 	}

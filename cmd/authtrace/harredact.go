@@ -2,6 +2,8 @@ package main
 
 import (
 	"compress/gzip"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,12 +18,14 @@ import (
 // temporary file next to it first, renamed over out only when the whole
 // copy was written, so a cut or unreadable input never leaves half a
 // file that looks like a HAR. It says on stderr what it replaced.
-func redactHAR(in, out string, stderr io.Writer) error {
+func redactHAR(ctx context.Context, in, out string, stderr io.Writer) error {
 	rc, size, err := har.Open(in, nil)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
+	// Ctrl-C: closing the input ends the copy, which is then removed.
+	defer context.AfterFunc(ctx, func() { rc.Close() })()
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".authtrace-redact-*.har")
 	if err != nil {
 		return fmt.Errorf("--redact-out %s cannot be written: %w", out, err)
@@ -47,6 +51,9 @@ func redactHAR(in, out string, stderr io.Writer) error {
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
+	}
+	if ctx.Err() != nil {
+		return errors.New("--redact-out: stopped; no copy written")
 	}
 	if err != nil {
 		return fmt.Errorf("--redact-out: no copy written: %w", err)
