@@ -279,3 +279,22 @@ func TestRedactForm(t *testing.T) {
 		t.Errorf("RedactForm(request) kept the code: %q", got)
 	}
 }
+
+// Secrets under other names: a URL inside a parameter, a pwd field, an
+// API gateway's key header, a JWT login hint (claims kept).
+func TestRedactMoreSecrets(t *testing.T) {
+	u := "https://idp.example.com/login?returnUrl=" + url.QueryEscape("/authorize/callback?code=SECRET1&state=s") + "&x=1"
+	if got := RedactURL(u); strings.Contains(got, "SECRET1") || !strings.Contains(got, "x=1") {
+		t.Errorf("nested URL: %s", got)
+	}
+	if !SecretParam("pwd") || !SecretParam("id_token_hint") || !SecretParam("subscription-key") || SecretParam("state") {
+		t.Error("SecretParam")
+	}
+	if !SecretHeader("Ocp-Apim-Subscription-Key") || !SecretHeader("x-api-key") || SecretHeader("Accept") {
+		t.Error("SecretHeader")
+	}
+	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJhcGkifQ.c2lnbmF0dXJl"
+	if got := RedactValue("id_token_hint", jwt); !strings.HasPrefix(got, "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJhcGkifQ.") || strings.Contains(got, "c2lnbmF0dXJl") {
+		t.Errorf("a JWT hint: %s", got)
+	}
+}

@@ -173,3 +173,39 @@ func TestHarStdin(t *testing.T) {
 		}
 	}
 }
+
+// The customer's HAR survives a typo: no output over the input, and a
+// copy named .gz is gzip-compressed.
+func TestHarOutputsGuarded(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "c.har")
+	data, _ := os.ReadFile(harFixtures + "pp-healthy.har")
+	os.WriteFile(in, data, 0o600)
+	for _, args := range [][]string{
+		{"har", in, "--report", in},
+		{"har", in, "--redact-out", in},
+		{"har", in, "--report", filepath.Join(dir, "x.md"), "--redact-out", filepath.Join(dir, "x.md")},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != exitUsage || !strings.Contains(stderr, "give") {
+			t.Errorf("%v: exit %d, %s", args[2:], code, stderr)
+		}
+	}
+	if b, _ := os.ReadFile(in); !bytes.Equal(b, data) {
+		t.Fatal("the input was changed")
+	}
+	gz := filepath.Join(dir, "copy.har.gz")
+	if code, _, stderr := runCLI(t, "har", in, "--json", "--redact-out", gz); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if code, out, stderr := runCLI(t, "har", gz, "--json"); code != exitOK || oneReport(t, out).HAR.Entries == 0 {
+		t.Errorf("the .gz copy does not read back: exit %d, %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(gz); len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Error("the .gz copy is not gzip-compressed")
+	}
+	zip := filepath.Join(dir, "c.zip")
+	os.WriteFile(zip, []byte("PK\x03\x04 rest of an archive"), 0o600)
+	if code, _, stderr := runCLI(t, "har", zip); code != exitUsage || !strings.Contains(stderr, "unzip it") {
+		t.Errorf("zip: exit %d, %s", code, stderr)
+	}
+}
