@@ -333,3 +333,24 @@ func hopName(h report.Hop) string {
 	}
 	return fmt.Sprintf("hop %d (%s at %s)", h.N, h.Role, host)
 }
+
+// WrongCallback is what a hop means that carries the provider's answer
+// (a code or an error, with the state that was sent) at a URL that is
+// not the redirect URI: the provider, or something after it, sent the
+// answer elsewhere (http for https, another path). A producer of hops
+// that saw the browser go there (a HAR file) reports it; sent is the
+// redirect_uri sent, got the hop's URL.
+func WrongCallback(n int, sent, got string) report.Finding {
+	at := got
+	if u, err := url.Parse(got); err == nil {
+		u.RawQuery, u.Fragment = "", ""
+		at = u.String()
+	}
+	kind, detail := classifyRedirectURI(sent, at)
+	return report.Finding{
+		Code: report.CodeRedirectURIChanged, Severity: report.SeverityError, Hop: n,
+		Message: fmt.Sprintf("hop %d: the answer (code or error, with the state sent) went to %s, not to the redirect_uri sent (%s): %s", n, at, kind, detail),
+		Hint:    redirectURIHint(kind, sent),
+		Detail:  map[string]string{"kind": kind, "sent": sent, "got": at, "detail": detail},
+	}
+}

@@ -102,6 +102,9 @@ func (a *analysis) build(name string, l leg, n *int) *built {
 			h.Role = report.RoleErrorPage
 			b.findings = append(b.findings, omittedFinding(h, "what the error page said"))
 		}
+		if misdirected(l, r.u) && !a.isCallback(l, r.u) {
+			b.findings = append(b.findings, flow.WrongCallback(h.N, l.redirectURI, h.URL))
+		}
 		if f, ok := browserError(h, r); ok {
 			b.findings = append(b.findings, f)
 		}
@@ -158,7 +161,7 @@ func (a *analysis) hop(l leg, r rec, rawURL string, n int, name string) report.H
 		h.Error = cmp.Or(r.err, "no answer recorded (the request was cancelled, blocked, or still pending when the file was saved)")
 	}
 	h.Role = flow.HopRole(u, r.status, l.redirectURI)
-	if a.isCallback(l, u) {
+	if a.isCallback(l, u) || misdirected(l, u) {
 		h.Role = report.RoleCallback
 	}
 	if h.Role == report.RoleCallback && r.form != "" {

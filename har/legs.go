@@ -91,7 +91,7 @@ func (a *analysis) follow(start int) leg {
 			l.loop = len(l.recs) - 1
 			return l
 		}
-		if a.isCallback(l, r.u) || len(l.recs) >= maxLegHops || r.err != "" && r.status == 0 {
+		if a.isCallback(l, r.u) || misdirected(l, r.u) || len(l.recs) >= maxLegHops || r.err != "" && r.status == 0 {
 			return l
 		}
 		if loc := resolve(r.u, r.location); loc != "" && r.status >= 300 && r.status < 400 {
@@ -272,4 +272,15 @@ func sameURL(reqURL, loc string) bool {
 	qa, _ := url.ParseQuery(a.RawQuery)
 	qb, _ := url.ParseQuery(b.RawQuery)
 	return maps.EqualFunc(qa, qb, slices.Equal)
+}
+
+// misdirected reports whether u carries leg l's answer (a code or an
+// error with its state) without being its redirect URI: the provider sent
+// the answer elsewhere, and the leg ends there.
+func misdirected(l leg, u *url.URL) bool {
+	if u == nil || l.state == "" || l.redirectURI == "" || isAuthorizeURL(u) {
+		return false
+	}
+	q := u.Query()
+	return q.Get("state") == l.state && (q.Has("code") || q.Has("error"))
 }

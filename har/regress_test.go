@@ -247,3 +247,16 @@ func TestCutAfterComma(t *testing.T) {
 }
 
 func b64url(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+// The provider sends the answer to the http:// form of an https
+// redirect URI: the leg ends there, and it is a changed redirect_uri.
+func TestAnswerSentElsewhere(t *testing.T) {
+	rep := analyzeMini(t, Options{},
+		ent{at: 0, url: authz("c", "s1"), status: 302, location: "http://app.example.com/cb?code=C&state=s1"},
+		ent{at: 0.1, url: "http://app.example.com/cb?code=C&state=s1", status: 200},
+	)
+	got := codes(rep)
+	if !slices.Equal(got, []string{"2:redirect_uri.changed"}) || rep.Findings[0].Detail["kind"] != "scheme" {
+		t.Errorf("findings %v %+v", got, rep.Findings)
+	}
+}

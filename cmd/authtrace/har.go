@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -246,6 +247,9 @@ func showHAR(ctx context.Context, cmd *cobra.Command, rep report.Report) error {
 		Input:   cmd.InOrStdin(),
 		Output:  cmd.OutOrStdout(),
 		Command: "har",
+		// Token times as at the recording, as the Markdown words them:
+		// "expired 3 days ago" says nothing about the login.
+		Now: func() time.Time { return rep.Finished },
 	})
 	if err != nil && !errors.Is(err, ui.ErrStopped) {
 		var se *ui.ScreenError
