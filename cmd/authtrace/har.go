@@ -249,7 +249,12 @@ func showHAR(ctx context.Context, cmd *cobra.Command, rep report.Report) error {
 		Command: "har",
 		// Token times as at the recording, as the Markdown words them:
 		// "expired 3 days ago" says nothing about the login.
-		Now: func() time.Time { return rep.Finished },
+		Now: func() time.Time {
+			if rep.Finished.IsZero() {
+				return time.Now() // a file without times
+			}
+			return rep.Finished
+		},
 	})
 	if err != nil && !errors.Is(err, ui.ErrStopped) {
 		var se *ui.ScreenError
