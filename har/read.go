@@ -163,9 +163,16 @@ func Read(r io.Reader, opt ReadOptions, each func(Entry) error) (File, error) {
 		rd.file.Bytes = in.n
 		return rd.file, err
 	}
-	rd.dec = jsontext.NewDecoder(br, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+	// Strings past maxString are cut on the way in: the decoder would
+	// hold a 2 GB body whole to skip it.
+	sc := &stringCap{r: br, max: max(maxString, rd.opt.MaxBody/3*4+16)}
+	rd.dec = jsontext.NewDecoder(sc, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
 	err := rd.top(each)
 	rd.file.Bytes = in.n
+	if sc.cut > 0 {
+		rd.entry = -1
+		rd.note("%d strings (bodies) longer than %d MiB were read only up to there", sc.cut, sc.max>>20)
+	}
 	return rd.file, err
 }
 
@@ -716,7 +723,11 @@ func (rd *reader) readContent(e *Entry) error {
 	if keep && sawText {
 		text := raw
 		if strings.EqualFold(c.Encoding, "base64") {
-			b, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(raw))
+			raw = strings.TrimSpace(raw)
+			if len(raw) >= maxString {
+				raw = raw[:len(raw)/4*4] // cut on the way in: what decodes
+			}
+			b, derr := base64.StdEncoding.DecodeString(raw)
 			if derr != nil {
 				rd.note("entry %d's body says base64 and is not (kept as it is)", e.Index+1)
 			} else {
