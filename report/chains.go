@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -82,7 +83,7 @@ func (c ChainReport) Outcome() Answer {
 		if where != "" {
 			where = " (" + where + ")"
 		}
-		return Answer{VerdictProblem, fmt.Sprintf("failed%s: %s: %s", where, f.Code, firstClause(f.Message)), f.Hop}
+		return Answer{VerdictProblem, fmt.Sprintf("failed%s: %s: %s", where, f.Code, firstClause(hopPrefix.ReplaceAllString(f.Message, ""))), f.Hop}
 	}
 	hops := c.Report.Hops
 	if len(hops) == 0 {
@@ -91,6 +92,9 @@ func (c ChainReport) Outcome() Answer {
 	last := hops[len(hops)-1]
 	if last.Role == RoleCallback {
 		text := fmt.Sprintf("reached the callback at hop %d", last.N)
+		if _, ok := c.Report.first(CodeHARPlatformLeg); ok {
+			text = fmt.Sprintf("reached the platform's redirect URL at hop %d; the platform exchanges the code, out of the file's sight", last.N)
+		}
 		if c.Report.Exchange != nil && c.Report.Exchange.Response != nil {
 			text += fmt.Sprintf("; the code exchange answered HTTP %d", c.Report.Exchange.Response.Status)
 		}
@@ -98,6 +102,10 @@ func (c ChainReport) Outcome() Answer {
 	}
 	return Answer{VerdictUnknown, fmt.Sprintf("stopped at hop %d without reaching the callback", last.N), last.N}
 }
+
+// hopPrefix is how a message about a hop starts ("hop 2 (authorize at
+// idp.example.com) ", "hop 6: "): said already where an outcome names it.
+var hopPrefix = regexp.MustCompile(`^hop \d+( \([^)]*\))?:? `)
 
 // firstClause is a message up to its first colon or semicolon, the
 // part that says what happened.

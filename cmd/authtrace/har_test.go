@@ -90,7 +90,7 @@ func TestHarReportFiles(t *testing.T) {
 	if attempts < 0 || findings < attempts || hops < findings {
 		t.Errorf("sections out of order (attempts %d, findings %d, hops %d):\n%s", attempts, findings, hops, text)
 	}
-	if !strings.Contains(text, "1. ✗ failed") || !strings.Contains(text, "2. ✓ reached the callback") {
+	if !strings.Contains(text, "1. ✗ failed") || !strings.Contains(text, "2. ✓ reached the platform's redirect URL") {
 		t.Errorf("no per-attempt summary:\n%s", text[:min(len(text), 800)])
 	}
 	if strings.Contains(text, "Zr4pQ8sLm2nV") {
