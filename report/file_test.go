@@ -71,3 +71,34 @@ func TestWriteNew(t *testing.T) {
 		t.Errorf("file holds %q, want the first write", b)
 	}
 }
+
+// A report written through a symbolic link replaces the file it points
+// to, not the link; one written to a device is written to it.
+func TestWriteFileThroughLinksAndDevices(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.md")
+	if err := os.WriteFile(real, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.md")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if err := WriteFile(link, []byte("new"), Replace); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", fi.Mode(), err)
+	}
+	if b, _ := os.ReadFile(real); string(b) != "new" {
+		t.Errorf("the file pointed to holds %q", b)
+	}
+	if _, err := os.Stat(os.DevNull); err == nil {
+		if err := WriteFile(os.DevNull, []byte("x"), Replace); err != nil {
+			t.Errorf("writing to %s: %v", os.DevNull, err)
+		}
+		if fi, _ := os.Stat(os.DevNull); fi.Mode().IsRegular() {
+			t.Fatalf("%s was replaced by a file", os.DevNull)
+		}
+	}
+}

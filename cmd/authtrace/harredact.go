@@ -6,18 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/authtrace/authtrace/har"
+	"github.com/authtrace/authtrace/report"
 )
 
-// redactHAR writes the sanitised copy of the HAR file at in to out: to a
-// temporary file next to it first, renamed over out only when the whole
-// copy was written, so a cut or unreadable input never leaves half a
-// file that looks like a HAR. It says on stderr what it replaced.
+// redactHAR writes the sanitised copy of the HAR file at in to out (a
+// report.Output: a temporary file renamed into place only when the whole
+// copy was written, so a cut or unreadable input never leaves half a file
+// that looks like a HAR; a device or pipe written as it is). It says on stderr what it replaced.
 func redactHAR(ctx context.Context, in, out string, stderr io.Writer) error {
 	rc, size, err := har.Open(in, nil)
 	if err != nil {
@@ -26,20 +26,20 @@ func redactHAR(ctx context.Context, in, out string, stderr io.Writer) error {
 	defer rc.Close()
 	// Ctrl-C: closing the input ends the copy, which is then removed.
 	defer context.AfterFunc(ctx, func() { rc.Close() })()
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".authtrace-redact-*.har")
+	dst, err := report.CreateOutput(out)
 	if err != nil {
 		return fmt.Errorf("--redact-out %s cannot be written: %w", out, err)
 	}
-	defer os.Remove(tmp.Name()) // after the rename, there is none
+	defer dst.Abort() // after Commit, nothing
 	var bar *progress
 	if size > progressFrom {
-		bar = newProgress(stderr, "writing "+filepath.Base(out), size)
+		bar = newProgress(stderr, "copying "+filepath.Base(in), size)
 	}
 	opt := har.RedactOptions{Progress: bar.set}
-	var w io.Writer = tmp
+	var w io.Writer = dst
 	var zw *gzip.Writer
 	if strings.EqualFold(filepath.Ext(out), ".gz") {
-		zw = gzip.NewWriter(tmp) // the name says so: what is inside must be
+		zw = gzip.NewWriter(dst) // the name says so: what is inside must be
 		w = zw
 	}
 	stats, err := har.Redact(rc, w, opt)
@@ -49,19 +49,13 @@ func redactHAR(ctx context.Context, in, out string, stderr io.Writer) error {
 			err = cerr
 		}
 	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if ctx.Err() != nil {
 		return errors.New("--redact-out: stopped; no copy written")
 	}
 	if err != nil {
 		return fmt.Errorf("--redact-out: no copy written: %w", err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
+	if err := dst.Commit(); err != nil {
 		return fmt.Errorf("--redact-out %s: %w", out, err)
 	}
 	fmt.Fprintf(stderr, "· sanitised copy written to %s: %s\n", out, redactedSummary(stats))
