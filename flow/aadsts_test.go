@@ -181,3 +181,22 @@ func TestEntraCallbackErrors(t *testing.T) {
 		}
 	}
 }
+
+// Entra's sign-in page answers errors with HTTP 200: a number authtrace
+// does not know, in the page's text or only in its $Config, is still a
+// refusal in Entra's words.
+func TestEntraPage200UnknownNumber(t *testing.T) {
+	for name, body := range map[string]string{
+		"in the text":    `<html><body><div id="errorText">AADSTS53003: Access has been blocked by Conditional Access policies.</div></body></html>`,
+		"in the $Config": `<html><head><title>Sign in to your account</title></head><body><script>$Config={"iErrorCode":53003,"strServiceExceptionMessage":"AADSTS53003: Access has been blocked by Conditional Access policies."}</script></body></html>`,
+	} {
+		_, f := ReadPage(map[string]string{}, report.Hop{N: 2, Status: 200, Params: map[string]string{}}, "text/html", []byte(body))
+		if f == nil || f.Code != report.CodePageError || f.Detail["aadsts"] != "53003" || !strings.Contains(f.Hint, "error?code=53003") {
+			t.Errorf("%s: %+v", name, f)
+		}
+	}
+	// A sign-in page without an error says nothing.
+	if _, f := ReadPage(map[string]string{}, report.Hop{N: 2, Status: 200, Params: map[string]string{}}, "text/html", []byte(`<html><body><script>$Config={"iErrorCode":0}</script>Sign in</body></html>`)); f != nil {
+		t.Errorf("a plain sign-in page: %+v", f)
+	}
+}

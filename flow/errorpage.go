@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"strconv"
@@ -107,6 +108,10 @@ func ReadPage(sent map[string]string, h report.Hop, contentType string, body []b
 	return h, f
 }
 
+// entraServiceError is how Entra's sign-in page carries the error it
+// shows, in the $Config its script renders the page from.
+var entraServiceError = []byte(`"strServiceExceptionMessage":"AADSTS`)
+
 // readErrorPage reads a page (HTML, JSON or text) for the known signatures
 // of a rejected redirect_uri or client: it returns a redirect_uri.rejected
 // or client.rejected finding, or nil when nothing matches. The finding's
@@ -129,8 +134,9 @@ func readErrorPage(status int, contentType string, body []byte, sent, got string
 	text := pageText(body, 0)
 	ltext := asciiLower(text)
 	var lraw string
-	if status >= 400 {
-		// Some pages keep the message in a script or an attribute.
+	if status >= 400 || bytes.Contains(body, entraServiceError) {
+		// Some pages keep the message in a script or an attribute:
+		// Entra's sign-in page, answered with 200, in its $Config.
 		lraw = asciiLower(html.UnescapeString(string(body)))
 	}
 	find := func(s string) int {
@@ -211,10 +217,26 @@ func entraPage(status int, text, ltext, lraw, sent, got string) *report.Finding 
 	num, e, known := readAADSTS(ltext)
 	at := strings.Index(ltext, "aadsts"+num)
 	if !known && lraw != "" {
-		num, e, known = readAADSTS(lraw)
-		at = -2
+		if n, ke, k := readAADSTS(lraw); k {
+			num, e, known, at = n, ke, k, -2
+		}
 	}
-	if !known {
+	switch {
+	case !known && num == "" && lraw != "" && status < 400:
+		// Entra's page with the error in its script only.
+		if n, _, _ := readAADSTS(lraw); n != "" {
+			num, at = n, -2
+			e = unknownAADSTS(num)
+		} else {
+			return nil
+		}
+	case !known && num != "" && at >= 0 && status < 400:
+		// A number authtrace does not know, shown on a page answered
+		// with 200 (Entra's sign-in page shows its errors so): Entra said
+		// no all the same (Conditional Access, a wrong password, a
+		// blocked account). A 4xx/5xx page gets page.error anyway.
+		e = unknownAADSTS(num)
+	case !known:
 		return nil
 	}
 	sig := pageSignature{who: "Entra AADSTS" + num + ": " + e.what, provider: "entra", code: report.CodePageError}
@@ -288,4 +310,10 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// unknownAADSTS is what an Entra error authtrace does not know means.
+func unknownAADSTS(num string) aadstsError {
+	return aadstsError{kind: aadstsOther, what: "sign-in refused",
+		hint: "Entra refused the sign-in with AADSTS" + num + ": https://login.microsoftonline.com/error?code=" + num + " says what it means. Errors about the user (a wrong password, MFA, Conditional Access, a blocked account) are fixed in the user's tenant, not in the connector."}
 }

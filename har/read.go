@@ -190,6 +190,8 @@ func (rd *reader) start(br *bufio.Reader) error {
 		return &Error{Problem: "the file is UTF-16 text: save it as UTF-8 (browsers export HAR as UTF-8; an editor converted this one)", Err: ErrNotHAR}
 	}
 	switch {
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return &Error{Problem: "the file is gzip-compressed twice: decompress it once (gunzip) and give the result", Err: ErrNotHAR}
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return &Error{Problem: "the file is a ZIP archive: unzip it and give the .har file inside", Err: ErrNotHAR}
 	case bytes.HasPrefix(head, []byte("7z\xBC\xAF")), bytes.HasPrefix(head, []byte("Rar!")):
@@ -272,15 +274,19 @@ func (rd *reader) fail(err error) error {
 		problem := "the file is cut off"
 		switch {
 		case damaged:
-			problem = "the gzip-compressed file is damaged (" + err.Error() + ")"
+			problem = "the gzip-compressed file is damaged (" + gzipProblem(err, corrupt) + ")"
 		case !cut:
 			problem = "the file stops being valid JSON: " + plainSyntax(err)
 		}
 		// People count entries from 1: the cut is in the next one.
-		return &Error{Offset: off, Problem: fmt.Sprintf("%s in entry %d; the %d entries before it were read", problem, rd.file.Entries+1, rd.file.Entries), Err: ErrTruncated}
+		where := fmt.Sprintf("in entry %d; the %d entries before it were read", rd.file.Entries+1, rd.file.Entries)
+		if rd.file.Entries == 0 {
+			where = "in its first entry"
+		}
+		return &Error{Offset: off, Problem: problem + " " + where, Err: ErrTruncated}
 	}
 	if damaged {
-		return &Error{Offset: off, Problem: "the gzip-compressed file is damaged (" + err.Error() + "): ask for it again, or for the .har uncompressed", Err: ErrNotHAR}
+		return &Error{Offset: off, Problem: "the gzip-compressed file is damaged (" + gzipProblem(err, corrupt) + "): ask for it again, or for the .har uncompressed", Err: ErrNotHAR}
 	}
 	if cut {
 		return &Error{Offset: off, Problem: "the file is cut off before its first entry", Err: ErrNotHAR}
@@ -289,6 +295,18 @@ func (rd *reader) fail(err error) error {
 		return &Error{Offset: off, Problem: "reading the file: " + err.Error(), Err: err}
 	}
 	return &Error{Offset: off, Problem: "the file is not valid JSON: " + plainSyntax(err), Err: ErrNotHAR}
+}
+
+// gzipProblem says what was wrong with a damaged gzip stream, in the
+// decompressor's words without the decoder's around them.
+func gzipProblem(err error, corrupt flate.CorruptInputError) string {
+	switch {
+	case errors.Is(err, gzip.ErrChecksum):
+		return "its checksum does not match"
+	case errors.Is(err, gzip.ErrHeader):
+		return "a header is invalid"
+	}
+	return corrupt.Error()
 }
 
 // plainSyntax is a jsontext error without its package prefix.

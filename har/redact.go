@@ -305,13 +305,7 @@ func (x *redactor) cookie(_, value string) (string, bool) {
 
 // param is the rule for queryString and postData.params.
 func (x *redactor) param(name, value string) (string, bool) {
-	if !report.SecretParam(name) {
-		return x.anyURL(value)
-	}
-	out := report.RedactValue(name, value)
-	if out != value {
-		x.hid(kind(name, value))
-	}
+	out := report.RedactParamValue(name, value, func(n, v string) { x.hid(kind(n, v)) })
 	return out, out != value
 }
 

@@ -180,7 +180,24 @@ var secretHeaders = map[string]bool{
 // credential of its own: an API key, a session or anti-forgery token.
 func SecretHeader(name string) bool { return secretHeaders[strings.ToLower(name)] }
 
-func isSecretName(k string) bool { return secretNames[strings.ToLower(k)] }
+// isSecretName reports whether k names a secret in any spelling: any
+// case, snake or camel (refresh_token, refreshToken, RefreshToken), and
+// Azure's SAS signature (sig).
+func isSecretName(k string) bool {
+	l := strings.ToLower(k)
+	return secretNames[l] || secretSpelled[strings.NewReplacer("_", "", "-", "").Replace(l)]
+}
+
+// secretSpelled are secretNames without their _ and -, as camelCase
+// writes them (clientSecret, accessToken), and sig, the signature of an
+// Azure shared access signature URL.
+var secretSpelled = func() map[string]bool {
+	m := map[string]bool{"sig": true}
+	for k := range secretNames {
+		m[strings.NewReplacer("_", "", "-", "").Replace(k)] = true
+	}
+	return m
+}()
 
 func redactMap(m map[string]string) map[string]string {
 	if m == nil {
@@ -284,11 +301,9 @@ func redactQuery(raw string, secret func(string) bool, hid func(name, value stri
 		if !secret(name) {
 			// A URL in a parameter (returnUrl, RelayState, redirect): its
 			// own query can carry a code.
-			if strings.ContainsAny(dv, "?#") && (strings.Contains(dv, "://") || strings.HasPrefix(dv, "/")) {
-				if rv := RedactURLFunc(dv, hid); rv != dv {
-					pairs[i] = k + "=" + url.QueryEscape(rv)
-					changed = true
-				}
+			if rv, ok := redactNestedURL(dv, hid); ok {
+				pairs[i] = k + "=" + url.QueryEscape(rv)
+				changed = true
 			}
 			continue
 		}
@@ -313,7 +328,7 @@ func redactQuery(raw string, secret func(string) bool, hid func(name, value stri
 // code is an error code.)
 func SecretParam(name string) bool {
 	l := strings.ToLower(name)
-	if secretFields[l] || secretNames[l] || l == "samlrequest" {
+	if secretFields[l] || isSecretName(name) || l == "samlrequest" {
 		return true
 	}
 	for _, part := range passwordParts {
@@ -514,4 +529,46 @@ func redactFormField(body, field string) string {
 // the first a JSON object ("eyJ").
 func looksJWT(v string) bool {
 	return strings.HasPrefix(v, "eyJ") && strings.Count(v, ".") == 2 && !strings.ContainsAny(v, " \t\"")
+}
+
+// redactNestedURL hides the secrets of a URL that is a parameter's value
+// (returnUrl, RelayState, next), also one encoded once more than it
+// needed (returnUrl=%252Fcb%253Fcode%253D...), and says whether it hid any.
+func redactNestedURL(v string, hid func(name, value string)) (string, bool) {
+	orig := v
+	for depth := range 3 {
+		if strings.ContainsAny(v, "?#") && (strings.Contains(v, "://") || strings.HasPrefix(v, "/")) {
+			rv := RedactURLFunc(v, hid)
+			if rv == v {
+				return orig, false
+			}
+			for range depth {
+				rv = url.QueryEscape(rv) // as many times as it was encoded
+			}
+			return rv, true
+		}
+		dv, err := url.QueryUnescape(v)
+		if err != nil || dv == v {
+			return orig, false
+		}
+		v = dv // encoded once more: look again
+	}
+	return orig, false
+}
+
+// RedactParamValue is what a parameter's value (a HAR file's queryString
+// entry, a form field) becomes: the marker for a secret name, and a URL in
+// it with its own secrets hidden.
+func RedactParamValue(name, v string, hid func(name, value string)) string {
+	if SecretParam(name) {
+		rv := RedactValue(name, v)
+		if rv != v && hid != nil {
+			hid(name, v)
+		}
+		return rv
+	}
+	if rv, ok := redactNestedURL(v, hid); ok {
+		return rv
+	}
+	return v
 }
