@@ -189,7 +189,8 @@ var portalDomains = []string{
 	"microsoft.com", "microsoftonline.com", "management.azure.com", "graph.windows.net",
 	"powerapps.com", "powerautomate.com", "powerplatform.com", "dynamics.com",
 	"office.com", "office.net", "live.com", "msauth.net", "msftauth.net", "sharepoint.com",
-	"azure-apim.net", "cloud.microsoft",
+	"azure-apim.net", "cloud.microsoft", "powerbi.com", "azureml.ms", "powerapps.us",
+	"appsplatform.us", "microsoftonline.us", "dynamics.us",
 }
 
 // apiCall reports whether the Bearer call r is one to the API attempt b
@@ -197,6 +198,12 @@ var portalDomains = []string{
 // (--expect-aud, or the audience it asked for); without one, to any host
 // that is not a provider's of the file or one of Microsoft's own.
 func apiCall(b *built, r rec, all []*built) bool {
+	if u, err := url.Parse(b.sent.Get("redirect_uri")); err == nil && flow.IsConsentHost(u.Host) {
+		// The platform's login: it exchanges the code and calls the API
+		// from its own servers, so no token in the browser is this
+		// login's.
+		return false
+	}
 	host := strings.ToLower(r.u.Hostname())
 	if u, err := url.Parse(b.checks.ExpectAud); err == nil && u.Host != "" {
 		return strings.EqualFold(u.Hostname(), host)

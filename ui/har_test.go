@@ -81,3 +81,21 @@ func TestSetupOpensHAR(t *testing.T) {
 		t.Errorf("opened %q, state %v:\n%s", got, m.state, screen(m))
 	}
 }
+
+// A HAR file's name as people paste it: dragged in (quoted), from a
+// browser's address bar, under ~/.
+func TestFilePath(t *testing.T) {
+	home, _ := os.UserHomeDir()
+	for in, want := range map[string]string{
+		`"/tmp/a b.har"`:        "/tmp/a b.har",
+		"'/tmp/x.har' ":         "/tmp/x.har",
+		"file:///tmp/x.har":     "/tmp/x.har",
+		"~/Downloads/x.har":     filepath.Join(home, "Downloads/x.har"),
+		"customer.har":          "customer.har",
+		"file:///tmp/a%20b.har": "/tmp/a b.har",
+	} {
+		if got := filePath(in); got != want {
+			t.Errorf("filePath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

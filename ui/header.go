@@ -189,6 +189,9 @@ func phaseLine(c *viewContext, p progress, spin string) string {
 		return st.ok.Render("✓") + fmt.Sprintf(" %s · %s", what, c.rep.Problems())
 	case stateFailed:
 		msg := "login failed"
+		if c.command == "har" {
+			msg = "HAR file not read"
+		}
 		if c.failure != "" {
 			msg += ": " + c.failure
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -116,16 +117,34 @@ func (f *setupForm) addHARField(isDark bool) {
 	f.restyle(f.st, isDark)
 }
 
-// harPath is the HAR file field's value; "" without one.
+// harPath is the HAR file field's value as a path; "" without one.
 func (f setupForm) harPath() string {
 	if f.har < 0 {
 		return ""
 	}
-	return strings.TrimSpace(f.fields[f.har].input.Value())
+	return filePath(f.fields[f.har].input.Value())
 }
 
-func checkHARPath(p string) error {
-	fi, err := os.Stat(p)
+// filePath is a file's name as people paste it: dragged into a terminal
+// (quoted), from a browser's address bar (file:///...), or under ~/.
+func filePath(v string) string {
+	p := strings.TrimSpace(v)
+	if len(p) >= 2 && (p[0] == '"' || p[0] == '\'') && p[len(p)-1] == p[0] {
+		p = p[1 : len(p)-1]
+	}
+	if u, err := url.Parse(p); err == nil && u.Scheme == "file" {
+		p = u.Path
+	}
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, rest)
+		}
+	}
+	return p
+}
+
+func checkHARPath(v string) error {
+	fi, err := os.Stat(filePath(v))
 	switch {
 	case err != nil:
 		return errors.New("no such file")
