@@ -14,7 +14,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -226,7 +225,7 @@ func startProvider(redirectURIs []string) (*provider, error) {
 	cmd.Dir = providerDir()
 	cmd.Env = append(os.Environ(), "PORT=0", "REDIRECT_URIS="+strings.Join(redirectURIs, ","))
 	// Its own process group, so stop can end it and anything it started.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	p := &provider{cmd: cmd, stderr: &syncbuf.Buffer{}, done: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	stdout, err := cmd.StdoutPipe()
@@ -287,12 +286,12 @@ func waitReady(u string, within time.Duration) error {
 }
 
 func (p *provider) stop() {
-	// The negative pid is the process group started above: node only.
-	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM) //nolint:errcheck
+	// The process group started above: node only.
+	stopGroup(p.cmd, false)
 	select {
 	case <-p.done:
 	case <-time.After(5 * time.Second):
-		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) //nolint:errcheck
+		stopGroup(p.cmd, true)
 		<-p.done
 	}
 }
