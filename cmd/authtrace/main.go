@@ -126,6 +126,7 @@ refresh tokens and the other classic mistakes, each with a concrete fix.`,
 		newConnectorCmd(),
 		newProfileCmd(),
 	)
+	root.AddCommand(newManCmd(root))
 	registerCompletions(root)
 	return root
 }
