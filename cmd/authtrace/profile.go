@@ -164,7 +164,7 @@ func saveProfile(cmd *cobra.Command, s *settings, name string, storeSecret bool)
 		}
 		where = "· client secret stored in the OS keyring (service " + keyringService + ", account " + name + ")"
 		if err := keepSecret(&p, name, cfg.ClientSecret); err != nil {
-			where = fmt.Sprintf("· client secret stored in %s (mode 0600): no OS keyring here (%v)", st.path(name), err)
+			where = fmt.Sprintf("· client secret stored in %s (mode 0600): %s", st.path(name), noKeyringWhy(err))
 		}
 	case secretGiven(cmd):
 		fmt.Fprintf(cmd.ErrOrStderr(), "· the client secret given is not saved (add --store-secret to keep it in the OS keyring); login -p %s asks for it, or reads %s\n", name, secretEnv)

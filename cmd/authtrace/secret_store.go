@@ -57,6 +57,16 @@ func keepSecret(p *savedProfile, name, secret string) (noKeyring error) {
 	return nil
 }
 
+// noKeyringWhy words why keepSecret used the file: most often there is no
+// keyring at all, but one refuses a secret too long for it (macOS and
+// Windows bound them) as well.
+func noKeyringWhy(err error) string {
+	if errors.Is(err, keyring.ErrSetDataTooBig) {
+		return "too long for the OS keyring"
+	}
+	return fmt.Sprintf("no OS keyring here (%v)", err)
+}
+
 // secretPlace is where profile p's secret is, without reading it (profile
 // list and show must not wait on the keyring once per profile): inKeyring,
 // "file", or "" when none is stored. A secret in the file wins, as

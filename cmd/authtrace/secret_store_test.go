@@ -122,6 +122,12 @@ func TestProfileSecretFallback(t *testing.T) {
 	if got, err := applySecret(t, "acme"); err != nil || got != secret {
 		t.Errorf("login -p acme: secret %q, %v; want %q from the file", got, err, secret)
 	}
+	// A keyring that is there but refuses the secret is not called absent.
+	mockKeyring(t, keyring.ErrSetDataTooBig)
+	_, errs = mustRun(t, 0, "profile", "save", "acme", "--client-id", "app", "--client-secret", secret, "--store-secret")
+	if w := "(mode 0600): too long for the OS keyring"; !strings.Contains(errs, w) {
+		t.Errorf("save does not say %q:\n%s", w, errs)
+	}
 }
 
 // TestProfileSecretInOldFile: a profile saved before the keyring, its
