@@ -48,7 +48,8 @@ override the profile's; trace takes the ones it has.
 
 Profiles live in the user's config folder (on Linux $XDG_CONFIG_HOME or
 ~/.config, then authtrace/profiles), one NAME.json each, mode 0600 in a folder
-of mode 0700. The client secret is not saved unless --store-secret.`,
+of mode 0700. The client secret is not saved unless --store-secret, which keeps
+it in the OS keyring (or, where there is none, in the profile file).`,
 		Example: `  authtrace profile save contoso --issuer https://contoso.auth0.com/ \
     --client-id ID --scope "openid offline_access" --param audience=https://api.contoso.com
   authtrace profile list
@@ -84,8 +85,10 @@ which is how a profile is changed; the replaced one's flags are printed, so
 nothing is lost by a slip.
 
 The client secret given (--client-secret or AUTHTRACE_CLIENT_SECRET) is not
-saved unless --store-secret: then it is kept in the profile file (mode 0600),
-and asked for on the terminal when none was given.`,
+saved unless --store-secret: then it is kept in the OS keyring (Windows
+Credential Manager, the macOS Keychain, the Secret Service on Linux) or, where
+there is none (a headless Linux box), in the profile file (mode 0600), and
+asked for on the terminal when none was given. Save says which it used.`,
 		Example: `  authtrace profile save contoso --issuer https://contoso.auth0.com/ \
     --client-id ID --scope "openid offline_access" --param audience=https://api.contoso.com
 
@@ -106,7 +109,7 @@ and asked for on the terminal when none was given.`,
 		}
 	})
 	s.fs = cmd.Flags()
-	cmd.Flags().BoolVar(&storeSecret, "store-secret", false, "keep the client secret in the profile file (mode 0600); without it the secret is not saved")
+	cmd.Flags().BoolVar(&storeSecret, "store-secret", false, "keep the client secret in the OS keyring (in the profile file, mode 0600, where there is none); without it the secret is not saved")
 	return cmd
 }
 
@@ -149,18 +152,22 @@ func saveProfile(cmd *cobra.Command, s *settings, name string, storeSecret bool)
 	if len(p.Flags) == 0 {
 		return usageErr("profile save %s: no login flags were given to save; for example --issuer URL --client-id ID", name)
 	}
+	st, err := openProfiles(cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	where := ""
 	switch {
 	case storeSecret:
 		if err := promptSecret(cmd, &cfg); err != nil {
 			return err
 		}
-		keepSecret(&p, name, cfg.ClientSecret)
+		where = "· client secret stored in the OS keyring (service " + keyringService + ", account " + name + ")"
+		if err := keepSecret(&p, name, cfg.ClientSecret); err != nil {
+			where = fmt.Sprintf("· client secret stored in %s (mode 0600): %s", st.path(name), noKeyringWhy(err))
+		}
 	case secretGiven(cmd):
-		fmt.Fprintf(cmd.ErrOrStderr(), "· the client secret given is not saved (add --store-secret to keep it in the profile file); login -p %s asks for it, or reads %s\n", name, secretEnv)
-	}
-	st, err := openProfiles(cmd.ErrOrStderr())
-	if err != nil {
-		return err
+		fmt.Fprintf(cmd.ErrOrStderr(), "· the client secret given is not saved (add --store-secret to keep it in the OS keyring); login -p %s asks for it, or reads %s\n", name, secretEnv)
 	}
 	replaced, err := st.save(name, p)
 	if err != nil {
@@ -168,6 +175,9 @@ func saveProfile(cmd *cobra.Command, s *settings, name string, storeSecret bool)
 	}
 	if replaced != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "· replaced profile %s, which held: %s\n", name, flagLine(*replaced))
+	}
+	if where != "" {
+		fmt.Fprintln(cmd.ErrOrStderr(), where)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "· saved profile %s to %s; use it with: authtrace login -p %s\n", name, st.path(name), name)
 	return nil
@@ -275,7 +285,7 @@ func (s *settings) applyProfile(cmd *cobra.Command) error {
 		}
 		used = append(used, "--"+name)
 	}
-	if secret, ok := secretOf(p, s.profile); ok {
+	if secretPlace(p) != "" {
 		f := fs.Lookup("client-secret")
 		_, env := os.LookupEnv(secretEnv)
 		switch {
@@ -285,6 +295,12 @@ func (s *settings) applyProfile(cmd *cobra.Command) error {
 		case env:
 			fmt.Fprintf(stderr, "· %s is set: it is the client secret sent, not the one stored in profile %s\n", secretEnv, s.profile)
 		default:
+			// Read only here: trace and a secret given instead do not
+			// wait on the keyring.
+			secret, err := secretOf(p, s.profile)
+			if err != nil {
+				return err
+			}
 			if err := fs.Set("client-secret", secret); err != nil {
 				return err
 			}
@@ -345,18 +361,31 @@ func shellQuote(v string) string {
 }
 
 // profileJSON is a profile as profile show and list --json print it: the
-// secret only as whether one is stored.
+// secret only as whether one is stored, and where (SecretIn: "keyring" or
+// "file", the profile file at Path).
 type profileJSON struct {
 	Name         string                 `json:"name"`
 	Path         string                 `json:"path"`
 	Flags        map[string]givenValues `json:"flags,omitempty"`
 	SecretStored bool                   `json:"secret_stored"`
+	SecretIn     string                 `json:"secret_in,omitempty"`
 	Error        string                 `json:"error,omitempty"` // the file cannot be read
 }
 
 func profileOut(st *profileStore, name string, p savedProfile) profileJSON {
-	_, stored := secretOf(p, name)
-	return profileJSON{Name: name, Path: st.path(name), Flags: p.Flags, SecretStored: stored}
+	in := secretPlace(p)
+	return profileJSON{Name: name, Path: st.path(name), Flags: p.Flags, SecretStored: in != "", SecretIn: in}
+}
+
+// secretWords say where a profile's secret is stored, for show and list.
+func secretWords(p profileJSON) string {
+	switch p.SecretIn {
+	case inKeyring:
+		return "stored in the OS keyring"
+	case "file":
+		return "stored in " + p.Path + " (mode 0600)"
+	}
+	return "not stored"
 }
 
 func newProfileListCmd() *cobra.Command {
@@ -407,7 +436,7 @@ func newProfileListCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the profiles as one JSON document (the secret only as secret_stored)")
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the profiles as one JSON document (the secret only as secret_stored and secret_in)")
 	return cmd
 }
 
@@ -426,8 +455,11 @@ func writeProfileList(w, stderr io.Writer, st *profileStore, list []profileJSON)
 		what := "unreadable (said on stderr)"
 		if p.Error == "" {
 			what = flagLine(savedProfile{Flags: p.Flags})
-			if p.SecretStored {
-				what += " (secret stored)"
+			switch p.SecretIn {
+			case inKeyring:
+				what += " (secret in the OS keyring)"
+			case "file":
+				what += " (secret in the profile file)"
 			}
 		}
 		fmt.Fprintf(w, "%-*s  %s\n", width, p.Name, what)
@@ -462,15 +494,15 @@ func newProfileShowCmd() *cobra.Command {
 					fmt.Fprintf(w, "  --%s %s\n", name, shellQuote(v))
 				}
 			}
-			secret := "not stored (login -p " + out.Name + " asks for it, or reads " + secretEnv + ")"
-			if out.SecretStored {
-				secret = "stored"
+			secret := secretWords(out)
+			if !out.SecretStored {
+				secret += " (login -p " + out.Name + " asks for it, or reads " + secretEnv + ")"
 			}
 			fmt.Fprintf(w, "  client secret: %s\n", secret)
 			return nil
 		}),
 	}
-	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the profile as one JSON document (the secret only as secret_stored)")
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the profile as one JSON document (the secret only as secret_stored and secret_in)")
 	return cmd
 }
 

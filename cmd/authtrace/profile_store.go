@@ -35,9 +35,12 @@ const maxProfileName = 64
 type savedProfile struct {
 	Version int                    `json:"version"`
 	Flags   map[string]givenValues `json:"flags"`
-	// ClientSecret is the stored secret (profile save --store-secret),
-	// nil when none is; only keepSecret and secretOf touch it.
+	// ClientSecret is the stored secret (profile save --store-secret)
+	// where there is no OS keyring, nil when none is here; SecretIn is
+	// inKeyring when it is in the keyring. Only secret_store.go touches
+	// them.
 	ClientSecret *string `json:"client_secret,omitempty"`
+	SecretIn     string  `json:"secret_in,omitempty"`
 }
 
 // givenValues are one flag's values as given: one for most flags, each
@@ -214,6 +217,9 @@ func parseProfile(data []byte) (savedProfile, error) {
 	if dec.More() {
 		return p, errors.New("holds more than one JSON value")
 	}
+	if p.SecretIn != "" && p.SecretIn != inKeyring {
+		return p, fmt.Errorf("has \"secret_in\": %q, a place authtrace does not know (it knows %q)", report.Printable(p.SecretIn), inKeyring)
+	}
 	for name := range p.Flags {
 		if name == "" || strings.HasPrefix(name, "-") {
 			return p, fmt.Errorf("names the flag %q: flags are named without dashes, as \"client-id\"", report.Printable(name))
@@ -279,6 +285,12 @@ func (st *profileStore) save(name string, p savedProfile) (replaced *savedProfil
 	if err := report.WriteFile(path, append(data, '\n'), report.Replace); err != nil {
 		return nil, &exitError{code: exitIncomplete, err: fmt.Errorf("saving profile %s: %w", name, errors.Unwrap(err))}
 	}
+	if replaced != nil && replaced.SecretIn == inKeyring && p.SecretIn != inKeyring {
+		// The replaced profile's secret would otherwise outlive it.
+		if err := forgetSecret(name); err != nil {
+			fmt.Fprintf(st.notes, "· the replaced profile's client secret is still in the OS keyring (service %s, account %s): %v\n", keyringService, name, err)
+		}
+	}
 	return replaced, nil
 }
 
@@ -287,12 +299,23 @@ func (st *profileStore) remove(name string) error {
 	if err := checkProfileName(name); err != nil {
 		return err
 	}
+	// Read for where its secret is; an unreadable profile is removed all
+	// the same.
+	var p savedProfile
+	if data, err := os.ReadFile(st.path(name)); err == nil {
+		p, _ = parseProfile(data)
+	}
 	err := os.Remove(st.path(name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return st.unknown(name)
 	}
 	if err != nil {
 		return &exitError{code: exitIncomplete, err: fmt.Errorf("removing profile %s: %w", name, err)}
+	}
+	// Tried whatever the file said, so that no secret outlives its
+	// profile; a failure matters only when the file said it was there.
+	if err := forgetSecret(name); err != nil && p.SecretIn == inKeyring {
+		return &exitError{code: exitIncomplete, err: fmt.Errorf("removed profile %s, but not its client secret from the OS keyring (service %s, account %s): %w; remove it with the keyring's own tool", name, keyringService, name, err)}
 	}
 	return nil
 }
@@ -312,16 +335,4 @@ func (st *profileStore) tighten(path string, mode fs.FileMode) {
 		return
 	}
 	fmt.Fprintf(st.notes, "· %s had mode %04o, open to other users: made it %04o\n", path, fi.Mode().Perm(), mode)
-}
-
-// keepSecret and secretOf are where a profile's client secret is kept:
-// today in the profile file itself (mode 0600). Issue 16 moves it to the
-// OS keyring behind these two calls (and profileStore.remove).
-func keepSecret(p *savedProfile, _ string, secret string) { p.ClientSecret = &secret }
-
-func secretOf(p savedProfile, _ string) (secret string, ok bool) {
-	if p.ClientSecret == nil {
-		return "", false
-	}
-	return *p.ClientSecret, true
 }

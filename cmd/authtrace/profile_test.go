@@ -151,7 +151,8 @@ func TestProfileSecret(t *testing.T) {
 		t.Errorf("save does not say the secret was not saved:\n%s", errs)
 	}
 
-	// --store-secret, from the environment as from the flag.
+	// --store-secret, from the environment as from the flag; with no OS
+	// keyring (the tests' own, see secret_store_test.go) in the file.
 	for _, args := range [][]string{append(base, "--client-secret", secret, "--store-secret"), append(base, "--store-secret")} {
 		if !slices.Contains(args, "--client-secret") {
 			t.Setenv(secretEnv, secret)
@@ -264,6 +265,7 @@ func TestProfileBadInput(t *testing.T) {
 	write("badport", `{"version": 1, "flags": {"port": "abc"}}`)
 	write("future", `{"version": 2, "flags": {}}`)
 	write("number", `{"version": 1, "flags": {"client-id": 7}}`)
+	write("vault", `{"version": 1, "flags": {"client-id": "x"}, "secret_in": "vault"}`)
 	write("huge", `{"version": 1, "flags": {"client-id": "`+strings.Repeat("x", maxProfileSize)+`"}}`)
 	long := strings.Repeat("a", maxProfileName+1)
 	tests := []struct {
@@ -282,7 +284,7 @@ func TestProfileBadInput(t *testing.T) {
 		{[]string{"profile", "save", "x", "--port", "70000"}, "--port 70000"},
 		{[]string{"profile", "show"}, "takes one profile NAME, got 0"},
 		{[]string{"profile", "lst"}, "Did you mean this?\n\tlist"},
-		{[]string{"profile", "show", "acm"}, `no profile "acm"; did you mean acme? (saved: acme, badport, broken, contoso, future, huge, number, renamed)`},
+		{[]string{"profile", "show", "acm"}, `no profile "acm"; did you mean acme? (saved: acme, badport, broken, contoso, future, huge, number, renamed, vault)`},
 		{[]string{"profile", "rm", "contso"}, "did you mean contoso?"},
 		{[]string{"trace", "-p", "nobody"}, `no profile "nobody" (saved: acme`},
 		{[]string{"login", "--profile", "a/b"}, "has '/' in it"},
@@ -293,6 +295,7 @@ func TestProfileBadInput(t *testing.T) {
 		{[]string{"profile", "show", "future"}, "written by a newer authtrace"},
 		{[]string{"profile", "show", "number"}, "a flag's value must be a string"},
 		{[]string{"profile", "show", "huge"}, "is larger than 1048576 bytes: not a profile"},
+		{[]string{"profile", "show", "vault"}, `has "secret_in": "vault", a place authtrace does not know (it knows "keyring")`},
 		{[]string{"profile", "list"}, "broken.json) is not valid JSON"},
 	}
 	for _, tt := range tests {
@@ -363,6 +366,7 @@ func TestProfileCompletion(t *testing.T) {
 func FuzzParseProfile(f *testing.F) {
 	for _, s := range []string{
 		`{"version":1,"flags":{"client-id":"x","param":["a=b","c=d"]},"client_secret":"s"}`,
+		`{"version":1,"flags":{"client-id":"x"},"secret_in":"keyring"}`,
 		`{"version":2}`, `{"version":1,"flags":{"":1}}`, "\xef\xbb\xbf{\"version\":1}", `[`, `{"version":1} {}`,
 	} {
 		f.Add([]byte(s))
