@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -38,6 +39,9 @@ what authtrace reports for it (--list-faults names them).`,
 			if err := s.checkOutput(); err != nil {
 				return err
 			}
+			// The demo's provider library logs each refusal through slog;
+			// the report already says it, in authtrace's words.
+			slog.SetDefault(slog.New(slog.DiscardHandler))
 			srv, err := demo.Start(fault)
 			if err != nil {
 				return usageErr("--fault: %v", err)
