@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
 
 	"github.com/authtrace/authtrace/flow"
@@ -47,6 +48,17 @@ var Faults = []Fault{
 	{"basic-only", "the token endpoint accepts the client secret only as an HTTP Basic header"},
 	{"html-token", "the token URL serves an HTML page"},
 	{"wrong-aud", "the server issues the access token for another audience"},
+	{"state-plus-space", "the tenant proxy decodes + in state to a space"},
+	{"state-truncate", "the tenant proxy cuts a long, Power Platform-shaped state short"},
+	{"state-double-encoded", "the tenant proxy percent-encodes state again"},
+	{"redirect-unregistered", "the client's registered redirect_uri is another path, so the server refuses the one sent"},
+	{"no-offline-access", "the client does not ask for offline_access, so no refresh token comes back"},
+	{"consent-denied", "the server answers the sign-in with access_denied at the callback"},
+	{"pkce-required", "the client is public, so the server requires PKCE, and the connector sends none"},
+	{"expired-token", "the server's clock is two hours behind: the access token arrives expired"},
+	{"nonce-mismatch", "the server puts another login's nonce in the ID token"},
+	{"refresh-invalid-grant", "the server refuses the refresh token with invalid_grant"},
+	{"audience-unknown", "the connector asks for a misspelt audience; the server answers access_denied, service not found"},
 }
 
 const (
@@ -140,10 +152,26 @@ func (s *Server) Config() flow.Config {
 		Params:       []flow.Param{{Name: "audience", Value: apiAudience}},
 		ExpectAud:    apiAudience,
 	}
-	if s.fault == "html-token" {
+	switch s.fault {
+	case "html-token":
 		cfg.TokenURL = s.URL + "/welcome"
+	case "state-plus-space", "state-truncate", "state-double-encoded":
+		cfg.State = platformState()
+	case "no-offline-access":
+		cfg.Scope = "openid"
+	case "pkce-required":
+		cfg.NoPKCE = true
+	case "audience-unknown":
+		cfg.Params = []flow.Param{{Name: "audience", Value: "https://api.demo.exmaple"}}
 	}
 	return cfg
+}
+
+// platformState is a state as Power Platform's are shaped: long, standard
+// base64 with +, / and = in it, the characters a proxy mangles.
+func platformState() string {
+	b := append([]byte{0xfb, 0xef, 0xbe, 0xff}, []byte(rand.Text()+rand.Text())...)
+	return base64.StdEncoding.EncodeToString(b)
 }
 
 // Browse is the demo's browser: it follows the authorize URL with its own
@@ -187,6 +215,12 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
 		q.Set("redirect_uri", q.Get("redirect_uri")+"/")
 	case "drop-audience":
 		q.Del("audience")
+	case "state-plus-space":
+		q.Set("state", strings.ReplaceAll(q.Get("state"), "+", " "))
+	case "state-truncate":
+		q.Set("state", q.Get("state")[:min(len(q.Get("state")), 40)])
+	case "state-double-encoded":
+		q.Set("state", url.QueryEscape(q.Get("state")))
 	}
 	http.Redirect(w, r, "/authorize?"+q.Encode(), http.StatusFound)
 }
@@ -211,6 +245,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 // which issues the code at its callback (consent is implicit).
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	id := r.PostFormValue("id")
+	if s.fault == "consent-denied" {
+		if a, err := s.store.AuthRequestByID(r.Context(), id); err == nil {
+			op.AuthRequestError(w, r, a, oidc.ErrAccessDenied().WithDescription("the user declined the consent"), s.op)
+			return
+		}
+	}
 	if !s.store.signIn(id, r.PostFormValue("login"), r.PostFormValue("password")) {
 		http.Error(w, "wrong user or password, or the login session is gone", http.StatusUnauthorized)
 		return

@@ -34,6 +34,11 @@ type storage struct {
 }
 
 func newStorage(fault string, now func() time.Time, key *rsa.PrivateKey) *storage {
+	if fault == "expired-token" {
+		// The library believes the clock: expires_in says an hour.
+		real := now
+		now = func() time.Time { return real().Add(-2 * time.Hour) }
+	}
 	return &storage{fault: fault, now: now, key: key,
 		reqs: map[string]*authRequest{}, codes: map[string]string{}, rts: map[string]*authRequest{}}
 }
@@ -117,9 +122,17 @@ var errNotFound = errors.New("not found")
 
 func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, _ string) (op.AuthRequest, error) {
 	c := callOf(ctx)
+	if c.audience != "" && c.audience != apiAudience {
+		// As Auth0 answers an audience no API has; the library sends it
+		// to the redirect_uri.
+		return nil, oidc.ErrAccessDenied().WithDescription("Service not found: %s", c.audience)
+	}
 	a := &authRequest{id: rand.Text(), req: *req, audience: c.audience, org: c.org, now: s.now}
-	if s.fault == "wrong-aud" {
+	switch s.fault {
+	case "wrong-aud":
 		a.audience = "https://management.azure.com/"
+	case "nonce-mismatch":
+		a.req.Nonce = rand.Text() // as a server that keeps a session's first nonce
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -204,7 +217,7 @@ func (s *storage) CreateAccessAndRefreshTokens(_ context.Context, req op.TokenRe
 func (s *storage) TokenRequestByRefreshToken(_ context.Context, rt string) (op.RefreshTokenRequest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if a, ok := s.rts[rt]; ok {
+	if a, ok := s.rts[rt]; ok && s.fault != "refresh-invalid-grant" {
 		return a, nil
 	}
 	return nil, op.ErrInvalidRefreshToken
@@ -328,7 +341,6 @@ type client struct {
 const idTokenLifetime = time.Hour
 
 func (c *client) GetID() string                    { return clientID }
-func (c *client) RedirectURIs() []string           { return []string{"http://127.0.0.1/callback"} }
 func (c *client) PostLogoutRedirectURIs() []string { return nil }
 func (c *client) ApplicationType() op.ApplicationType {
 	return op.ApplicationTypeNative
@@ -347,9 +359,23 @@ func (c *client) ClockSkew() time.Duration             { return c.skew }
 // (it adds the skew there, to be lenient), so exp is the demo's clock too.
 func (c *client) IDTokenLifetime() time.Duration { return idTokenLifetime - 2*c.skew }
 
+// RedirectURIs is the loopback callback; with redirect-unregistered the
+// app was registered with another path, as after a connector update.
+func (c *client) RedirectURIs() []string {
+	if c.fault == "redirect-unregistered" {
+		return []string{"http://127.0.0.1/oauth/callback"}
+	}
+	return []string{"http://127.0.0.1/callback"}
+}
+
+// AuthMethod is how the client authenticates at the token endpoint; a
+// public client (none) must use PKCE, which the library enforces.
 func (c *client) AuthMethod() oidc.AuthMethod {
-	if c.fault == "basic-only" {
+	switch c.fault {
+	case "basic-only":
 		return oidc.AuthMethodBasic
+	case "pkce-required":
+		return oidc.AuthMethodNone
 	}
 	return oidc.AuthMethodPost
 }

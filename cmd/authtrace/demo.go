@@ -31,8 +31,12 @@ what authtrace reports for it (--list-faults names them).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if list {
+				width := 0
 				for _, f := range demo.Faults {
-					fmt.Fprintf(cmd.OutOrStdout(), "%-15s %s\n", f.Name, f.Description)
+					width = max(width, len(f.Name))
+				}
+				for _, f := range demo.Faults {
+					fmt.Fprintf(cmd.OutOrStdout(), "%-*s  %s\n", width, f.Name, f.Description)
 				}
 				return nil
 			}
