@@ -327,8 +327,9 @@ func (s *storage) ValidateJWTProfileScopes(context.Context, string, []string) ([
 func (s *storage) Health(context.Context) error { return nil }
 
 // client is the demo's registered application: a native app whose
-// redirect_uri is the loopback callback on any port (RFC 8252 §7.3, the
-// library's rule), otherwise compared exactly.
+// redirect_uri is the loopback callback. The library lets a loopback
+// redirect_uri vary its port (RFC 8252 §7.3), and its loopback host and
+// scheme too; the path and query must match exactly.
 type client struct {
 	fault     string
 	tokenType op.AccessTokenType
