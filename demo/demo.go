@@ -1,9 +1,13 @@
-// Package demo is a small built-in authorization server with a tenant-aware
+// Package demo is a built-in authorization server with a tenant-aware
 // proxy in front of it, for `authtrace demo`: the whole login runs against
 // it on 127.0.0.1, and each fault makes the proxy or server misbehave the
-// way real ones do, so a person can see what authtrace shows for it. It is
-// no substitute for a real provider in tests (the e2e suite uses
-// oidc-provider); it is a demonstration that needs nothing installed.
+// way real ones do, so a person can see what authtrace shows for it. The
+// server is zitadel/oidc's OpenID provider (the protocol: discovery, JWKS,
+// PKCE, redirect_uri matching, codes, refresh, and its own error answers)
+// on a small in-memory storage, where the demo decides audiences, token
+// types and what the client may do; faults are the proxy's or the
+// storage's, never a second implementation of the protocol. It is no
+// substitute for the e2e suite's oidc-provider; it needs nothing installed.
 package demo
 
 import (
@@ -12,17 +16,17 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"math/big"
+	"html/template"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
 
 	"github.com/authtrace/authtrace/flow"
 )
@@ -44,26 +48,35 @@ var Faults = []Fault{
 	{"basic-only", "the token endpoint accepts the client secret only as an HTTP Basic header"},
 	{"html-token", "the token URL serves an HTML page"},
 	{"wrong-aud", "the server issues the access token for another audience"},
+	{"state-plus-space", "the tenant proxy decodes + in state to a space"},
+	{"state-truncate", "the tenant proxy cuts a long, Power Platform-shaped state short"},
+	{"state-double-encoded", "the tenant proxy percent-encodes state again"},
+	{"redirect-unregistered", "the client's registered redirect_uri is another path, so the server refuses the one sent"},
+	{"no-offline-access", "the client does not ask for offline_access, so no refresh token comes back"},
+	{"consent-denied", "the server answers the sign-in with access_denied at the callback"},
+	{"pkce-required", "the client is public, so the server requires PKCE, and the connector sends none"},
+	{"expired-token", "the server's clock is two hours behind: the access token arrives expired"},
+	{"nonce-mismatch", "the server puts another login's nonce in the ID token"},
+	{"refresh-invalid-grant", "the server refuses the refresh token with invalid_grant"},
+	{"audience-unknown", "the connector asks for a misspelt audience; the server answers access_denied, service not found"},
 }
 
 const (
 	clientID     = "demo-app"
 	clientSecret = "demo-secret"
 	apiAudience  = "https://api.demo.example"
+	demoUser     = "ada"
+	demoPassword = "demo"
 )
 
-// Server is a running demo provider.
+// Server is a running demo provider: the library's OpenID provider with
+// the demo's storage, behind the tenant proxy and the login page.
 type Server struct {
 	URL   string
 	fault string
-	now   func() time.Time
 	srv   *http.Server
-	key   *rsa.PrivateKey
-
-	mu    sync.Mutex
-	txs   map[string]url.Values // login transaction -> authorize params
-	codes map[string]url.Values // code -> authorize params
-	rts   map[string]url.Values // refresh token -> authorize params
+	store *storage
+	op    *op.Provider
 }
 
 // Start starts the demo server on a free 127.0.0.1 port.
@@ -90,21 +103,26 @@ func StartAt(fault string, now func() time.Time) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the demo server: %w", err)
 	}
-	s := &Server{
-		URL: "http://" + ln.Addr().String(), fault: fault, now: now, key: key,
-		txs: map[string]url.Values{}, codes: map[string]url.Values{}, rts: map[string]url.Values{},
+	s := &Server{URL: "http://" + ln.Addr().String(), fault: fault, store: newStorage(fault, now, key)}
+	cfg := &op.Config{
+		CodeMethodS256:        true,
+		AuthMethodPost:        true,
+		GrantTypeRefreshToken: true,
+	}
+	rand.Read(cfg.CryptoKey[:]) // the library encrypts codes and opaque tokens with it
+	s.op, err = op.NewProvider(cfg, s.store, op.StaticIssuer(s.URL), op.WithAllowInsecure(), op.WithHttpInterceptors(withCall))
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("starting the demo server: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /.well-known/openid-configuration", s.discovery)
-	mux.HandleFunc("GET /jwks", s.jwks)
 	mux.HandleFunc("GET /acme/authorize", s.proxy)
-	mux.HandleFunc("GET /authorize", s.authorize)
 	mux.HandleFunc("GET /login", s.login)
 	mux.HandleFunc("POST /login", s.submit)
-	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("/welcome", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "<!doctype html><html><body><h1>Welcome to Demo Corp</h1></body></html>")
 	})
+	mux.Handle("/", s.op)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go s.srv.Serve(ln) //nolint:errcheck // ErrServerClosed on Close
 	return s, nil
@@ -127,17 +145,33 @@ func (s *Server) Config() flow.Config {
 	cfg := flow.Config{
 		Issuer:       s.URL,
 		AuthorizeURL: s.URL + "/acme/authorize",
-		TokenURL:     s.URL + "/token",
+		TokenURL:     s.URL + "/oauth/token",
 		ClientID:     clientID,
 		ClientSecret: clientSecret,
 		Scope:        "openid offline_access",
 		Params:       []flow.Param{{Name: "audience", Value: apiAudience}},
 		ExpectAud:    apiAudience,
 	}
-	if s.fault == "html-token" {
+	switch s.fault {
+	case "html-token":
 		cfg.TokenURL = s.URL + "/welcome"
+	case "state-plus-space", "state-truncate", "state-double-encoded":
+		cfg.State = platformState()
+	case "no-offline-access":
+		cfg.Scope = "openid"
+	case "pkce-required":
+		cfg.NoPKCE = true
+	case "audience-unknown":
+		cfg.Params = []flow.Param{{Name: "audience", Value: "https://api.demo.exmaple"}}
 	}
 	return cfg
+}
+
+// platformState is a state as Power Platform's are shaped: long, standard
+// base64 with +, / and = in it, the characters a proxy mangles.
+func platformState() string {
+	b := append([]byte{0xfb, 0xef, 0xbe, 0xff}, []byte(rand.Text()+rand.Text())...)
+	return base64.StdEncoding.EncodeToString(b)
 }
 
 // Browse is the demo's browser: it follows the authorize URL with its own
@@ -154,30 +188,13 @@ func (s *Server) Browse(authURL string) error {
 	if resp.Request.URL.Path != "/login" {
 		return nil // an error page, or the provider answered the client directly
 	}
-	resp, err = c.PostForm(s.URL+"/login", url.Values{"login": {"ada"}, "password": {"demo"}})
+	form := url.Values{"id": {resp.Request.URL.Query().Get("authRequestID")}, "login": {demoUser}, "password": {demoPassword}}
+	resp, err = c.PostForm(s.URL+"/login", form)
 	if err != nil {
 		return fmt.Errorf("demo browser: signing in: %w", err)
 	}
 	resp.Body.Close()
 	return nil
-}
-
-func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                 s.URL,
-		"authorization_endpoint": s.URL + "/authorize",
-		"token_endpoint":         s.URL + "/token",
-		"jwks_uri":               s.URL + "/jwks",
-	})
-}
-
-func (s *Server) jwks(w http.ResponseWriter, _ *http.Request) {
-	pub := s.key.PublicKey
-	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]string{{
-		"kty": "RSA", "use": "sig", "alg": "RS256", "kid": "demo-1",
-		"n": base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
-		"e": base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
-	}}})
 }
 
 // proxy is the tenant-aware /authorize in front of the server: it adds the
@@ -198,170 +215,46 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
 		q.Set("redirect_uri", q.Get("redirect_uri")+"/")
 	case "drop-audience":
 		q.Del("audience")
+	case "state-plus-space":
+		q.Set("state", strings.ReplaceAll(q.Get("state"), "+", " "))
+	case "state-truncate":
+		q.Set("state", q.Get("state")[:min(len(q.Get("state")), 40)])
+	case "state-double-encoded":
+		q.Set("state", url.QueryEscape(q.Get("state")))
 	}
 	http.Redirect(w, r, "/authorize?"+q.Encode(), http.StatusFound)
 }
 
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if q.Get("client_id") != clientID {
-		errorPage(w, "invalid_client", "unknown client "+q.Get("client_id"))
-		return
-	}
-	ru, err := url.Parse(q.Get("redirect_uri"))
-	if err != nil || ru.Scheme != "http" || ru.Hostname() != "127.0.0.1" || ru.Path != "/callback" {
-		errorPage(w, "invalid_redirect_uri", "redirect_uri did not match any of the client's registered redirect_uris")
-		return
-	}
-	tx := rand.Text()
-	s.mu.Lock()
-	s.txs[tx] = q
-	s.mu.Unlock()
-	http.SetCookie(w, &http.Cookie{Name: "demo_tx", Value: tx, Path: "/", HttpOnly: true})
-	http.Redirect(w, r, "/login", http.StatusFound)
-}
-
-func (s *Server) tx(r *http.Request) (url.Values, bool) {
-	c, err := r.Cookie("demo_tx")
-	if err != nil {
-		return nil, false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q, ok := s.txs[c.Value]
-	return q, ok
-}
+// loginPage is filled in with the demo user, so a person who opens the
+// demo in a real browser only has to press the button.
+var loginPage = template.Must(template.New("login").Parse(`<!doctype html><html><body><h1>Sign in to Demo Corp</h1>` +
+	`<form method="post" action="/login"><input type="hidden" name="id" value="{{.ID}}">` +
+	`<input name="login" value="{{.User}}"><input name="password" type="password" value="{{.Password}}">` +
+	`<button>Sign in</button></form></body></html>`))
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.tx(r); !ok {
-		errorPage(w, "invalid_request", "login session not found (SessionNotFound): cookies are needed")
+	id := r.URL.Query().Get("authRequestID")
+	if _, err := s.store.AuthRequestByID(r.Context(), id); err != nil {
+		http.Error(w, "login session not found (SessionNotFound)", http.StatusBadRequest)
 		return
 	}
-	fmt.Fprint(w, `<!doctype html><html><body><h1>Sign in to Demo Corp</h1><form method="post" action="/login">`+
-		`<input name="login"><input name="password" type="password"><button>Sign in</button></form></body></html>`)
+	loginPage.Execute(w, map[string]string{"ID": id, "User": demoUser, "Password": demoPassword}) //nolint:errcheck // the browser went away
 }
 
+// submit signs the demo user in and hands the login back to the library,
+// which issues the code at its callback (consent is implicit).
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
-	q, ok := s.tx(r)
-	if !ok {
-		errorPage(w, "invalid_request", "login session not found (SessionNotFound)")
-		return
-	}
-	code := rand.Text()
-	s.mu.Lock()
-	s.codes[code] = q
-	s.mu.Unlock()
-	cb, _ := url.Parse(q.Get("redirect_uri")) // checked at /authorize
-	cb.RawQuery = url.Values{"code": {code}, "state": {q.Get("state")}, "iss": {s.URL}}.Encode()
-	http.Redirect(w, r, cb.String(), http.StatusFound)
-}
-
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "the body is not a form")
-		return
-	}
-	id, secret, basic := r.BasicAuth()
-	if basic {
-		id, _ = url.QueryUnescape(id)
-		secret, _ = url.QueryUnescape(secret)
-	} else {
-		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	}
-	if id != clientID || secret != clientSecret || (s.fault == "basic-only" && !basic) {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
-		return
-	}
-	var q url.Values
-	s.mu.Lock()
-	switch r.PostForm.Get("grant_type") {
-	case "authorization_code":
-		q = s.codes[r.PostForm.Get("code")]
-		delete(s.codes, r.PostForm.Get("code"))
-		if q != nil && q.Get("redirect_uri") != r.PostForm.Get("redirect_uri") {
-			q = nil
+	id := r.PostFormValue("id")
+	if s.fault == "consent-denied" {
+		if a, err := s.store.AuthRequestByID(r.Context(), id); err == nil {
+			op.AuthRequestError(w, r, a, oidc.ErrAccessDenied().WithDescription("the user declined the consent"), s.op)
+			return
 		}
-	case "refresh_token":
-		q = s.rts[r.PostForm.Get("refresh_token")]
-		delete(s.rts, r.PostForm.Get("refresh_token")) // rotation: each refresh token works once
-	default:
-		s.mu.Unlock()
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "")
+	}
+	if !s.store.signIn(id, r.PostFormValue("login"), r.PostFormValue("password")) {
+		http.Error(w, "wrong user or password, or the login session is gone", http.StatusUnauthorized)
 		return
 	}
-	s.mu.Unlock()
-	if q == nil {
-		oauthError(w, http.StatusBadRequest, "invalid_grant", "the code or refresh token is unknown, used, or was issued for another redirect_uri")
-		return
-	}
-	resp, err := s.issue(q)
-	if err != nil {
-		oauthError(w, http.StatusInternalServerError, "server_error", err.Error())
-		return
-	}
-	writeJSON(w, http.StatusOK, resp)
-}
-
-// issue makes the tokens for an authorize request's parameters.
-func (s *Server) issue(q url.Values) (map[string]any, error) {
-	now := s.now()
-	scope := q.Get("scope")
-	resp := map[string]any{"token_type": "Bearer", "expires_in": 3600, "scope": scope}
-	aud := q.Get("audience")
-	if s.fault == "wrong-aud" {
-		aud = "https://management.azure.com/"
-	}
-	if aud == "" {
-		resp["access_token"] = rand.Text() // opaque, as Auth0 issues for /userinfo
-	} else {
-		at, err := s.sign(jwt.MapClaims{"iss": s.URL + "/", "sub": "ada", "aud": aud, "azp": clientID,
-			"scope": scope, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "org_id": q.Get("organization")})
-		if err != nil {
-			return nil, err
-		}
-		resp["access_token"] = at
-	}
-	if strings.Contains(" "+scope+" ", " openid ") {
-		claims := jwt.MapClaims{"iss": s.URL, "sub": "ada", "aud": clientID, "iat": now.Unix(), "exp": now.Add(time.Hour).Unix()}
-		if n := q.Get("nonce"); n != "" {
-			claims["nonce"] = n
-		}
-		idt, err := s.sign(claims)
-		if err != nil {
-			return nil, err
-		}
-		resp["id_token"] = idt
-	}
-	if strings.Contains(" "+scope+" ", " offline_access ") && s.fault != "no-refresh" {
-		rt := rand.Text()
-		s.mu.Lock()
-		s.rts[rt] = q
-		s.mu.Unlock()
-		resp["refresh_token"] = rt
-	}
-	return resp, nil
-}
-
-func (s *Server) sign(c jwt.MapClaims) (string, error) {
-	t := jwt.NewWithClaims(jwt.SigningMethodRS256, c)
-	t.Header["kid"] = "demo-1"
-	return t.SignedString(s.key)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v) //nolint:errcheck // the client went away
-}
-
-func oauthError(w http.ResponseWriter, status int, code, desc string) {
-	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
-}
-
-// errorPage answers the way oidc-provider's error page does.
-func errorPage(w http.ResponseWriter, code, desc string) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusBadRequest)
-	fmt.Fprintf(w, "<!doctype html><html><body><h1>oops! something went wrong</h1><pre>error: %s\nerror_description: %s</pre></body></html>", code, desc)
+	ctx := op.ContextWithIssuer(r.Context(), s.URL)
+	http.Redirect(w, r, op.AuthCallbackURL(s.op)(ctx, id), http.StatusFound)
 }

@@ -40,6 +40,7 @@ var strongSignatures = []pageSignature{
 	{code: report.CodeRedirectURIRejected, who: "oidc-provider invalid_redirect_uri", says: []string{"invalid_redirect_uri"}},
 	{code: report.CodeRedirectURIRejected, who: `Dex "Unregistered redirect_uri"`, says: []string{"unregistered redirect_uri"}},
 	{code: report.CodeRedirectURIRejected, who: `Keycloak "Invalid parameter: redirect_uri"`, says: []string{"invalid parameter: redirect_uri", "invalid redirect uri"}},
+	{code: report.CodeRedirectURIRejected, who: "ZITADEL", says: []string{"redirect_uri is missing in the client configuration"}},
 	{code: report.CodeClientRejected, who: "Google invalid_client", says: []string{"oauth client was not found"}, provider: "google"},
 }
 

@@ -70,6 +70,11 @@ func TestReadErrorPage(t *testing.T) {
 			wantCode: report.CodeRedirectURIRejected, wantWords: `Unregistered redirect_uri ("http://127.0.0.1:8080/cb").`,
 		},
 		{
+			name: "ZITADEL (http.Error, plain text)", status: 400, ct: "text/plain; charset=utf-8",
+			body:     "The requested redirect_uri is missing in the client configuration. If you have any questions, you may contact the administrator of the application.\n",
+			wantCode: report.CodeRedirectURIRejected, wantWords: "The requested redirect_uri is missing in the client configuration.",
+		},
+		{
 			name: "Entra AADSTS50011", status: 400, ct: "text/html",
 			body:     `<html><body><div id="content"><div class="title">Sign in</div><div>Sorry, but we're having trouble signing you in.</div><div class="error-code">AADSTS50011: The redirect URI 'https://global.consent.azure-apim.net/redirect/abc' specified in the request does not match the redirect URIs configured for the application '6731de76-14a6-49ae-97bc-6eba6914391e'.</div></div></body></html>`,
 			wantCode: report.CodeRedirectURIRejected, wantWords: "AADSTS50011: The redirect URI", wantHint: "Authentication > Web > Redirect URIs",

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/url"
 	"os"
@@ -66,6 +67,7 @@ const (
 	fixedCode     = "CODE234567ABCDEFGHIJKLMNOP"
 	fixedRefresh1 = "REFRESH1234567ABCDEFGHIJKL"
 	fixedRefresh2 = "REFRESH2234567ABCDEFGHIJKL"
+	fixedLogin    = "LOGIN234567ABCDEFGHIJKLMNO"
 	fixedSig      = "c2lnbmF0dXJl" // "signature"
 	durationMS    = 12
 )
@@ -229,6 +231,25 @@ func normalise(t testing.TB, f fixture, srvAddr string, timeout time.Duration) f
 	if rf := rep.Refresh; rf != nil && rf.Response != nil && rf.Response.Fields["refresh_token"] != "" {
 		pairs[rf.Response.Fields["refresh_token"]] = fixedRefresh2
 	}
+	// The provider names each login and token at random: the login page's
+	// authRequestID, and a JWT's jti and its hashes of the code and the
+	// access token (at_hash, c_hash).
+	for _, h := range rep.Hops {
+		for _, u := range []string{h.URL, h.Location} {
+			if pu, err := url.Parse(u); err == nil && pu.Query().Get("authRequestID") != "" {
+				pairs[pu.Query().Get("authRequestID")] = fixedLogin
+			}
+		}
+	}
+	for i, r := range responses {
+		for _, k := range []string{"access_token", "id_token"} {
+			for _, claim := range []string{"jti", "at_hash", "c_hash"} {
+				if v := claimOf(r.Fields[k], claim); v != "" {
+					pairs[v] = fmt.Sprintf("fixed-%s-%d", claim, i+1)
+				}
+			}
+		}
+	}
 	delete(pairs, "")
 	values := replacer(pairs)
 	// A JWT is rebuilt from its header and claims with the values above
@@ -309,6 +330,24 @@ func replacer(pairs map[string]string) *strings.Replacer {
 		args = append(args, k, pairs[k])
 	}
 	return strings.NewReplacer(args...)
+}
+
+// claimOf is a JWT's string claim, or "" when tok is no JWT or lacks it.
+func claimOf(tok, name string) string {
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var claims map[string]any
+	if json.Unmarshal(b, &claims) != nil {
+		return ""
+	}
+	v, _ := claims[name].(string)
+	return v
 }
 
 func challenge(verifier string) string {

@@ -97,6 +97,12 @@ func audSummary(t report.Token) string {
 			if json.Unmarshal(c.Value, &s) == nil {
 				return s
 			}
+			// Most providers send an array, often of one: the values
+			// are what the list is scanned for, not the brackets.
+			var list []string
+			if json.Unmarshal(c.Value, &list) == nil && len(list) > 0 {
+				return strings.Join(list, ", ")
+			}
 			return decode.CompactJSON(c.Value)
 		}
 	}

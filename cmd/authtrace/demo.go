@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,14 +31,21 @@ what authtrace reports for it (--list-faults names them).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if list {
+				width := 0
 				for _, f := range demo.Faults {
-					fmt.Fprintf(cmd.OutOrStdout(), "%-15s %s\n", f.Name, f.Description)
+					width = max(width, len(f.Name))
+				}
+				for _, f := range demo.Faults {
+					fmt.Fprintf(cmd.OutOrStdout(), "%-*s  %s\n", width, f.Name, f.Description)
 				}
 				return nil
 			}
 			if err := s.checkOutput(); err != nil {
 				return err
 			}
+			// The demo's provider library logs each refusal through slog;
+			// the report already says it, in authtrace's words.
+			slog.SetDefault(slog.New(slog.DiscardHandler))
 			srv, err := demo.Start(fault)
 			if err != nil {
 				return usageErr("--fault: %v", err)

@@ -206,7 +206,7 @@ func TestDemoText(t *testing.T) {
 	if code != exitFindings {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, stderr)
 	}
-	for _, want := range []string{"`state.changed` (hop 3)", `appended "|org=acme"`, "fix: ", "access_token (jwt)", "| `aud` | `https://api.demo.example` |", "state: `"} {
+	for _, want := range []string{"`state.changed` (hop 3)", `appended "|org=acme"`, "fix: ", "access_token (jwt)", "| `aud` | `[\"https://api.demo.example\"]` |", "state: `"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text report lacks %q:\n%s", want, out)
 		}
