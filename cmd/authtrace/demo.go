@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
+	"github.com/pkg/browser"
 	"github.com/spf13/cobra"
 
 	"github.com/authtrace/authtrace/demo"
@@ -14,7 +16,7 @@ import (
 func newDemoCmd() *cobra.Command {
 	var s settings
 	var fault string
-	var list bool
+	var list, realBrowser bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run a whole login against a built-in provider and tenant proxy",
@@ -26,6 +28,8 @@ With --fault the proxy or the server misbehaves the way real ones do, to show
 what authtrace reports for it (--list-faults names them).`,
 		Example: `  authtrace demo
   authtrace demo --fault state-suffix
+  authtrace demo --browser                    # click through the login yourself
+  authtrace demo --as power-platform --fault pkce-required
   authtrace demo --fault no-refresh --json | jq '.findings[].code'
   authtrace demo --events | jq -c 'select(.event=="finding") | .finding'`,
 		Args: cobra.NoArgs,
@@ -43,6 +47,12 @@ what authtrace reports for it (--list-faults names them).`,
 			if err := s.checkOutput(); err != nil {
 				return err
 			}
+			if n := countTrue(realBrowser, s.noBrowser, s.openWith != ""); n > 1 {
+				return usageErr("--browser, --no-browser and --open-with each say how the demo's login page opens; give one")
+			}
+			if s.as != "" && s.as != flow.AsPowerPlatform {
+				return usageErr("--as %q: the clients authtrace can emulate are: %s", s.as, flow.AsPowerPlatform)
+			}
 			// The demo's provider library logs each refusal through slog;
 			// the report already says it, in authtrace's words.
 			slog.SetDefault(slog.New(slog.DiscardHandler))
@@ -53,12 +63,25 @@ what authtrace reports for it (--list-faults names them).`,
 			defer srv.Close()
 			cfg := srv.Config()
 			cfg.Timeout = s.timeout
-			cfg.OpenBrowser = srv.Browse
+			cfg.As = s.as
 			tui := !s.machine() && isTerminal(cmd.OutOrStdout())
+			var chatter io.Writer = cmd.ErrOrStderr()
+			if tui {
+				chatter = io.Discard
+			}
+			// The built-in browser signs in by itself (over SSH too);
+			// --browser opens the real one, on the demo's login page.
+			fallback := srv.Browse
+			if realBrowser {
+				fallback = browser.OpenURL
+			}
+			if cfg.OpenBrowser, err = s.opener(chatter, fallback); err != nil {
+				return err
+			}
 			if !tui {
 				fmt.Fprintf(cmd.ErrOrStderr(), "· demo provider on %s (fault: %s)\n", srv.URL, fault)
 			}
-			return runEngine(cmd, &s, cfg, flow.Run, engineMode{tui: tui, refresh: true, name: "demo"})
+			return runEngine(cmd, &s, cfg, flow.Run, engineMode{tui: tui, refresh: true, name: "demo", byHand: s.noBrowser})
 		},
 	}
 	f := cmd.Flags()
@@ -66,5 +89,19 @@ what authtrace reports for it (--list-faults names them).`,
 	f.BoolVar(&list, "list-faults", false, "list the faults and exit")
 	s.addOutputFlags(f)
 	f.DurationVar(&s.timeout, "timeout", 30*time.Second, "time limit for the whole login")
+	f.BoolVar(&realBrowser, "browser", false, "open the demo's login page in the system's browser, to click through it yourself (default: a built-in browser signs in by itself)")
+	f.BoolVar(&s.noBrowser, "no-browser", false, "open nothing; print the URL to open (for SSH sessions)")
+	f.StringVar(&s.openWith, "open-with", "", "open the authorize URL with `CMD` (split like a shell; the URL is added last)")
+	f.StringVar(&s.as, "as", "", "emulate a client's requests: power-platform (its state shape, no PKCE, secret in the body then Basic); with --fault pkce-required it shows why such a connector fails")
 	return cmd
+}
+
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }

@@ -88,3 +88,26 @@ func qualified(code string, detail map[string]any) string {
 	}
 	return code
 }
+
+// The demo as Power Platform runs it: its state shape and no PKCE, so a
+// provider that requires PKCE refuses the exchange; and the ways to open
+// the login page are one at a time.
+func TestDemoAsPowerPlatform(t *testing.T) {
+	code, out, stderr := runCLI(t, "demo", "--as", "power-platform", "--fault", "pkce-required", "--json")
+	rep := oneReport(t, out)
+	if code != exitFindings || rep.Profile.As != "power-platform" || rep.Profile.PKCE {
+		t.Fatalf("exit %d, as %q, pkce %v; stderr %s", code, rep.Profile.As, rep.Profile.PKCE, stderr)
+	}
+	if !strings.Contains(rep.Profile.State, "_azure-apim.net") {
+		t.Errorf("state %q is not the platform's shape", rep.Profile.State)
+	}
+	for _, args := range [][]string{
+		{"demo", "--browser", "--no-browser"},
+		{"demo", "--no-browser", "--open-with", "true"},
+		{"demo", "--as", "zapier"},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != exitUsage || stderr == "" {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+}

@@ -61,6 +61,26 @@ next to the connector's own: the same registration then serves every run.`,
 	return cmd
 }
 
+// opener is what opens the authorize URL, as the flags say: nothing
+// (--no-browser: the person opens it), the --open-with command, or else
+// fallback (the system's browser on login, the built-in one on demo). The
+// browser's own chatter goes to chatter.
+func (s *settings) opener(chatter io.Writer, fallback func(string) error) (func(string) error, error) {
+	switch {
+	case s.noBrowser:
+		return nil, nil
+	case s.openWith != "":
+		argv, err := shlex.Split(s.openWith)
+		if err != nil || len(argv) == 0 {
+			return nil, usageErr("--open-with %q: cannot split it into a command and arguments", s.openWith)
+		}
+		return func(u string) error { return openWith(argv, u, chatter) }, nil
+	}
+	// Set once, before any goroutine can open a browser.
+	browser.Stdout, browser.Stderr = chatter, chatter
+	return fallback, nil
+}
+
 // openWith runs the --open-with command with the URL as its last argument.
 // It does not wait: the browser may outlive the login; its exit is reaped
 // and, when it failed, said on stderr.
@@ -112,19 +132,11 @@ func runLogin(cmd *cobra.Command, s *settings) error {
 	if tui {
 		chatter = io.Discard
 	}
-	switch {
-	case s.noBrowser:
-	case s.openWith != "":
-		argv, err := shlex.Split(s.openWith)
-		if err != nil || len(argv) == 0 {
-			return usageErr("--open-with %q: cannot split it into a command and arguments", s.openWith)
-		}
-		cfg.OpenBrowser = func(u string) error { return openWith(argv, u, chatter) }
-	default:
-		// Set once, before any goroutine can open a browser.
-		browser.Stdout, browser.Stderr = chatter, chatter
-		cfg.OpenBrowser = browser.OpenURL
+	opener, err := s.opener(chatter, browser.OpenURL)
+	if err != nil {
+		return err
 	}
+	cfg.OpenBrowser = opener
 	return runEngine(cmd, s, cfg, flow.Run, engineMode{tui: tui, setup: setup, refresh: true, byHand: s.noBrowser})
 }
 
