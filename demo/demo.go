@@ -53,7 +53,7 @@ var Faults = []Fault{
 	{"state-double-encoded", "the tenant proxy percent-encodes state again"},
 	{"redirect-unregistered", "the client's registered redirect_uri is another path, so the server refuses the one sent"},
 	{"no-offline-access", "the client does not ask for offline_access, so no refresh token comes back"},
-	{"consent-denied", "the server answers the sign-in with access_denied at the callback"},
+	{"consent-denied", "the person denies the app on the consent page: access_denied at the callback"},
 	{"pkce-required", "the client is public, so the server requires PKCE, and the connector sends none"},
 	{"expired-token", "the server's clock is two hours behind: the access token arrives expired"},
 	{"nonce-mismatch", "the server puts another login's nonce in the ID token"},
@@ -119,6 +119,7 @@ func StartAt(fault string, now func() time.Time) (*Server, error) {
 	mux.HandleFunc("GET /acme/authorize", s.proxy)
 	mux.HandleFunc("GET /login", s.login)
 	mux.HandleFunc("POST /login", s.submit)
+	mux.HandleFunc("POST /consent", s.consent)
 	mux.HandleFunc("/welcome", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "<!doctype html><html><body><h1>Welcome to Demo Corp</h1></body></html>")
 	})
@@ -188,10 +189,19 @@ func (s *Server) Browse(authURL string) error {
 	if resp.Request.URL.Path != "/login" {
 		return nil // an error page, or the provider answered the client directly
 	}
-	form := url.Values{"id": {resp.Request.URL.Query().Get("authRequestID")}, "login": {demoUser}, "password": {demoPassword}}
-	resp, err = c.PostForm(s.URL+"/login", form)
+	id := resp.Request.URL.Query().Get("authRequestID")
+	resp, err = c.PostForm(s.URL+"/login", url.Values{"id": {id}, "login": {demoUser}, "password": {demoPassword}})
 	if err != nil {
 		return fmt.Errorf("demo browser: signing in: %w", err)
+	}
+	resp.Body.Close()
+	answer := "allow"
+	if s.fault == "consent-denied" {
+		answer = "deny" // the person says no
+	}
+	resp, err = c.PostForm(s.URL+"/consent", url.Values{"id": {id}, "answer": {answer}})
+	if err != nil {
+		return fmt.Errorf("demo browser: consenting: %w", err)
 	}
 	resp.Body.Close()
 	return nil
@@ -241,18 +251,40 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	loginPage.Execute(w, map[string]string{"ID": id, "User": demoUser, "Password": demoPassword}) //nolint:errcheck // the browser went away
 }
 
-// submit signs the demo user in and hands the login back to the library,
-// which issues the code at its callback (consent is implicit).
+// submit signs the demo user in and shows the consent page.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	id := r.PostFormValue("id")
-	if s.fault == "consent-denied" {
-		if a, err := s.store.AuthRequestByID(r.Context(), id); err == nil {
-			op.AuthRequestError(w, r, a, oidc.ErrAccessDenied().WithDescription("the user declined the consent"), s.op)
-			return
-		}
-	}
 	if !s.store.signIn(id, r.PostFormValue("login"), r.PostFormValue("password")) {
 		http.Error(w, "wrong user or password, or the login session is gone", http.StatusUnauthorized)
+		return
+	}
+	a, err := s.store.AuthRequestByID(r.Context(), id)
+	if err != nil {
+		http.Error(w, "login session not found (SessionNotFound)", http.StatusBadRequest)
+		return
+	}
+	consentPage.Execute(w, map[string]string{"ID": id, "Client": a.GetClientID(), "Scope": strings.Join(a.GetScopes(), " ")}) //nolint:errcheck // the browser went away
+}
+
+// consentPage asks the person to let the app in, as real providers do
+// on a first sign-in; its buttons post the answer to /consent.
+var consentPage = template.Must(template.New("consent").Parse(`<!doctype html><html><body><h1>Allow {{.Client}}?</h1>` +
+	`<p>{{.Client}} asks for: {{.Scope}}</p>` +
+	`<form method="post" action="/consent"><input type="hidden" name="id" value="{{.ID}}">` +
+	`<button name="answer" value="allow">Allow</button> <button name="answer" value="deny">Deny</button></form></body></html>`))
+
+// consent takes the answer: allow hands the login back to the library,
+// which issues the code at its callback; deny answers access_denied there,
+// as the library answers it. With consent-denied the person says no.
+func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
+	id := r.PostFormValue("id")
+	a, err := s.store.AuthRequestByID(r.Context(), id)
+	if err != nil || !a.Done() {
+		http.Error(w, "login session not found or not signed in (SessionNotFound)", http.StatusBadRequest)
+		return
+	}
+	if r.PostFormValue("answer") != "allow" || s.fault == "consent-denied" {
+		op.AuthRequestError(w, r, a, oidc.ErrAccessDenied().WithDescription("the user declined the consent"), s.op)
 		return
 	}
 	ctx := op.ContextWithIssuer(r.Context(), s.URL)

@@ -42,8 +42,16 @@ func signIn(t *testing.T, s *Server, scope string) url.Values {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	form := url.Values{"id": {resp.Request.URL.Query().Get("authRequestID")}, "login": {demoUser}, "password": {demoPassword}}
+	id := resp.Request.URL.Query().Get("authRequestID")
+	form := url.Values{"id": {id}, "login": {demoUser}, "password": {demoPassword}}
 	if resp, err = c.PostForm(s.URL+"/login", form); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if callback != nil {
+		t.Fatalf("a code came back before the consent page: %s", callback)
+	}
+	if resp, err = c.PostForm(s.URL+"/consent", url.Values{"id": {id}, "answer": {"allow"}}); err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
@@ -162,5 +170,19 @@ func TestRedirectURIExact(t *testing.T) {
 		if refused := resp.StatusCode == http.StatusBadRequest; refused != wantRefused {
 			t.Errorf("%s: status %d, refused %v; want refused %v", uri, resp.StatusCode, refused, wantRefused)
 		}
+	}
+}
+
+// Denying on the consent page answers access_denied at the callback, and
+// the consent page is not reached without signing in.
+func TestConsent(t *testing.T) {
+	s := start(t, "none")
+	resp, err := http.PostForm(s.URL+"/consent", url.Values{"id": {"nope"}, "answer": {"allow"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("consent without a sign-in: HTTP %d", resp.StatusCode)
 	}
 }
