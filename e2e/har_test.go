@@ -32,7 +32,7 @@ func TestHARRecorded(t *testing.T) {
 		name  string
 		fault Fault
 		// stateKept says whether the callback brings back the state as
-		// sent; the proxy's state_suffix fault changes it on the way.
+		// sent; the proxy's state-suffix fault changes it on the way.
 		stateKept bool
 		wantExit  int
 		wantCode  string // an error finding `authtrace har` must make

@@ -18,17 +18,22 @@ import (
 )
 
 // Fault is a bug the tenant proxy can have, each one seen in real tenant
-// proxies and SDKs in front of an authorization server.
+// proxies and SDKs in front of an authorization server. The names are
+// authtrace demo's (--fault): one vocabulary for the demo and the suites,
+// which TestFaultNamesAreTheDemos holds.
 type Fault string
 
 const (
 	FaultNone          Fault = ""
-	FaultStateSuffix   Fault = "state_suffix"   // appends "|org=<org>" to state
-	FaultStateBase64   Fault = "state_base64"   // replaces state with base64url(state)
-	FaultRedirectSlash Fault = "redirect_slash" // adds a trailing slash to redirect_uri
-	FaultDropAudience  Fault = "drop_audience"  // forwards neither audience nor resource
+	FaultStateSuffix   Fault = "state-suffix"   // appends "|org=<org>" to state
+	FaultStateBase64   Fault = "state-base64"   // replaces state with base64url(state)
+	FaultRedirectSlash Fault = "redirect-slash" // adds a trailing slash to redirect_uri
+	FaultDropAudience  Fault = "drop-audience"  // forwards neither audience nor resource
 	FaultLoop          Fault = "loop"           // the tenant hop sends the browser back to /authorize
 )
+
+// proxyFaults are the faults the proxy has.
+var proxyFaults = []Fault{FaultStateSuffix, FaultStateBase64, FaultRedirectSlash, FaultDropAudience, FaultLoop}
 
 // Proxy is a tenant-aware /authorize front, as organisations put in front of
 // a shared authorization server (Auth0 organizations, B2B tenants):

@@ -5,10 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/authtrace/authtrace/demo"
 )
 
 const testProvider = "http://127.0.0.1:9/auth"
@@ -179,4 +182,14 @@ func FuzzProxy(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The proxy's faults are named as authtrace demo names them: a person
+// who saw one in the demo finds it under the same name in the suites.
+func TestFaultNamesAreTheDemos(t *testing.T) {
+	for _, f := range proxyFaults {
+		if !slices.ContainsFunc(demo.Faults, func(d demo.Fault) bool { return d.Name == string(f) }) {
+			t.Errorf("the e2e proxy's fault %q is not one of authtrace demo's", f)
+		}
+	}
 }
