@@ -193,7 +193,7 @@ func redirectRegisterHint(p, sent, got string) string {
 	switch {
 	case sent == "":
 		return "Register the connector's redirect URL, exactly as " + ppSecurity + " shows it (" + PowerPlatformRedirectURI + ", or " + PowerPlatformRedirectURI + "/<id> for a per-connector one), in " + where + ". " + exact
-	case isLoopbackURI(sent):
+	case IsLoopbackURI(sent):
 		own := fmt.Sprintf("next to the connector's own (%s or %s/<id>); the connector keeps working with its own", PowerPlatformRedirectURI, PowerPlatformRedirectURI)
 		if u, err := url.Parse(sent); err == nil && p == "entra" && u.Hostname() != "localhost" {
 			// Entra's Web platform takes http:// for localhost only.
@@ -207,9 +207,9 @@ func redirectRegisterHint(p, sent, got string) string {
 	return fmt.Sprintf("Register %s, the redirect URI that was sent, in %s. %s%s", sent, where, exact, changed)
 }
 
-// isLoopbackURI reports whether uri is an http URL on a loopback host:
+// IsLoopbackURI reports whether uri is an http URL on a loopback host:
 // authtrace's own redirect URI rather than a platform's.
-func isLoopbackURI(uri string) bool {
+func IsLoopbackURI(uri string) bool {
 	u, err := url.Parse(uri)
 	if err != nil || u.Scheme != "http" {
 		return false

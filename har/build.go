@@ -180,7 +180,7 @@ func (a *analysis) hop(l leg, r rec, rawURL string, n int, name string) report.H
 func (a *analysis) ending(b *built, l leg) []report.Finding {
 	last := b.hops[len(b.hops)-1]
 	if last.Role != report.RoleCallback {
-		if l.loop >= 0 || hasError(b.findings) {
+		if worst, _ := report.Worst(b.findings); l.loop >= 0 || worst == report.SeverityError {
 			return nil
 		}
 		where := fmt.Sprintf("hop %d (%s", last.N, report.ShortURL(last.URL))
@@ -253,14 +253,6 @@ func (b *built) fragmentLost(h report.Hop) bool {
 	return mode == "fragment" || mode == "" && rtype != "code" && strings.Contains(rtype, "token")
 }
 
-func hasError(fs []report.Finding) bool {
-	for _, f := range fs {
-		if f.Severity == report.SeverityError {
-			return true
-		}
-	}
-	return false
-}
 
 // omittedFinding says that hop h's body, which the diagnosis would read
 // for what, is not in the file.
@@ -321,7 +313,7 @@ func browserError(h report.Hop, r rec) (report.Finding, bool) {
 	switch {
 	case strings.Contains(r.err, "BLOCKED_BY_CLIENT"):
 		hint = "A browser extension (an ad or tracker blocker, a security add-on) blocked the request: allow the host in it, or sign in from a private window without extensions."
-	case strings.Contains(r.err, "CONNECTION_REFUSED") && h.Role == report.RoleCallback && isLoopback(h.URL):
+	case strings.Contains(r.err, "CONNECTION_REFUSED") && h.Role == report.RoleCallback && flow.IsLoopbackURI(h.URL):
 		hint = "Nothing was listening at the redirect URI: the app that receives the callback (or authtrace login) must be running on that port when the provider redirects."
 	case strings.Contains(r.err, "NAME_NOT_RESOLVED"):
 		hint = "The host name does not resolve: check its spelling, and the person's DNS (a company network may not know it)."
@@ -336,14 +328,6 @@ func browserError(h report.Hop, r rec) (report.Finding, bool) {
 	}, true
 }
 
-func isLoopback(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	h := strings.ToLower(u.Hostname())
-	return h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
-}
 
 type answerToken struct{ kind, raw string }
 
