@@ -253,7 +253,6 @@ func (b *built) fragmentLost(h report.Hop) bool {
 	return mode == "fragment" || mode == "" && rtype != "code" && strings.Contains(rtype, "token")
 }
 
-
 // omittedFinding says that hop h's body, which the diagnosis would read
 // for what, is not in the file.
 func omittedFinding(h report.Hop, what string) report.Finding {
@@ -327,7 +326,6 @@ func browserError(h report.Hop, r rec) (report.Finding, bool) {
 		Detail:  map[string]string{"error": r.err},
 	}, true
 }
-
 
 type answerToken struct{ kind, raw string }
 
