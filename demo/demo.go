@@ -29,36 +29,100 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/op"
 
 	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
 )
 
-// Fault is one way the demo can break.
+// Fault is one way the demo can break, with what authtrace reports for it:
+// its errors and warnings, each a finding code or a code with the detail
+// that tells one kind of the problem from another ("state.changed
+// kind=suffix_added"). Nothing else is reported at those levels, and the
+// healthy demo reports neither; the tests of the engine and of the
+// command hold each fault to this.
 type Fault struct {
 	Name, Description string
+	Errors, Warnings  []string
 }
 
 // Faults lists the faults the demo knows, healthy first.
 var Faults = []Fault{
-	{"none", "a healthy login: tenant proxy, login page, code, JWT access token for the API, refresh with rotation"},
-	{"state-suffix", "the tenant proxy appends \"|org=acme\" to state"},
-	{"state-base64", "the tenant proxy wraps state in base64 JSON with the tenant"},
-	{"redirect-slash", "the tenant proxy adds a trailing slash to redirect_uri"},
-	{"drop-audience", "the tenant proxy drops the audience parameter, so the access token is opaque"},
-	{"loop", "the tenant proxy redirects to itself forever"},
-	{"no-refresh", "the server withholds the refresh token although offline_access was asked for"},
-	{"basic-only", "the token endpoint accepts the client secret only as an HTTP Basic header"},
-	{"html-token", "the token URL serves an HTML page"},
-	{"wrong-aud", "the server issues the access token for another audience"},
-	{"state-plus-space", "the tenant proxy decodes + in state to a space"},
-	{"state-truncate", "the tenant proxy cuts a long, Power Platform-shaped state short"},
-	{"state-double-encoded", "the tenant proxy percent-encodes state again"},
-	{"redirect-unregistered", "the client's registered redirect_uri is another path, so the server refuses the one sent"},
-	{"no-offline-access", "the client does not ask for offline_access, so no refresh token comes back"},
-	{"consent-denied", "the person denies the app on the consent page: access_denied at the callback"},
-	{"pkce-required", "the client is public, so the server requires PKCE, and the connector sends none"},
-	{"expired-token", "the server's clock is two hours behind: the access token arrives expired"},
-	{"nonce-mismatch", "the server puts another login's nonce in the ID token"},
-	{"refresh-invalid-grant", "the server refuses the refresh token with invalid_grant"},
-	{"audience-unknown", "the connector asks for a misspelt audience; the server answers access_denied, service not found"},
+	{Name: "none", Description: "a healthy login: tenant proxy, login page, code, JWT access token for the API, refresh with rotation"},
+	{Name: "state-suffix", Description: "the tenant proxy appends \"|org=acme\" to state",
+		Errors: []string{"state.changed kind=suffix_added"}},
+	{Name: "state-base64", Description: "the tenant proxy wraps state in base64 JSON with the tenant",
+		Errors: []string{"state.changed kind=wrapped"}},
+	{Name: "redirect-slash", Description: "the tenant proxy adds a trailing slash to redirect_uri",
+		Errors: []string{"redirect_uri.changed kind=trailing_slash", "redirect_uri.rejected"}},
+	{Name: "drop-audience", Description: "the tenant proxy drops the audience parameter, so the access token is opaque",
+		Errors: []string{"param.dropped", "access_token.opaque"}},
+	{Name: "loop", Description: "the tenant proxy redirects to itself forever",
+		Errors: []string{"redirect.loop"}},
+	{Name: "no-refresh", Description: "the server withholds the refresh token although offline_access was asked for",
+		Errors: []string{"refresh_token.missing cause=withheld"}},
+	{Name: "basic-only", Description: "the token endpoint accepts the client secret only as an HTTP Basic header",
+		Warnings: []string{"token.client_auth"}},
+	{Name: "html-token", Description: "the token URL serves an HTML page",
+		Errors: []string{"token.not_json"}},
+	{Name: "wrong-aud", Description: "the server issues the access token for another audience",
+		Errors: []string{"jwt.aud_mismatch"}, Warnings: []string{"jwt.aud_azure_management"}},
+	{Name: "state-plus-space", Description: "the tenant proxy decodes + in state to a space",
+		Errors: []string{"state.changed kind=plus_to_space"}},
+	{Name: "state-truncate", Description: "the tenant proxy cuts a long, Power Platform-shaped state short",
+		Errors: []string{"state.changed kind=truncated"}},
+	{Name: "state-double-encoded", Description: "the tenant proxy percent-encodes state again",
+		Errors: []string{"state.changed kind=percent_encoded_twice"}},
+	{Name: "redirect-unregistered", Description: "the client's registered redirect_uri is another path, so the server refuses the one sent",
+		Errors: []string{"redirect_uri.rejected"}},
+	{Name: "no-offline-access", Description: "the client does not ask for offline_access, so no refresh token comes back",
+		Errors: []string{"refresh_token.missing cause=offline_access_not_requested"}},
+	{Name: "consent-denied", Description: "the person denies the app on the consent page: access_denied at the callback",
+		Errors: []string{"authorize.error error=access_denied"}},
+	{Name: "pkce-required", Description: "the client is public, so the server requires PKCE, and the connector sends none",
+		Errors: []string{"token.error error=invalid_request"}},
+	{Name: "expired-token", Description: "the server's clock is two hours behind: the access token arrives expired",
+		Errors: []string{"jwt.expired"}},
+	{Name: "nonce-mismatch", Description: "the server puts another login's nonce in the ID token",
+		Errors: []string{"id_token.nonce_mismatch"}},
+	{Name: "refresh-invalid-grant", Description: "the server refuses the refresh token with invalid_grant",
+		Errors: []string{"refresh.failed error=invalid_grant"}},
+	{Name: "audience-unknown", Description: "the connector asks for a misspelt audience; the server answers access_denied, service not found",
+		Errors: []string{"authorize.error error=access_denied"}},
+}
+
+// Shown lists a report's findings of one severity as Fault names them,
+// sorted, each once: the code, with the detail that tells one kind of the
+// problem from another. A report of fault f shows f.Errors at error level
+// and f.Warnings at warn level.
+func Shown(rep report.Report, sev report.Severity) []string {
+	var out []string
+	for _, f := range rep.Findings {
+		if f.Severity != sev {
+			continue
+		}
+		c := f.Code
+		for _, k := range []string{"kind", "cause", "error"} {
+			if v := f.Detail[k]; v != "" {
+				c += " " + k + "=" + v
+				break
+			}
+		}
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Shows is what the fault's report says, as finding codes without their
+// detail, errors first: "state.changed", "redirect_uri.rejected".
+func (f Fault) Shows() []string {
+	var out []string
+	for _, c := range append(slices.Clone(f.Errors), f.Warnings...) {
+		if code, _, _ := strings.Cut(c, " "); !slices.Contains(out, code) {
+			out = append(out, code)
+		}
+	}
+	return out
 }
 
 const (
@@ -211,15 +275,29 @@ func (s *Server) Browse(authURL string) error {
 // organisation and sends the browser on, with the fault's bug if any.
 func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	q.Set("organization", "acme")
-	switch s.fault {
-	case "loop":
+	if ProxyForward(s.fault, "acme", q) {
 		http.Redirect(w, r, "/acme/authorize?"+q.Encode(), http.StatusFound)
 		return
+	}
+	http.Redirect(w, r, "/authorize?"+q.Encode(), http.StatusFound)
+}
+
+// ProxyForward is a tenant proxy's work on an authorize request: it adds
+// organization=org to the query q and, for a fault of the proxy's, breaks
+// q the way that fault does. loop is true when the proxy sends the browser
+// back to its own entry instead of forwarding (the loop fault). Other
+// faults leave q as a healthy proxy forwards it. The end-to-end suite's
+// proxy in front of oidc-provider calls it too: one implementation of each
+// proxy fault, under the demo's name.
+func ProxyForward(fault, org string, q url.Values) (loop bool) {
+	q.Set("organization", org)
+	switch fault {
+	case "loop":
+		return true
 	case "state-suffix":
-		q.Set("state", q.Get("state")+"|org=acme")
+		q.Set("state", q.Get("state")+"|org="+org)
 	case "state-base64":
-		b, _ := json.Marshal(map[string]string{"state": q.Get("state"), "tenant": "acme"})
+		b, _ := json.Marshal(map[string]string{"state": q.Get("state"), "tenant": org})
 		q.Set("state", base64.RawURLEncoding.EncodeToString(b))
 	case "redirect-slash":
 		q.Set("redirect_uri", q.Get("redirect_uri")+"/")
@@ -232,7 +310,7 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request) {
 	case "state-double-encoded":
 		q.Set("state", url.QueryEscape(q.Get("state")))
 	}
-	http.Redirect(w, r, "/authorize?"+q.Encode(), http.StatusFound)
+	return false
 }
 
 // loginPage is filled in with the demo user, so a person who opens the

@@ -3,6 +3,8 @@ package demo
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +52,21 @@ func TestStartAtIssuesOnItsClock(t *testing.T) {
 		}
 		if _, ok := claims["iat"]; !ok {
 			t.Errorf("%s has no iat", tok.Kind)
+		}
+	}
+}
+
+// TestEveryFaultShowsSomething: a fault is there to show a problem, and
+// the healthy demo shows none; each expected finding names a code.
+func TestEveryFaultShowsSomething(t *testing.T) {
+	for _, f := range Faults {
+		if shows := len(f.Errors) + len(f.Warnings); (f.Name == "none") != (shows == 0) {
+			t.Errorf("fault %s shows %d findings", f.Name, shows)
+		}
+		for _, c := range append(slices.Clone(f.Errors), f.Warnings...) {
+			if code, _, _ := strings.Cut(c, " "); !strings.Contains(code, ".") {
+				t.Errorf("fault %s: %q is not a finding code", f.Name, c)
+			}
 		}
 	}
 }

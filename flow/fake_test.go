@@ -21,29 +21,26 @@ import (
 // fakeProvider is a small authorization server for unit tests of the
 // engine: an authorize endpoint that sets a transaction cookie and
 // redirects to a login page, a login submit that redirects to the client
-// with a code, and a token endpoint whose behaviour each test picks. A
-// tenant proxy in front of it (/t/authorize) adds organization=acme and can
-// misbehave the way real proxies do.
+// with a code, and a token endpoint whose answers each test picks, down to
+// bodies of the wrong shape that no real provider library gives. A tenant
+// proxy in front of it (/t/authorize) adds organization=acme. It has no
+// faults of its own: the classic failures of providers and proxies are the
+// demo's (package demo, one vocabulary for the demo and every suite), and
+// the engine's tests of them run against it (demo_test.go).
 type fakeProvider struct {
 	srv *httptest.Server
 
 	// Token endpoint behaviour.
-	clientAuth   string // "post", "basic" or "" (either)
-	secret       string
-	refresh      bool   // issue a refresh token
-	rotate       bool   // a new refresh token on refresh
-	tokenBody    string // when set, the token endpoint answers this
-	tokenType    string // with this content type
-	tokenStatus  int
-	refreshError string // when set, the refresh grant answers this OAuth error
-	idTokenKey   string // HS256 key of the ID token (default: the client secret)
-	grantScope   string // the scope the token answer lists (default: as requested)
-	accessAud    string // aud of the access token (default https://api.fake.example)
+	clientAuth  string // "post", "basic" or "" (either)
+	secret      string
+	refresh     bool   // issue a refresh token
+	rotate      bool   // a new refresh token on refresh
+	tokenBody   string // when set, the token endpoint answers this
+	tokenType   string // with this content type
+	tokenStatus int
+	idTokenKey  string // HS256 key of the ID token (default: the client secret)
+	grantScope  string // the scope the token answer lists (default: as requested)
 	// Authorize behaviour.
-	callbackError string            // redirect to the client with this error
-	stateSuffix   string            // the tenant proxy appends this to state
-	dropParam     string            // the tenant proxy drops this parameter
-	loop          bool              // the tenant proxy redirects to itself
 	registered    map[string]bool   // redirect URIs the client has; nil: any
 	extraCallback map[string]string // added to the callback query
 
@@ -73,17 +70,7 @@ func (p *fakeProvider) url(path string) string { return p.srv.URL + path }
 
 func (p *fakeProvider) proxy(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if p.loop {
-		http.Redirect(w, r, "/t/authorize?"+q.Encode(), http.StatusFound)
-		return
-	}
 	q.Set("organization", "acme")
-	if p.stateSuffix != "" {
-		q.Set("state", q.Get("state")+p.stateSuffix)
-	}
-	if p.dropParam != "" {
-		q.Del(p.dropParam)
-	}
 	http.Redirect(w, r, "/authorize?"+q.Encode(), http.StatusFound)
 }
 
@@ -94,13 +81,6 @@ func (p *fakeProvider) authorize(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprint(w, `<html><body><h1>oops! something went wrong</h1><pre>error: invalid_redirect_uri
 error_description: redirect_uri did not match any of the client's registered redirect_uris</pre></body></html>`)
-		return
-	}
-	if p.callbackError != "" {
-		cb, _ := url.Parse(q.Get("redirect_uri"))
-		cq := url.Values{"error": {p.callbackError}, "error_description": {"the user said no"}, "state": {q.Get("state")}}
-		cb.RawQuery = cq.Encode()
-		http.Redirect(w, r, cb.String(), http.StatusFound)
 		return
 	}
 	tx := rand.Text()
@@ -184,7 +164,7 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 			oauthErr(w, http.StatusBadRequest, "invalid_grant", "code unknown or redirect_uri differs")
 			return
 		}
-		tok := map[string]any{"access_token": fakeJWT(p.accessAud), "token_type": "Bearer", "expires_in": "3600", "scope": q.Get("scope")}
+		tok := map[string]any{"access_token": fakeJWT(), "token_type": "Bearer", "expires_in": "3600", "scope": q.Get("scope")}
 		if p.grantScope != "" {
 			tok["scope"] = p.grantScope
 		}
@@ -205,11 +185,7 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, tok)
 	case "refresh_token":
-		if p.refreshError != "" {
-			oauthErr(w, http.StatusBadRequest, p.refreshError, "refresh token expired")
-			return
-		}
-		tok := map[string]any{"access_token": fakeJWT(p.accessAud), "token_type": "Bearer", "expires_in": 3600}
+		tok := map[string]any{"access_token": fakeJWT(), "token_type": "Bearer", "expires_in": 3600}
 		if p.rotate {
 			tok["refresh_token"] = "rt-2"
 		}
@@ -219,15 +195,11 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fakeJWT is an access token for aud (default: the fake's API), valid for
-// an hour.
-func fakeJWT(aud string) string {
-	if aud == "" {
-		aud = "https://api.fake.example"
-	}
+// fakeJWT is an access token for the fake's API, valid for an hour.
+func fakeJWT() string {
 	now := time.Now()
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
-		"iss": "https://fake.example/", "aud": aud, "sub": "ada",
+		"iss": "https://fake.example/", "aud": "https://api.fake.example", "sub": "ada",
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "jti": rand.Text(),
 	}).SignedString([]byte("fake-provider-key"))
 	if err != nil {

@@ -34,12 +34,7 @@ func TestEventsRebuildTheReport(t *testing.T) {
 		setup func(*testing.T, *fakeProvider, *Config)
 	}{
 		{"healthy with rotation", func(*testing.T, *fakeProvider, *Config) {}},
-		{"secret only as basic", func(_ *testing.T, p *fakeProvider, _ *Config) { p.clientAuth = ClientAuthBasic }},
 		{"no rotation", func(_ *testing.T, p *fakeProvider, _ *Config) { p.rotate = false }},
-		{"refresh rejected", func(_ *testing.T, p *fakeProvider, _ *Config) { p.refreshError = "invalid_grant" }},
-		{"redirect_uri not registered", func(_ *testing.T, p *fakeProvider, _ *Config) {
-			p.registered = map[string]bool{"https://global.consent.azure-apim.net/redirect": true}
-		}},
 		{"a foreign Host before the callback", func(t *testing.T, _ *fakeProvider, c *Config) {
 			walk := c.OpenBrowser
 			c.OpenBrowser = func(authURL string) error {

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -50,8 +49,10 @@ func baseConfig(p *fakeProvider) Config {
 }
 
 // TestRunWholeLogin runs authorize -> callback -> exchange -> refresh with
-// the browser replaced by an HTTP client, against fakes that misbehave in
-// the ways the findings are for.
+// the browser replaced by an HTTP client, against a fake token endpoint
+// that answers what no real provider library does: bodies of the wrong
+// shape, odd status codes, scopes and secrets a test picks. The classic
+// failures of real providers run against the demo's (demo_test.go).
 func TestRunWholeLogin(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -61,29 +62,10 @@ func TestRunWholeLogin(t *testing.T) {
 		check  func(*testing.T, report.Report)
 	}{
 		{
-			name:   "healthy with rotation",
+			name:   "healthy",
 			setup:  func(*fakeProvider, *Config) {},
 			want:   []string{report.CodeParamAdded},
 			browse: true,
-			check: func(t *testing.T, r report.Report) {
-				if r.Refresh == nil || !r.Refresh.Rotated {
-					t.Errorf("refresh = %+v, want a rotated refresh", r.Refresh)
-				}
-				if r.Exchange == nil || len(r.Exchange.Attempts) != 0 || r.Exchange.Request.ClientAuth != ClientAuthPost {
-					t.Errorf("exchange = %+v, want one post attempt", r.Exchange)
-				}
-				if got := r.Exchange.Request.Form["code_verifier"]; got == "" {
-					t.Errorf("exchange form has no code_verifier under PKCE")
-				}
-				roles := []report.Role{}
-				for _, h := range r.Hops {
-					roles = append(roles, h.Role)
-				}
-				want := []report.Role{report.RoleAuthorize, report.RoleAuthorize, report.RoleAuthorize, report.RoleProvider, report.RoleCallback}
-				if !slices.Equal(roles, want) {
-					t.Errorf("hop roles = %v, want %v", roles, want)
-				}
-			},
 		},
 		{
 			name:   "refresh not rotated",
@@ -93,18 +75,6 @@ func TestRunWholeLogin(t *testing.T) {
 			check: func(t *testing.T, r report.Report) {
 				if r.Refresh == nil || r.Refresh.Rotated {
 					t.Errorf("refresh = %+v, want not rotated", r.Refresh)
-				}
-			},
-		},
-		{
-			name:   "no offline_access",
-			setup:  func(_ *fakeProvider, c *Config) { c.Scope = "openid" },
-			want:   []string{report.CodeParamAdded, report.CodeRefreshTokenMissing},
-			browse: true,
-			check: func(t *testing.T, r report.Report) {
-				f, _ := findingFor(r, report.CodeRefreshTokenMissing)
-				if f.Detail["cause"] != "offline_access_not_requested" {
-					t.Errorf("cause = %q, want offline_access_not_requested", f.Detail["cause"])
 				}
 			},
 		},
@@ -121,53 +91,6 @@ func TestRunWholeLogin(t *testing.T) {
 				f, _ := findingFor(r, report.CodeRefreshTokenMissing)
 				if f.Detail["cause"] != "withheld" {
 					t.Errorf("cause = %q, want withheld: offline_access was in the URL's own scope", f.Detail["cause"])
-				}
-			},
-		},
-		{
-			name:   "offline_access withheld",
-			setup:  func(p *fakeProvider, _ *Config) { p.refresh = false },
-			want:   []string{report.CodeParamAdded, report.CodeRefreshTokenMissing},
-			browse: true,
-			check: func(t *testing.T, r report.Report) {
-				f, _ := findingFor(r, report.CodeRefreshTokenMissing)
-				if f.Detail["cause"] != "withheld" {
-					t.Errorf("cause = %q, want withheld", f.Detail["cause"])
-				}
-			},
-		},
-		{
-			name:   "proxy appends to state",
-			setup:  func(p *fakeProvider, _ *Config) { p.stateSuffix = "|org=acme" },
-			want:   []string{report.CodeParamAdded, report.CodeStateChanged, report.CodeStateChanged},
-			browse: true,
-			check: func(t *testing.T, r report.Report) {
-				f, _ := findingFor(r, report.CodeStateChanged)
-				if f.Detail["kind"] != "suffix_added" {
-					t.Errorf("kind = %q, want suffix_added", f.Detail["kind"])
-				}
-			},
-		},
-		{
-			name: "proxy drops audience",
-			setup: func(p *fakeProvider, c *Config) {
-				p.dropParam = "audience"
-				c.Params = []Param{{"audience", "https://api.example.com"}}
-			},
-			want:   []string{report.CodeParamAdded, report.CodeParamDropped},
-			browse: true,
-		},
-		{
-			name:   "secret accepted only as Basic",
-			setup:  func(p *fakeProvider, _ *Config) { p.clientAuth = "basic" },
-			want:   []string{report.CodeParamAdded, report.CodeTokenClientAuth},
-			browse: true,
-			check: func(t *testing.T, r report.Report) {
-				if len(r.Exchange.Attempts) != 1 || r.Exchange.Request.ClientAuth != ClientAuthBasic {
-					t.Errorf("exchange = %+v, want post then basic", r.Exchange)
-				}
-				if r.Refresh == nil || r.Refresh.Request.ClientAuth != ClientAuthBasic {
-					t.Errorf("refresh used %+v, want basic like the exchange", r.Refresh)
 				}
 			},
 		},
@@ -193,14 +116,6 @@ func TestRunWholeLogin(t *testing.T) {
 					t.Errorf("message %q does not say no secret was sent", f.Message)
 				}
 			},
-		},
-		{
-			name: "token URL serves HTML",
-			setup: func(p *fakeProvider, _ *Config) {
-				p.tokenBody, p.tokenType = "<html><body>Welcome to Example</body></html>", "text/html; charset=utf-8"
-			},
-			want:   []string{report.CodeParamAdded, report.CodeTokenNotJSON},
-			browse: true,
 		},
 		{
 			name: "error with HTTP 200",
@@ -315,51 +230,9 @@ func TestRunWholeLogin(t *testing.T) {
 			},
 		},
 		{
-			name: "token for Azure Resource Manager",
-			setup: func(p *fakeProvider, c *Config) {
-				p.accessAud = decode.AzureManagementAudience
-				c.ExpectAud = "https://api.fake.example"
-			},
-			want:   []string{report.CodeParamAdded, report.CodeJWTAudAzureMgmt, report.CodeJWTAudMismatch},
-			browse: true,
-			check: func(t *testing.T, r report.Report) {
-				for _, f := range r.Findings {
-					if strings.HasPrefix(f.Code, "jwt.") && (strings.Contains(f.Message, "portal") || strings.Contains(f.Hint, "portal")) {
-						t.Errorf("%s blames the portal for a token this login obtained: %s / %s", f.Code, f.Message, f.Hint)
-					}
-				}
-			},
-		},
-		{
-			name:   "refresh rejected",
-			setup:  func(p *fakeProvider, _ *Config) { p.refreshError = "invalid_grant" },
-			want:   []string{report.CodeParamAdded, report.CodeRefreshFailed},
-			browse: true,
-		},
-		{
-			name:   "error at the callback",
-			setup:  func(p *fakeProvider, c *Config) { p.callbackError = "access_denied" },
-			want:   []string{report.CodeParamAdded, report.CodeAuthorizeError},
-			browse: false,
-		},
-		{
-			name:   "proxy loop",
-			setup:  func(p *fakeProvider, _ *Config) { p.loop = true },
-			want:   []string{report.CodeRedirectLoop},
-			browse: false,
-		},
-		{
 			name:   "too many hops",
 			setup:  func(p *fakeProvider, c *Config) { c.MaxHops = 2 },
 			want:   []string{report.CodeParamAdded, report.CodeRedirectTooMany},
-			browse: false,
-		},
-		{
-			name: "redirect_uri not registered",
-			setup: func(p *fakeProvider, _ *Config) {
-				p.registered = map[string]bool{"https://global.consent.azure-apim.net/redirect": true}
-			},
-			want:   []string{report.CodeParamAdded, report.CodeRedirectURIRejected},
 			browse: false,
 		},
 	}

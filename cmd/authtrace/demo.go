@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/pkg/browser"
@@ -40,7 +41,11 @@ what authtrace reports for it (--list-faults names them).`,
 					width = max(width, len(f.Name))
 				}
 				for _, f := range demo.Faults {
-					fmt.Fprintf(cmd.OutOrStdout(), "%-*s  %s\n", width, f.Name, f.Description)
+					shows := "no error or warning"
+					if codes := f.Shows(); len(codes) > 0 {
+						shows = strings.Join(codes, ", ")
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "%-*s  %s (shows %s)\n", width, f.Name, f.Description, shows)
 				}
 				return nil
 			}
