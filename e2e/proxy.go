@@ -7,33 +7,37 @@
 package e2e
 
 import (
-	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/authtrace/authtrace/demo"
 )
 
 // Fault is a bug the tenant proxy can have, each one seen in real tenant
-// proxies and SDKs in front of an authorization server. The names are
-// authtrace demo's (--fault): one vocabulary for the demo and the suites,
-// which TestFaultNamesAreTheDemos holds.
+// proxies and SDKs in front of an authorization server. They are authtrace
+// demo's (--fault), applied by the same code (demo.ProxyForward): one
+// vocabulary and one implementation for the demo and the suites.
 type Fault string
 
 const (
 	FaultNone          Fault = ""
-	FaultStateSuffix   Fault = "state-suffix"   // appends "|org=<org>" to state
-	FaultStateBase64   Fault = "state-base64"   // replaces state with base64url(state)
-	FaultRedirectSlash Fault = "redirect-slash" // adds a trailing slash to redirect_uri
-	FaultDropAudience  Fault = "drop-audience"  // forwards neither audience nor resource
-	FaultLoop          Fault = "loop"           // the tenant hop sends the browser back to /authorize
+	FaultStateSuffix   Fault = "state-suffix"         // appends "|org=<org>" to state
+	FaultStateBase64   Fault = "state-base64"         // wraps state in base64url JSON with the tenant
+	FaultRedirectSlash Fault = "redirect-slash"       // adds a trailing slash to redirect_uri
+	FaultDropAudience  Fault = "drop-audience"        // forwards neither audience nor resource
+	FaultLoop          Fault = "loop"                 // the tenant hop sends the browser back to /authorize
+	FaultStatePlus     Fault = "state-plus-space"     // decodes + in state to a space
+	FaultStateTruncate Fault = "state-truncate"       // cuts state to 40 characters
+	FaultStateEncoded  Fault = "state-double-encoded" // percent-encodes state again
 )
 
 // proxyFaults are the faults the proxy has.
-var proxyFaults = []Fault{FaultStateSuffix, FaultStateBase64, FaultRedirectSlash, FaultDropAudience, FaultLoop}
+var proxyFaults = []Fault{FaultStateSuffix, FaultStateBase64, FaultRedirectSlash, FaultDropAudience, FaultLoop,
+	FaultStatePlus, FaultStateTruncate, FaultStateEncoded}
 
 // Proxy is a tenant-aware /authorize front, as organisations put in front of
 // a shared authorization server (Auth0 organizations, B2B tenants):
@@ -41,9 +45,10 @@ var proxyFaults = []Fault{FaultStateSuffix, FaultStateBase64, FaultRedirectSlash
 //	GET /authorize?...            works out the organisation (organization=
 //	                              or tenant= parameter, else "acme") and
 //	                              redirects to /t/<org>/authorize?...
-//	GET /t/<org>/authorize?...    adds organization=<org>, maps audience= to
-//	                              resource= (RFC 8707, which oidc-provider
-//	                              reads), and redirects to the provider
+//	GET /t/<org>/authorize?...    adds organization=<org>, applies the
+//	                              fault, maps audience= to resource= (RFC
+//	                              8707, which oidc-provider reads), and
+//	                              redirects to the provider
 //	GET|POST /token-html          a "token URL" that serves an HTML page, as
 //	                              a mistyped token URL does
 //
@@ -110,30 +115,15 @@ func (p *Proxy) authorize(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Proxy) tenantAuthorize(w http.ResponseWriter, r *http.Request) {
-	org := r.PathValue("org")
 	q := r.URL.Query()
-	if p.Fault == FaultLoop {
+	if demo.ProxyForward(string(p.Fault), r.PathValue("org"), q) {
 		// A tenant lookup that falls back to the entry point: the browser
 		// goes round /authorize → /t/<org>/authorize → /authorize ...
 		http.Redirect(w, r, "/authorize?"+q.Encode(), http.StatusFound)
 		return
 	}
-	q.Set("organization", org)
 	if aud := q.Get("audience"); aud != "" && q.Get("resource") == "" {
 		q.Set("resource", aud)
-	}
-	switch p.Fault {
-	case FaultStateSuffix:
-		q.Set("state", q.Get("state")+"|org="+org)
-	case FaultStateBase64:
-		q.Set("state", base64.RawURLEncoding.EncodeToString([]byte(q.Get("state"))))
-	case FaultRedirectSlash:
-		if ru := q.Get("redirect_uri"); ru != "" && !strings.HasSuffix(ru, "/") {
-			q.Set("redirect_uri", ru+"/")
-		}
-	case FaultDropAudience:
-		q.Del("audience")
-		q.Del("resource")
 	}
 	http.Redirect(w, r, p.AuthorizeURL+"?"+q.Encode(), http.StatusFound)
 }

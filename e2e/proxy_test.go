@@ -78,12 +78,22 @@ func TestProxyFaults(t *testing.T) {
 		}, []string{"/authorize", "/t/acme/authorize"}},
 		{FaultStateBase64, func() url.Values {
 			q := healthy()
-			q.Set("state", base64.RawURLEncoding.EncodeToString([]byte("abc+/=DEF")))
+			q.Set("state", base64.RawURLEncoding.EncodeToString([]byte(`{"state":"abc+/=DEF","tenant":"acme"}`)))
 			return q
 		}, []string{"/authorize", "/t/acme/authorize"}},
 		{FaultRedirectSlash, func() url.Values {
 			q := healthy()
 			q.Set("redirect_uri", "http://127.0.0.1:5555/callback/")
+			return q
+		}, []string{"/authorize", "/t/acme/authorize"}},
+		{FaultStatePlus, func() url.Values {
+			q := healthy()
+			q.Set("state", "abc /=DEF")
+			return q
+		}, []string{"/authorize", "/t/acme/authorize"}},
+		{FaultStateEncoded, func() url.Values {
+			q := healthy()
+			q.Set("state", "abc%2B%2F%3DDEF")
 			return q
 		}, []string{"/authorize", "/t/acme/authorize"}},
 		{FaultDropAudience, func() url.Values {
@@ -144,7 +154,7 @@ func FuzzProxy(f *testing.F) {
 	f.Add("organization=a%2Fb&state=%ZZ&state=2", uint8(1))
 	f.Add("tenant=..&audience=&resource=r", uint8(3))
 	f.Add(";;&&==", uint8(5))
-	faults := []Fault{FaultNone, FaultStateSuffix, FaultStateBase64, FaultRedirectSlash, FaultDropAudience, FaultLoop}
+	faults := append([]Fault{FaultNone}, proxyFaults...)
 	f.Fuzz(func(t *testing.T, rawQuery string, n uint8) {
 		fault := faults[int(n)%len(faults)]
 		// A request line with a fragment, spaces or control characters

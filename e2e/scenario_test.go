@@ -201,7 +201,7 @@ func scenarios() []scenario {
 			fault:     FaultLoop,
 			scope:     "openid offline_access",
 			params:    []string{"prompt=consent", "audience=" + api},
-			wantCodes: []string{report.CodeRedirectLoop},
+			wantCodes: []string{report.CodeParamAdded, report.CodeRedirectLoop},
 			wantExit:  1,
 			check:     wantNoCallback,
 		},
