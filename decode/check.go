@@ -268,8 +268,11 @@ func (c *checker) audience() {
 			"RFC 7519 makes aud a string or an array of strings; APIs built on standard libraries reject anything else.")
 		return
 	}
+	// An ID token is for the client, whatever else its aud lists
+	// (id_token.aud_not_client says when it is not); the portal's token is
+	// an access token.
 	for _, a := range aud {
-		if azureManagementAudiences[a] {
+		if azureManagementAudiences[a] && c.exp.Kind != KindID {
 			c.add(report.CodeJWTAudAzureMgmt, report.SeverityWarn,
 				fmt.Sprintf("aud is %s: this is the Azure portal's own token for Azure Resource Manager", a),
 				"The JWT visible in the Power Automate / Power Apps UI (or the browser's developer tools) is the portal's token for management.azure.com, not the one your connector sends. The connector's token is kept server-side by Power Platform and never shown there: to see it, run the login with authtrace, or log the Authorization header in your API.",
@@ -312,8 +315,11 @@ func (c *checker) audHint(aud []string) string {
 			return fmt.Sprintf("Auth0 issued this token for its /userinfo endpoint only, which means the authorize request carried no `audience`. Add audience=%s (the API identifier, exactly as in Auth0 > Applications > APIs) to the connector's authorize URL or extra parameters.", want)
 		}
 	}
+	// An ID token is for the client, whatever else its aud lists
+	// (id_token.aud_not_client says when it is not); the portal's token is
+	// an access token.
 	for _, a := range aud {
-		if azureManagementAudiences[a] {
+		if azureManagementAudiences[a] && c.exp.Kind != KindID {
 			return "This is the Azure portal's own token (see jwt.aud_azure_management), not your connector's: decode the token your API receives instead."
 		}
 		if graphAudiences[a] {

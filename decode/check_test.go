@@ -239,6 +239,11 @@ func TestCheck(t *testing.T) {
 			want:  []want{{code: report.CodeJWTAudAzureMgmt, sev: report.SeverityWarn}},
 		},
 		{
+			name:  "an ID token listing the API beside the client is not the portal's token",
+			token: fakeSigned(claimsJSON(`"aud":["https://management.azure.com/","`+clientID+`"]`, `"nonce":"n1"`, validTime)),
+			exp:   Expect{ClientID: clientID, Nonce: "n1", Audience: appIDURI, Kind: KindID},
+		},
+		{
 			name:  "aud of the wrong type",
 			token: fakeSigned(claimsJSON(`"aud":42`, validTime)),
 			exp:   Expect{Audience: auth0API},
