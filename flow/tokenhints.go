@@ -40,6 +40,9 @@ func tokenErrorHint(e *OAuthError, refresh bool) string {
 		if strings.Contains(d, "redirect") {
 			return "The token request's redirect_uri must equal the one in the authorize request, byte for byte; Power Platform sends the connector's redirect URL in both."
 		}
+		if !refresh && (strings.Contains(d, "pkce") || strings.Contains(d, "code_verifier") || strings.Contains(d, "code_challenge")) {
+			return pkceRequiredHint
+		}
 		return "The token endpoint found the request malformed; its error_description names the parameter. Check the connector's Token URL (it must be the token endpoint, not the authorize one)."
 	case "unsupported_grant_type":
 		return "The token endpoint does not accept this grant type: check the connector's Token URL points to the OAuth 2.0 token endpoint, and that the grant is enabled for the application."
@@ -48,6 +51,8 @@ func tokenErrorHint(e *OAuthError, refresh bool) string {
 	}
 	return "The token endpoint refused the request; its error_description says why."
 }
+
+const pkceRequiredHint = "The provider requires PKCE for this application (it is registered as public, or PKCE is enforced) and the exchange had no code_verifier. Power Platform's Generic OAuth 2 connector sends no PKCE: register the application as a confidential one that signs in with its client secret, without required PKCE (Auth0: a Regular Web Application; Okta: a Web app with \"Require PKCE as additional verification\" off; Entra: the redirect URI under the Web platform, not Single-page application or Mobile)."
 
 const pkceMismatchHint = "The PKCE code_verifier does not match the code_challenge of the authorize request: the verifier must be the one generated for this login, sent unchanged."
 

@@ -76,6 +76,9 @@ func TestTokenErrorHint(t *testing.T) {
 		{"unauthorized_client refresh", &OAuthError{Code: "unauthorized_client"}, true, []string{"Grant Types > Refresh Token", "Grant type > Refresh Token"}},
 		{"unauthorized_client exchange", &OAuthError{Code: "unauthorized_client"}, false, []string{"authorization_code grant"}},
 		{"invalid_scope", &OAuthError{Code: "invalid_scope"}, false, []string{"Scope field"}},
+		{"PKCE required", &OAuthError{Code: "invalid_request", Description: "PKCE required"}, false, []string{"requires PKCE", "sends no PKCE", "Regular Web Application"}},
+		{"code_verifier missing (Okta)", &OAuthError{Code: "invalid_request", Description: "PKCE verification failed: code_verifier is required."}, false, []string{"requires PKCE"}},
+		{"invalid_request otherwise", &OAuthError{Code: "invalid_request", Description: "grant_type missing"}, false, []string{"Token URL"}},
 		{"no code", &OAuthError{Status: 500}, false, []string{"HTTP 500", "Token URL"}},
 		{"unknown", &OAuthError{Code: "slow_down"}, false, []string{"error_description"}},
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
@@ -103,6 +104,19 @@ func (r *runner) verify(ctx context.Context, keys *decode.KeySource, tok *decode
 // from the Power Platform portal; here it came from the connector's own
 // login, so the connector's settings asked for that audience.
 func inLogin(f report.Finding) report.Finding {
+	if f.Code == report.CodeJWTExpired {
+		// A token this login was just given that is already past its
+		// lifetime was not kept too long: a clock is wrong, and a refresh
+		// brings another like it.
+		exp, err1 := time.Parse(time.RFC3339, f.Detail["exp"])
+		now, err2 := time.Parse(time.RFC3339, f.Detail["now"])
+		life, err3 := time.ParseDuration(f.Detail["lifetime"])
+		if err1 == nil && err2 == nil && err3 == nil && now.Sub(exp) > time.Minute {
+			f.Message = "this login's token arrived already expired: " + f.Message
+			f.Hint = fmt.Sprintf("The provider issued the token just now, yet it was issued for %s and ran out %s ago: the provider's clock is behind this machine's (or this machine's is ahead) by about %s. Sync the clocks (timedatectl set-ntp true, w32tm /resync; for a self-hosted provider, its server's too): refreshing only brings another token like it, and the API refuses each one.",
+				decode.Duration(life), decode.Duration(now.Sub(exp)), decode.Duration(now.Sub(exp)+life))
+		}
+	}
 	if f.Code == report.CodeJWTAudAzureMgmt {
 		f.Message = "aud is " + decode.AzureManagementAudience + ": this login's access token is for Azure Resource Manager, not for your API"
 	}

@@ -153,3 +153,25 @@ func TestCheckTokensKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestInLoginExpiredOnArrival: a token this login was just given that is
+// past its lifetime points at a clock, not at a missed refresh; one that
+// ran out moments ago keeps decode's words.
+func TestInLoginExpiredOnArrival(t *testing.T) {
+	expired := func(exp, now, life string) report.Finding {
+		return report.Finding{Code: report.CodeJWTExpired, Message: "expired", Hint: "Get a new token",
+			Detail: map[string]string{"exp": exp, "now": now, "lifetime": life}}
+	}
+	f := inLogin(expired("2026-12-03T14:00:00Z", "2026-12-03T16:00:00Z", "1h0m0s"))
+	if !strings.Contains(f.Message, "arrived already expired") || !strings.Contains(f.Hint, "by about 3h") || !strings.Contains(f.Hint, "Sync the clocks") {
+		t.Errorf("expired on arrival: %q / %q", f.Message, f.Hint)
+	}
+	for _, f := range []report.Finding{
+		expired("2026-12-03T15:59:30Z", "2026-12-03T16:00:00Z", "1h0m0s"),
+		expired("2026-12-03T14:00:00Z", "2026-12-03T16:00:00Z", ""),
+	} {
+		if got := inLogin(f); got.Hint != "Get a new token" {
+			t.Errorf("%v: hint rewritten to %q", f.Detail, got.Hint)
+		}
+	}
+}
