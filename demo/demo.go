@@ -29,6 +29,7 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/op"
 
 	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/internal/editdist"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -41,6 +42,9 @@ import (
 type Fault struct {
 	Name, Description string
 	Errors, Warnings  []string
+	// NotAsPlatform says why the fault cannot happen to the requests
+	// Power Platform sends (--as power-platform), when it cannot.
+	NotAsPlatform string
 }
 
 // Faults lists the faults the demo knows, healthy first.
@@ -64,25 +68,28 @@ var Faults = []Fault{
 		Errors: []string{"token.not_json"}},
 	{Name: "wrong-aud", Description: "the server issues the access token for another audience",
 		Errors: []string{"jwt.aud_mismatch"}, Warnings: []string{"jwt.aud_azure_management"}},
-	{Name: "state-plus-space", Description: "the tenant proxy decodes + in state to a space",
-		Errors: []string{"state.changed kind=plus_to_space"}},
-	{Name: "state-truncate", Description: "the tenant proxy cuts a long, Power Platform-shaped state short",
+	{Name: "state-plus-space", Description: "the tenant proxy decodes + in a standard-base64 state to a space",
+		Errors:        []string{"state.changed kind=plus_to_space"},
+		NotAsPlatform: "the platform's state (<GUID>_<cluster>_azure-apim.net) has no +"},
+	{Name: "state-truncate", Description: "the tenant proxy cuts a Power Platform-shaped state (<GUID>_<cluster>_azure-apim.net) short",
 		Errors: []string{"state.changed kind=truncated"}},
-	{Name: "state-double-encoded", Description: "the tenant proxy percent-encodes state again",
-		Errors: []string{"state.changed kind=percent_encoded_twice"}},
+	{Name: "state-double-encoded", Description: "the tenant proxy percent-encodes a standard-base64 state again",
+		Errors:        []string{"state.changed kind=percent_encoded_twice"},
+		NotAsPlatform: "the platform's state (<GUID>_<cluster>_azure-apim.net) has no character that percent-encoding changes"},
 	{Name: "redirect-unregistered", Description: "the client's registered redirect_uri is another path, so the server refuses the one sent",
 		Errors: []string{"redirect_uri.rejected"}},
 	{Name: "no-offline-access", Description: "the client does not ask for offline_access, so no refresh token comes back",
 		Errors: []string{"refresh_token.missing cause=offline_access_not_requested"}},
 	{Name: "consent-denied", Description: "the person denies the app on the consent page: access_denied at the callback",
 		Errors: []string{"authorize.error error=access_denied"}},
-	{Name: "pkce-required", Description: "the client is public, so the server requires PKCE, and the connector sends none",
+	{Name: "pkce-required", Description: "the client is registered as public (its secret is ignored), so the server requires PKCE, and the connector sends none",
 		Errors: []string{"token.error error=invalid_request"}},
 	{Name: "expired-token", Description: "the server's clock is two hours behind: the access token arrives expired",
 		Errors: []string{"jwt.expired"}},
 	{Name: "nonce-mismatch", Description: "the server puts another login's nonce in the ID token",
-		Errors: []string{"id_token.nonce_mismatch"}},
-	{Name: "refresh-invalid-grant", Description: "the server refuses the refresh token with invalid_grant",
+		Errors:        []string{"id_token.nonce_mismatch"},
+		NotAsPlatform: "the platform sends no nonce, so it checks none"},
+	{Name: "refresh-invalid-grant", Description: "the server refuses the refresh token with invalid_grant, as one already rotated away",
 		Errors: []string{"refresh.failed error=invalid_grant"}},
 	{Name: "audience-unknown", Description: "the connector asks for a misspelt audience; the server answers access_denied, service not found",
 		Errors: []string{"authorize.error error=access_denied"}},
@@ -113,18 +120,6 @@ func Shown(rep report.Report, sev report.Severity) []string {
 	return out
 }
 
-// Shows is what the fault's report says, as finding codes without their
-// detail, errors first: "state.changed", "redirect_uri.rejected".
-func (f Fault) Shows() []string {
-	var out []string
-	for _, c := range append(slices.Clone(f.Errors), f.Warnings...) {
-		if code, _, _ := strings.Cut(c, " "); !slices.Contains(out, code) {
-			out = append(out, code)
-		}
-	}
-	return out
-}
-
 const (
 	clientID     = "demo-app"
 	clientSecret = "demo-secret"
@@ -149,15 +144,8 @@ func Start(fault string) (*Server, error) { return StartAt(fault, time.Now) }
 // StartAt is Start with the server's clock: it issues tokens at now(), so
 // tests that record a login get the same tokens on every run.
 func StartAt(fault string, now func() time.Time) (*Server, error) {
-	if !slices.ContainsFunc(Faults, func(f Fault) bool { return f.Name == fault }) {
-		if near := strings.ReplaceAll(strings.ToLower(fault), "_", "-"); near != fault {
-			for _, f := range Faults {
-				if f.Name == near {
-					return nil, fmt.Errorf("unknown fault %q; did you mean %s?", fault, near)
-				}
-			}
-		}
-		return nil, fmt.Errorf("unknown fault %q; the faults are: %s", fault, faultNames())
+	if _, err := Lookup(fault); err != nil {
+		return nil, err
 	}
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -193,6 +181,22 @@ func StartAt(fault string, now func() time.Time) (*Server, error) {
 	return s, nil
 }
 
+// Lookup is the fault of that name. Its error for another name lists the
+// faults, with the one probably meant first when the name is a near miss.
+func Lookup(name string) (Fault, error) {
+	i := slices.IndexFunc(Faults, func(f Fault) bool { return f.Name == name })
+	if i >= 0 {
+		return Faults[i], nil
+	}
+	near := strings.ReplaceAll(strings.ToLower(name), "_", "-")
+	for _, f := range Faults {
+		if f.Name == near || editdist.Distance(f.Name, near) <= 2 || strings.ReplaceAll(f.Name, "-", "") == near {
+			return Fault{}, fmt.Errorf("unknown fault %q; did you mean %s? The faults are: %s", name, f.Name, faultNames())
+		}
+	}
+	return Fault{}, fmt.Errorf("unknown fault %q; the faults are: %s", name, faultNames())
+}
+
 func faultNames() string {
 	var names []string
 	for _, f := range Faults {
@@ -220,8 +224,10 @@ func (s *Server) Config() flow.Config {
 	switch s.fault {
 	case "html-token":
 		cfg.TokenURL = s.URL + "/welcome"
-	case "state-plus-space", "state-truncate", "state-double-encoded":
-		cfg.State = platformState()
+	case "state-plus-space", "state-double-encoded":
+		cfg.State = base64State()
+	case "state-truncate":
+		cfg.State = flow.PowerPlatformState()
 	case "no-offline-access":
 		cfg.Scope = "openid"
 	case "pkce-required":
@@ -232,9 +238,9 @@ func (s *Server) Config() flow.Config {
 	return cfg
 }
 
-// platformState is a state as Power Platform's are shaped: long, standard
-// base64 with +, / and = in it, the characters a proxy mangles.
-func platformState() string {
+// base64State is a state as many SDKs make them: long, standard base64
+// with +, / and = in it, the characters a proxy mangles.
+func base64State() string {
 	b := append([]byte{0xfb, 0xef, 0xbe, 0xff}, []byte(rand.Text()+rand.Text())...)
 	return base64.StdEncoding.EncodeToString(b)
 }
@@ -255,19 +261,30 @@ func (s *Server) Browse(authURL string) error {
 	}
 	id := resp.Request.URL.Query().Get("authRequestID")
 	resp, err = c.PostForm(s.URL+"/login", url.Values{"id": {id}, "login": {demoUser}, "password": {demoPassword}})
-	if err != nil {
+	if err = pageError(resp, err); err != nil {
 		return fmt.Errorf("demo browser: signing in: %w", err)
 	}
-	resp.Body.Close()
 	answer := "allow"
 	if s.fault == "consent-denied" {
 		answer = "deny" // the person says no
 	}
 	resp, err = c.PostForm(s.URL+"/consent", url.Values{"id": {id}, "answer": {answer}})
-	if err != nil {
+	if err = pageError(resp, err); err != nil {
 		return fmt.Errorf("demo browser: consenting: %w", err)
 	}
+	return nil
+}
+
+// pageError is what went wrong with a page the built-in browser posted
+// to: no answer, or an HTTP error, which a person would see and stop at.
+func pageError(resp *http.Response, err error) error {
+	if err != nil {
+		return err
+	}
 	resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		return fmt.Errorf("%s answered HTTP %d", resp.Request.URL.Path, resp.StatusCode)
+	}
 	return nil
 }
 
@@ -361,7 +378,7 @@ func (s *Server) consent(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "login session not found or not signed in (SessionNotFound)", http.StatusBadRequest)
 		return
 	}
-	if r.PostFormValue("answer") != "allow" || s.fault == "consent-denied" {
+	if r.PostFormValue("answer") != "allow" {
 		op.AuthRequestError(w, r, a, oidc.ErrAccessDenied().WithDescription("the user declined the consent"), s.op)
 		return
 	}

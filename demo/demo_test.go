@@ -11,9 +11,20 @@ import (
 	"github.com/authtrace/authtrace/flow"
 )
 
+// TestUnknownFault: another name lists the faults, with the one probably
+// meant first when the name is a near miss.
 func TestUnknownFault(t *testing.T) {
-	if _, err := Start("typo"); err == nil {
-		t.Fatal("Start(\"typo\") succeeded; want an error naming the faults")
+	for name, meant := range map[string]string{"typo": "", "state-sufix": "state-suffix", "STATE_SUFFIX": "state-suffix", "statesuffix": "state-suffix", "nonee": "none"} {
+		_, err := Start(name)
+		if err == nil {
+			t.Fatalf("Start(%q) succeeded", name)
+		}
+		if !strings.Contains(err.Error(), "state-base64, redirect-slash") {
+			t.Errorf("Start(%q): %v; want the faults listed", name, err)
+		}
+		if did := strings.Contains(err.Error(), "did you mean"); did != (meant != "") || meant != "" && !strings.Contains(err.Error(), "did you mean "+meant+"?") {
+			t.Errorf("Start(%q): %v; want a suggestion of %q", name, err, meant)
+		}
 	}
 }
 

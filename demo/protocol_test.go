@@ -24,6 +24,12 @@ const (
 // query.
 func signIn(t *testing.T, s *Server, scope string) url.Values {
 	t.Helper()
+	return signInAnswering(t, s, scope, "allow")
+}
+
+// signInAnswering is signIn with the person's answer on the consent page.
+func signInAnswering(t *testing.T, s *Server, scope, answer string) url.Values {
+	t.Helper()
 	sum := sha256.Sum256([]byte(testVerifier))
 	q := url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {testCallback},
 		"scope": {scope}, "state": {"st"}, "audience": {apiAudience},
@@ -51,7 +57,7 @@ func signIn(t *testing.T, s *Server, scope string) url.Values {
 	if callback != nil {
 		t.Fatalf("a code came back before the consent page: %s", callback)
 	}
-	if resp, err = c.PostForm(s.URL+"/consent", url.Values{"id": {id}, "answer": {"allow"}}); err != nil {
+	if resp, err = c.PostForm(s.URL+"/consent", url.Values{"id": {id}, "answer": {answer}}); err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
@@ -173,16 +179,45 @@ func TestRedirectURIExact(t *testing.T) {
 	}
 }
 
-// Denying on the consent page answers access_denied at the callback, and
-// the consent page is not reached without signing in.
+// Denying on the consent page answers access_denied at the callback, with
+// no code; the consent page answers nothing to a login not signed in.
 func TestConsent(t *testing.T) {
 	s := start(t, "none")
-	resp, err := http.PostForm(s.URL+"/consent", url.Values{"id": {"nope"}, "answer": {"allow"}})
+	cb := signInAnswering(t, s, "openid", "deny")
+	if cb.Get("error") != "access_denied" || cb.Has("code") || cb.Get("state") != "st" {
+		t.Errorf("denied consent: callback %v, want error=access_denied, state, no code", cb)
+	}
+	// consent-denied is the built-in browser's answer, not the server's:
+	// a person who clicks Allow gets a code.
+	if cb := signInAnswering(t, start(t, "consent-denied"), "openid", "allow"); !cb.Has("code") {
+		t.Errorf("Allow under consent-denied: callback %v, want a code", cb)
+	}
+	for _, id := range []string{"nope", pendingLogin(t, s)} {
+		resp, err := http.PostForm(s.URL+"/consent", url.Values{"id": {id}, "answer": {"allow"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("consent for %q without a sign-in: HTTP %d, want 400", id, resp.StatusCode)
+		}
+	}
+}
+
+// pendingLogin is the id of a login that reached the login page and no
+// further.
+func pendingLogin(t *testing.T, s *Server) string {
+	t.Helper()
+	q := url.Values{"response_type": {"code"}, "client_id": {clientID}, "redirect_uri": {testCallback}, "scope": {"openid"}, "state": {"st"}}
+	jar, _ := cookiejar.New(nil)
+	resp, err := (&http.Client{Jar: jar}).Get(s.URL + "/authorize?" + q.Encode())
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("consent without a sign-in: HTTP %d", resp.StatusCode)
+	id := resp.Request.URL.Query().Get("authRequestID")
+	if id == "" {
+		t.Fatalf("the authorize request ended at %s, not at the login page", resp.Request.URL)
 	}
+	return id
 }

@@ -50,7 +50,7 @@ func runDemo(t *testing.T, fault string, setup func(*flow.Config)) (report.Repor
 // errors and warnings the demo says it shows and no others, emits a
 // finding event for each finding, and a consumer that reduces the events
 // with flow.Apply (as the TUI does) ends with the report the engine
-// returned; so does a refresh made again from the finished report.
+// returned.
 func TestEngineAgainstEveryDemoFault(t *testing.T) {
 	for _, fault := range demo.Faults {
 		t.Run(fault.Name, func(t *testing.T) {
@@ -159,6 +159,7 @@ func TestEngineDemoSteps(t *testing.T) {
 		defer srv.Close()
 		cfg := srv.Config()
 		cfg.OpenBrowser = srv.Browse
+		cfg.Timeout, cfg.RequestTimeout = 20*time.Second, 5*time.Second
 		rep, err := flow.Run(context.Background(), cfg, nil)
 		if err != nil || rep.Refresh == nil {
 			t.Fatalf("Run: %v, refresh %+v", err, rep.Refresh)

@@ -20,7 +20,13 @@ func openByHand(authorizeURL string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "· open this URL in a browser to log in:\n  %s\n", report.Printable(authorizeURL))
 	if host, port := redirectHostPort(authorizeURL); port != "" {
-		fmt.Fprintf(&b, "  in a browser on another machine (over SSH), forward the callback port first:\n  ssh -L %s:%s:%s USER@THIS-HOST\n", port, host, port)
+		what, forward := "the callback port", fmt.Sprintf("-L %s:%s:%s", port, host, port)
+		if u, err := url.Parse(authorizeURL); err == nil && flow.IsLoopbackURI(authorizeURL) && u.Port() != "" && u.Port() != port {
+			// A provider on this machine (authtrace demo, a local test
+			// server): the browser needs it too.
+			what, forward = "the provider's and the callback's ports", fmt.Sprintf("-L %s:%s:%s %s", u.Port(), u.Hostname(), u.Port(), forward)
+		}
+		fmt.Fprintf(&b, "  in a browser on another machine (over SSH), forward %s first:\n  ssh %s USER@THIS-HOST\n", what, forward)
 	}
 	return b.String()
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/authtrace/authtrace/connector"
 	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/internal/editdist"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -300,7 +301,7 @@ func unknownConnParams(c *connector.Connector, given map[string]string) []string
 		line := fmt.Sprintf("· --conn-param %s: %s has no connection parameter of that name, so it fills nothing", report.Printable(name), report.Printable(c.File))
 		best, bestD := "", 3
 		for _, k := range slices.Sorted(maps.Keys(known)) {
-			if d := editDistance(strings.ToLower(name), k); d < bestD {
+			if d := editdist.Distance(strings.ToLower(name), k); d < bestD {
 				best, bestD = known[k], d
 			}
 		}

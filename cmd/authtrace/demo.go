@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,7 +43,7 @@ what authtrace reports for it (--list-faults names them).`,
 				}
 				for _, f := range demo.Faults {
 					shows := "no error or warning"
-					if codes := f.Shows(); len(codes) > 0 {
+					if codes := append(slices.Clone(f.Errors), f.Warnings...); len(codes) > 0 {
 						shows = strings.Join(codes, ", ")
 					}
 					fmt.Fprintf(cmd.OutOrStdout(), "%-*s  %s (shows %s)\n", width, f.Name, f.Description, shows)
@@ -58,12 +59,27 @@ what authtrace reports for it (--list-faults names them).`,
 			if s.as != "" && s.as != flow.AsPowerPlatform {
 				return usageErr("--as %q: the clients authtrace can emulate are: %s", s.as, flow.AsPowerPlatform)
 			}
+			broken, err := demo.Lookup(fault)
+			if err != nil {
+				return usageErr("--fault: %v (--list-faults describes them)", err)
+			}
+			if s.as == flow.AsPowerPlatform && broken.NotAsPlatform != "" {
+				return usageErr("--fault %s cannot happen --as power-platform: %s", fault, broken.NotAsPlatform)
+			}
+			if s.timeout <= 0 {
+				return usageErr("--timeout %s: give a positive duration, such as 30s or 5m", s.timeout)
+			}
+			if !cmd.Flags().Changed("timeout") && (realBrowser || s.noBrowser || s.openWith != "") {
+				// A person signs in: the built-in browser's 30 seconds
+				// are too few to open a URL and click through two pages.
+				s.timeout = 5 * time.Minute
+			}
 			// The demo's provider library logs each refusal through slog;
 			// the report already says it, in authtrace's words.
 			slog.SetDefault(slog.New(slog.DiscardHandler))
 			srv, err := demo.Start(fault)
 			if err != nil {
-				return usageErr("--fault: %v", err)
+				return &exitError{code: exitIncomplete, err: err}
 			}
 			defer srv.Close()
 			cfg := srv.Config()
@@ -93,7 +109,7 @@ what authtrace reports for it (--list-faults names them).`,
 	f.StringVar(&fault, "fault", "none", "what to break (see --list-faults)")
 	f.BoolVar(&list, "list-faults", false, "list the faults and exit")
 	s.addOutputFlags(f)
-	f.DurationVar(&s.timeout, "timeout", 30*time.Second, "time limit for the whole login")
+	f.DurationVar(&s.timeout, "timeout", 30*time.Second, "time limit for the whole login (5m when a person signs in: --browser, --no-browser, --open-with)")
 	f.BoolVar(&realBrowser, "browser", false, "open the demo's login page in the system's browser, to click through it yourself (default: a built-in browser signs in by itself)")
 	f.BoolVar(&s.noBrowser, "no-browser", false, "open nothing; print the URL to open (for SSH sessions)")
 	f.StringVar(&s.openWith, "open-with", "", "open the authorize URL with `CMD` (split like a shell; the URL is added last)")

@@ -50,7 +50,15 @@ func TestDemoAsPowerPlatform(t *testing.T) {
 	if !strings.Contains(rep.Profile.State, "_azure-apim.net") {
 		t.Errorf("state %q is not the platform's shape", rep.Profile.State)
 	}
+	if i := slices.IndexFunc(rep.Findings, func(f report.Finding) bool { return f.Code == "token.error" }); i < 0 ||
+		rep.Findings[i].Detail["error"] != "invalid_request" || !strings.Contains(rep.Findings[i].Hint, "requires PKCE") {
+		t.Errorf("want the refused exchange with the PKCE hint, got %+v", rep.Findings)
+	}
 	for _, args := range [][]string{
+		{"demo", "--as", "power-platform", "--fault", "nonce-mismatch"},
+		{"demo", "--as", "power-platform", "--fault", "state-plus-space"},
+		{"demo", "--timeout", "-5s"},
+		{"demo", "--fault", "state-sufix"},
 		{"demo", "--browser", "--no-browser"},
 		{"demo", "--no-browser", "--open-with", "true"},
 		{"demo", "--as", "zapier"},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/authtrace/authtrace/connector"
 	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/internal/editdist"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -325,7 +326,7 @@ func (s *settings) applyProfile(cmd *cobra.Command) error {
 func nearFlag(name string, known map[string]bool) string {
 	var near []string
 	for k := range known {
-		if editDistance(k, name) <= 2 {
+		if editdist.Distance(k, name) <= 2 {
 			near = append(near, "--"+k)
 		}
 	}

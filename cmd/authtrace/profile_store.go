@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/authtrace/authtrace/internal/editdist"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -175,7 +176,7 @@ func (st *profileStore) unknown(name string) error {
 	}
 	var near []string
 	for _, n := range names {
-		if editDistance(strings.ToLower(n), strings.ToLower(name)) <= 2 || strings.HasPrefix(n, name) {
+		if editdist.Distance(strings.ToLower(n), strings.ToLower(name)) <= 2 || strings.HasPrefix(n, name) {
 			near = append(near, n)
 		}
 	}

@@ -85,7 +85,7 @@ func TestNoBrowserSaysHowToOpen(t *testing.T) {
 	if port == "" || !strings.Contains(m[1], "state=") {
 		t.Fatalf("the URL printed is not the whole authorize URL: %s", m[1])
 	}
-	if want := fmt.Sprintf("ssh -L %s:127.0.0.1:%s", port, port); !strings.Contains(stderr, want) {
+	if want := fmt.Sprintf("-L %s:127.0.0.1:%s USER@THIS-HOST", port, port); !strings.Contains(stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr)
 	}
 }
@@ -102,6 +102,10 @@ func TestOpenByHandSSHLine(t *testing.T) {
 		if got := openByHand(u); !strings.Contains(got, want) {
 			t.Errorf("openByHand(%s):\n%s\nwant %q", redirect, got, want)
 		}
+	}
+	local := "http://127.0.0.1:40000/acme/authorize?redirect_uri=" + url.QueryEscape("http://127.0.0.1:53682/callback")
+	if got, want := openByHand(local), "ssh -L 40000:127.0.0.1:40000 -L 53682:127.0.0.1:53682 "; !strings.Contains(got, want) {
+		t.Errorf("a provider on this machine:\n%s\nwant %q", got, want)
 	}
 	if got := openByHand("https://idp.example/authorize"); strings.Contains(got, "ssh") {
 		t.Errorf("a URL without a loopback redirect_uri gets an ssh line:\n%s", got)

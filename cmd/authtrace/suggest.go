@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/authtrace/authtrace/internal/editdist"
 )
 
 // suggestError is a mistyped command or flag, with the names that were
@@ -54,7 +56,7 @@ func suggestFlags(cmd *cobra.Command, err error) error {
 		}
 	}
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
-		if !f.Hidden && !suggested[f.Name] && (strings.HasPrefix(f.Name, typed) || editDistance(f.Name, typed) <= 2) {
+		if !f.Hidden && !suggested[f.Name] && (strings.HasPrefix(f.Name, typed) || editdist.Distance(f.Name, typed) <= 2) {
 			suggested[f.Name] = true
 			names = append(names, "--"+f.Name)
 		}
@@ -86,25 +88,3 @@ var meant = map[string][]meaning{
 
 // meaning is a flag to suggest and how to say it.
 type meaning struct{ flag, text string }
-
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (flag names are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
