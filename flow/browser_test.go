@@ -1,0 +1,184 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// fakeCapture is a Config.Capture that walks the fake provider as a
+// browser does, one request a hop, handing each to seen: the authorize
+// chain, the login page, the login post (here a GET of /login/submit),
+// the callback. stopAt, when set, is the path at which the "browser"
+// goes away (its window closed) with err.
+type fakeCapture struct {
+	t      *testing.T
+	p      *fakeProvider
+	stopAt string
+	err    error
+	wait   bool // after the callback (or stopAt), wait for ctx
+}
+
+func (f *fakeCapture) run(ctx context.Context, authURL string, seen func(BrowserRequest)) error {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	next := authURL
+	for range 10 {
+		u, _ := url.Parse(next)
+		if u.Path == f.stopAt {
+			if f.wait {
+				<-ctx.Done()
+			}
+			return f.err
+		}
+		start := time.Now()
+		resp, err := c.Get(next)
+		if err != nil {
+			f.t.Errorf("fake browser: %v", err)
+			return err
+		}
+		resp.Body.Close()
+		br := BrowserRequest{Method: "GET", URL: next, Status: resp.StatusCode, Location: resp.Header.Get("Location"), At: start, Duration: time.Since(start)}
+		seen(br)
+		switch {
+		case br.Location != "":
+			l, _ := u.Parse(br.Location)
+			next = l.String()
+		case u.Path == "/login":
+			next = f.p.url("/login/submit")
+		default:
+			<-ctx.Done() // the callback's page: the capture ends with the run
+			return nil
+		}
+	}
+	return nil
+}
+
+func TestRunCaptureRecordsBrowserHops(t *testing.T) {
+	p := newFakeProvider(t)
+	p.stateSuffix = "|org=acme"
+	cfg := baseConfig(p)
+	cfg.Capture = (&fakeCapture{t: t, p: p}).run
+	var live []report.Source
+	rep, err := Run(context.Background(), cfg, func(e Event) {
+		if e.Kind == EventHop {
+			live = append(live, e.Hop.Source)
+		}
+	})
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, describe(rep))
+	}
+	// sent, preflight ×3 (proxy, authorize, login page), browser ×4
+	// (the same three, then the login post), the listener's callback.
+	var got []string
+	for _, h := range rep.Hops {
+		s := string(h.Source)
+		if h.BrowserOnly {
+			s += "!"
+		}
+		got = append(got, s)
+	}
+	want := []string{"sent", "preflight", "preflight", "preflight", "browser", "browser", "browser", "browser!", "callback"}
+	if !slices.Equal(got, want) {
+		t.Errorf("hops (! browser only) = %v, want %v\n%s", got, want, describe(rep))
+	}
+	if len(live) != len(rep.Hops) {
+		t.Errorf("%d hop events for %d hops", len(live), len(rep.Hops))
+	}
+	// The proxy's state suffix, found at the browser's authorize hop as
+	// at the preflight's: one comparison for every source.
+	changedAt := map[report.Source]bool{}
+	for _, f := range rep.Findings {
+		if f.Code == report.CodeStateChanged {
+			changedAt[rep.Hops[f.Hop-1].Source] = true
+		}
+	}
+	for _, src := range []report.Source{report.SourcePreflight, report.SourceBrowser, report.SourceCallback} {
+		if !changedAt[src] {
+			t.Errorf("no state.changed on a %s hop; findings at: %v", src, changedAt)
+		}
+	}
+	post := rep.Hops[7]
+	if post.Status != http.StatusFound || post.Location == "" || post.Role != report.RoleProvider {
+		t.Errorf("the login post hop = %+v, want a 302 provider hop with its Location", post)
+	}
+}
+
+func TestRunCaptureBrowserGone(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	cfg.Capture = (&fakeCapture{t: t, p: p, stopAt: "/login/submit", err: ErrBrowserGone}).run
+	rep, err := Run(context.Background(), cfg, nil)
+	var ce *CaptureError
+	if !errors.As(err, &ce) || !errors.Is(err, ErrBrowserGone) {
+		t.Fatalf("Run error = %v, want a CaptureError with ErrBrowserGone", err)
+	}
+	if n := countSource(rep, report.SourceBrowser); n != 3 || rep.Error == "" {
+		t.Errorf("%d browser hops kept, error %q; want the 3 made before the window closed, and the error\n%s", n, rep.Error, describe(rep))
+	}
+}
+
+func TestRunCaptureTimeoutKeepsHops(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	cfg.Timeout = 500 * time.Millisecond
+	cfg.Capture = (&fakeCapture{t: t, p: p, stopAt: "/login/submit", wait: true}).run
+	rep, err := Run(context.Background(), cfg, nil)
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("Run error = %v, want ErrTimeout", err)
+	}
+	if n := countSource(rep, report.SourceBrowser); n != 3 {
+		t.Errorf("%d browser hops kept, want 3\n%s", n, describe(rep))
+	}
+}
+
+func TestRunCaptureDoesNotStart(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	noBrowser := errors.New("chromium exited at once")
+	cfg.Capture = func(context.Context, string, func(BrowserRequest)) error { return noBrowser }
+	_, err := Run(context.Background(), cfg, nil)
+	if !errors.Is(err, noBrowser) || !errors.As(err, new(*CaptureError)) {
+		t.Fatalf("Run error = %v, want the capture's, as a CaptureError", err)
+	}
+}
+
+func TestBrowserHopSkipsWhatIsNoHop(t *testing.T) {
+	r := newRunner(Config{}, nil, "login")
+	r.redirectURI = "http://127.0.0.1:5/callback"
+	c := &capture{}
+	for _, br := range []BrowserRequest{
+		{Method: "GET", URL: "about:blank"},
+		{Method: "GET", URL: "chrome-error://chromewebdata/"},
+		{Method: "GET", URL: "http://127.0.0.1:5/callback?code=x&state=y"}, // the listener's
+		{Method: "GET", URL: "https://idp.example/x", Status: 200},
+	} {
+		r.browserHop(c, br)
+	}
+	if len(r.rep.Hops) != 1 || r.rep.Hops[0].URL != "https://idp.example/x" {
+		t.Errorf("hops = %+v, want only the provider page", r.rep.Hops)
+	}
+	for range maxBrowserHops + 5 {
+		r.browserHop(c, BrowserRequest{Method: "GET", URL: "https://idp.example/again", Status: 200})
+	}
+	if len(r.rep.Hops) != maxBrowserHops || c.dropped != 6 {
+		t.Errorf("%d hops, %d dropped; want at most %d kept", len(r.rep.Hops), c.dropped, maxBrowserHops)
+	}
+}
+
+func countSource(rep report.Report, src report.Source) int {
+	n := 0
+	for _, h := range rep.Hops {
+		if h.Source == src {
+			n++
+		}
+	}
+	return n
+}
