@@ -7,6 +7,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -181,4 +182,38 @@ func countSource(rep report.Report, src report.Source) int {
 		}
 	}
 	return n
+}
+
+// TestStateChangedAtPostLoginHop: state altered on a redirect after the
+// login page (a rule's, an action's) is attributed to the hop whose
+// redirect carried the altered value, which only the browser saw.
+func TestStateChangedAtPostLoginHop(t *testing.T) {
+	sent := map[string]string{"state": "S1", "redirect_uri": "http://127.0.0.1:5/callback"}
+	hops := []report.Hop{
+		{N: 1, Source: report.SourceSent, Role: report.RoleAuthorize, URL: "https://idp.example/authorize?client_id=c&response_type=code&state=S1", Params: map[string]string{"state": "S1"}},
+		{N: 2, Source: report.SourceBrowser, Role: report.RoleProvider, Method: "POST", URL: "https://idp.example/login", Status: 302, Location: "https://idp.example/resume?id=1"},
+		{N: 3, Source: report.SourceBrowser, Role: report.RoleProvider, URL: "https://idp.example/resume?id=1", Status: 302, Location: "http://127.0.0.1:5/callback?code=C&state=S1%7Crule%3Dmfa"},
+		{N: 4, Source: report.SourceCallback, Role: report.RoleCallback, URL: "http://127.0.0.1:5/callback?code=C&state=S1%7Crule%3Dmfa", Params: map[string]string{"state": "S1|rule=mfa", "code": "C"}},
+	}
+	fs := StateChangedAt(hops, Compare(sent, hops))
+	var changed []report.Finding
+	for _, f := range fs {
+		if f.Code == report.CodeStateChanged {
+			changed = append(changed, f)
+		}
+	}
+	if len(changed) != 1 || changed[0].Hop != 4 || changed[0].Detail["changed_at"] != "3" {
+		t.Fatalf("state.changed findings = %+v, want one at the callback with changed_at 3", changed)
+	}
+	if !strings.Contains(changed[0].Message, "it changed at hop 3") {
+		t.Errorf("the message does not say where: %s", changed[0].Message)
+	}
+	// Without the hop that carried it (a login without capture), the
+	// finding is as before.
+	fs = StateChangedAt([]report.Hop{hops[0], hops[3]}, Compare(sent, []report.Hop{hops[3]}))
+	for _, f := range fs {
+		if _, ok := f.Detail["changed_at"]; ok {
+			t.Errorf("changed_at %s without a hop that carried the value", f.Detail["changed_at"])
+		}
+	}
 }

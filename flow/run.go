@@ -91,7 +91,7 @@ func (r *runner) addFinding(f report.Finding) {
 // addHop records a hop and compares it with what was sent.
 func (r *runner) addHop(h report.Hop) {
 	r.emit(Event{Kind: EventHop, Hop: &h})
-	for _, f := range compareHop(r.sent, h) {
+	for _, f := range StateChangedAt(r.rep.Hops, compareHop(r.sent, h)) {
 		r.addFinding(f)
 	}
 }
