@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -187,7 +188,13 @@ type StartError struct {
 }
 
 func (e *StartError) Error() string {
-	return fmt.Sprintf("%s did not start as a Chromium-family browser with the DevTools protocol (%v): give Chromium, Google Chrome, Microsoft Edge or Brave with --browser-path", e.Path, e.Err)
+	// chromedp's words for a program that exited end in a colon and
+	// its (empty) output.
+	why := strings.TrimRight(strings.TrimSpace(e.Err.Error()), ":")
+	if len(why) > 600 {
+		why = why[:600] + "..." // the rest of the browser's log
+	}
+	return fmt.Sprintf("%s did not start as a Chromium-family browser with the DevTools protocol (%s): give Chromium, Google Chrome, Microsoft Edge or Brave with --browser-path", e.Path, why)
 }
 
 func (e *StartError) Unwrap() error { return e.Err }

@@ -47,7 +47,7 @@ type CaptureError struct {
 }
 
 func (e *CaptureError) Error() string {
-	return fmt.Sprintf("the captured browser: %v (the hops it made until then are in the report)", e.Err)
+	return fmt.Sprintf("the captured browser: %v (the hops until then are in the report)", e.Err)
 }
 
 func (e *CaptureError) Unwrap() error { return e.Err }
@@ -149,7 +149,8 @@ func (r *runner) browserHop(c *capture, br BrowserRequest) {
 
 // browserOnly says whether the preflight did not see h: the browser's
 // chain is the preflight's, hop for hop (the same method, host and
-// path), until the first that differs, from where on it is the
+// path; for the page the preflight stopped at, the same host and
+// status), until the first that differs, from where on it is the
 // browser's own.
 func (c *capture) browserOnly(h report.Hop) bool {
 	if c.diverged || c.matched >= len(c.preflight) {
@@ -159,12 +160,21 @@ func (c *capture) browserOnly(h report.Hop) bool {
 	p := c.preflight[c.matched]
 	pu, err1 := url.Parse(p.URL)
 	hu, err2 := url.Parse(h.URL)
-	if err1 != nil || err2 != nil || !strings.EqualFold(p.Method, h.Method) || !SameEndpoint(pu, hu) {
+	if err1 != nil || err2 != nil || !strings.EqualFold(p.Method, h.Method) || !SameEndpoint(pu, hu) && !c.samePage(p, pu, h, hu) {
 		c.diverged = true
 		return true
 	}
 	c.matched++
 	return false
+}
+
+// samePage says whether h is the page the preflight stopped at, p: the
+// login page, whose path may carry the session's own id
+// (oidc-provider's /interaction/<uid>), on the same host with the same
+// status.
+func (c *capture) samePage(p report.Hop, pu *url.URL, h report.Hop, hu *url.URL) bool {
+	return c.matched == len(c.preflight)-1 && p.Status == h.Status && p.Status < 300 &&
+		strings.EqualFold(pu.Host, hu.Host)
 }
 
 // waitCallback waits for the callback while the captured browser (c, or
