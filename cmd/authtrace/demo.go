@@ -87,6 +87,10 @@ what authtrace reports for it (--list-faults names them).`,
 				return err
 			}
 			use(sess, &cfg)
+			if sess != nil && !cmd.Flags().Changed("timeout") && !s.capt.headless {
+				// A person signs in by hand in the captured window.
+				cfg.Timeout = 5 * time.Minute
+			}
 			if !tui {
 				fmt.Fprintf(cmd.ErrOrStderr(), "· demo provider on %s (fault: %s)\n", srv.URL, fault)
 			}
@@ -99,7 +103,7 @@ what authtrace reports for it (--list-faults names them).`,
 	f.StringVar(&fault, "fault", "none", "what to break (see --list-faults)")
 	f.BoolVar(&list, "list-faults", false, "list the faults and exit")
 	s.addOutputFlags(f)
-	f.DurationVar(&s.timeout, "timeout", 30*time.Second, "time limit for the whole login")
+	f.DurationVar(&s.timeout, "timeout", 30*time.Second, "time limit for the whole login (5m with --capture in a window, where you sign in by hand)")
 	f.BoolVar(&realBrowser, "browser", false, "open the demo's login page in the system's browser, to click through it yourself (default: a built-in browser signs in by itself)")
 	f.BoolVar(&s.noBrowser, "no-browser", false, "open nothing; print the URL to open (for SSH sessions)")
 	f.StringVar(&s.openWith, "open-with", "", "open the authorize URL with `CMD` (split like a shell; the URL is added last)")
