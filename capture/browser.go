@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -147,6 +148,13 @@ func (s *Session) Run(ctx context.Context, url string, seen func(flow.BrowserReq
 	}()
 	select {
 	case <-ctx.Done():
+		// The callback reached the listener, and the redirect that
+		// took the browser there may still be in the pipe: a reply to a
+		// command comes after the events sent before it, and Listen
+		// has handled those when the command returns.
+		fctx, cancel := context.WithTimeout(bctx, 2*time.Second)
+		chromedp.Call(fctx, page.GetFrameTree, cdp.Empty{}) //nolint:errcheck // a browser gone has nothing more to say
+		cancel()
 		return nil
 	case <-detached:
 		return fmt.Errorf("%w: its window (tab) was closed", flow.ErrBrowserGone)
