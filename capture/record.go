@@ -331,6 +331,7 @@ func browserRequest(e har.Entry, issued, ended float64) (flow.BrowserRequest, bo
 	if ended > issued {
 		br.Duration = time.Duration(math.Round((ended-issued)*1e6)) * time.Microsecond
 	}
+	br.Loop = e.Error == "net::ERR_TOO_MANY_REDIRECTS" // Chromium's net error name
 	if br.Status == 0 && br.Error == "" {
 		br.Error = "no answer when the capture ended (the page was still loading)"
 	}

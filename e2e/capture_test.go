@@ -207,17 +207,26 @@ func TestCaptureBadInput(t *testing.T) {
 	if err := os.WriteFile(notBrowser, []byte("#!/bin/sh\necho 'I am not a browser'\nexit 0\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	loopFront := &Front{Provider: p.URL, RedirectURI: callbackURL(), LoopAfterLogin: true}
+	if err := loopFront.Start(); err != nil {
+		t.Fatal(err)
+	}
+	closeAtCleanup(t, "front", loopFront)
 	tests := []struct {
 		name        string
+		front       *Front // default fr
 		args        []string
 		env         string
 		wantMessage string
-		wantBrowser bool // browser hops kept
+		wantBrowser bool   // browser hops kept
+		wantCode    string // a finding the run must have
 	}{
 		{name: "not a browser", args: []string{"--browser-path", notBrowser}, wantMessage: "did not start as a Chromium-family browser"},
 		{name: "exits at once", args: []string{"--browser-path", "/bin/true"}, wantMessage: "did not start as a Chromium-family browser"},
 		{name: "window closed", env: "AUTHTRACE_CAPTURE_DRIVE=close-at-login", wantMessage: "its window (tab) was closed", wantBrowser: true},
 		{name: "nobody signs in", args: []string{"--timeout", "6s"}, wantMessage: "no callback arrived in time", wantBrowser: true},
+		{name: "redirect loop after login", front: loopFront, env: "AUTHTRACE_CAPTURE_DRIVE=signin:" + captureUser + ":" + capturePassword,
+			wantMessage: "the browser gave up on a redirect loop", wantBrowser: true, wantCode: report.CodeRedirectLoop},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -225,7 +234,11 @@ func TestCaptureBadInput(t *testing.T) {
 			if tt.env != "" {
 				env = append(env, tt.env)
 			}
-			res := runCapture(t, captureArgs(p, fr, tt.args...), env...)
+			front := fr
+			if tt.front != nil {
+				front = tt.front
+			}
+			res := runCapture(t, captureArgs(p, front, tt.args...), env...)
 			if res.exit != 3 {
 				t.Errorf("exit %d, want 3", res.exit)
 			}
@@ -240,6 +253,9 @@ func TestCaptureBadInput(t *testing.T) {
 				case report.SourceBrowser:
 					brw++
 				}
+			}
+			if tt.wantCode != "" && !slices.ContainsFunc(res.rep.Findings, func(f report.Finding) bool { return f.Code == tt.wantCode }) {
+				t.Errorf("no %s finding", tt.wantCode)
 			}
 			if pre == 0 || tt.wantBrowser && brw == 0 {
 				t.Errorf("hops kept: %d preflight, %d browser; want the hops so far\n%s", pre, brw, hopList(res.rep))

@@ -22,6 +22,9 @@ type Front struct {
 	Provider    string // the provider's URL (its issuer)
 	RedirectURI string // the client's: redirects there carry the state
 	StateSuffix string
+	// LoopAfterLogin sends the redirect back to the client round
+	// /loop instead, forever: a post-login rule that never settles.
+	LoopAfterLogin bool
 
 	URL string // where the front listens, set by Start
 	srv *http.Server
@@ -45,7 +48,12 @@ func (f *Front) Start() error {
 		}
 		return nil
 	}
-	f.srv = &http.Server{Handler: rp, ReadHeaderTimeout: 10 * time.Second}
+	mux := http.NewServeMux()
+	mux.Handle("/", rp)
+	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/loop?"+r.URL.RawQuery, http.StatusFound)
+	})
+	f.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go f.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed at Close
 	return nil
 }
@@ -55,7 +63,13 @@ func (f *Front) location(loc string) string {
 	if rest, ok := strings.CutPrefix(loc, f.Provider); ok {
 		return f.URL + rest
 	}
-	if f.StateSuffix == "" || !strings.HasPrefix(loc, f.RedirectURI) {
+	if !strings.HasPrefix(loc, f.RedirectURI) {
+		return loc
+	}
+	if f.LoopAfterLogin {
+		return f.URL + "/loop?from=login"
+	}
+	if f.StateSuffix == "" {
 		return loc
 	}
 	u, err := url.Parse(loc)

@@ -31,6 +31,10 @@ type BrowserRequest struct {
 	// error) when the post went to the redirect URI.
 	Fields []string
 	Form   string
+	// Loop says the browser gave up on this request's redirects as a
+	// loop (Chromium's net::ERR_TOO_MANY_REDIRECTS): the login cannot
+	// go on.
+	Loop bool
 }
 
 // CaptureFunc opens url in a browser it watches and calls seen with every
@@ -56,6 +60,10 @@ func (e *CaptureError) Unwrap() error { return e.Err }
 // (closed window, exit, crash) before the callback.
 var ErrBrowserGone = errors.New("the browser went away before the callback")
 
+// ErrBrowserLoop is wrapped by a CaptureError whose browser gave up on a
+// redirect loop.
+var ErrBrowserLoop = errors.New("the browser gave up on a redirect loop")
+
 // maxBrowserHops bounds the hops a capture adds: a page that navigates
 // forever must not make the report huge.
 const maxBrowserHops = 4 * MaxHopsLimit
@@ -73,6 +81,7 @@ type capture struct {
 	diverged  bool
 	added     int
 	dropped   int
+	loop      int // the hop at which the browser gave up on a redirect loop
 }
 
 // startCapture starts cfg.Capture on the authorize URL on its own
@@ -123,6 +132,17 @@ func (r *runner) browserHop(c *capture, br BrowserRequest) {
 		c.dropped++
 		return
 	}
+	defer func() {
+		if br.Loop && c.loop == 0 {
+			c.loop = len(r.rep.Hops)
+			r.addFinding(report.Finding{
+				Code: report.CodeRedirectLoop, Severity: report.SeverityError, Hop: c.loop,
+				Message: fmt.Sprintf("the browser gave up at hop %d: its redirects went round in a loop (%s)", c.loop, br.Error),
+				Hint:    "A proxy or provider keeps redirecting to itself after the login page, often because a session or tenant cookie it expects is never set (third-party cookies blocked, a cookie for another domain). Check the redirect rules of the hosts in the hops before it.",
+				Detail:  map[string]string{"url": report.RedactURL(br.URL)},
+			})
+		}
+	}()
 	c.added++
 	h := r.newHop(len(r.rep.Hops)+1, report.SourceBrowser, br.Method, br.URL)
 	if !br.At.IsZero() {
@@ -203,6 +223,10 @@ func (r *runner) waitCallback(ctx context.Context, l *listener, c *capture) (arr
 			cb = <-l.callback
 		case br := <-reqs:
 			r.browserHop(c, br)
+			if c.loop > 0 {
+				r.endCapture(c)
+				return cb, later, &CaptureError{Err: fmt.Errorf("%w at hop %d", ErrBrowserLoop, c.loop)}
+			}
 		case err := <-done:
 			c.done = nil
 			select {

@@ -217,3 +217,22 @@ func TestStateChangedAtPostLoginHop(t *testing.T) {
 		}
 	}
 }
+
+func TestRunCaptureRedirectLoop(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	cfg.Capture = func(ctx context.Context, authURL string, seen func(BrowserRequest)) error {
+		seen(BrowserRequest{Method: "GET", URL: authURL, Status: 302, Location: p.url("/authorize")})
+		seen(BrowserRequest{Method: "GET", URL: p.url("/after-login"), Error: "net::ERR_TOO_MANY_REDIRECTS", Loop: true})
+		<-ctx.Done()
+		return nil
+	}
+	rep, err := Run(context.Background(), cfg, nil)
+	if !errors.Is(err, ErrBrowserLoop) || !errors.As(err, new(*CaptureError)) {
+		t.Fatalf("Run error = %v, want a CaptureError with ErrBrowserLoop", err)
+	}
+	f, ok := findingFor(rep, report.CodeRedirectLoop)
+	if !ok || rep.Hops[f.Hop-1].URL != p.url("/after-login") {
+		t.Errorf("redirect.loop = %+v (found %v), want it at the hop the browser gave up on\n%s", f, ok, describe(rep))
+	}
+}
