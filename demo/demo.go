@@ -248,9 +248,17 @@ func base64State() string {
 // Browse is the demo's browser: it follows the authorize URL with its own
 // cookie jar, signs in on the login page and follows the redirect to the
 // callback, as a person would in a real browser.
-func (s *Server) Browse(authURL string) error {
+func (s *Server) Browse(authURL string) error { return s.BrowseSeen(authURL, nil) }
+
+// BrowseSeen is Browse that hands every answer it gets, redirects one by
+// one, to seen (when not nil), as a captured browser's network events
+// report them: the tests of the engine's browser capture watch it.
+func (s *Server) BrowseSeen(authURL string, seen func(*http.Response)) error {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	if seen != nil {
+		c.Transport = seeing{http.DefaultTransport, seen}
+	}
 	resp, err := c.Get(authURL)
 	if err != nil {
 		return fmt.Errorf("demo browser: %w", err)
@@ -273,6 +281,20 @@ func (s *Server) Browse(authURL string) error {
 		return fmt.Errorf("demo browser: consenting: %w", err)
 	}
 	return nil
+}
+
+// seeing is a transport that shows each answer to seen.
+type seeing struct {
+	next http.RoundTripper
+	seen func(*http.Response)
+}
+
+func (t seeing) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	if err == nil {
+		t.seen(resp)
+	}
+	return resp, err
 }
 
 // pageError is what went wrong with a page the built-in browser posted

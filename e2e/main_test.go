@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -303,10 +304,15 @@ func startProxy(t testing.TB, p *provider, fault Fault) *Proxy {
 	if err := px.Start(); err != nil {
 		t.Fatal(err)
 	}
+	closeAtCleanup(t, "proxy", px)
+	return px
+}
+
+// closeAtCleanup closes a test server of the suite when the test ends.
+func closeAtCleanup(t testing.TB, what string, c io.Closer) {
 	t.Cleanup(func() {
-		if err := px.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("close proxy: %v", err)
+		if err := c.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("close %s: %v", what, err)
 		}
 	})
-	return px
 }

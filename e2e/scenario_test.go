@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -385,9 +386,18 @@ func runScenario(t *testing.T, p *provider, authtrace, browser string, sc scenar
 // stderr and the report.
 func execAuthtrace(t *testing.T, authtrace, command, secret string, args []string) result {
 	t.Helper()
+	return execAuthtraceEnv(t, authtrace, command, secret, args, nil)
+}
+
+// execAuthtraceEnv is execAuthtrace with env added to the environment.
+func execAuthtraceEnv(t *testing.T, authtrace, command, secret string, args, env []string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, authtrace, args...)
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	// The browser helper inherits authtrace's stderr and may outlive it by

@@ -354,3 +354,46 @@ func WrongCallback(n int, sent, got string) report.Finding {
 		Detail:  map[string]string{"kind": kind, "sent": sent, "got": at, "detail": detail},
 	}
 }
+
+// StateChangedAt says where the state of a callback's state.changed
+// finding in fs changed: at the first of hops (those before it, of its
+// chain) whose redirect carried the value the callback got. After the
+// login page that is a hop only a browser capture or a HAR file has (a
+// rule or action's redirect, a proxy on the way back); it goes in the
+// finding's message and in its detail as changed_at. Other findings are
+// returned as they are.
+func StateChangedAt(hops []report.Hop, fs []report.Finding) []report.Finding {
+	for i, f := range fs {
+		if f.Code != report.CodeStateChanged || f.Hop == 0 {
+			continue
+		}
+		var cb *report.Hop
+		for j := range hops {
+			if hops[j].N == f.Hop {
+				cb = &hops[j]
+			}
+		}
+		if cb == nil || cb.Role != report.RoleCallback {
+			continue
+		}
+		got := f.Detail["got"]
+		for _, h := range hops {
+			if h.N >= cb.N || h.Chain != cb.Chain || h.Location == "" {
+				continue
+			}
+			lu, err := url.Parse(h.Location)
+			if err != nil {
+				continue
+			}
+			if v, ok := HopParams(lu)["state"]; ok && v == got {
+				g := f
+				g.Detail = maps.Clone(f.Detail)
+				g.Detail["changed_at"] = fmt.Sprint(h.N)
+				g.Message += fmt.Sprintf("; it changed at %s, whose redirect carried it", hopName(h))
+				fs[i] = g
+				break
+			}
+		}
+	}
+	return fs
+}

@@ -85,6 +85,10 @@ type Config struct {
 	// OpenBrowser opens the authorize URL. Nil means do not open anything:
 	// the URL is in the waiting event for a person to open.
 	OpenBrowser func(url string) error
+	// Capture, when set, replaces OpenBrowser: a browser it watches opens
+	// the authorize URL, and every request it makes is a hop (source
+	// browser), until the callback or the time limit.
+	Capture CaptureFunc
 	// HTTPClient makes the token-endpoint and discovery requests; nil means
 	// a client with RequestTimeout. Preflight always uses its own client
 	// with a fresh cookie jar and no automatic redirects, sharing this

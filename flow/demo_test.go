@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -24,7 +26,7 @@ import (
 
 // runDemo is one login of the engine against the demo with fault, through
 // the demo's built-in browser, with its events.
-func runDemo(t *testing.T, fault string, setup func(*flow.Config)) (report.Report, []flow.Event) {
+func runDemo(t *testing.T, fault string, setup func(*demo.Server, *flow.Config)) (report.Report, []flow.Event) {
 	t.Helper()
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil))) // the library logs each refusal
 	srv, err := demo.Start(fault)
@@ -36,7 +38,7 @@ func runDemo(t *testing.T, fault string, setup func(*flow.Config)) (report.Repor
 	cfg.OpenBrowser = srv.Browse
 	cfg.Timeout, cfg.RequestTimeout = 20*time.Second, 5*time.Second
 	if setup != nil {
-		setup(&cfg)
+		setup(srv, &cfg)
 	}
 	var events []flow.Event
 	rep, err := flow.Run(context.Background(), cfg, func(e flow.Event) { events = append(events, e) })
@@ -133,7 +135,7 @@ func TestEngineDemoSteps(t *testing.T) {
 	t.Run("loop and a rejected redirect_uri: no browser opened", func(t *testing.T) {
 		for _, fault := range []string{"loop", "redirect-unregistered"} {
 			opened := false
-			runDemo(t, fault, func(c *flow.Config) {
+			runDemo(t, fault, func(_ *demo.Server, c *flow.Config) {
 				browse := c.OpenBrowser
 				c.OpenBrowser = func(u string) error { opened = true; return browse(u) }
 			})
@@ -143,7 +145,7 @@ func TestEngineDemoSteps(t *testing.T) {
 		}
 	})
 	t.Run("pkce-required as Power Platform: the exchange is refused", func(t *testing.T) {
-		rep, _ := runDemo(t, "pkce-required", func(c *flow.Config) { c.As = flow.AsPowerPlatform })
+		rep, _ := runDemo(t, "pkce-required", func(_ *demo.Server, c *flow.Config) { c.As = flow.AsPowerPlatform })
 		if got := demo.Shown(rep, report.SeverityError); !slices.Equal(got, []string{"token.error error=invalid_request"}) {
 			t.Errorf("errors %v, want the refused exchange\n%s", got, flow.Describe(rep))
 		}
@@ -178,4 +180,64 @@ func TestEngineDemoSteps(t *testing.T) {
 			t.Errorf("the events reduced with Apply differ from the report (-engine +events):\n%s", diff)
 		}
 	})
+}
+
+// TestCaptureAgainstDemo: with Config.Capture the browser's requests are
+// hops of source browser, live, compared by the same engine as the
+// preflight's: the tenant proxy's state suffix is found at the browser's
+// authorize hop as at the preflight's and the callback's; the hops after
+// the login page (the sign-in and consent posts) are the browser's only.
+func TestCaptureAgainstDemo(t *testing.T) {
+	live := 0
+	rep, _ := runDemo(t, "state-suffix", func(srv *demo.Server, c *flow.Config) {
+		c.OpenBrowser = nil
+		c.Capture = func(ctx context.Context, authURL string, seen func(flow.BrowserRequest)) error {
+			err := srv.BrowseSeen(authURL, func(resp *http.Response) {
+				live++
+				seen(flow.BrowserRequest{Method: resp.Request.Method, URL: resp.Request.URL.String(), Status: resp.StatusCode,
+					Location: resp.Header.Get("Location"), At: time.Now()})
+			})
+			if err != nil {
+				return err
+			}
+			<-ctx.Done() // the callback's page stays open until the run ends
+			return nil
+		}
+	})
+	if n := countBrowser(rep); n == 0 || n > live {
+		t.Errorf("%d browser hops for %d requests the browser made", n, live)
+	}
+	var browserOnly []string
+	changedAt := map[report.Source]bool{}
+	for _, h := range rep.Hops {
+		if h.Source == report.SourceBrowser && h.BrowserOnly {
+			u, _ := url.Parse(h.URL)
+			browserOnly = append(browserOnly, h.Method+" "+u.Path)
+		}
+	}
+	for _, f := range rep.Findings {
+		if f.Code == report.CodeStateChanged {
+			changedAt[rep.Hops[f.Hop-1].Source] = true
+		}
+	}
+	for _, src := range []report.Source{report.SourcePreflight, report.SourceBrowser, report.SourceCallback} {
+		if !changedAt[src] {
+			t.Errorf("no state.changed on a %s hop\n%s", src, flow.Describe(rep))
+		}
+	}
+	for _, want := range []string{"POST /login", "POST /consent"} {
+		if !slices.Contains(browserOnly, want) {
+			t.Errorf("browser-only hops %v lack %s\n%s", browserOnly, want, flow.Describe(rep))
+		}
+	}
+}
+
+func countBrowser(rep report.Report) int {
+	n := 0
+	for _, h := range rep.Hops {
+		if h.Source == report.SourceBrowser {
+			n++
+		}
+	}
+	return n
 }

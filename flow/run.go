@@ -91,7 +91,7 @@ func (r *runner) addFinding(f report.Finding) {
 // addHop records a hop and compares it with what was sent.
 func (r *runner) addHop(h report.Hop) {
 	r.emit(Event{Kind: EventHop, Hop: &h})
-	for _, f := range compareHop(r.sent, h) {
+	for _, f := range StateChangedAt(r.rep.Hops, compareHop(r.sent, h)) {
 		r.addFinding(f)
 	}
 }
@@ -332,7 +332,13 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 
 	deadline, _ := ctx.Deadline()
 	r.emit(Event{Kind: EventPhase, Phase: PhaseWaiting, AuthorizeURL: ar.URL, Listen: l.ln.Addr().String(), Deadline: deadline})
-	if r.cfg.OpenBrowser != nil {
+	var capt *capture
+	switch {
+	case r.cfg.Capture != nil:
+		capt = r.startCapture(ctx, ar.URL, pf.hops)
+		defer r.endCapture(capt)
+		r.opened = true
+	case r.cfg.OpenBrowser != nil:
 		if err := r.cfg.OpenBrowser(ar.URL); err != nil {
 			r.log("could not open a browser (%v); open this URL yourself: %s", err, ar.URL)
 		} else {
@@ -341,24 +347,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	}
 
 	r.late = l
-	var cb arrival
-	var later []arrival // on the redirect path after the callback, seen before it
-	for cb.url == "" {
-		select {
-		case cb = <-l.callback:
-		case a := <-l.arrivals:
-			if a.refused != "" {
-				r.refusedArrival(a)
-				continue
-			}
-			// A second request to the redirect path (a double submit,
-			// a prefetch), picked first by select: the callback was
-			// queued before it, so it is waiting already.
-			later = append(later, a)
-			cb = <-l.callback
-		case <-ctx.Done():
-			return r.finish(r.ctxError(ctx.Err(), PhaseWaiting))
-		}
+	cb, later, err := r.waitCallback(ctx, l, capt)
+	if err != nil {
+		return r.finish(err)
 	}
 	n := len(r.rep.Hops) + 1
 	h := r.newHop(n, report.SourceCallback, cb.method, cb.url)

@@ -89,7 +89,7 @@ func (a *analysis) build(name string, l leg, n *int) *built {
 		h := a.hop(l, r, l.urls[i], *n, name)
 		b.end = r.started
 		if !b.fragmentLost(h) {
-			b.findings = append(b.findings, flow.Compare(sent, []report.Hop{h})...)
+			b.findings = append(b.findings, flow.StateChangedAt(append(b.hops, h), flow.Compare(sent, []report.Hop{h}))...)
 		}
 		switch {
 		case len(r.body) > 0:
@@ -125,7 +125,7 @@ func (a *analysis) build(name string, l leg, n *int) *built {
 		*n++
 		u, _ := url.Parse(l.synthetic)
 		h := report.Hop{N: *n, Source: report.SourceHAR, Role: report.RoleCallback, Method: "GET", URL: l.synthetic, Params: flow.HopParams(u), At: b.end, Chain: name}
-		b.findings = append(b.findings, flow.Compare(sent, []report.Hop{h})...)
+		b.findings = append(b.findings, flow.StateChangedAt(append(b.hops, h), flow.Compare(sent, []report.Hop{h}))...)
 		b.findings = append(b.findings, report.Finding{
 			Code: report.CodeHARIrregular, Severity: report.SeverityInfo, Hop: h.N,
 			Message: fmt.Sprintf("hop %d is the redirect to the callback as hop %d's Location gives it: the file has no entry for the request itself", h.N, h.N-1),

@@ -119,7 +119,7 @@ type CodeInfo struct {
 func Codes() []CodeInfo {
 	e, w, i := SeverityError, SeverityWarn, SeverityInfo
 	return []CodeInfo{
-		{CodeStateChanged, e, "a hop's state differs from the state sent (detail kind: suffix_added, wrapped, plus_to_space, ...); the platform will reject the login"},
+		{CodeStateChanged, e, "a hop's state differs from the state sent (detail kind: suffix_added, wrapped, plus_to_space, ...; at the callback, changed_at: the hop whose redirect carried it); the platform will reject the login"},
 		{CodeStateMissing, e, "the callback or an authorize hop carries no state"},
 		{CodeRedirectURIChanged, e, "a hop's redirect_uri differs from the one sent (detail kind: trailing_slash, scheme, host, port, path, ...)"},
 		{CodeRedirectURIRejected, e, "the provider refused the redirect_uri: it is not registered with the app exactly as sent"},

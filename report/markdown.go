@@ -256,7 +256,13 @@ func mdHopList(b *strings.Builder, hops []Hop) {
 			head = append(head, fmt.Sprint(h.Status))
 		}
 		head = append(head, prose(h.Role.Label()), code(ShortURL(h.URL)))
+		if h.BrowserOnly {
+			head = append(head, "only the browser saw it")
+		}
 		fmt.Fprintf(b, "%d. %s\n", h.N, strings.Join(head, " · "))
+		if len(h.Fields) > 0 {
+			fmt.Fprintf(b, "   - form fields: %s\n", code(strings.Join(h.Fields, " ")))
+		}
 		for _, k := range hopValues {
 			v, ok := h.Params[k]
 			if !ok {

@@ -328,9 +328,14 @@ func redactQuery(raw string, secret func(string) bool, hid func(name, value stri
 // code is an error code.)
 func SecretParam(name string) bool {
 	l := strings.ToLower(name)
-	if secretFields[l] || isSecretName(name) || l == "samlrequest" {
-		return true
-	}
+	return secretFields[l] || isSecretName(name) || l == "samlrequest" || PasswordParam(name)
+}
+
+// PasswordParam reports whether a form field's name says it is a
+// password, a secret or a one-time code (passwd, Passwort, totp_secret):
+// what a captured browser's login post never keeps, even with --reveal.
+func PasswordParam(name string) bool {
+	l := strings.ToLower(name)
 	for _, part := range passwordParts {
 		if strings.Contains(l, part) {
 			return true

@@ -89,6 +89,7 @@ const (
 	SourcePreflight Source = "preflight" // authtrace's own client following redirects
 	SourceCallback  Source = "callback"  // a request that reached the loopback listener
 	SourceHAR       Source = "har"       // an entry of an imported HAR file
+	SourceBrowser   Source = "browser"   // captured live from a real browser (--capture)
 )
 
 // Role decides which comparisons apply to a hop (see DESIGN.md, "Hops").
@@ -124,6 +125,14 @@ type Hop struct {
 	// Chain names the chain the hop belongs to when a run sends more
 	// than one authorize request (Report.Chains); empty otherwise.
 	Chain string `json:"chain,omitempty"`
+	// Fields are the names of the form fields a post carried (a browser
+	// capture's login and consent posts): never their values.
+	Fields []string `json:"fields,omitempty"`
+	// BrowserOnly marks a browser hop that authtrace's own preflight did
+	// not see: the login post, consent, and the redirects after them.
+	BrowserOnly bool `json:"browser_only,omitempty"`
+	// MS is how long the request took, in milliseconds, when known.
+	MS int64 `json:"ms,omitempty"`
 }
 
 // Chain names.

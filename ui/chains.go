@@ -251,7 +251,7 @@ func hopTags(h report.Hop) string {
 	case h.Status > 0:
 		status = fmt.Sprintf("%3d", h.Status)
 	}
-	rest := fmt.Sprintf(" %3d %-4s %s %-4s ", h.N, sourceTag(h.Source), status, roleTag(h.Role))
+	rest := fmt.Sprintf(" %3d %-4s %s %-4s ", h.N, hopSourceTag(h), status, roleTag(h.Role))
 	// GET is the rule; another method is worth the cells it takes.
 	if m := report.Printable(h.Method); m != "" && m != "GET" {
 		rest += cut(m, 6) + " "

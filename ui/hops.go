@@ -176,12 +176,22 @@ var (
 	sourceTags = map[report.Source]string{
 		report.SourceSent: "sent", report.SourcePreflight: "pre",
 		report.SourceCallback: "cb", report.SourceHAR: "har",
+		report.SourceBrowser: "brw",
 	}
 	roleTags = map[report.Role]string{
 		report.RoleAuthorize: "auth", report.RoleProvider: "prov", report.RoleCallback: "cb",
 		report.RoleErrorPage: "err", report.RoleOther: "-",
 	}
 )
+
+// hopSourceTag is h's source tag, with "!" for a browser hop the
+// preflight did not see.
+func hopSourceTag(h report.Hop) string {
+	if h.BrowserOnly {
+		return sourceTag(h.Source) + "!"
+	}
+	return sourceTag(h.Source)
+}
 
 func sourceTag(s report.Source) string {
 	if t, ok := sourceTags[s]; ok {
@@ -200,7 +210,7 @@ func roleTag(r report.Role) string {
 // tagLegend is the help's key to the hop list's tags.
 func tagLegend() []string {
 	return []string{
-		"hops  from  sent: as built · pre: preflight · cb: callback · har: HAR file",
+		"hops  from  sent: as built · pre: preflight · cb: callback · har: HAR file · brw: browser (brw!: only it)",
 		"      role  auth: authorize · prov: provider · cb: callback · err: error page",
 	}
 }

@@ -31,6 +31,7 @@ what authtrace reports for it (--list-faults names them).`,
 		Example: `  authtrace demo
   authtrace demo --fault state-suffix
   authtrace demo --browser                    # click through the login yourself
+  authtrace demo --capture --fault state-suffix  # a real browser, every hop it makes
   authtrace demo --as power-platform --fault pkce-required
   authtrace demo --fault no-refresh --json | jq '.findings[].code'
   authtrace demo --events | jq -c 'select(.event=="finding") | .finding'`,
@@ -69,7 +70,7 @@ what authtrace reports for it (--list-faults names them).`,
 			if s.timeout <= 0 {
 				return usageErr("--timeout %s: give a positive duration, such as 30s or 5m", s.timeout)
 			}
-			if !cmd.Flags().Changed("timeout") && (realBrowser || s.noBrowser || s.openWith != "") {
+			if !cmd.Flags().Changed("timeout") && (realBrowser || s.noBrowser || s.openWith != "" || s.capt.on && !s.capt.headless) {
 				// A person signs in: the built-in browser's 30 seconds
 				// are too few to open a URL and click through two pages.
 				s.timeout = 5 * time.Minute
@@ -99,20 +100,31 @@ what authtrace reports for it (--list-faults names them).`,
 			if cfg.OpenBrowser, err = s.opener(chatter, fallback); err != nil {
 				return err
 			}
+			if realBrowser && s.capt.on {
+				return usageErr("--browser and --capture each open a real browser; give one")
+			}
+			sess, err := s.capt.session(&s)
+			if err != nil {
+				return err
+			}
+			use(sess, &cfg)
 			if !tui {
 				fmt.Fprintf(cmd.ErrOrStderr(), "· demo provider on %s (fault: %s)\n", srv.URL, fault)
 			}
-			return runEngine(cmd, &s, cfg, flow.Run, engineMode{tui: tui, refresh: true, name: "demo", byHand: s.noBrowser})
+			err = runEngine(cmd, &s, cfg, flow.Run, engineMode{tui: tui, refresh: true, name: "demo", byHand: s.noBrowser})
+			return s.capt.harOutAfter(cmd, sess, s.reveal, err)
 		},
 	}
 	f := cmd.Flags()
+	s.fs = f
 	f.StringVar(&fault, "fault", "none", "what to break (see --list-faults)")
 	f.BoolVar(&list, "list-faults", false, "list the faults and exit")
 	s.addOutputFlags(f)
-	f.DurationVar(&s.timeout, "timeout", 30*time.Second, "time limit for the whole login (5m when a person signs in: --browser, --no-browser, --open-with)")
+	f.DurationVar(&s.timeout, "timeout", 30*time.Second, "time limit for the whole login (5m when a person signs in: --browser, --no-browser, --open-with, --capture in a window)")
 	f.BoolVar(&realBrowser, "browser", false, "open the demo's login page in the system's browser, to click through it yourself (default: a built-in browser signs in by itself)")
 	f.BoolVar(&s.noBrowser, "no-browser", false, "open nothing; print the URL to open (for SSH sessions)")
 	f.StringVar(&s.openWith, "open-with", "", "open the authorize URL with `CMD` (split like a shell; the URL is added last)")
+	s.capt.addFlags(f)
 	f.StringVar(&s.as, "as", "", "emulate a client's requests: power-platform (its state shape, no PKCE, secret in the body then Basic); with --fault pkce-required it shows why such a connector fails")
 	return cmd
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -14,10 +13,8 @@ import (
 	"github.com/authtrace/authtrace/report"
 )
 
-// redactHAR writes the sanitised copy of the HAR file at in to out (a
-// report.Output: a temporary file renamed into place only when the whole
-// copy was written, so a cut or unreadable input never leaves half a file
-// that looks like a HAR; a device or pipe written as it is). It says on stderr what it replaced.
+// redactHAR writes the sanitised copy of the HAR file at in to out, as
+// writeHAR writes it. It says on stderr what it replaced.
 func redactHAR(ctx context.Context, in, out string, stderr io.Writer) error {
 	rc, size, err := har.Open(in, nil)
 	if err != nil {
@@ -26,39 +23,62 @@ func redactHAR(ctx context.Context, in, out string, stderr io.Writer) error {
 	defer rc.Close()
 	// Ctrl-C: closing the input ends the copy, which is then removed.
 	defer context.AfterFunc(ctx, func() { rc.Close() })()
-	dst, err := report.CreateOutput(out)
-	if err != nil {
-		return fmt.Errorf("--redact-out %s cannot be written: %w", out, err)
-	}
-	defer dst.Abort() // after Commit, nothing
 	var bar *progress
 	if size > progressFrom {
 		bar = newProgress(stderr, "copying "+filepath.Base(in), size)
 	}
-	opt := har.RedactOptions{Progress: bar.set}
+	return writeHAR(ctx, rc, out, harCopy{flag: "--redact-out", redact: true, bar: bar}, stderr)
+}
+
+// harCopy says how writeHAR writes: the flag that named the file (for
+// messages), whether secrets are replaced, and the progress line.
+type harCopy struct {
+	flag   string
+	redact bool
+	bar    *progress
+}
+
+// writeHAR copies the HAR file r to out (a report.Output: a temporary
+// file renamed into place only when the whole copy was written, so a cut
+// or unreadable input never leaves half a file that looks like a HAR; a
+// device or pipe written as it is), sanitised as har.Redact does unless
+// c says not to, gzip-compressed when out ends in .gz.
+func writeHAR(ctx context.Context, r io.Reader, out string, c harCopy, stderr io.Writer) error {
+	dst, err := report.CreateOutput(out)
+	if err != nil {
+		return fmt.Errorf("%s %s cannot be written: %w", c.flag, out, err)
+	}
+	defer dst.Abort() // after Commit, nothing
 	var w io.Writer = dst
 	var zw *gzip.Writer
 	if strings.EqualFold(filepath.Ext(out), ".gz") {
 		zw = gzip.NewWriter(dst) // the name says so: what is inside must be
 		w = zw
 	}
-	stats, err := har.Redact(rc, w, opt)
-	bar.end()
+	var stats har.RedactStats
+	if c.redact {
+		stats, err = har.Redact(r, w, har.RedactOptions{Progress: c.bar.set})
+	} else {
+		_, err = io.Copy(w, r)
+	}
+	c.bar.end()
 	if zw != nil {
 		if cerr := zw.Close(); err == nil {
 			err = cerr
 		}
 	}
 	if ctx.Err() != nil {
-		return errors.New("--redact-out: stopped; no copy written")
+		return fmt.Errorf("%s: stopped; no copy written", c.flag)
 	}
 	if err != nil {
-		return fmt.Errorf("--redact-out: no copy written: %w", err)
+		return fmt.Errorf("%s: no copy written: %w", c.flag, err)
 	}
 	if err := dst.Commit(); err != nil {
-		return fmt.Errorf("--redact-out %s: %w", out, err)
+		return fmt.Errorf("%s %s: %w", c.flag, out, err)
 	}
-	fmt.Fprintf(stderr, "· sanitised copy written to %s: %s\n", out, redactedSummary(stats))
+	if c.redact {
+		fmt.Fprintf(stderr, "· sanitised copy written to %s: %s\n", out, redactedSummary(stats))
+	}
 	return nil
 }
 

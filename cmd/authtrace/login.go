@@ -109,6 +109,10 @@ func runLogin(cmd *cobra.Command, s *settings) error {
 	if err != nil {
 		return err
 	}
+	sess, err := s.capt.session(s)
+	if err != nil {
+		return err
+	}
 	tui := !s.machine() && isTerminal(cmd.OutOrStdout())
 	setup := tui && (cfg.AuthorizeURL == "" && cfg.Issuer == "" || cfg.ClientID == "")
 	if !setup {
@@ -137,7 +141,9 @@ func runLogin(cmd *cobra.Command, s *settings) error {
 		return err
 	}
 	cfg.OpenBrowser = opener
-	return runEngine(cmd, s, cfg, flow.Run, engineMode{tui: tui, setup: setup, refresh: true, byHand: s.noBrowser})
+	use(sess, &cfg)
+	err = runEngine(cmd, s, cfg, flow.Run, engineMode{tui: tui, setup: setup, refresh: true, byHand: s.noBrowser})
+	return s.capt.harOutAfter(cmd, sess, s.reveal, err)
 }
 
 // engineFunc is flow.Run or flow.Trace.

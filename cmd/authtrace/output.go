@@ -138,7 +138,11 @@ func progressLine(e flow.Event, byHand bool) string {
 		if h.Status != 0 {
 			status = fmt.Sprint(h.Status)
 		}
-		line := fmt.Sprintf("  hop %-2d %-9s %s %-10s %s", h.N, h.Source, status, h.Role, p(report.ShortURL(h.URL)))
+		src := string(h.Source)
+		if h.BrowserOnly {
+			src += "!" // the preflight did not see it
+		}
+		line := fmt.Sprintf("  hop %-2d %-9s %s %-10s %s", h.N, src, status, h.Role, p(report.ShortURL(h.URL)))
 		if h.Error != "" {
 			line += "\n         " + p(h.Error)
 		}

@@ -48,6 +48,7 @@ type settings struct {
 	profile    string
 	loopback   string // trace --connector: the second chain's redirect URI
 	login      bool   // the flags are login's (a loopback redirect URI), not trace's
+	capt       captureSettings
 }
 
 const secretEnv = "AUTHTRACE_CLIENT_SECRET"
@@ -88,6 +89,7 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 	fs.StringVar(&s.expectIss, "expect-iss", "", "issuer the tokens must carry")
 	fs.BoolVar(&s.noBrowser, "no-browser", false, "do not open a browser; print the URL to open (for SSH sessions)")
 	fs.StringVar(&s.openWith, "open-with", "", "open the authorize URL with `CMD` (split like a shell; the URL is added last), e.g. \"firefox --private-window\"")
+	s.capt.addFlags(fs)
 }
 
 // config turns the flags into the engine's settings. It checks what can be

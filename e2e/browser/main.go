@@ -35,6 +35,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/authtrace/authtrace/capture"
 )
 
 // Flags given to Chromium: exactly DESIGN.md's list, plus the profile
@@ -144,56 +146,6 @@ func envOr(name, def string) string {
 	return def
 }
 
-// pageState is what one look at the current document sees. Acted is set on
-// a document this program already filled in or clicked: the next document
-// (after the navigation that caused) does not have it.
-type pageState struct {
-	Href    string `json:"href"`
-	Ready   string `json:"ready"`
-	Kind    string `json:"kind"` // login, consent, other
-	Acted   bool   `json:"acted"`
-	Title   string `json:"title"`
-	Text    string `json:"text"`
-	HasForm bool   `json:"hasForm"`
-}
-
-const lookJS = `(() => {
-  const q = (s) => document.querySelector(s);
-  let kind = 'other';
-  if (q('input[name="login"]') && q('input[name="password"]')) kind = 'login';
-  else if (q('input[type="hidden"][name="prompt"][value="consent"]')) kind = 'consent';
-  return {
-    href: location.href,
-    ready: document.readyState,
-    kind,
-    acted: !!window.__e2eActed,
-    title: document.title,
-    text: (document.body ? document.body.innerText : '').slice(0, 600),
-    hasForm: !!q('form'),
-  };
-})()`
-
-// fillLoginJS and consentJS act through the page's own form and button, so
-// the browser posts exactly what a person's click would.
-const fillLoginJS = `((user, password) => {
-  window.__e2eActed = true;
-  const login = document.querySelector('input[name="login"]');
-  const pw = document.querySelector('input[name="password"]');
-  login.value = user;
-  pw.value = password;
-  const btn = login.form.querySelector('button[type="submit"], input[type="submit"]');
-  if (btn) btn.click(); else login.form.submit();
-  return true;
-})(%q, %q)`
-
-const consentJS = `(() => {
-  window.__e2eActed = true;
-  const prompt = document.querySelector('input[type="hidden"][name="prompt"][value="consent"]');
-  const btn = prompt.form.querySelector('button[type="submit"], input[type="submit"]');
-  if (btn) btn.click(); else prompt.form.submit();
-  return true;
-})()`
-
 // denyJS follows the page's abort link (oidc-provider's "[ Cancel ]"), which
 // ends the interaction with error=access_denied at the callback.
 const denyJS = `(() => {
@@ -231,14 +183,14 @@ func login(ctx context.Context, o options, stderr io.Writer) (steps []string, er
 		return nil, fmt.Errorf("start %s: %w", o.chromium, err)
 	}
 	if o.harOut != "" {
-		rec, err := startRecording(bctx)
+		rec, err := capture.Record(bctx, nil)
 		if err != nil {
 			return nil, fmt.Errorf("record HAR: %w", err)
 		}
 		// Runs before the browser is closed, which the bodies still to
 		// fetch need.
 		defer func() {
-			if serr := rec.save(o.harOut); serr != nil && err == nil {
+			if serr := rec.Save(o.harOut); serr != nil && err == nil {
 				err = serr
 			}
 		}()
@@ -258,11 +210,11 @@ func login(ctx context.Context, o options, stderr io.Writer) (steps []string, er
 	}
 
 	var (
-		last      pageState
+		last      capture.PageState
 		lastSince time.Time
 	)
 	for {
-		st, err := chromedp.Run(tctx, chromedp.Evaluate[pageState](lookJS))
+		st, err := chromedp.Run(tctx, chromedp.Evaluate[capture.PageState](capture.LookJS))
 		if err != nil {
 			if tctx.Err() != nil {
 				return steps, fmt.Errorf("timed out after %s at %s (%q)", o.timeout, last.Href, last.Title)
@@ -285,12 +237,12 @@ func login(ctx context.Context, o options, stderr io.Writer) (steps []string, er
 		case st.Acted:
 			// Waiting for the navigation our click started.
 		case st.Kind == "login" && st.Ready != "loading":
-			if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](fmt.Sprintf(fillLoginJS, o.user, o.password))); err != nil {
+			if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](fmt.Sprintf(capture.FillLoginJS, o.user, o.password))); err != nil {
 				continue
 			}
 			steps = append(steps, "login")
 		case st.Kind == "consent" && st.Ready != "loading":
-			js, step := consentJS, "consent"
+			js, step := capture.ConsentJS, "consent"
 			if o.deny {
 				js, step = denyJS, "deny"
 			}

@@ -1,9 +1,12 @@
-package main
+package capture
 
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"math"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -15,22 +18,30 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/har"
+	"github.com/authtrace/authtrace/report"
 )
 
-// recorder keeps every network request of the tab as the DevTools
+// Recorder keeps every network request of the tab as the DevTools
 // protocol reports it, in the shape of Chrome's own HAR export: each hop
 // of a redirect is its entry (the 30x with its redirectURL), bodies of
 // documents and XHR/fetch answers are fetched, and a page starts at each
-// navigation of the main frame.
+// navigation of the main frame. The values of password fields in posts
+// are never kept (report.PasswordParam), --reveal or not.
 //
 // Events arrive on chromedp's reader goroutine, which must not run
-// commands, so the bodies are fetched by a worker of its own.
-type recorder struct {
-	ctx context.Context // the tab's, for the commands
+// commands, so the bodies are fetched by a worker of its own, which also
+// hands each request of the login, once it ended, to seen.
+type Recorder struct {
+	// fetchPost and fetchBody ask the browser for a request's post data
+	// and a response's body (chromedp's commands on the tab).
+	fetchPost func(network.RequestID) (string, error)
+	fetchBody func(network.RequestID) (body string, base64 bool, err error)
+	seen      func(flow.BrowserRequest)
 
 	mu        sync.Mutex
-	recs      []*rec // in the order they were sent
+	recs      []*rec // in the order they were sent, at most maxEntries
 	live      map[network.RequestID]*rec
 	pages     []har.Page
 	mainFrame cdp.FrameID
@@ -56,16 +67,33 @@ type rec struct {
 	post    bool // post data to fetch
 	body    bool // response body to fetch
 	decoded int64
+	handed  bool // given to seen
 }
 
-// startRecording enables the network domain of the tab in ctx and starts
-// recording. It must be called before the navigation.
-func startRecording(ctx context.Context) (*recorder, error) {
-	r := &recorder{
-		ctx:  ctx,
-		live: map[network.RequestID]*rec{},
-		wake: make(chan struct{}, 1),
-		done: make(chan struct{}),
+// maxEntries bounds what a capture keeps: a page that requests forever
+// must not fill the memory.
+const maxEntries = 20000
+
+// maxBody is the most of one body a capture keeps: the error-page
+// reader reads the first 512 KiB.
+const maxBody = 512 << 10
+
+// Record enables the network domain of the tab in ctx and starts
+// recording; seen (when not nil) is given each request of the login as
+// it ends. It must be called before the navigation.
+func Record(ctx context.Context, seen func(flow.BrowserRequest)) (*Recorder, error) {
+	r := newRecorder(seen)
+	r.fetchPost = func(id network.RequestID) (string, error) {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		res, err := chromedp.Call(ctx, network.GetRequestPostData, network.GetRequestPostDataParams{RequestID: id})
+		return string(res.PostData), err
+	}
+	r.fetchBody = func(id network.RequestID) (string, bool, error) {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		res, err := chromedp.Call(ctx, network.GetResponseBody, network.GetResponseBodyParams{RequestID: id})
+		return string(res.Body), res.Base64encoded, err
 	}
 	if err := chromedp.Listen(ctx, r.event); err != nil {
 		return nil, err
@@ -77,7 +105,19 @@ func startRecording(ctx context.Context) (*recorder, error) {
 	return r, nil
 }
 
-func (r *recorder) event(ev any) {
+func newRecorder(seen func(flow.BrowserRequest)) *Recorder {
+	if seen == nil {
+		seen = func(flow.BrowserRequest) {}
+	}
+	return &Recorder{
+		seen: seen,
+		live: map[network.RequestID]*rec{},
+		wake: make(chan struct{}, 1),
+		done: make(chan struct{}),
+	}
+}
+
+func (r *Recorder) event(ev any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch ev := ev.(type) {
@@ -97,18 +137,14 @@ func (r *recorder) event(ev any) {
 			c.e.Transfer.Size = int64(ev.EncodedDataLength)
 			c.e.Response.Content.Size = c.decoded
 			c.body = wantsBody(c.e)
-			if c.body || c.post {
-				r.queue(c)
-			}
+			r.queue(c)
 			delete(r.live, ev.RequestID)
 		}
 	case *network.EventLoadingFailed:
 		if c := r.live[ev.RequestID]; c != nil {
 			c.ended = ev.Timestamp.Float64()
 			c.e.Error = ev.ErrorText
-			if c.post {
-				r.queue(c)
-			}
+			r.queue(c)
 			delete(r.live, ev.RequestID)
 		}
 	}
@@ -116,11 +152,16 @@ func (r *recorder) event(ev any) {
 
 // sent starts an entry; a request that follows a redirect first ends the
 // hop before it with the redirect's response, as Chrome's export does.
-func (r *recorder) sent(ev *network.EventRequestWillBeSent) {
+func (r *Recorder) sent(ev *network.EventRequestWillBeSent) {
 	if prev := r.live[ev.RequestID]; prev != nil && ev.RedirectResponse != nil {
 		prev.respond(ev.RedirectResponse)
 		prev.ended = ev.Timestamp.Float64()
 		prev.e.Response.RedirectURL, _ = har.Header(prev.e.Response.Headers, "Location")
+		r.queue(prev)
+	}
+	if len(r.recs) >= maxEntries {
+		delete(r.live, ev.RequestID)
+		return
 	}
 	q := ev.Request
 	c := &rec{id: ev.RequestID, issued: ev.Timestamp.Float64()}
@@ -147,6 +188,7 @@ func (r *recorder) sent(ev *network.EventRequestWillBeSent) {
 		for _, pe := range q.PostDataEntries {
 			c.e.Request.PostData.Text += string(pe.Bytes)
 		}
+		c.e.Request.PostData.Text = noPasswords(c.e.Request.PostData.Text)
 		c.post = len(q.PostDataEntries) == 0
 	}
 	if ev.Type == network.ResourceTypeDocument && ev.RedirectResponse == nil && (r.mainFrame == "" || ev.FrameID == r.mainFrame) {
@@ -189,7 +231,7 @@ func wantsBody(e har.Entry) bool {
 	return s >= 200 && s != 204 && s != 304 && (s < 300 || s >= 400)
 }
 
-func (r *recorder) queue(c *rec) {
+func (r *Recorder) queue(c *rec) {
 	r.jobs = append(r.jobs, c)
 	select {
 	case r.wake <- struct{}{}:
@@ -197,9 +239,10 @@ func (r *recorder) queue(c *rec) {
 	}
 }
 
-// work fetches the bodies queued, until the recorder is closed and none
+// work fetches the bodies queued and hands each request of the login to
+// seen, in the order they ended, until the recorder is closed and none
 // is left.
-func (r *recorder) work() {
+func (r *Recorder) work() {
 	defer close(r.done)
 	for {
 		r.mu.Lock()
@@ -215,43 +258,130 @@ func (r *recorder) work() {
 		c := r.jobs[0]
 		r.jobs = r.jobs[1:]
 		post, body := c.post, c.body
+		c.post, c.body = false, false
 		r.mu.Unlock()
 		r.fetch(c, post, body)
+		r.hand(c)
 	}
 }
 
-func (r *recorder) fetch(c *rec, post, body bool) {
-	ctx, cancel := context.WithTimeout(r.ctx, 5*time.Second)
-	defer cancel()
-	if post {
-		res, err := chromedp.Call(ctx, network.GetRequestPostData, network.GetRequestPostDataParams{RequestID: c.id})
-		if err == nil {
+func (r *Recorder) fetch(c *rec, post, body bool) {
+	if post && r.fetchPost != nil {
+		if text, err := r.fetchPost(c.id); err == nil {
 			r.mu.Lock()
-			c.e.Request.PostData.Text = string(res.PostData)
+			c.e.Request.PostData.Text = noPasswords(text)
 			r.mu.Unlock()
 		}
 	}
-	if !body {
+	if !body || r.fetchBody == nil {
 		return
 	}
-	res, err := chromedp.Call(ctx, network.GetResponseBody, network.GetResponseBodyParams{RequestID: c.id})
+	text, b64, err := r.fetchBody(c.id)
 	if err != nil {
 		return // gone with its page: the entry has no text, as in Chrome
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ct := &c.e.Response.Content
-	ct.Text, ct.Kept, ct.Size = string(res.Body), true, int64(len(res.Body))
-	if res.Base64encoded {
+	ct.Size = int64(len(text))
+	if len(text) > maxBody {
+		text, ct.Truncated = text[:maxBody], true
+	}
+	ct.Text, ct.Kept = text, true
+	if b64 {
 		ct.Encoding = "base64"
 	}
 }
 
-// stop waits for the bodies still being fetched and returns the pages and
-// entries recorded, requests that never ended included (as Chrome lists
-// them).
-func (r *recorder) stop() ([]har.Page, []har.Entry) {
+// hand gives a request that ended to seen, when it is one of the
+// login's: a navigation or its redirect, or a request carrying OAuth
+// parameters.
+func (r *Recorder) hand(c *rec) {
 	r.mu.Lock()
+	if c.handed {
+		r.mu.Unlock()
+		return
+	}
+	c.handed = true
+	br, ok := browserRequest(c.e, c.issued, c.ended)
+	r.mu.Unlock()
+	if ok {
+		r.seen(br)
+	}
+}
+
+// browserRequest is an entry as the engine takes it, and whether it is
+// one of the login's requests at all (not an image, a script, an app's
+// polling).
+func browserRequest(e har.Entry, issued, ended float64) (flow.BrowserRequest, bool) {
+	u, err := url.Parse(e.Request.URL)
+	if err != nil {
+		return flow.BrowserRequest{}, false
+	}
+	if e.ResourceType != "document" && !oauthQuery(u) {
+		return flow.BrowserRequest{}, false
+	}
+	br := flow.BrowserRequest{
+		Method: e.Request.Method, URL: e.Request.URL, Status: e.Response.Status,
+		Location: e.Response.RedirectURL, At: e.Started, Error: e.Error,
+	}
+	if br.Location == "" {
+		br.Location, _ = har.Header(e.Response.Headers, "Location")
+	}
+	if ended > issued {
+		br.Duration = time.Duration(math.Round((ended-issued)*1e6)) * time.Microsecond
+	}
+	br.Loop = e.Error == "net::ERR_TOO_MANY_REDIRECTS" // Chromium's net error name
+	if br.Status == 0 && br.Error == "" {
+		br.Error = "no answer when the capture ended (the page was still loading)"
+	}
+	br.ContentType, _ = har.Header(e.Response.Headers, "Content-Type")
+	if c := e.Response.Content; c.Kept {
+		br.Body = []byte(c.Text)
+		if c.Encoding == "base64" {
+			br.Body, _ = base64.StdEncoding.DecodeString(c.Text)
+		}
+	}
+	if pd := e.Request.PostData; pd != nil && pd.Text != "" {
+		if q, err := url.ParseQuery(pd.Text); err == nil {
+			for name := range q {
+				br.Fields = append(br.Fields, name)
+			}
+			slices.Sort(br.Fields)
+			br.Form = pd.Text
+		}
+	}
+	return br, true
+}
+
+// oauthQuery reports whether u carries an OAuth request's or answer's
+// parameters.
+func oauthQuery(u *url.URL) bool {
+	q := u.Query()
+	return q.Has("client_id") && q.Has("response_type") || q.Has("state") || q.Has("code") || q.Has("error")
+}
+
+// noPasswords is a post's form body with the values of its password
+// fields replaced; other bodies as they are.
+func noPasswords(body string) string {
+	if body == "" || strings.ContainsAny(body[:1], "{[<") {
+		return body
+	}
+	return report.RedactForm(body, report.PasswordParam, nil)
+}
+
+// Stop waits for the bodies still being fetched and returns the pages
+// and entries recorded, requests that never ended included (as Chrome
+// lists them, and handed to seen as unanswered).
+func (r *Recorder) Stop() ([]har.Page, []har.Entry) {
+	r.mu.Lock()
+	if !r.closed {
+		for _, c := range r.recs {
+			if !c.handed && r.live[c.id] == c {
+				r.jobs = append(r.jobs, c)
+			}
+		}
+	}
 	r.closed = true
 	select {
 	case r.wake <- struct{}{}:
@@ -264,18 +394,20 @@ func (r *recorder) stop() ([]har.Page, []har.Entry) {
 	defer r.mu.Unlock()
 	// In the order they were issued, as Chrome lists them; events can
 	// arrive a little out of it.
-	slices.SortStableFunc(r.recs, func(a, b *rec) int { return cmp.Compare(a.issued, b.issued) })
-	entries := make([]har.Entry, 0, len(r.recs))
-	for _, c := range r.recs {
-		c.e.Transfer.Timings = timings(c.issued, c.ended, c.timing)
-		entries = append(entries, c.e)
+	recs := slices.Clone(r.recs)
+	slices.SortStableFunc(recs, func(a, b *rec) int { return cmp.Compare(a.issued, b.issued) })
+	entries := make([]har.Entry, 0, len(recs))
+	for _, c := range recs {
+		e := c.e
+		e.Transfer.Timings = timings(c.issued, c.ended, c.timing)
+		entries = append(entries, e)
 	}
 	return slices.Clone(r.pages), entries
 }
 
-// save writes what was recorded to path.
-func (r *recorder) save(path string) error {
-	pages, entries := r.stop()
+// Save writes what was recorded to path (mode 0600), after Stop.
+func (r *Recorder) Save(path string) error {
+	pages, entries := r.Stop()
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("write HAR: %w", err)

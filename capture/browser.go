@@ -1,0 +1,237 @@
+package capture
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/har"
+)
+
+// Options say which browser a capture runs and how.
+type Options struct {
+	// Path is the browser's program (--browser-path); "" is the first
+	// one Find finds.
+	Path     string
+	Headless bool
+	// Output takes the browser's own chatter; nil discards it.
+	Output io.Writer
+	// Drive, when set, acts on the tab as a person would (fill a form,
+	// close the window), with the tab's chromedp context: a seam for the
+	// end-to-end tests. Its return does not end the capture.
+	Drive func(ctx context.Context) error
+	// StartTimeout bounds the browser's start (default 30s).
+	StartTimeout time.Duration
+}
+
+// HeadlessFlags are what Chromium gets headless (DESIGN.md, "Testing
+// tiers"), besides its profile directory.
+var HeadlessFlags = []string{
+	"headless", "no-sandbox", "disable-gpu", "disable-quic", "no-first-run",
+	"disable-background-networking", "disable-component-update", "disable-sync",
+}
+
+// windowFlags are what a visible window gets: a fresh profile that asks
+// nothing and fetches nothing of its own.
+var windowFlags = []string{
+	"no-first-run", "no-default-browser-check", "disable-background-networking",
+	"disable-component-update", "disable-sync",
+}
+
+// Session is one browser capture. Run is its flow.CaptureFunc; HAR gives
+// what it recorded, after Run.
+type Session struct {
+	opt Options
+
+	mu      sync.Mutex
+	pages   []har.Page
+	entries []har.Entry
+	// profile is the temporary profile directory of the running browser
+	// ("" when none is running), for tests that check it is removed.
+	profile string
+}
+
+// New returns a capture with these options.
+func New(opt Options) *Session {
+	if opt.Output == nil {
+		opt.Output = io.Discard
+	}
+	if opt.StartTimeout <= 0 {
+		opt.StartTimeout = 30 * time.Second
+	}
+	return &Session{opt: opt}
+}
+
+// HAR returns the pages and entries the last Run recorded.
+func (s *Session) HAR() ([]har.Page, []har.Entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pages, s.entries
+}
+
+// Run starts the browser with a fresh profile, opens url and hands every
+// request of the login to seen until ctx ends, the tab is closed or the
+// browser exits; then it closes the browser and removes the profile, in
+// every case. It is a flow.CaptureFunc.
+func (s *Session) Run(ctx context.Context, url string, seen func(flow.BrowserRequest)) (err error) {
+	path := s.opt.Path
+	if path == "" {
+		p, _, ferr := Find()
+		if ferr != nil {
+			return ferr
+		}
+		path = p
+	}
+	dir, err := os.MkdirTemp("", "authtrace-capture-")
+	if err != nil {
+		return fmt.Errorf("create the browser's temporary profile: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	s.mu.Lock()
+	s.profile = dir
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.profile = ""
+		s.mu.Unlock()
+	}()
+
+	// The browser outlives ctx by as long as the bodies still to fetch
+	// take: its own lifetime ends with the cancels below.
+	life := context.WithoutCancel(ctx)
+	actx, cancelAlloc := chromedp.NewExecAllocator(life, s.allocOptions(path, dir)...)
+	// cancelAlloc waits for the browser to exit, so the profile is no
+	// longer written to when the deferred RemoveAll runs.
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+
+	if err := s.start(ctx, bctx, cancelAlloc, path); err != nil {
+		return err
+	}
+	rec, err := Record(bctx, seen)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	defer func() {
+		pages, entries := rec.Stop()
+		s.mu.Lock()
+		s.pages, s.entries = pages, entries
+		s.mu.Unlock()
+	}()
+	detached, err := chromedp.Detached(bctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		chromedp.WaitClosed(bctx) //nolint:errcheck // ends with bctx at the latest
+		close(exited)
+	}()
+	go func() {
+		// Returns once the first answer came; a page that never
+		// answers is the network events' to report.
+		chromedp.Call(bctx, page.Navigate, page.NavigateParams{URL: url}) //nolint:errcheck // failures are network events
+		if s.opt.Drive != nil {
+			s.opt.Drive(bctx) //nolint:errcheck // the capture says what happened
+		}
+	}()
+	select {
+	case <-ctx.Done():
+		// The callback reached the listener, and the redirect that
+		// took the browser there may still be in the pipe: a reply to a
+		// command comes after the events sent before it, and Listen
+		// has handled those when the command returns.
+		fctx, cancel := context.WithTimeout(bctx, 2*time.Second)
+		chromedp.Call(fctx, page.GetFrameTree, cdp.Empty{}) //nolint:errcheck // a browser gone has nothing more to say
+		cancel()
+		return nil
+	case <-detached:
+		return fmt.Errorf("%w: its window (tab) was closed", flow.ErrBrowserGone)
+	case <-exited:
+		return fmt.Errorf("%w: %s exited or crashed", flow.ErrBrowserGone, path)
+	}
+}
+
+// start starts the browser, within StartTimeout: a program that is no
+// browser may neither exit nor answer.
+func (s *Session) start(ctx, bctx context.Context, kill context.CancelFunc, path string) error {
+	started := make(chan error, 1)
+	go func() {
+		_, err := chromedp.Run(bctx, chromedp.Sleep(0))
+		started <- err
+	}()
+	timer := time.NewTimer(s.opt.StartTimeout)
+	defer timer.Stop()
+	select {
+	case err := <-started:
+		if err != nil {
+			return &StartError{Path: path, Err: err}
+		}
+		return nil
+	case <-timer.C:
+		kill()
+		return &StartError{Path: path, Err: fmt.Errorf("it did not answer over the DevTools protocol within %s", s.opt.StartTimeout)}
+	case <-ctx.Done():
+		kill()
+		return ctx.Err()
+	}
+}
+
+// StartError is a browser program that could not be started, or is not a
+// Chromium-family browser.
+type StartError struct {
+	Path string
+	Err  error
+}
+
+func (e *StartError) Error() string {
+	// chromedp's words for a program that exited end in a colon and
+	// its (empty) output.
+	why := strings.TrimRight(strings.TrimSpace(e.Err.Error()), ":")
+	if len(why) > 600 {
+		why = why[:600] + "..." // the rest of the browser's log
+	}
+	return fmt.Sprintf("%s did not start as a Chromium-family browser with the DevTools protocol (%s): give Chromium, Google Chrome, Microsoft Edge or Brave with --browser-path", e.Path, why)
+}
+
+func (e *StartError) Unwrap() error { return e.Err }
+
+// ErrNotStarted is what errors.Is finds in a *StartError.
+var ErrNotStarted = errors.New("the browser did not start")
+
+// Is makes a *StartError ErrNotStarted.
+func (e *StartError) Is(target error) bool { return target == ErrNotStarted }
+
+func (s *Session) allocOptions(path, dir string) []chromedp.ExecAllocatorOption {
+	flags := windowFlags
+	if s.opt.Headless {
+		flags = HeadlessFlags
+	} else if os.Geteuid() == 0 {
+		// Chromium refuses to run as root with its sandbox.
+		flags = append(flags[:len(flags):len(flags)], "no-sandbox")
+	}
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.UserDataDir(dir), chromedp.CombinedOutput(s.opt.Output)}
+	for _, f := range flags {
+		opts = append(opts, chromedp.Flag(f, true))
+	}
+	return opts
+}
+
+// Profile is the temporary profile directory of the browser running now,
+// or "" when none is: what a test checks is removed.
+func (s *Session) Profile() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.profile
+}

@@ -1,0 +1,138 @@
+package capture
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/har"
+)
+
+func TestTimings(t *testing.T) {
+	// Issued at 10.000s, started at 10.002s; a reused connection (no DNS,
+	// connect or TLS), sent 1ms in, headers 5ms in, finished at 10.010s.
+	rt := &network.ResourceTiming{RequestTime: 10.002, DNSStart: -1, DNSEnd: -1, ConnectStart: -1, ConnectEnd: -1,
+		SslStart: -1, SslEnd: -1, SendStart: 1, SendEnd: 1.5, ReceiveHeadersEnd: 5}
+	got := timings(10.000, 10.010, rt)
+	want := har.Timings{Blocked: 3, DNS: -1, SSL: -1, Connect: -1, Send: 0.5, Wait: 3.5, Receive: 3}
+	approx := cmp.Comparer(func(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 })
+	if diff := cmp.Diff(want, got, approx); diff != "" {
+		t.Errorf("timings (-want +got):\n%s", diff)
+	}
+	if got := timings(1, 2, nil); got != (har.Timings{}) {
+		t.Errorf("timings without the protocol's = %+v, want zero (written as Chrome's unknown)", got)
+	}
+}
+
+func TestNVs(t *testing.T) {
+	got := nvs(network.Headers{"set-cookie": "a=1\nb=2", "Location": "/x", "content-type": "text/html"})
+	want := []har.NV{{Name: "content-type", Value: "text/html"}, {Name: "Location", Value: "/x"},
+		{Name: "set-cookie", Value: "a=1"}, {Name: "set-cookie", Value: "b=2"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+}
+
+// stream feeds a recorder the events of a login as Chromium sends them:
+// an authorize request redirected to a login page, the login post, its
+// redirect to the callback (which never answers: the capture ended), an
+// image on the way, and a page that failed.
+func stream(r *Recorder) {
+	doc := network.ResourceTypeDocument
+	send := func(id, method, u string, at float64, redirect *network.Response, post string) {
+		q := &network.Request{URL: u, Method: method, Headers: network.Headers{}}
+		if post != "" {
+			q.HasPostData = true
+			q.Headers["Content-Type"] = "application/x-www-form-urlencoded"
+			q.PostDataEntries = []*network.PostDataEntry{{Bytes: []byte(post)}}
+		}
+		r.event(&network.EventRequestWillBeSent{RequestID: network.RequestID(id), Request: q, Timestamp: cdp.MonotonicTime(at),
+			WallTime: cdp.TimeSinceEpoch(1.7e9 + at), Type: doc, FrameID: "main", RedirectResponse: redirect})
+	}
+	respond := func(id string, status int64, ctype string, at float64) {
+		r.event(&network.EventResponseReceived{RequestID: network.RequestID(id), Type: doc,
+			Response: &network.Response{Status: status, Headers: network.Headers{"Content-Type": ctype}, MimeType: ctype}})
+		r.event(&network.EventLoadingFinished{RequestID: network.RequestID(id), Timestamp: cdp.MonotonicTime(at)})
+	}
+	send("1", "GET", "https://idp.example/authorize?client_id=c&response_type=code&state=S1&redirect_uri=http%3A%2F%2F127.0.0.1%3A5%2Fcallback", 10, nil, "")
+	send("1", "GET", "https://idp.example/login?tx=1", 10.02, &network.Response{Status: 302, Headers: network.Headers{"Location": "/login?tx=1"}}, "")
+	respond("1", 200, "text/html", 10.05)
+	r.event(&network.EventRequestWillBeSent{RequestID: "img", Request: &network.Request{URL: "https://idp.example/logo.png", Method: "GET"},
+		Timestamp: 10.06, Type: network.ResourceTypeImage})
+	respond("img", 200, "image/png", 10.07)
+	send("2", "POST", "https://idp.example/login", 11, nil, "login=ada&password=hunter2&tx=1")
+	send("2", "GET", "http://127.0.0.1:5/callback?code=C&state=S1", 11.1, &network.Response{Status: 303, Headers: network.Headers{"Location": "http://127.0.0.1:5/callback?code=C&state=S1"}}, "")
+	send("3", "GET", "https://down.example/", 12, nil, "")
+	r.event(&network.EventLoadingFailed{RequestID: "3", Timestamp: 12.5, ErrorText: "net::ERR_NAME_NOT_RESOLVED"})
+}
+
+func TestRecorderHandsTheLoginsRequests(t *testing.T) {
+	var got []flow.BrowserRequest
+	r := newRecorder(func(br flow.BrowserRequest) { got = append(got, br) })
+	r.fetchBody = func(network.RequestID) (string, bool, error) { return "<html>sign in</html>", false, nil }
+	go r.work()
+	stream(r)
+	_, entries := r.Stop()
+
+	type short struct {
+		Method, URL, Location, Error, Body string
+		Status                             int
+		Fields                             []string
+		MS                                 int64
+	}
+	var gotShort []short
+	for _, br := range got {
+		gotShort = append(gotShort, short{br.Method, br.URL, br.Location, br.Error, string(br.Body), br.Status, br.Fields, br.Duration.Milliseconds()})
+	}
+	want := []short{
+		{Method: "GET", URL: "https://idp.example/authorize?client_id=c&response_type=code&state=S1&redirect_uri=http%3A%2F%2F127.0.0.1%3A5%2Fcallback", Location: "/login?tx=1", Status: 302, MS: 20},
+		{Method: "GET", URL: "https://idp.example/login?tx=1", Status: 200, Body: "<html>sign in</html>", MS: 30},
+		{Method: "POST", URL: "https://idp.example/login", Location: "http://127.0.0.1:5/callback?code=C&state=S1", Status: 303, Fields: []string{"login", "password", "tx"}, MS: 100},
+		{Method: "GET", URL: "https://down.example/", Error: "net::ERR_NAME_NOT_RESOLVED", MS: 500},
+		{Method: "GET", URL: "http://127.0.0.1:5/callback?code=C&state=S1", Error: "no answer when the capture ended (the page was still loading)"},
+	}
+	if diff := cmp.Diff(want, gotShort); diff != "" {
+		t.Errorf("requests handed (-want +got):\n%s", diff)
+	}
+	if len(entries) != 6 {
+		t.Errorf("%d entries kept for the HAR, want 6 (the image too)", len(entries))
+	}
+	for _, e := range entries {
+		if pd := e.Request.PostData; pd != nil && strings.Contains(pd.Text, "hunter2") {
+			t.Errorf("the password's value is in the entry's post data: %q", pd.Text)
+		}
+	}
+}
+
+func TestRecorderKeepsAtMostMaxEntries(t *testing.T) {
+	n := 0
+	r := newRecorder(func(flow.BrowserRequest) { n++ })
+	go r.work()
+	for i := range maxEntries + 50 {
+		id := network.RequestID(strconv.Itoa(i))
+		r.event(&network.EventRequestWillBeSent{RequestID: id, Request: &network.Request{URL: "https://a.example/?state=x", Method: "GET"}, Timestamp: cdp.MonotonicTime(i)})
+		r.event(&network.EventLoadingFinished{RequestID: id, Timestamp: cdp.MonotonicTime(i)})
+	}
+	_, entries := r.Stop()
+	if len(entries) != maxEntries || n != maxEntries {
+		t.Errorf("kept %d entries and handed %d requests, want %d of each", len(entries), n, maxEntries)
+	}
+}
+
+func TestNoPasswords(t *testing.T) {
+	for in, want := range map[string]string{
+		"login=ada&password=x&tx=1": "login=ada&password=%3Credacted%3E&tx=1",
+		"Passwd=1&otp_code=2":       "Passwd=%3Credacted%3E&otp_code=%3Credacted%3E",
+		`{"password":"x"}`:          `{"password":"x"}`, // not a form: har.Redact's
+		"":                          "",
+	} {
+		if got := noPasswords(in); got != want {
+			t.Errorf("noPasswords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCaptureUsageErrors(t *testing.T) {
+	login := []string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--client-secret", ""}
+	dir := t.TempDir()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{append(login, "--headless"), "--headless goes with --capture"},
+		{append(login, "--har-out", filepath.Join(dir, "x.har")), "--har-out goes with --capture"},
+		{append(login, "--browser-path", "/usr/bin/chromium"), "--browser-path goes with --capture"},
+		{append(login, "--capture", "--no-browser"), "leave out --no-browser and --open-with"},
+		{append(login, "--capture", "--browser-path", filepath.Join(dir, "nope")), "--browser-path: " + filepath.Join(dir, "nope") + " does not exist"},
+		{append(login, "--capture", "--browser-path", dir), "is a folder"},
+		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", dir), "--har-out " + dir + " is a directory"},
+		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", "r.json", "--report", "r.json"), "--report and --har-out are both"},
+		{[]string{"demo", "--capture", "--browser"}, "--browser and --capture each open a real browser"},
+		{[]string{"demo", "--headless"}, "--headless goes with --capture"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args[len(tt.args)-2:], " "), func(t *testing.T) { wantUsage(t, tt.args, tt.want) })
+	}
+}
+
+func TestCaptureNoBrowserFound(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // none of the browsers' names
+	for _, p := range []string{"/snap/bin/chromium", "/opt/google/chrome/chrome", "/opt/microsoft/msedge/msedge", "/opt/brave.com/brave/brave"} {
+		if _, err := os.Stat(p); err == nil {
+			t.Skipf("%s is installed: a machine with no browser cannot be faked here", p)
+		}
+	}
+	code, _, stderr := runCLI(t, "demo", "--capture", "--json")
+	if code != exitIncomplete {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitIncomplete, stderr)
+	}
+	for _, want := range []string{"no Chromium-family browser found", "chromium", "google-chrome", "microsoft-edge", "brave-browser", "--browser-path"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not name %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestCaptureDriver(t *testing.T) {
+	for _, v := range []string{"", "signin", "signin:ada:pw", "close-at-login"} {
+		if _, err := captureDriver(v); err != nil {
+			t.Errorf("captureDriver(%q) = %v", v, err)
+		}
+	}
+	for _, v := range []string{"signin:ada", "fill", "close"} {
+		if _, err := captureDriver(v); err == nil {
+			t.Errorf("captureDriver(%q) took it", v)
+		}
+	}
+}
