@@ -60,6 +60,13 @@ const FillLoginJS = `((user, password) => {
   return true;
 })(%q, %q)`
 
+// DenyJS clicks Deny on the demo's consent page.
+const DenyJS = `(() => {
+  window.__e2eActed = true;
+  document.querySelector('button[name="answer"][value="deny"]').click();
+  return true;
+})()`
+
 const ConsentJS = `(() => {
   window.__e2eActed = true;
   const allow = document.querySelector('button[name="answer"][value="allow"]');
@@ -73,13 +80,23 @@ const ConsentJS = `(() => {
 // SignIn is a driver (Options.Drive) that signs in as user on every
 // login page and consents on every consent page, until ctx ends.
 func SignIn(user, password string) func(ctx context.Context) error {
+	return signIn(user, password, ConsentJS)
+}
+
+// SignInDenying is SignIn that clicks Deny on the demo's consent page: the
+// person who says no (authtrace demo --fault consent-denied).
+func SignInDenying(user, password string) func(ctx context.Context) error {
+	return signIn(user, password, DenyJS)
+}
+
+func signIn(user, password, consent string) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		return drive(ctx, func(st PageState) (string, bool) {
 			switch st.Kind {
 			case "login":
 				return fmt.Sprintf(FillLoginJS, user, password), true
 			case "consent":
-				return ConsentJS, true
+				return consent, true
 			}
 			return "", true
 		})

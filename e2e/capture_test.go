@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authtrace/authtrace/demo"
 	"github.com/authtrace/authtrace/internal/syncbuf"
 	"github.com/authtrace/authtrace/report"
 )
@@ -424,6 +425,37 @@ func TestCaptureInterruptedOrCrashed(t *testing.T) {
 			}
 			left, _ := filepath.Glob(filepath.Join(tmp, "authtrace-capture-*"))
 			if len(left) > 0 {
+				t.Errorf("the browser's temporary profile was left behind: %v", left)
+			}
+		})
+	}
+}
+
+// TestDemoCaptureHeadless: authtrace demo --capture --headless signs in by
+// itself over the capture's DevTools connection (no one can in a headless
+// browser), and reports what each fault shows, as with its built-in
+// browser; the person's Deny is a click too.
+func TestDemoCaptureHeadless(t *testing.T) {
+	needEnv(t)
+	for _, name := range []string{"none", "consent-denied", "state-suffix"} {
+		t.Run(name, func(t *testing.T) {
+			fault, err := demo.Lookup(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmp := shortTemp(t)
+			res := execAuthtraceEnv(t, authtraceBin(t), "demo", "demo-secret",
+				[]string{"demo", "--fault", name, "--capture", "--headless", "--browser-path", chromiumPath(), "--events"},
+				[]string{"TMPDIR=" + tmp})
+			for sev, want := range map[report.Severity][]string{report.SeverityError: fault.Errors, report.SeverityWarn: fault.Warnings} {
+				if got, want := demo.Shown(res.rep, sev), slices.Sorted(slices.Values(want)); !slices.Equal(got, want) {
+					t.Errorf("%s findings %v, want %v\n%s", sev, got, want, hopList(res.rep))
+				}
+			}
+			if !slices.ContainsFunc(res.rep.Hops, func(h report.Hop) bool { return h.Source == report.SourceBrowser }) {
+				t.Errorf("no browser hops\n%s", hopList(res.rep))
+			}
+			if left, _ := filepath.Glob(filepath.Join(tmp, "authtrace-capture-*")); len(left) > 0 {
 				t.Errorf("the browser's temporary profile was left behind: %v", left)
 			}
 		})

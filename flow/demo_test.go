@@ -204,7 +204,7 @@ func TestCaptureAgainstDemo(t *testing.T) {
 			return nil
 		}
 	})
-	if n := countBrowser(rep); n == 0 || n > live {
+	if n := flow.CountSource(rep, report.SourceBrowser); n == 0 || n > live {
 		t.Errorf("%d browser hops for %d requests the browser made", n, live)
 	}
 	var browserOnly []string
@@ -230,14 +230,4 @@ func TestCaptureAgainstDemo(t *testing.T) {
 			t.Errorf("browser-only hops %v lack %s\n%s", browserOnly, want, flow.Describe(rep))
 		}
 	}
-}
-
-func countBrowser(rep report.Report) int {
-	n := 0
-	for _, h := range rep.Hops {
-		if h.Source == report.SourceBrowser {
-			n++
-		}
-	}
-	return n
 }

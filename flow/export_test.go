@@ -1,4 +1,7 @@
 package flow
 
-// Describe is describe for the external tests (demo_test.go).
-var Describe = describe
+// For the external tests (demo_test.go).
+var (
+	Describe    = describe
+	CountSource = countSource
+)

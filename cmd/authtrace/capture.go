@@ -23,6 +23,9 @@ type captureSettings struct {
 	headless    bool
 	browserPath string
 	harOut      string
+	// signsIn drives a headless capture when no person can: the demo's
+	// built-in sign-in, over the capture's own DevTools connection.
+	signsIn func(context.Context) error
 }
 
 func (c *captureSettings) addFlags(fs *pflag.FlagSet) {
@@ -76,6 +79,9 @@ func (c *captureSettings) session(s *settings) (*capture.Session, error) {
 	drive, err := captureDriver(os.Getenv(captureDriveEnv))
 	if err != nil {
 		return nil, usageErr("%s: %v", captureDriveEnv, err)
+	}
+	if drive == nil && c.headless {
+		drive = c.signsIn
 	}
 	opt.Drive = drive
 	return capture.New(opt), nil

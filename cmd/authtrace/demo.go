@@ -11,6 +11,7 @@ import (
 	"github.com/pkg/browser"
 	"github.com/spf13/cobra"
 
+	"github.com/authtrace/authtrace/capture"
 	"github.com/authtrace/authtrace/demo"
 	"github.com/authtrace/authtrace/flow"
 )
@@ -102,6 +103,12 @@ what authtrace reports for it (--list-faults names them).`,
 			}
 			if realBrowser && s.capt.on {
 				return usageErr("--browser and --capture each open a real browser; give one")
+			}
+			// Headless, no one can sign in: the demo does, as its
+			// built-in browser does (and says no for consent-denied).
+			s.capt.signsIn = capture.SignIn("", "")
+			if fault == "consent-denied" {
+				s.capt.signsIn = capture.SignInDenying("", "")
 			}
 			sess, err := s.capt.session(&s)
 			if err != nil {
