@@ -39,6 +39,7 @@ type fakeProvider struct {
 	idTokenKey   string // HS256 key of the ID token (default: the client secret)
 	grantScope   string // the scope the token answer lists (default: as requested)
 	accessAud    string // aud of the access token (default https://api.fake.example)
+	refreshAud   string // aud of the refreshed access token (default accessAud)
 	// Authorize behaviour.
 	callbackError string            // redirect to the client with this error
 	stateSuffix   string            // the tenant proxy appends this to state
@@ -209,7 +210,11 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 			oauthErr(w, http.StatusBadRequest, p.refreshError, "refresh token expired")
 			return
 		}
-		tok := map[string]any{"access_token": fakeJWT(p.accessAud), "token_type": "Bearer", "expires_in": 3600}
+		aud := p.accessAud
+		if p.refreshAud != "" {
+			aud = p.refreshAud
+		}
+		tok := map[string]any{"access_token": fakeJWT(aud), "token_type": "Bearer", "expires_in": 3600}
 		if p.rotate {
 			tok["refresh_token"] = "rt-2"
 		}
