@@ -229,16 +229,19 @@ func (f tokenFacts) audForAPI(expect, apiHost string) bool {
 func JudgeCall(c report.Call, tok *decode.Token, p report.Profile, now time.Time) report.Finding {
 	where := c.Request.Method + " " + report.ShortURL(c.Request.URL)
 	detail := map[string]string{"step": "call", "call": fmt.Sprint(c.N), "token": c.Token, "url": report.RedactURL(c.Request.URL)}
-	with := ""
-	if c.Token == CallTokenRefresh {
-		with = " (with the refreshed access token)"
+	token := "the access token"
+	switch c.Token {
+	case CallTokenRefresh:
+		token = "the refreshed access token"
+	case CallTokenHAR:
+		token = "the HAR file's access token"
 	}
 	if c.Response == nil {
 		detail["error"] = "no_response"
 		return report.Finding{
 			Code: report.CodeHopUnreachable, Severity: report.SeverityError,
-			Message: fmt.Sprintf("the API call %s%s got no answer: %s", where, with, c.Error),
-			Hint:    "The API could not be reached from this machine: check the URL (with --connector, the swagger's host, basePath and schemes), that the API is running, and that nothing (a proxy, a firewall, a private network) stands between. A hanging API fails the connector the same way after the platform's own timeout.",
+			Message: fmt.Sprintf("the API call %s with %s got no answer: %s", where, token, c.Error),
+			Hint:    "The API could not be reached from this machine: check the URL (for a connector: its swagger's host, basePath and schemes), that the API is running, and that nothing (a proxy, a firewall, a private network) stands between. A hanging API fails the connector the same way after the platform's own timeout.",
 			Detail:  detail,
 		}
 	}
@@ -265,7 +268,7 @@ func JudgeCall(c report.Call, tok *decode.Token, p report.Profile, now time.Time
 	if resp.Status >= 200 && resp.Status < 300 && !loginPage {
 		return report.Finding{
 			Code: report.CodeAPIAccepted, Severity: report.SeverityInfo,
-			Message: fmt.Sprintf("the API accepted the access token%s: %s answered %d", with, where, resp.Status),
+			Message: fmt.Sprintf("the API accepted %s: %s answered %d", token, where, resp.Status),
 			Detail:  detail,
 		}
 	}
@@ -274,7 +277,7 @@ func JudgeCall(c report.Call, tok *decode.Token, p report.Profile, now time.Time
 	if num, _, _ := readAADSTS(ans.desc); num != "" {
 		detail["aadsts"] = num
 	}
-	msg := fmt.Sprintf("the API refused the access token%s: %s answered %d", with, where, resp.Status)
+	msg := fmt.Sprintf("the API refused %s: %s answered %d", token, where, resp.Status)
 	switch {
 	case ans.errCode != "" && ans.desc != "":
 		msg += fmt.Sprintf(" (%s: %s)", ans.errCode, ans.desc)
@@ -429,11 +432,11 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 	case CallCauseForbidden:
 		return "The API took the token and refused the operation (403): the user or the app lacks a permission it checks. The token's scope: " + scopes + rolesNote(f) + ". " + scopeFix(prov)
 	case CallCauseInvalidRequest:
-		return "The API found the request malformed (RFC 6750 invalid_request): the Authorization header must be exactly \"Bearer <token>\", once, and the token must not also be in the query or body. Check the --call-header values and the method."
+		return "The API found the request malformed (RFC 6750 invalid_request): the Authorization header must be exactly \"Bearer <token>\", once, and the token must not also be in the query or body. Check the headers and the method the call sends."
 	case CallCauseGatewayKey:
-		return "An API gateway (Azure API Management) in front of the API wants its own subscription key: send the header Ocp-Apim-Subscription-Key (--call-header), as the connector does with an API key connection parameter or a policy."
+		return "An API gateway (Azure API Management) in front of the API wants its own subscription key: send the header Ocp-Apim-Subscription-Key with the call, as the connector does with an API key connection parameter or a policy."
 	case CallCauseNotFound:
-		return "HTTP 404: the path is not the API's, or the API hides what this token may not see. Check the URL (with --connector: the swagger's host, basePath and the operation's path)."
+		return "HTTP 404: the path is not the API's, or the API hides what this token may not see. Check the URL (for a connector: its swagger's host, basePath and the operation's path)."
 	case CallCauseServer:
 		return fmt.Sprintf("HTTP %d: the API failed on its side; its logs say why (a token it could not parse can crash a careless API). Retry, then look there.", a.status)
 	case CallCauseNoClue:

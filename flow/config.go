@@ -111,7 +111,7 @@ const (
 // chain, small enough that a hostile chain cannot make a report huge.
 const MaxHopsLimit = 100
 
-// APICall is one request to the API (--call): its method (default GET),
+// APICall is one request to the API with the access token: its method (default GET),
 // absolute URL, and headers besides Authorization, in the order given.
 type APICall struct {
 	Method  string
