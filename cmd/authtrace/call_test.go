@@ -157,3 +157,32 @@ func TestCallConnector(t *testing.T) {
 	wantUsage(t, []string{"login", "--connector", dir, "--conn-param", "customHost=acme.example.com", "--call-op", "GetTask"}, "needs a value for taskId: give --call-param taskId=VALUE")
 	wantUsage(t, []string{"login", "--connector", dir, "--conn-param", "customHost=acme.example.com", "--call-op", "ListTasks"}, "has no operation ListTasks; it has: GetTask")
 }
+
+// TestHARCall sends a HAR file's access token to the API, and says when
+// the file has none.
+func TestHARCall(t *testing.T) {
+	api, got := audienceAPI(t, "nobody")
+	code, out, stderr := runCLI(t, "har", harFixtures+"chrome-spa-pkce.har", "--json", "--call", api.URL+"/orders")
+	rep := oneReport(t, out)
+	if code != exitFindings || len(rep.Calls) != 1 || rep.Calls[0].Token != flow.CallTokenHAR || len(got()) != 1 {
+		t.Fatalf("exit %d, calls %+v, API got %d; stderr:\n%s", code, rep.Calls, len(got()), stderr)
+	}
+	if !strings.Contains(stderr, "calling the API with the HAR file's access token") {
+		t.Errorf("stderr does not say which token is sent:\n%s", stderr)
+	}
+	if tok := strings.TrimPrefix(got()[0], "Bearer "); tok == "" || strings.Contains(out, tok) {
+		t.Errorf("the token sent is empty or in the output")
+	}
+	var rejected bool
+	for _, f := range rep.Findings {
+		rejected = rejected || f.Code == report.CodeAPIRejected && f.Detail["token"] == flow.CallTokenHAR
+	}
+	if !rejected {
+		t.Errorf("findings %+v, want api.rejected for the HAR file's token", rep.Findings)
+	}
+
+	code, out, stderr = runCLI(t, "har", harFixtures+"pp-healthy.har", "--json", "--call", api.URL+"/orders")
+	if rep := oneReport(t, out); code != exitOK || len(rep.Calls) != 0 || !strings.Contains(stderr, "holds no access token") || len(got()) != 1 {
+		t.Errorf("a HAR without a token: exit %d, calls %d, stderr:\n%s", code, len(rep.Calls), stderr)
+	}
+}
