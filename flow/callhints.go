@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -383,8 +384,10 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 		switch {
 		case f.azureManagement():
 			lead = "The token is for Azure Resource Manager (aud " + decode.AzureManagementAudience + "), not for this API"
+		case p.ExpectAud != "" && slices.Contains(f.aud, p.ExpectAud):
+			return lead + ", the audience this login expected, and the API refuses it: the API is set up for another audience. Set the API's expected audience to " + p.ExpectAud + " (ASP.NET: the Audience or ValidAudiences of its JwtBearer options; express-oauth2-jwt-bearer: its audience option), or, if the API is right, ask for the audience it wants. " + audienceFix(prov)
 		case p.ExpectAud != "":
-			lead += fmt.Sprintf(" and the API's audience is %s", p.ExpectAud)
+			lead += fmt.Sprintf(" and the audience expected is %s", p.ExpectAud)
 		case apiHost != "" && a.desc == "":
 			lead += fmt.Sprintf(", which does not name the API's host %s", apiHost)
 		}

@@ -121,6 +121,7 @@ func TestJudgeCallProviders(t *testing.T) {
 		{"auth0 opaque", call(`Bearer error="invalid_token"`, 401), auth0, "opaque", CallCauseOpaque, "/userinfo"},
 		{"auth0 scope", call(`Bearer error="insufficient_scope", scope="read:orders"`, 403), auth0, "", CallCauseScope, "Permissions"},
 		{"entra forbidden", call(``, 403), entra, "", CallCauseForbidden, "API permissions"},
+		{"the API is set up for another audience", call(`Bearer error="invalid_token", error_description="The audience 'https://api.fake.example' is invalid"`, 401), report.Profile{ExpectAud: "https://api.fake.example"}, "", CallCauseAudience, "Set the API's expected audience to https://api.fake.example"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
