@@ -295,3 +295,24 @@ func TestCallAfterRefresh(t *testing.T) {
 		t.Errorf("findings %v calls %d, want two calls and no %s", codes(rep), len(rep.Calls), report.CodeAPIRefreshedTokenDiffers)
 	}
 }
+
+// BenchmarkCallEndlessAnswer is one call to an API whose answer never
+// ends: what it costs is the 64 KiB read, not the answer.
+func BenchmarkCallEndlessAnswer(b *testing.B) {
+	chunk := []byte(strings.Repeat("x", 1<<20))
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer api.Close()
+	r := newRunner(Config{}, nil, "login")
+	for b.Loop() {
+		c := r.call(context.Background(), APICall{URL: api.URL}, "tok", CallTokenExchange)
+		if c.Response == nil || !c.Response.Truncated {
+			b.Fatalf("call %+v", c)
+		}
+	}
+}

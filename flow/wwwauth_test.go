@@ -146,3 +146,27 @@ func parsedJWT(t *testing.T, aud string) *decode.Token {
 	}
 	return tok
 }
+
+func BenchmarkParseChallenges(b *testing.B) {
+	h := `Basic realm="api", Bearer realm="api", error="invalid_token", error_description="The audience 'api://x' is invalid", scope="orders.read orders.write"`
+	for b.Loop() {
+		ParseChallenges(h)
+	}
+}
+
+func BenchmarkJudgeCall(b *testing.B) {
+	tok, err := decode.Parse(fakeJWT(""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := report.Call{N: 1, Token: CallTokenExchange, Step: report.Step{
+		Request: report.Request{Method: "GET", URL: "https://api.contoso.example/orders"},
+		Response: &report.Response{Status: 401, ContentType: "application/json", Body: `{"error":{"code":"InvalidAuthenticationToken","message":"Access token validation failure. Invalid audience."}}`,
+			Headers: map[string]string{"Www-Authenticate": `Bearer realm="", error="invalid_token"`}},
+	}}
+	p := report.Profile{AuthorizeURL: "https://login.microsoftonline.com/t/oauth2/authorize"}
+	now := time.Now()
+	for b.Loop() {
+		JudgeCall(c, tok, p, now)
+	}
+}

@@ -186,3 +186,21 @@ func TestHARCall(t *testing.T) {
 		t.Errorf("a HAR without a token: exit %d, calls %d, stderr:\n%s", code, len(rep.Calls), stderr)
 	}
 }
+
+// TestDemoCallEvents: the call event on --events carries the request
+// with the token hidden, as the report does.
+func TestDemoCallEvents(t *testing.T) {
+	api, got := audienceAPI(t, "https://api.demo.example")
+	code, out, stderr := runCLI(t, "demo", "--events", "--call", api.URL+"/me")
+	if code != 0 || len(got()) != 1 {
+		t.Fatalf("exit %d, API got %d calls; stderr:\n%s", code, len(got()), stderr)
+	}
+	if !strings.Contains(out, `"event":"call"`) {
+		t.Errorf("no call event in:\n%s", out)
+	}
+	tok := strings.TrimPrefix(got()[0], "Bearer ")
+	sig := tok[strings.LastIndexByte(tok, '.')+1:]
+	if strings.Contains(out, sig) || strings.Contains(stderr, sig) {
+		t.Errorf("the access token's signature is in the output")
+	}
+}
