@@ -84,7 +84,7 @@ func TestCallFindings(t *testing.T) {
 			name:    "invalid_request",
 			handler: challenge(`Bearer error="invalid_request", error_description="malformed header"`, 400, ""),
 			code:    report.CodeAPIRejected,
-			detail:  map[string]string{"cause": CallCauseOpaque, "error": "invalid_request"},
+			detail:  map[string]string{"cause": CallCauseInvalidRequest, "error": "invalid_request"},
 		},
 		{
 			name:    "invalid_request plain",
@@ -108,6 +108,15 @@ func TestCallFindings(t *testing.T) {
 			code:   report.CodeAPIRejected,
 			detail: map[string]string{"cause": CallCauseLoginRedirect, "status": "302"},
 			hint:   "Return HTTP 401",
+		},
+		{
+			name: "redirect on the API's own host",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "/orders/", http.StatusMovedPermanently)
+			},
+			code:   report.CodeAPIRejected,
+			detail: map[string]string{"cause": CallCauseRedirect, "status": "301"},
+			hint:   "Use the URL it redirects to",
 		},
 		{
 			name: "HTML sign-in page with 200",
@@ -141,6 +150,7 @@ func TestCallFindings(t *testing.T) {
 			handler: challenge("", 401, `{"statusCode":401,"error":"Unauthorized","message":"Invalid Compact JWS"}`),
 			code:    report.CodeAPIRejected,
 			detail:  map[string]string{"cause": CallCauseOpaque, "error": "Unauthorized", "error_description": "Invalid Compact JWS"},
+			hint:    "although it is one",
 		},
 		{
 			name:    "ProblemDetails",

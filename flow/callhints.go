@@ -23,6 +23,7 @@ const (
 	CallCauseSignature      = "signature"
 	CallCauseIssuer         = "issuer"
 	CallCauseLoginRedirect  = "login_redirect"
+	CallCauseRedirect       = "redirect"
 	CallCauseLoginPage      = "login_page"
 	CallCauseForbidden      = "forbidden"
 	CallCauseInvalidRequest = "invalid_request"
@@ -274,6 +275,9 @@ func JudgeCall(c report.Call, tok *decode.Token, p report.Profile, now time.Time
 		}
 	}
 	cause := callCause(ans, facts, resp.Status, loginPage, p.ExpectAud, apiHost)
+	if cause == CallCauseLoginRedirect && !loginURL(c.Location, c.Request.URL) {
+		cause = CallCauseRedirect
+	}
 	detail["cause"] = cause
 	if num, _, _ := readAADSTS(ans.desc); num != "" {
 		detail["aadsts"] = num
@@ -320,7 +324,7 @@ func callCause(a apiAnswer, f tokenFacts, status int, loginPage bool, expect, ap
 		return CallCauseAudience
 	case has("expired", "lifetime", "idx10223"):
 		return CallCauseExpired
-	case has("malformed", "compact jws", "not well formed", "idx12709", "idx14100", "jwt must have three parts") || f.format != string(decode.FormatJWT) && status == http.StatusUnauthorized:
+	case has("compact jws", "jwt malformed", "malformed jwt", "token is malformed", "not well formed", "idx12709", "idx14100", "jwt must have three parts") || f.format != string(decode.FormatJWT) && status == http.StatusUnauthorized:
 		return CallCauseOpaque
 	case has("signature", "signing key", "idx10501", "idx10503", "kid"):
 		return CallCauseSignature
@@ -346,6 +350,26 @@ func callCause(a apiAnswer, f tokenFacts, status int, loginPage bool, expect, ap
 		return CallCauseNoClue
 	}
 	return CallCauseOther
+}
+
+// loginURL reports whether a redirect's target is a sign-in: a
+// provider's host, a path that says so, or another host than the API's
+// (a web app sends a stranger to its identity provider). A redirect on
+// the API's own host to another path (a trailing slash, http to https)
+// is none.
+func loginURL(loc, apiURL string) bool {
+	u, err := url.Parse(loc)
+	if err != nil || loc == "" {
+		return true // no Location to tell by: the usual case is a login
+	}
+	api, _ := url.Parse(apiURL)
+	l := strings.ToLower(u.Path + "?" + u.RawQuery)
+	for _, w := range []string{"login", "signin", "sign-in", "authorize", "oauth", "saml", "sso", "/.auth/", "account/"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return providerOf(u.Host) != "" || api != nil && u.Host != "" && !strings.EqualFold(u.Hostname(), api.Hostname())
 }
 
 // looksLoginPage reports whether a 2xx answer is an HTML sign-in page:
@@ -418,6 +442,9 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 		}
 		return "The access token had expired when the API got it" + when + ". The platform refreshes before its calls with the refresh token: check that the login returns one and that the Refresh URL works (authtrace reports both). If the token was fresh, this machine's clock or the API's is off, or the API allows no clock skew."
 	case CallCauseOpaque:
+		if f.format == string(decode.FormatJWT) {
+			return "The API could not read the token as a signed JWT, although it is one: something between the platform and the API (a gateway, a proxy) may alter or replace the Authorization header, or the API expects another kind of token (an encrypted JWE, a reference token it introspects). Send the request straight to the API to tell which, and check what the API is configured to accept."
+		}
 		return "The access token is not a JWT (" + f.format + "), so an API that validates JWTs cannot read it. " + opaqueFix(prov)
 	case CallCauseSignature:
 		return fmt.Sprintf("The API could not verify the token's signature: it trusts other keys than the ones that signed it. Its configured authority (issuer, metadata address) must be the token's iss, %s, whose JWKS signed it. Entra: v1 tokens (sts.windows.net) and v2 (login.microsoftonline.com/<tenant>/v2.0) have different issuers, so set accessTokenAcceptedVersion in the API's app manifest or configure the API for the version it gets; a token for Microsoft Graph (a nonce in its header) verifies with no other API.", orNone(f.iss))
@@ -432,6 +459,8 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 			what = "answered the call with an HTML sign-in page"
 		}
 		return "The API " + what + " instead of taking the bearer token or answering 401: it treated the call as a browser's without a session, as a web app's cookie sign-in or App Service Authentication (Easy Auth) does. The usual cause is a token of the wrong type for it (an ID token, another API's token, the portal's own management.azure.com token) or for another audience (this one's aud: " + aud + "). Make the API answer API calls with 401 (App Service Authentication: \"Return HTTP 401\" for unauthenticated requests; ASP.NET Core: JwtBearer as the API's default scheme), then look at the reason it gives." + suspect(f, p, apiHost)
+	case CallCauseRedirect:
+		return "The API redirected the call to " + report.ShortURL(c.Location) + " on its own host: a redirect the platform's call does not follow (a trailing slash, http to https, a moved path). Use the URL it redirects to: the connector's host, basePath and path (or the URL called) must be the API's final one."
 	case CallCauseForbidden:
 		return "The API took the token and refused the operation (403): the user or the app lacks a permission it checks. The token's scope: " + scopes + rolesNote(f) + ". " + scopeFix(prov)
 	case CallCauseInvalidRequest:
