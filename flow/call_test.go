@@ -55,6 +55,10 @@ func challenge(h string, status int, body string) http.HandlerFunc {
 	}
 }
 
+func redirectTo(loc string, status int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, loc, status) }
+}
+
 func TestCallFindings(t *testing.T) {
 	const expect = "https://api.fake.example"
 	tests := []struct {
@@ -100,24 +104,10 @@ func TestCallFindings(t *testing.T) {
 			detail:  map[string]string{"cause": CallCauseScope, "error": "insufficient_scope", "scope": "orders.read orders.write"},
 			hint:    "missing: orders.read orders.write",
 		},
-		{
-			name: "redirect to a login page",
-			handler: func(w http.ResponseWriter, r *http.Request) {
-				http.Redirect(w, r, "https://login.example.com/authorize?client_id=web", http.StatusFound)
-			},
-			code:   report.CodeAPIRejected,
-			detail: map[string]string{"cause": CallCauseLoginRedirect, "status": "302"},
-			hint:   "Return HTTP 401",
-		},
-		{
-			name: "redirect on the API's own host",
-			handler: func(w http.ResponseWriter, r *http.Request) {
-				http.Redirect(w, r, "/orders/", http.StatusMovedPermanently)
-			},
-			code:   report.CodeAPIRejected,
-			detail: map[string]string{"cause": CallCauseRedirect, "status": "301"},
-			hint:   "Use the URL it redirects to",
-		},
+		{name: "redirect to a login page", handler: redirectTo("https://login.example.com/authorize?client_id=web", http.StatusFound),
+			code: report.CodeAPIRejected, detail: map[string]string{"cause": CallCauseLoginRedirect, "status": "302"}, hint: "Return HTTP 401"},
+		{name: "redirect on the API's own host", handler: redirectTo("/orders/", http.StatusMovedPermanently),
+			code: report.CodeAPIRejected, detail: map[string]string{"cause": CallCauseRedirect, "status": "301"}, hint: "Use the URL it redirects to"},
 		{
 			name: "HTML sign-in page with 200",
 			handler: func(w http.ResponseWriter, _ *http.Request) {
