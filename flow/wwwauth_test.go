@@ -170,3 +170,29 @@ func BenchmarkJudgeCall(b *testing.B) {
 		JudgeCall(c, tok, p, now)
 	}
 }
+
+// FuzzJudgeCall: any answer an API gives (status, WWW-Authenticate,
+// content type, body) is judged without a panic, as accepted or refused,
+// and a refusal always says what to change.
+func FuzzJudgeCall(f *testing.F) {
+	f.Add(401, `Bearer error="invalid_token"`, "application/json", `{"error":{"code":"InvalidAuthenticationToken","message":"x"}}`, "")
+	f.Add(403, `Bearer error="insufficient_scope", scope="a b"`, "", `{"error":"insufficient_scope"}`, "")
+	f.Add(302, "", "text/html", "<html>login</html>", "https://login.example/authorize")
+	f.Add(200, "", "text/html", `<form><input type="password">`, "")
+	f.Add(401, "", "application/problem+json", `{"title":"Unauthorized","detail":"IDX10223"}`, "")
+	f.Fuzz(func(t *testing.T, status int, challenge, ctype, body, location string) {
+		c := report.Call{N: 1, Token: CallTokenExchange, Location: location, Step: report.Step{
+			Request:  report.Request{Method: "GET", URL: "https://api.example/x"},
+			Response: &report.Response{Status: status, ContentType: ctype, Body: body, Headers: map[string]string{"WWW-Authenticate": challenge}},
+		}}
+		got := JudgeCall(c, nil, report.Profile{}, time.Unix(0, 0))
+		switch {
+		case got.Code == report.CodeAPIAccepted && (status < 200 || status > 299):
+			t.Fatalf("status %d accepted", status)
+		case got.Code == report.CodeAPIRejected && got.Hint == "":
+			t.Fatalf("a refusal without a hint: %+v", got)
+		case got.Code != report.CodeAPIAccepted && got.Code != report.CodeAPIRejected:
+			t.Fatalf("code %s", got.Code)
+		}
+	})
+}
