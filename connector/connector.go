@@ -62,6 +62,8 @@ type Connector struct {
 	// Host, BasePath and Schemes are the swagger's.
 	Host, BasePath string
 	Schemes        []string
+	// Operations are the swagger's operations that have an operationId.
+	Operations []Operation
 	// OAuth holds every oauthSetting: those of connectionParameters, then
 	// those of each connectionParameterSets value, in the file's order.
 	OAuth []*OAuth
@@ -242,6 +244,7 @@ func (c *Connector) readSwagger(path string) {
 			if s, _ := r.get(o, "", "schemes"); s != nil {
 				c.Schemes = stringList(s)
 			}
+			c.Operations = readOperations(r, o)
 			return
 		}
 	}

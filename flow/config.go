@@ -67,6 +67,11 @@ type Config struct {
 	// Findings were found before the run (a connector's settings): the
 	// run reports them first, as its own.
 	Findings []report.Finding
+	// Calls are requests to the API, made with the access token as the
+	// platform sends it (Authorization: Bearer) once the login has one;
+	// with CallAfterRefresh, made again with the refreshed one.
+	Calls            []APICall
+	CallAfterRefresh bool
 	// Connector is the connector definition the settings came from (its
 	// path, for the report's profile).
 	Connector string
@@ -109,6 +114,14 @@ const (
 // MaxHopsLimit is the largest MaxHops taken: far more than any real
 // chain, small enough that a hostile chain cannot make a report huge.
 const MaxHopsLimit = 100
+
+// APICall is one request to the API with the access token: its method (default GET),
+// absolute URL, and headers besides Authorization, in the order given.
+type APICall struct {
+	Method  string
+	URL     string
+	Headers []Param
+}
 
 // Param is one extra authorize parameter.
 type Param struct {

@@ -14,6 +14,7 @@ const (
 	PhaseWaiting    Phase = "waiting"    // listener up, browser opened, waiting for the callback
 	PhaseExchanging Phase = "exchanging" // code -> tokens
 	PhaseRefreshing Phase = "refreshing" // refresh grant
+	PhaseCalling    Phase = "calling"    // the API, with the access token (Config.Calls)
 	PhaseDone       Phase = "done"
 	PhaseFailed     Phase = "failed"
 )
@@ -30,6 +31,7 @@ const (
 	EventToken    EventKind = "token"    // Token
 	EventLog      EventKind = "log"      // Text: a line of progress for people
 	EventChain    EventKind = "chain"    // Chain: a new authorize request; the hops after it are its own
+	EventCall     EventKind = "call"     // Call: a request to the API with the access token
 )
 
 // Event is one step of a run, handed to the emit function as it happens.
@@ -50,6 +52,7 @@ type Event struct {
 	Step    *report.Step    `json:"step,omitempty"`
 	Token   *report.Token   `json:"token,omitempty"`
 	Chain   *report.Chain   `json:"chain,omitempty"`
+	Call    *report.Call    `json:"call,omitempty"`
 	Text    string          `json:"text,omitempty"`
 }
 
@@ -70,6 +73,12 @@ func (e Event) redactFields() Event {
 	if e.Step != nil {
 		s := e.Step.Redact()
 		e.Step = &s
+	}
+	if e.Call != nil {
+		c := *e.Call
+		c.Step = c.Step.Redact()
+		c.Location = report.RedactURL(c.Location)
+		e.Call = &c
 	}
 	if e.Token != nil {
 		t := e.Token.Redact()

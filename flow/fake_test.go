@@ -40,6 +40,7 @@ type fakeProvider struct {
 	tokenStatus int
 	idTokenKey  string // HS256 key of the ID token (default: the client secret)
 	grantScope  string // the scope the token answer lists (default: as requested)
+	refreshAud  string // aud of the refreshed access token (default the fake's API)
 	// Authorize behaviour.
 	registered    map[string]bool   // redirect URIs the client has; nil: any
 	extraCallback map[string]string // added to the callback query
@@ -164,7 +165,7 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 			oauthErr(w, http.StatusBadRequest, "invalid_grant", "code unknown or redirect_uri differs")
 			return
 		}
-		tok := map[string]any{"access_token": fakeJWT(), "token_type": "Bearer", "expires_in": "3600", "scope": q.Get("scope")}
+		tok := map[string]any{"access_token": fakeJWT(""), "token_type": "Bearer", "expires_in": "3600", "scope": q.Get("scope")}
 		if p.grantScope != "" {
 			tok["scope"] = p.grantScope
 		}
@@ -185,7 +186,7 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, tok)
 	case "refresh_token":
-		tok := map[string]any{"access_token": fakeJWT(), "token_type": "Bearer", "expires_in": 3600}
+		tok := map[string]any{"access_token": fakeJWT(p.refreshAud), "token_type": "Bearer", "expires_in": 3600}
 		if p.rotate {
 			tok["refresh_token"] = "rt-2"
 		}
@@ -195,11 +196,15 @@ func (p *fakeProvider) token(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fakeJWT is an access token for the fake's API, valid for an hour.
-func fakeJWT() string {
+// fakeJWT is an access token for aud (default: the fake's API), valid for
+// an hour.
+func fakeJWT(aud string) string {
+	if aud == "" {
+		aud = "https://api.fake.example"
+	}
 	now := time.Now()
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
-		"iss": "https://fake.example/", "aud": "https://api.fake.example", "sub": "ada",
+		"iss": "https://fake.example/", "aud": aud, "sub": "ada",
 		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "jti": rand.Text(),
 	}).SignedString([]byte("fake-provider-key"))
 	if err != nil {

@@ -52,6 +52,10 @@ func Apply(rep *report.Report, ev Event) {
 		if ev.Step != nil {
 			rep.Refresh = &report.Refresh{Step: *ev.Step, Rotated: rotated(*ev.Step)}
 		}
+	case EventCall:
+		if ev.Call != nil {
+			rep.Calls = append(slices.Clip(rep.Calls), *ev.Call)
+		}
 	}
 }
 
@@ -138,6 +142,9 @@ func ReplayEvents(rep report.Report) []Event {
 	}
 	if rf := rep.Refresh; rf != nil {
 		evs = append(evs, Event{Kind: EventRefresh, At: at(time.Time{}), Step: &rf.Step})
+	}
+	for i := range rep.Calls {
+		evs = append(evs, Event{Kind: EventCall, At: at(time.Time{}), Call: &rep.Calls[i]})
 	}
 	for i := range rep.Findings {
 		evs = append(evs, Event{Kind: EventFinding, At: at(time.Time{}), Finding: &rep.Findings[i]})

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -88,6 +89,20 @@ func (rc Recorded) Token(at time.Time, kind, raw string) ([]report.Token, []repo
 	}
 	r.checkTokens(context.Background(), t)
 	return out.recorded(), out.findings
+}
+
+// Call judges a recorded API call made at time at with the access token
+// raw (a browser's own call with Authorization: Bearer), as a live
+// call's answer is judged.
+func (rc Recorded) Call(at time.Time, c report.Call, raw string) report.Finding {
+	tok, _ := decode.Parse(raw)
+	p := report.Profile{ExpectAud: rc.ExpectAud}
+	if rc.Host != "" {
+		p.AuthorizeURL = "https://" + rc.Host + "/"
+	}
+	f := JudgeCall(c, tok, p, at)
+	delete(f.Detail, "call") // no call of the report's: the file's request
+	return f
 }
 
 type recordedOut struct {

@@ -381,6 +381,7 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 		return r.finish(nil)
 	}
 	r.checkTokens(ctx, g.token)
+	r.callAPI(ctx, g.token.AccessToken, CallTokenExchange)
 
 	if g.token.RefreshToken == "" {
 		host := "" // of the request sent, which a hook may have built
@@ -397,6 +398,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 			f.Hint = strings.ReplaceAll(f.Hint, "the Authorization URL", connectorAuthorizeWhere)
 		}
 		r.addFinding(f)
+		if r.cfg.CallAfterRefresh && len(r.cfg.Calls) > 0 {
+			r.log("no refresh token came back, so the API is not called again with a refreshed one")
+		}
 		return r.finish(nil)
 	}
 	r.phase(PhaseRefreshing)
@@ -409,6 +413,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	}
 	if rg.ok() && r.rep.Refresh.Rotated {
 		r.log("the refresh token rotated: the provider issued a new one with the refresh")
+	}
+	if r.cfg.CallAfterRefresh && len(r.cfg.Calls) > 0 {
+		r.callAfterRefresh(ctx, g.token.AccessToken, rg)
 	}
 	return r.finish(nil)
 }
@@ -522,6 +529,8 @@ func phaseDoing(p Phase) string {
 		return "exchanging the code for tokens"
 	case PhaseRefreshing:
 		return "refreshing"
+	case PhaseCalling:
+		return "calling the API"
 	}
 	return "discovering the endpoints"
 }

@@ -147,6 +147,7 @@ type rec struct {
 	resource string // _resourceType
 	err      string // _error
 	bearer   string // the token of an Authorization: Bearer header
+	wwwAuth  string // the answer's WWW-Authenticate header
 	basic    bool   // the request had Authorization: Basic
 	form     string // the request body, when it is a form
 	body     []byte // the response body, when kept
@@ -257,6 +258,7 @@ func (c *collector) add(e Entry) error {
 		r.location = loc
 	}
 	r.ctype, _ = Header(e.Response.Headers, "Content-Type")
+	r.wwwAuth, _ = Header(e.Response.Headers, "WWW-Authenticate")
 	if r.ctype == "" {
 		r.ctype = e.Response.Content.MimeType
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -52,7 +53,7 @@ func TestAnalyzeFixtures(t *testing.T) {
 		{"pp-state-suffix.har", 1, 6, []string{"2:state.changed", "2:param.added", "6:state.changed", "6:har.platform_leg"}, report.VerdictProblem},
 		{"pp-redirect-mismatch.har", 1, 2, []string{"2:redirect_uri.changed", "2:param.added", "2:redirect_uri.rejected"}, report.VerdictOK},
 		{"pp-two-attempts.har", 2, 8, []string{"2:redirect_uri.changed", "2:param.added", "2:redirect_uri.rejected", "4:param.added", "8:har.platform_leg"}, report.VerdictOK},
-		{"chrome-spa-pkce.har", 1, 4, []string{"attempt 1:refresh_token.missing"}, report.VerdictOK},
+		{"chrome-spa-pkce.har", 1, 4, []string{"attempt 1:refresh_token.missing", "attempt 1:api.rejected"}, report.VerdictOK},
 		{"firefox-form-post.har", 1, 4, nil, report.VerdictOK},
 		{"sanitised.har", 1, 6, []string{"1:param.placeholder", "2:param.placeholder", "2:param.added", "6:param.placeholder", "6:har.platform_leg"}, report.VerdictUnknown},
 		{"fragment.har", 1, 2, []string{"2:har.fragment_lost"}, report.VerdictOK},
@@ -191,4 +192,25 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A browser's own API call that the API refused (401 with an RFC 6750
+// challenge) is judged as --call's answer is: api.rejected with its cause.
+func TestAnalyzeAPIRefusal(t *testing.T) {
+	rep, err := analyzeFile(t, "chrome-spa-pkce.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []report.Finding
+	for _, f := range rep.Findings {
+		if f.Code == report.CodeAPIRejected {
+			got = append(got, f)
+		}
+	}
+	if len(got) != 1 || got[0].Detail["cause"] != flow.CallCauseAudience || got[0].Detail["error"] != "invalid_token" || got[0].Chain != "attempt 1" {
+		t.Fatalf("api.rejected findings %+v, want one, of the audience, once for the token", got)
+	}
+	if !strings.Contains(got[0].Message, "this browser call") || !strings.Contains(got[0].Hint, "aud") {
+		t.Errorf("finding %+v", got[0])
+	}
 }

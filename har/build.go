@@ -38,6 +38,7 @@ func (a *analysis) report(legs []leg) report.Report {
 		all = append(all, b)
 	}
 	a.bearers(all)
+	a.refusals(all)
 	for _, b := range all {
 		rep.Hops = append(rep.Hops, b.hops...)
 		rep.Findings = append(rep.Findings, b.findings...)

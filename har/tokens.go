@@ -3,6 +3,7 @@ package har
 import (
 	"cmp"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -159,12 +160,7 @@ func (a *analysis) bearers(all []*built) {
 		if r.bearer == "" || seen[r.bearer] || report.IsPlaceholder(r.bearer) {
 			continue
 		}
-		b := all[0]
-		for _, c := range all {
-			if !c.start.After(r.started) {
-				b = c
-			}
-		}
+		b := attemptOf(all, r)
 		if !apiCall(b, r, all) {
 			continue
 		}
@@ -179,6 +175,44 @@ func (a *analysis) bearers(all []*built) {
 		}
 		b.add(tokens, fs)
 	}
+}
+
+// refusals reports the API calls of the file that the API refused (401
+// or 403) as --call reports its own: api.rejected, with the cause read
+// from the answer and the token, once per token.
+func (a *analysis) refusals(all []*built) {
+	done := map[string]bool{}
+	for _, r := range a.recs {
+		if r.bearer == "" || done[r.bearer] || report.IsPlaceholder(r.bearer) || r.status != http.StatusUnauthorized && r.status != http.StatusForbidden {
+			continue
+		}
+		b := attemptOf(all, r)
+		if !apiCall(b, r, all) {
+			continue
+		}
+		done[r.bearer] = true
+		c := report.Call{Token: flow.CallTokenHAR, Step: report.Step{
+			Request:  report.Request{Method: r.method, URL: r.url},
+			Response: &report.Response{Status: r.status, ContentType: r.ctype, Body: string(r.body), Headers: map[string]string{}},
+		}}
+		if r.wwwAuth != "" {
+			c.Response.Headers["WWW-Authenticate"] = r.wwwAuth
+		}
+		f := b.checks.Call(r.started, c, r.bearer)
+		f.Message = strings.Replace(f.Message, "the HAR file's access token", "the access token of this browser call", 1)
+		b.add(nil, []report.Finding{f})
+	}
+}
+
+// attemptOf is the attempt a request followed: the last to start before it.
+func attemptOf(all []*built, r rec) *built {
+	b := all[0]
+	for _, c := range all {
+		if !c.start.After(r.started) {
+			b = c
+		}
+	}
+	return b
 }
 
 // portalDomains are Microsoft's own services, which a Power Platform

@@ -104,6 +104,16 @@ const (
 	CodeParamPlaceholder = "param.placeholder" // info: a sanitiser's placeholder where a value was; not compared
 )
 
+// Added for issue 15: the API called with the access token (--call)
+// accepted it (info) or refused it (error, with the cause read from its
+// answer and the token), and a refreshed access token that differs from
+// the login's in audience (error) or has fewer scopes (warn).
+const (
+	CodeAPIAccepted              = "api.accepted"
+	CodeAPIRejected              = "api.rejected"
+	CodeAPIRefreshedTokenDiffers = "api.refreshed_token_differs"
+)
+
 // CodeInfo says what a finding code means: `authtrace codes` lists them,
 // for people reading a report and for support macros matching on codes.
 type CodeInfo struct {
@@ -179,5 +189,8 @@ func Codes() []CodeInfo {
 		{CodeHARBodyOmitted, i, "a body the diagnosis needed (a token answer, an error page) is not in the HAR file: omitted by the browser or a sanitiser"},
 		{CodeHARNoCallback, w, "an attempt in the HAR file never reaches its redirect URI: abandoned at a page, or the recording stopped before the end"},
 		{CodeListenerDropped, i, "the loopback listener got more requests than it keeps; the rest were not recorded"},
+		{CodeAPIAccepted, i, "the API called with the access token (--call) answered 2xx: it accepts the token"},
+		{CodeAPIRejected, e, "the API called with the access token (--call) refused it: 401/403, a redirect or a login page, another error (detail cause, RFC 6750 error, scope)"},
+		{CodeAPIRefreshedTokenDiffers, e, "the refreshed access token has another audience than the login's (error), or fewer scopes (warn): the connector fails an hour after sign-in"},
 	}
 }

@@ -88,6 +88,7 @@ func Markdown(r Report, claims ClaimsFunc) string {
 		fmt.Fprintf(&b, "- refresh token rotated: %s\n\n", rotated)
 		mdStep(&b, 1, rf.Step, "")
 	}
+	mdCalls(&b, r)
 	mdTokens(&b, r, claims)
 	return b.String()
 }
@@ -325,6 +326,39 @@ func mdStep(b *strings.Builder, n int, st Step, note string) {
 	}
 	if st.Error != "" {
 		fmt.Fprintf(b, "   - error: %s\n", code(oneLine(st.Error)))
+	}
+}
+
+// mdCalls are the requests made to the API with the access token, and
+// what in each answer says why it was refused.
+func mdCalls(b *strings.Builder, r Report) {
+	if len(r.Calls) == 0 {
+		return
+	}
+	b.WriteString("\n## API calls\n\n")
+	for _, c := range r.Calls {
+		mdStep(b, c.N, c.Step, "with the "+prose(c.Token)+" access token")
+		if c.Location != "" {
+			fmt.Fprintf(b, "   - redirected to: %s (not followed)\n", code(c.Location))
+		}
+		resp := c.Response
+		if resp == nil {
+			continue
+		}
+		for _, k := range slices.Sorted(maps.Keys(resp.Headers)) {
+			if strings.EqualFold(k, "WWW-Authenticate") {
+				fmt.Fprintf(b, "   - WWW-Authenticate: %s\n", code(oneLine(resp.Headers[k])))
+			}
+		}
+		if body := strings.Join(strings.Fields(resp.Body), " "); body != "" {
+			if r := []rune(body); len(r) > 300 {
+				body = string(r[:300]) + "…"
+			}
+			fmt.Fprintf(b, "   - body starts: %s\n", code(body))
+		}
+		if resp.Truncated {
+			fmt.Fprintf(b, "   - the answer was longer than the %d KiB read; the rest was not read\n", len(resp.Body)>>10)
+		}
 	}
 }
 

@@ -198,3 +198,22 @@ func TestMarkdownChains(t *testing.T) {
 		t.Errorf("a report with chains names one redirect_uri for all:\n%s", got)
 	}
 }
+
+// TestMarkdownCalls: a call is a step of the report, with the answer's
+// reason and without the token it sent.
+func TestMarkdownCalls(t *testing.T) {
+	const tok = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJlLXNlY3JldA"
+	r := report.Report{Calls: []report.Call{{N: 1, Token: "exchange", Location: "https://login.example/authorize", Step: report.Step{
+		Request:  report.Request{Method: "GET", URL: "https://api.example/me", Headers: map[string]string{"Authorization": "Bearer " + tok}},
+		Response: &report.Response{Status: 401, Truncated: true, Body: strings.Repeat("x", 64<<10), Headers: map[string]string{"Www-Authenticate": `Bearer error="invalid_token"`}},
+	}}}, Tokens: []report.Token{{Kind: "access_token", Format: "jwt", Raw: tok}}}
+	md := report.Markdown(r.Redact(), nil)
+	for _, want := range []string{"## API calls", "1. GET · `https://api.example/me` · HTTP 401", "with the exchange access token", "WWW-Authenticate: `Bearer error=\"invalid_token\"`", "redirected to: `https://login.example/authorize` (not followed)", "64 KiB read"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "c2lnbmF0dXJlLXNlY3JldA") {
+		t.Errorf("Markdown holds the token's signature:\n%s", md)
+	}
+}

@@ -65,6 +65,12 @@ func (r Report) redactFields() Report {
 		rf.Step = rf.Step.Redact()
 		out.Refresh = &rf
 	}
+	out.Calls = nil
+	for _, c := range r.Calls {
+		c.Step = c.Step.Redact()
+		c.Location = RedactURL(c.Location)
+		out.Calls = append(out.Calls, c)
+	}
 	out.Tokens = nil
 	for _, t := range r.Tokens {
 		out.Tokens = append(out.Tokens, t.Redact())
@@ -120,14 +126,31 @@ func (s Step) Redact() Step {
 	if len(s.Request.Headers) > 0 {
 		h := maps.Clone(s.Request.Headers)
 		for k := range h {
-			if strings.EqualFold(k, "Authorization") {
+			switch {
+			case strings.EqualFold(k, "Authorization"):
 				h[k] = RedactAuthorization(h[k])
+			case strings.EqualFold(k, "Cookie"):
+				h[k] = RedactCookie(h[k])
+			case SecretHeader(k):
+				h[k] = Redacted
 			}
 		}
 		s.Request.Headers = h
 	}
 	if s.Response != nil {
 		resp := *s.Response
+		if len(resp.Headers) > 0 {
+			h := maps.Clone(resp.Headers)
+			for k := range h {
+				switch {
+				case strings.EqualFold(k, "Set-Cookie"):
+					h[k] = RedactSetCookie(h[k])
+				case SecretHeader(k):
+					h[k] = Redacted
+				}
+			}
+			resp.Headers = h
+		}
 		resp.Fields = redactMap(resp.Fields)
 		resp.Body = RedactBody(resp.Body)
 		s.Response = &resp

@@ -209,6 +209,10 @@ type Response struct {
 	Body        string            `json:"body,omitempty"`
 	Truncated   bool              `json:"truncated,omitempty"`
 	DurationMS  int64             `json:"duration_ms"`
+	// Headers are the answer's headers (first value of each), kept for
+	// an API call's answer (WWW-Authenticate, Location); empty for the
+	// token endpoint's. Set-Cookie is redacted on output.
+	Headers map[string]string `json:"headers,omitempty"`
 }
 
 // Step is one token-endpoint round trip. Error is set when no usable
@@ -235,6 +239,22 @@ type Refresh struct {
 	Rotated bool `json:"rotated"`
 	// Chain is as Exchange's.
 	Chain string `json:"chain,omitempty"`
+}
+
+// Call is one request to the API with an access token (--call), as the
+// platform sends it: Request with its Authorization header (redacted on
+// output), the answer with its headers and a capped body, or Error.
+type Call struct {
+	Step
+	// N is the call's number in the report, from 1: findings about it
+	// name it in their "call" detail.
+	N int `json:"n"`
+	// Token says which access token was sent: "exchange" (the login's)
+	// or "refresh" (the refreshed one, --call-after-refresh).
+	Token string `json:"token"`
+	// Location is where a redirect answer pointed (the call does not
+	// follow it: a login page there is a finding's cause).
+	Location string `json:"location,omitempty"`
 }
 
 // Token is one decoded token. Header and Claims keep the token's own JSON
@@ -317,6 +337,9 @@ type Report struct {
 	Exchange *Exchange `json:"exchange,omitempty"`
 	Tokens   []Token   `json:"tokens,omitempty"`
 	Refresh  *Refresh  `json:"refresh,omitempty"`
+	// Calls are the requests made to the API with the access token
+	// (--call), in the order made.
+	Calls    []Call    `json:"calls,omitempty"`
 	Findings []Finding `json:"findings"`
 	// Error says why the run stopped early (timeout, listener), if it did.
 	Error string `json:"error,omitempty"`

@@ -365,6 +365,9 @@ func (s *Secrets) AddReport(r Report) {
 	if r.Refresh != nil {
 		steps = append(steps, &r.Refresh.Step)
 	}
+	for i := range r.Calls {
+		steps = append(steps, &r.Calls[i].Step)
+	}
 	for _, st := range steps {
 		s.AddStep(*st)
 	}
@@ -378,8 +381,11 @@ func (s *Secrets) AddStep(st Step) {
 	s.addURL(st.Request.URL)
 	s.addFields(st.Request.Form, true)
 	for k, v := range st.Request.Headers {
-		if strings.EqualFold(k, "Authorization") {
+		switch {
+		case strings.EqualFold(k, "Authorization"):
 			s.AddAuthorization(v)
+		case SecretHeader(k):
+			s.Add(v)
 		}
 	}
 	if st.Request.Form["client_id"] != "" {

@@ -180,6 +180,13 @@ func findingStep(r *report.Report, f report.Finding) (*report.Step, string) {
 	case step == "refresh" && r.Refresh != nil:
 		return &r.Refresh.Step, "the refresh grant"
 	}
+	if step == "call" {
+		for i, c := range r.Calls {
+			if fmt.Sprint(c.N) == f.Detail["call"] {
+				return &r.Calls[i].Step, "the API call"
+			}
+		}
+	}
 	return nil, ""
 }
 

@@ -75,7 +75,7 @@ func (h *headerView) set(c *viewContext, p progress, spin string) {
 			}
 			h.lines[2] = st.errorSev.Render("  " + rest)
 		}
-	case p.authURL != "" && (p.state == stateRunning && p.phase != flow.PhaseExchanging && p.phase != flow.PhaseRefreshing):
+	case p.authURL != "" && (p.state == stateRunning && p.phase != flow.PhaseExchanging && p.phase != flow.PhaseRefreshing && p.phase != flow.PhaseCalling):
 		label := "open by hand (" + keyName(c.keys.CopyURL) + " copies): "
 		h.lines[2] = st.faint.Render(label) + st.url.Render(cutMiddle(p.authURL, w-len(label)))
 	case len(p.exported) > 0:
@@ -211,6 +211,8 @@ func phaseLine(c *viewContext, p progress, spin string) string {
 		return spin + "exchanging the code at " + hostOf(c.rep.Profile.TokenURL)
 	case flow.PhaseRefreshing:
 		return spin + "refreshing the token"
+	case flow.PhaseCalling:
+		return spin + "calling the API with the access token"
 	default:
 		return spin + "following the authorize chain (preflight)"
 	}
@@ -268,7 +270,7 @@ func endpointSummary(r report.Report) string {
 		if r.Error != "" {
 			return errText(r.Error)
 		}
-		return "no code exchange"
+		return "no code exchange" + callsSummary(r.Calls)
 	}
 	s := "token endpoint: "
 	switch resp := r.Exchange.Response; {
@@ -297,5 +299,25 @@ func endpointSummary(r report.Report) string {
 	default:
 		s += " · refresh ok"
 	}
-	return s
+	return s + callsSummary(r.Calls)
+}
+
+// callsSummary says how the API answered each call: " · API 200",
+// " · API 200, after refresh 401", " · API unreachable".
+func callsSummary(calls []report.Call) string {
+	var parts []string
+	for _, c := range calls {
+		what := "unreachable"
+		if c.Response != nil {
+			what = fmt.Sprint(c.Response.Status)
+		}
+		if c.Token == flow.CallTokenRefresh {
+			what = "after refresh " + what
+		}
+		parts = append(parts, what)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " · API " + strings.Join(parts, ", ")
 }

@@ -91,11 +91,16 @@ be read (not JSON, no OAuth settings, no apiProperties.json) or bad flags.`,
 
 // connParamValues parses --conn-param NAME=VALUE values.
 func connParamValues(kvs []string) (map[string]string, error) {
+	return nameValues("--conn-param", "customHost=acme.auth0.com", kvs)
+}
+
+// nameValues parses the NAME=VALUE values of flag; example is one.
+func nameValues(flag, example string, kvs []string) (map[string]string, error) {
 	m := map[string]string{}
 	for _, kv := range kvs {
 		name, value, ok := strings.Cut(kv, "=")
 		if !ok || strings.TrimSpace(name) == "" {
-			return nil, usageErr("--conn-param %q: want NAME=VALUE, for example --conn-param customHost=acme.auth0.com", kv)
+			return nil, usageErr("%s %q: want NAME=VALUE, for example %s %s", flag, kv, flag, example)
 		}
 		m[strings.TrimSpace(name)] = value
 	}

@@ -56,7 +56,10 @@ func (s *settings) configFor(cmd *cobra.Command) (flow.Config, error) {
 	if s.connector != "" {
 		return s.fromConnector(cmd, cfg, s.login)
 	}
-	return cfg, s.emulation(&cfg)
+	if err := s.emulation(&cfg); err != nil {
+		return cfg, err
+	}
+	return cfg, s.calls.apply(&cfg, nil, nil)
 }
 
 // connectorConflicts checks the flags that contradict --connector, and
@@ -112,6 +115,9 @@ func (s *settings) fromConnector(cmd *cobra.Command, flags flow.Config, login bo
 	cfg, err := o.Config(c, params)
 	if err != nil {
 		return flags, &exitError{code: exitUsage, err: fmt.Errorf("--connector %s: %w", s.connector, err)}
+	}
+	if err := s.calls.apply(&cfg, c, params); err != nil {
+		return flags, err
 	}
 	// What the flags say that the connector does not. A secret given
 	// wins over one in the file (connector.secret_in_file says so).

@@ -87,6 +87,9 @@ what authtrace reports for it (--list-faults names them).`,
 			cfg := srv.Config()
 			cfg.Timeout = s.timeout
 			cfg.As = s.as
+			if err := s.calls.apply(&cfg, nil, nil); err != nil {
+				return err
+			}
 			tui := !s.machine() && isTerminal(cmd.OutOrStdout())
 			var chatter io.Writer = cmd.ErrOrStderr()
 			if tui {
@@ -132,6 +135,7 @@ what authtrace reports for it (--list-faults names them).`,
 	f.BoolVar(&s.noBrowser, "no-browser", false, "open nothing; print the URL to open (for SSH sessions)")
 	f.StringVar(&s.openWith, "open-with", "", "open the authorize URL with `CMD` (split like a shell; the URL is added last)")
 	s.capt.addFlags(f)
+	s.calls.addFlags(f, true, false)
 	f.StringVar(&s.as, "as", "", "emulate a client's requests: power-platform (its state shape, no PKCE, secret in the body then Basic); with --fault pkce-required it shows why such a connector fails")
 	return cmd
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,6 +27,7 @@ type harSettings struct {
 	reportFile           string
 	redactOut            string
 	expectAud, expectIss string
+	calls                callSettings
 }
 
 // progressFrom is the size from which reading a HAR file shows progress:
@@ -81,6 +84,7 @@ be read or has no login in it.`,
 	fs.StringVar(&s.redactOut, "redact-out", "", "write a sanitised copy of the HAR file to `FILE` (mode 0600): cookies, Authorization, codes, secrets, passwords, refresh tokens and token signatures replaced, the rest byte for byte")
 	fs.StringVar(&s.expectAud, "expect-aud", "", "audience the access tokens must carry (your API's identifier); default: the attempt's audience parameter")
 	fs.StringVar(&s.expectIss, "expect-iss", "", "issuer the tokens must carry")
+	s.calls.addFlags(fs, false, false)
 	return cmd
 }
 
@@ -116,9 +120,16 @@ func runHar(cmd *cobra.Command, s *harSettings, path string) error {
 	if fromStdin {
 		name = "stdin"
 	}
+	var calls flow.Config
+	if err := s.calls.apply(&calls, nil, nil); err != nil {
+		return err
+	}
 	rep, err := analyzeHAR(ctx, cmd, path, name, har.Options{Name: name, ExpectAud: s.expectAud, ExpectIss: s.expectIss})
 	if err != nil {
 		return err
+	}
+	if len(calls.Calls) > 0 {
+		rep = callFromHAR(ctx, calls, rep, stderr)
 	}
 	raw := rep
 	if !s.reveal {
@@ -161,6 +172,29 @@ func runHar(cmd *cobra.Command, s *harSettings, path string) error {
 		return &exitError{code: exitFindings}
 	}
 	return nil
+}
+
+// callFromHAR makes the --call requests with the newest access token the
+// HAR file holds (the last one its report decoded), or says there is none.
+func callFromHAR(ctx context.Context, cfg flow.Config, rep report.Report, stderr io.Writer) report.Report {
+	for i := len(rep.Tokens) - 1; i >= 0; i-- {
+		t := rep.Tokens[i]
+		if t.Kind != decode.KindAccess || t.Raw == "" {
+			continue
+		}
+		if report.IsPlaceholder(t.Raw) || strings.Contains(t.Raw, report.Redacted) {
+			fmt.Fprintln(stderr, "· --call: the HAR file's access token was sanitised (its signature or all of it replaced), so no API can accept it; the API was not called")
+			return rep
+		}
+		where := cmp.Or(t.Seen, "the token endpoint's answer")
+		if t.Chain != "" {
+			where += ", " + t.Chain
+		}
+		fmt.Fprintf(stderr, "· calling the API with the HAR file's access token (%s)\n", report.Printable(where))
+		return flow.CallWith(ctx, cfg, rep, t.Raw, flow.CallTokenHAR, nil)
+	}
+	fmt.Fprintln(stderr, "· --call: the HAR file holds no access token (no token answer in it, and no request with Authorization: Bearer), so the API was not called")
+	return rep
 }
 
 // checkNotClobbered refuses output files that are the input or each

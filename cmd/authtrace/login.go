@@ -58,6 +58,7 @@ next to the connector's own: the same registration then serves every run.`,
 		},
 	}
 	s.addFlags(cmd.Flags(), true)
+	s.calls.addFlags(cmd.Flags(), true, true)
 	return cmd
 }
 

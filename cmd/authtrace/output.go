@@ -131,6 +131,8 @@ func progressLine(e flow.Event, byHand bool) string {
 			return "· exchanging the code for tokens"
 		case flow.PhaseRefreshing:
 			return "· refreshing"
+		case flow.PhaseCalling:
+			return "· calling the API with the access token"
 		}
 	case flow.EventHop:
 		h := e.Hop
@@ -156,6 +158,12 @@ func progressLine(e flow.Event, byHand bool) string {
 			return fmt.Sprintf("  POST %s (%s): %s", report.ShortURL(st.Request.URL), st.Request.ClientAuth, p(st.Error))
 		}
 		return fmt.Sprintf("  POST %s (%s): HTTP %d %s", report.ShortURL(st.Request.URL), st.Request.ClientAuth, st.Response.Status, st.Response.Format)
+	case flow.EventCall:
+		c := e.Call
+		if c.Response == nil {
+			return fmt.Sprintf("  %s %s (%s token): %s", c.Request.Method, p(report.ShortURL(c.Request.URL)), c.Token, p(c.Error))
+		}
+		return fmt.Sprintf("  %s %s (%s token): HTTP %d %s", c.Request.Method, p(report.ShortURL(c.Request.URL)), c.Token, c.Response.Status, p(report.ContentTypeOr(c.Response.ContentType)))
 	case flow.EventLog:
 		return "· " + p(e.Text)
 	case flow.EventChain:

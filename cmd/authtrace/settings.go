@@ -49,6 +49,8 @@ type settings struct {
 	loopback   string // trace --connector: the second chain's redirect URI
 	login      bool   // the flags are login's (a loopback redirect URI), not trace's
 	capt       captureSettings
+	// calls are the --call flags (login and demo; not in profiles).
+	calls callSettings
 }
 
 const secretEnv = "AUTHTRACE_CLIENT_SECRET"

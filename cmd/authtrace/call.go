@@ -1,0 +1,140 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/authtrace/authtrace/connector"
+	"github.com/authtrace/authtrace/flow"
+)
+
+// callSettings are the --call flags of login, demo and har: requests to
+// the API with the access token, as the connector makes them.
+type callSettings struct {
+	urls         []string
+	method       string
+	headers      []string
+	afterRefresh bool
+	ops          []string
+	params       []string
+	fs           *pflag.FlagSet // to tell given from default
+}
+
+// addFlags adds the flags: --call-after-refresh where the run refreshes
+// (refresh), --call-op and --call-param where a connector can be given
+// (ops).
+func (c *callSettings) addFlags(fs *pflag.FlagSet, refresh, ops bool) {
+	c.fs = fs
+	fs.StringArrayVar(&c.urls, "call", nil, "after the login, call the API at `URL` with the access token (Authorization: Bearer, as the platform sends it) and say whether it accepts it; with --connector a /path is relative to the swagger's host and basePath; repeatable")
+	fs.StringVar(&c.method, "call-method", http.MethodGet, "HTTP `METHOD` of the --call requests")
+	fs.StringArrayVar(&c.headers, "call-header", nil, "a header of the --call requests, `NAME:VALUE` (an API gateway's key, Accept); repeatable")
+	if refresh {
+		fs.BoolVar(&c.afterRefresh, "call-after-refresh", false, "call the API again with the refreshed access token, as the platform does an hour later")
+	}
+	if !ops {
+		return
+	}
+	fs.StringArrayVar(&c.ops, "call-op", nil, "with --connector: call the swagger's operation `OPERATION_ID` (its method and path; path and query parameters from --call-param); repeatable")
+	fs.StringArrayVar(&c.params, "call-param", nil, "a parameter of the --call-op operation, `NAME=VALUE`; repeatable")
+}
+
+// given reports whether any call is asked for.
+func (c *callSettings) given() bool { return len(c.urls) > 0 || len(c.ops) > 0 }
+
+// apply puts the calls into cfg. conn is the connector being replayed
+// (nil without --connector) and params its connection parameters, which
+// a templated swagger host ({customHost}) is filled from.
+func (c *callSettings) apply(cfg *flow.Config, conn *connector.Connector, params map[string]string) error {
+	if !c.given() {
+		for _, name := range []string{"call-method", "call-header", "call-param", "call-after-refresh"} {
+			if c.changed(name) {
+				return usageErr("--%s is for --call or --call-op: give the API's URL with --call URL", name)
+			}
+		}
+		return nil
+	}
+	var headers []flow.Param
+	for _, kv := range c.headers {
+		name, value, ok := strings.Cut(kv, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t\r\n") || strings.ContainsAny(value, "\r\n") {
+			return usageErr("--call-header %q: want NAME:VALUE, for example --call-header \"Ocp-Apim-Subscription-Key: KEY\"", kv)
+		}
+		if strings.EqualFold(name, "Authorization") {
+			return usageErr("--call-header Authorization: the call sends the login's access token as Authorization: Bearer itself")
+		}
+		headers = append(headers, flow.Param{Name: name, Value: strings.TrimSpace(value)})
+	}
+	method := strings.ToUpper(strings.TrimSpace(c.method))
+	if method == "" || strings.IndexFunc(method, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		return usageErr("--call-method %q: want an HTTP method such as GET or POST", c.method)
+	}
+	values, err := nameValues("--call-param", "taskId=42", c.params)
+	if err != nil {
+		return err
+	}
+	if len(c.params) > 0 && len(c.ops) == 0 {
+		return usageErr("--call-param fills the parameters of a --call-op operation: give --call-op OPERATION_ID (with --connector)")
+	}
+	for _, raw := range c.urls {
+		u, err := c.callURL(raw, conn, params)
+		if err != nil {
+			return err
+		}
+		cfg.Calls = append(cfg.Calls, flow.APICall{Method: method, URL: u, Headers: headers})
+	}
+	for _, id := range c.ops {
+		if conn == nil {
+			return usageErr("--call-op %s builds the request from a connector's swagger: give --connector PATH (or the whole URL with --call)", id)
+		}
+		op, err := conn.Operation(id)
+		if err != nil {
+			return usageErr("--call-op %s: %v", id, err)
+		}
+		u, err := conn.URL(op, params, values)
+		if me, ok := errors.AsType[*connector.MissingValuesError](err); ok {
+			return usageErr("--call-op %s: the operation (%s %s) needs a value for %s: give --call-param %s=VALUE", op.ID, op.Method, op.Path, strings.Join(me.Names, ", "), me.Names[0])
+		}
+		if err != nil {
+			return usageErr("--call-op %s: %v", id, err)
+		}
+		m := method
+		if !c.changed("call-method") {
+			m = op.Method
+		}
+		cfg.Calls = append(cfg.Calls, flow.APICall{Method: m, URL: u, Headers: headers})
+	}
+	cfg.CallAfterRefresh = c.afterRefresh
+	return nil
+}
+
+// callURL is a --call value as a whole URL: as given, or a path relative
+// to the connector's API.
+func (c *callSettings) callURL(raw string, conn *connector.Connector, params map[string]string) (string, error) {
+	if u, err := url.Parse(raw); err == nil && u.IsAbs() {
+		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return "", usageErr("--call %s: want an http(s) URL with a host", raw)
+		}
+		return raw, nil
+	}
+	if !strings.HasPrefix(raw, "/") {
+		return "", usageErr("--call %q: want the API's whole URL (https://api.example.com/me), or with --connector a path (/me)", raw)
+	}
+	if conn == nil {
+		return "", usageErr("--call %s is a path: give the whole URL, or --connector PATH, whose swagger has the API's host and basePath", raw)
+	}
+	u, err := conn.APIURL(raw, params)
+	if err != nil {
+		return "", usageErr("--call %s: %v", raw, err)
+	}
+	return u, nil
+}
+
+// changed reports whether the flag was given; set by addFlags' caller.
+func (c *callSettings) changed(name string) bool {
+	return c.fs != nil && c.fs.Changed(name)
+}

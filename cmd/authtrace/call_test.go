@@ -1,0 +1,206 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/authtrace/authtrace/connector"
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
+)
+
+// audienceAPI is an API that accepts a bearer JWT whose aud is aud and
+// answers 401 with an RFC 6750 challenge otherwise (it reads the claims
+// without checking the signature: the e2e suite's API checks that). It
+// keeps the Authorization headers it got.
+func audienceAPI(t *testing.T, aud string) (*httptest.Server, func() []string) {
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := r.Header.Get("Authorization")
+		mu.Lock()
+		got = append(got, h)
+		mu.Unlock()
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		parts := strings.Split(tok, ".")
+		var claims struct {
+			Aud any `json:"aud"`
+		}
+		if ok && len(parts) == 3 {
+			if b, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
+				json.Unmarshal(b, &claims)
+			}
+		}
+		has := claims.Aud == aud
+		if list, isList := claims.Aud.([]any); isList {
+			has = slices.Contains(list, any(aud))
+		}
+		if !has {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="api", error="invalid_token", error_description="The audience is invalid"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"me":"ada"}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), got...) }
+}
+
+// TestDemoCall runs `authtrace demo --call` against an API that wants
+// the demo's audience and one that wants another: api.accepted, exit 0;
+// api.rejected with the cause, exit 1; the token never in the output.
+func TestDemoCall(t *testing.T) {
+	for _, tt := range []struct {
+		aud, code, cause string
+		exit             int
+	}{
+		{"https://api.demo.example", report.CodeAPIAccepted, "", 0},
+		{"https://orders.example", report.CodeAPIRejected, flow.CallCauseAudience, exitFindings},
+	} {
+		t.Run(tt.code, func(t *testing.T) {
+			api, got := audienceAPI(t, tt.aud)
+			code, out, stderr := runCLI(t, "demo", "--json", "--call", api.URL+"/me", "--call-after-refresh", "--call-header", "X-Tenant: acme")
+			rep := oneReport(t, out)
+			if code != tt.exit {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.exit, stderr)
+			}
+			if len(rep.Calls) != 2 || rep.Calls[0].Token != flow.CallTokenExchange || rep.Calls[1].Token != flow.CallTokenRefresh {
+				t.Fatalf("calls %+v, want the exchange's and the refresh's", rep.Calls)
+			}
+			n := 0
+			for _, f := range rep.Findings {
+				if f.Detail["step"] != "call" {
+					continue
+				}
+				n++
+				if f.Code != tt.code || f.Detail["cause"] != tt.cause {
+					t.Errorf("finding %s cause %q (%s), want %s cause %q", f.Code, f.Detail["cause"], f.Message, tt.code, tt.cause)
+				}
+			}
+			if n != 2 {
+				t.Errorf("%d findings about the calls, want 2", n)
+			}
+			auths := got()
+			if len(auths) != 2 {
+				t.Fatalf("the API got %d calls, want 2", len(auths))
+			}
+			for _, a := range auths {
+				if tok := strings.TrimPrefix(a, "Bearer "); strings.Contains(out, tok) || strings.Contains(stderr, tok) {
+					t.Errorf("the access token the API got is in the output")
+				}
+			}
+			if h := rep.Calls[0].Request.Headers["X-Tenant"]; h != "acme" {
+				t.Errorf("X-Tenant %q, want acme", h)
+			}
+		})
+	}
+}
+
+func TestCallFlagsRefused(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"demo", "--call", "/me"}, "give the whole URL"},
+		{[]string{"demo", "--call", "ftp://x.example/"}, "want an http(s) URL"},
+		{[]string{"demo", "--call", "me"}, "want the API's whole URL"},
+		{[]string{"demo", "--call-method", "POST"}, "--call-method is for --call"},
+		{[]string{"demo", "--call", "http://127.0.0.1:1/", "--call-header", "nocolon"}, "want NAME:VALUE"},
+		{[]string{"demo", "--call", "http://127.0.0.1:1/", "--call-header", "Authorization: Bearer x"}, "sends the login's access token"},
+		{[]string{"demo", "--call", "http://127.0.0.1:1/", "--call-method", "GE T"}, "want an HTTP method"},
+		{[]string{"login", "--authorize-url", "https://x.example/a", "--token-url", "https://x.example/t", "--client-id", "c", "--call-op", "GetTask"}, "give --connector PATH"},
+	} {
+		wantUsage(t, tt.args, tt.want)
+	}
+}
+
+// TestCallConnector builds the calls from a connector's swagger: a path
+// on its host and basePath, an operation with its parameters, and the
+// missing ones named.
+func TestCallConnector(t *testing.T) {
+	dir := tenantConnector(t)
+	swagger := `{"swagger":"2.0","host":"{customHost}","basePath":"/v2","schemes":["https"],
+	  "paths":{"/tasks/{taskId}":{"get":{"operationId":"GetTask","parameters":[{"name":"taskId","in":"path","required":true}]}}}}`
+	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(swagger), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := connector.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := map[string]string{"token:customHost": "acme.example.com"}
+	var cs callSettings
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	cs.addFlags(fs, true, true)
+	if err := fs.Parse([]string{"--call", "/me", "--call-op", "GetTask", "--call-param", "taskId=7"}); err != nil {
+		t.Fatal(err)
+	}
+	var cfg flow.Config
+	if err := cs.apply(&cfg, c, params); err != nil {
+		t.Fatal(err)
+	}
+	want := []flow.APICall{{Method: "GET", URL: "https://acme.example.com/v2/me"}, {Method: "GET", URL: "https://acme.example.com/v2/tasks/7"}}
+	if len(cfg.Calls) != 2 || cfg.Calls[0].URL != want[0].URL || cfg.Calls[1].URL != want[1].URL || cfg.Calls[1].Method != "GET" {
+		t.Errorf("calls %+v, want %+v", cfg.Calls, want)
+	}
+	wantUsage(t, []string{"login", "--connector", dir, "--conn-param", "customHost=acme.example.com", "--call-op", "GetTask"}, "needs a value for taskId: give --call-param taskId=VALUE")
+	wantUsage(t, []string{"login", "--connector", dir, "--conn-param", "customHost=acme.example.com", "--call-op", "ListTasks"}, "has no operation ListTasks; it has: GetTask")
+}
+
+// TestHARCall sends a HAR file's access token to the API, and says when
+// the file has none.
+func TestHARCall(t *testing.T) {
+	api, got := audienceAPI(t, "nobody")
+	code, out, stderr := runCLI(t, "har", harFixtures+"chrome-spa-pkce.har", "--json", "--call", api.URL+"/orders")
+	rep := oneReport(t, out)
+	if code != exitFindings || len(rep.Calls) != 1 || rep.Calls[0].Token != flow.CallTokenHAR || len(got()) != 1 {
+		t.Fatalf("exit %d, calls %+v, API got %d; stderr:\n%s", code, rep.Calls, len(got()), stderr)
+	}
+	if !strings.Contains(stderr, "calling the API with the HAR file's access token") {
+		t.Errorf("stderr does not say which token is sent:\n%s", stderr)
+	}
+	if tok := strings.TrimPrefix(got()[0], "Bearer "); tok == "" || strings.Contains(out, tok) {
+		t.Errorf("the token sent is empty or in the output")
+	}
+	var rejected bool
+	for _, f := range rep.Findings {
+		rejected = rejected || f.Code == report.CodeAPIRejected && f.Detail["token"] == flow.CallTokenHAR
+	}
+	if !rejected {
+		t.Errorf("findings %+v, want api.rejected for the HAR file's token", rep.Findings)
+	}
+
+	code, out, stderr = runCLI(t, "har", harFixtures+"pp-healthy.har", "--json", "--call", api.URL+"/orders")
+	if rep := oneReport(t, out); code != exitOK || len(rep.Calls) != 0 || !strings.Contains(stderr, "holds no access token") || len(got()) != 1 {
+		t.Errorf("a HAR without a token: exit %d, calls %d, stderr:\n%s", code, len(rep.Calls), stderr)
+	}
+}
+
+// TestDemoCallEvents: the call event on --events carries the request
+// with the token hidden, as the report does.
+func TestDemoCallEvents(t *testing.T) {
+	api, got := audienceAPI(t, "https://api.demo.example")
+	code, out, stderr := runCLI(t, "demo", "--events", "--call", api.URL+"/me")
+	if code != 0 || len(got()) != 1 {
+		t.Fatalf("exit %d, API got %d calls; stderr:\n%s", code, len(got()), stderr)
+	}
+	if !strings.Contains(out, `"event":"call"`) {
+		t.Errorf("no call event in:\n%s", out)
+	}
+	tok := strings.TrimPrefix(got()[0], "Bearer ")
+	sig := tok[strings.LastIndexByte(tok, '.')+1:]
+	if strings.Contains(out, sig) || strings.Contains(stderr, sig) {
+		t.Errorf("the access token's signature is in the output")
+	}
+}

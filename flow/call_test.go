@@ -1,0 +1,318 @@
+package flow
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authtrace/authtrace/report"
+)
+
+// apiRun runs a whole login against the fake provider with one --call to
+// an API served by handler, and returns the report.
+func apiRun(t *testing.T, handler http.HandlerFunc, setup func(*fakeProvider, *Config)) report.Report {
+	t.Helper()
+	api := httptest.NewServer(handler)
+	t.Cleanup(api.Close)
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	cfg.OpenBrowser = walker(t, p)
+	cfg.Calls = []APICall{{URL: api.URL + "/orders?x=1"}}
+	if setup != nil {
+		setup(p, &cfg)
+	}
+	rep, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return rep
+}
+
+func bearerOnly(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ey") {
+			http.Error(w, "no bearer", http.StatusTeapot) // the test's own failure
+			return
+		}
+		next(w, r)
+	}
+}
+
+func challenge(h string, status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		if h != "" {
+			w.Header().Set("WWW-Authenticate", h)
+		}
+		if strings.HasPrefix(body, "{") {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(status)
+		w.Write([]byte(body))
+	}
+}
+
+func redirectTo(loc string, status int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, loc, status) }
+}
+
+func TestCallFindings(t *testing.T) {
+	const expect = "https://api.fake.example"
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		setup   func(*fakeProvider, *Config)
+		code    string
+		detail  map[string]string // wanted detail values
+		hint    string            // a part of the hint
+	}{
+		{name: "accepted", handler: challenge("", 200, `{"orders":[]}`), code: report.CodeAPIAccepted, detail: map[string]string{"status": "200", "token": "exchange"}},
+		{
+			name:    "invalid_token audience (ASP.NET)",
+			handler: challenge(`Bearer error="invalid_token", error_description="The audience 'https://api.fake.example' is invalid"`, 401, ""),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseAudience, "error": "invalid_token", "from": "WWW-Authenticate"},
+			hint:    "aud",
+		},
+		{
+			name:    "invalid_token expired",
+			handler: challenge(`Bearer realm="api", error="invalid_token", error_description="The token expired at '01/01/2020'"`, 401, ""),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseExpired, "error": "invalid_token"},
+			hint:    "Refresh URL",
+		},
+		{
+			name:    "invalid_request",
+			handler: challenge(`Bearer error="invalid_request", error_description="malformed header"`, 400, ""),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseInvalidRequest, "error": "invalid_request"},
+		},
+		{
+			name:    "invalid_request plain",
+			handler: challenge(`bearer error=invalid_request`, 400, ""),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseInvalidRequest, "error": "invalid_request"},
+			hint:    "Bearer <token>",
+		},
+		{
+			name:    "insufficient_scope with scope",
+			handler: challenge(`Bearer realm="x", error="insufficient_scope", scope="orders.read orders.write"`, 403, ""),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseScope, "error": "insufficient_scope", "scope": "orders.read orders.write"},
+			hint:    "missing: orders.read orders.write",
+		},
+		{name: "redirect to a login page", handler: redirectTo("https://login.example.com/authorize?client_id=web", http.StatusFound),
+			code: report.CodeAPIRejected, detail: map[string]string{"cause": CallCauseLoginRedirect, "status": "302"}, hint: "Return HTTP 401"},
+		{name: "redirect on the API's own host", handler: redirectTo("/orders/", http.StatusMovedPermanently),
+			code: report.CodeAPIRejected, detail: map[string]string{"cause": CallCauseRedirect, "status": "301"}, hint: "Use the URL it redirects to"},
+		{
+			name: "HTML sign-in page with 200",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				w.Write([]byte(`<!doctype html><html><body><form><input name="login"><input type="password"></form></body></html>`))
+			},
+			code:   report.CodeAPIRejected,
+			detail: map[string]string{"cause": CallCauseLoginPage, "status": "200"},
+		},
+		{
+			name:    "Entra-shaped body",
+			handler: challenge(`Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`, 401, `{"error":{"code":"InvalidAuthenticationToken","message":"Access token validation failure. Invalid audience."}}`),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseAudience, "error": "InvalidAuthenticationToken", "from": "body (Microsoft error)"},
+		},
+		{
+			name:    "Entra AADSTS in the body",
+			handler: challenge("", 401, `{"error":"invalid_token","error_description":"AADSTS500133: Assertion is not within its valid time range."}`),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"aadsts": "500133", "error": "invalid_token"},
+		},
+		{
+			name:    "Auth0-protected API",
+			handler: challenge(`Bearer realm="api", error="invalid_token", error_description="Unexpected 'aud' value"`, 401, `{"error":"invalid_token","error_description":"Unexpected 'aud' value"}`),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseAudience, "error": "invalid_token"},
+		},
+		{
+			name:    "Auth0 Unauthorized body, no challenge",
+			handler: challenge("", 401, `{"statusCode":401,"error":"Unauthorized","message":"Invalid Compact JWS"}`),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseOpaque, "error": "Unauthorized", "error_description": "Invalid Compact JWS"},
+			hint:    "although it is one",
+		},
+		{
+			name:    "ProblemDetails",
+			handler: challenge(`Bearer`, 401, `{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.2","title":"Unauthorized","status":401,"detail":"IDX10205: Issuer validation failed."}`),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseIssuer, "from": "body (ProblemDetails)"},
+			hint:    "https://fake.example/",
+		},
+		{
+			name:    "401 without a clue",
+			handler: challenge("Bearer", 401, ""),
+			setup:   func(_ *fakeProvider, c *Config) { c.ExpectAud = expect },
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseNoClue},
+			hint:    "without saying why",
+		},
+		{
+			name:    "401 without a clue, aud of another host",
+			handler: challenge("Bearer", 401, ""),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseAudience},
+			hint:    "does not name the API's host 127.0.0.1",
+		},
+		{
+			name: "hanging API",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				<-r.Context().Done()
+			},
+			setup:  func(_ *fakeProvider, c *Config) { c.RequestTimeout = time.Second },
+			code:   report.CodeHopUnreachable,
+			detail: map[string]string{"step": "call", "error": "no_response"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := apiRun(t, bearerOnly(tt.handler), tt.setup)
+			if len(rep.Calls) != 1 {
+				t.Fatalf("calls = %+v, want 1", rep.Calls)
+			}
+			var got *report.Finding
+			for i, f := range rep.Findings {
+				if f.Detail["step"] == "call" {
+					if got != nil {
+						t.Fatalf("two findings about the call: %+v and %+v", *got, f)
+					}
+					got = &rep.Findings[i]
+				}
+			}
+			if got == nil {
+				t.Fatalf("no finding about the call; findings %v", codes(rep))
+			}
+			if got.Code != tt.code {
+				t.Errorf("code %s (%s), want %s", got.Code, got.Message, tt.code)
+			}
+			for k, v := range tt.detail {
+				if got.Detail[k] != v {
+					t.Errorf("detail %s = %q, want %q (detail %v)", k, got.Detail[k], v, got.Detail)
+				}
+			}
+			if !strings.Contains(got.Hint, tt.hint) {
+				t.Errorf("hint %q, want it to say %q", got.Hint, tt.hint)
+			}
+			if got.Code == report.CodeAPIRejected && got.Hint == "" {
+				t.Errorf("a rejection without a hint: %+v", got)
+			}
+		})
+	}
+}
+
+// TestCallRecorded checks what a call keeps: the request as sent (the
+// token redacted on output), the answer's headers, a capped body of an
+// answer that never ends, and no redirect followed.
+func TestCallRecorded(t *testing.T) {
+	followed := false
+	rep := apiRun(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/login":
+			followed = true
+		case "/orders":
+			if r.Header.Get("X-Tenant") != "acme" || r.Method != http.MethodPost {
+				w.WriteHeader(http.StatusTeapot)
+				return
+			}
+			w.Header().Set("Set-Cookie", "session=abc123; Path=/")
+			w.Header().Set("X-Request-Id", "r-1")
+			w.Header().Set("Content-Type", "application/json")
+			chunk := []byte(strings.Repeat("x", 1<<20))
+			for { // an answer that never ends
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}
+	}, func(_ *fakeProvider, c *Config) {
+		c.Calls[0].Method = "post"
+		c.Calls[0].Headers = []Param{{Name: "X-Tenant", Value: "acme"}, {Name: "Ocp-Apim-Subscription-Key", Value: "key-123"}}
+	})
+	c := rep.Calls[0]
+	if c.Response == nil || c.Response.Status != 200 || !c.Response.Truncated || len(c.Response.Body) != maxCallBody {
+		t.Fatalf("call = %+v, want 200 with a body cut at %d", c, maxCallBody)
+	}
+	if c.Request.Method != "POST" || c.Response.Headers["X-Request-Id"] != "r-1" || followed {
+		t.Errorf("request %+v headers %v followed %v", c.Request, c.Response.Headers, followed)
+	}
+	access := rep.Exchange.Response.Fields["access_token"]
+	if c.Request.Headers["Authorization"] != "Bearer "+access {
+		t.Errorf("Authorization %q, want the access token", c.Request.Headers["Authorization"])
+	}
+	out, _ := json.Marshal(rep.Redact())
+	for _, secret := range []string{access, "abc123", "key-123"} {
+		if strings.Contains(string(out), secret) {
+			t.Errorf("the redacted report holds %q", secret)
+		}
+	}
+	if !strings.Contains(string(out), `"calls":[`) {
+		t.Errorf("the report JSON has no calls: %s", out)
+	}
+	rep2 := apiRun(t, challenge("", 200, "{}"), nil)
+	var replayed report.Report
+	for _, ev := range ReplayEvents(rep2) {
+		Apply(&replayed, ev)
+	}
+	if len(replayed.Calls) != 1 {
+		t.Errorf("replayed calls %+v, want the one call", replayed.Calls)
+	}
+}
+
+// TestCallAfterRefresh repeats the call with the refreshed token, and
+// says when that token is for another audience.
+func TestCallAfterRefresh(t *testing.T) {
+	var auths []string
+	rep := apiRun(t, func(w http.ResponseWriter, r *http.Request) {
+		auths = append(auths, r.Header.Get("Authorization"))
+		w.WriteHeader(http.StatusNoContent)
+	}, func(p *fakeProvider, c *Config) {
+		c.CallAfterRefresh = true
+		p.refreshAud = "https://other.fake.example"
+	})
+	if len(rep.Calls) != 2 || rep.Calls[0].Token != CallTokenExchange || rep.Calls[1].Token != CallTokenRefresh {
+		t.Fatalf("calls %+v, want the exchange's then the refresh's", rep.Calls)
+	}
+	if len(auths) != 2 || auths[0] == auths[1] {
+		t.Errorf("the API got %d calls, want two with different tokens", len(auths))
+	}
+	f, ok := findingFor(rep, report.CodeAPIRefreshedTokenDiffers)
+	if !ok || f.Severity != report.SeverityError || f.Detail["aud_refreshed"] != "https://other.fake.example" {
+		t.Errorf("finding %+v (%v), want %s with the refreshed aud", f, ok, report.CodeAPIRefreshedTokenDiffers)
+	}
+	// The same audience: no finding.
+	rep = apiRun(t, challenge("", 200, "{}"), func(_ *fakeProvider, c *Config) { c.CallAfterRefresh = true })
+	if _, ok := findingFor(rep, report.CodeAPIRefreshedTokenDiffers); ok || len(rep.Calls) != 2 {
+		t.Errorf("findings %v calls %d, want two calls and no %s", codes(rep), len(rep.Calls), report.CodeAPIRefreshedTokenDiffers)
+	}
+}
+
+// BenchmarkCallEndlessAnswer is one call to an API whose answer never
+// ends: what it costs is the 64 KiB read, not the answer.
+func BenchmarkCallEndlessAnswer(b *testing.B) {
+	chunk := []byte(strings.Repeat("x", 1<<20))
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		for {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer api.Close()
+	r := newRunner(Config{}, nil, "login")
+	for b.Loop() {
+		c := r.call(context.Background(), APICall{URL: api.URL}, "tok", CallTokenExchange)
+		if c.Response == nil || !c.Response.Truncated {
+			b.Fatalf("call %+v", c)
+		}
+	}
+}

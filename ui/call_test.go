@@ -1,0 +1,42 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
+)
+
+// TestCallIsAStep: the API call shows in the header while it runs and
+// after, and the Findings view shows its request and answer beside the
+// finding about it.
+func TestCallIsAStep(t *testing.T) {
+	rep := loadFixture(t, "healthy").Report
+	m := newTestModel(t, 100, 30, Options{})
+	m = update(m, eventMsg(flow.Event{Kind: flow.EventPhase, Phase: flow.PhaseCalling}))
+	if !strings.Contains(screen(m), "calling the API with the access token") {
+		t.Errorf("header does not say it is calling:\n%s", screen(m))
+	}
+	call := report.Call{N: 1, Token: flow.CallTokenExchange, Step: report.Step{
+		Request:  report.Request{Method: "GET", URL: "https://api.example.com/me"},
+		Response: &report.Response{Status: 401, ContentType: "application/json", Body: `{"error":"invalid_token"}`},
+	}}
+	f := report.Finding{Code: report.CodeAPIRejected, Severity: report.SeverityError, Message: "the API refused the access token",
+		Hint: "set the audience", Detail: map[string]string{"step": "call", "call": "1", "cause": "audience"}}
+	rep.Calls = []report.Call{call}
+	rep.Findings = append(rep.Findings, f)
+	m = update(m, doneMsg{rep: rep})
+	s := screen(m)
+	if !strings.Contains(s, "API 401") {
+		t.Errorf("header does not sum the call up:\n%s", s)
+	}
+	if m.tab != tabFindings {
+		t.Fatalf("a run with an error opened on tab %v, want Findings", m.tab)
+	}
+	for _, want := range []string{"api.rejected", "the API call", "https://api.example.com/me", "401"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the Findings view lacks %q:\n%s", want, s)
+		}
+	}
+}
