@@ -3,6 +3,7 @@ package flow
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -52,9 +53,11 @@ func (r *runner) call(ctx context.Context, spec APICall, access, from string) re
 		c.Error = fmt.Sprintf("%q is not an http(s) URL with a host", spec.URL)
 		return c
 	}
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
+	// The request's own limit; netError is given the caller's ctx, so a
+	// timeout reads as this limit, not as the run's.
+	reqCtx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, method, spec.URL, nil)
+	req, err := http.NewRequestWithContext(reqCtx, method, spec.URL, nil)
 	if err != nil {
 		c.Error = err.Error()
 		return c
@@ -75,6 +78,7 @@ func (r *runner) call(ctx context.Context, spec APICall, access, from string) re
 	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		c.Error = r.netError(ctx, u, err)
+		c.TimedOut = timedOut(reqCtx, err)
 		return c
 	}
 	defer resp.Body.Close() // unread past the cap: the connection goes, not the bytes
@@ -103,8 +107,14 @@ func (r *runner) call(ctx context.Context, spec APICall, access, from string) re
 	}
 	if err != nil {
 		c.Error = "reading the API's answer: " + r.netError(ctx, u, err)
+		c.TimedOut = timedOut(reqCtx, err)
 	}
 	return c
+}
+
+// timedOut reports whether a request failed because its time ran out.
+func timedOut(reqCtx context.Context, err error) bool {
+	return errors.Is(reqCtx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || isTimeout(err)
 }
 
 // callAfterRefresh repeats the calls with the refreshed access token, as

@@ -170,8 +170,19 @@ func TestCallFindings(t *testing.T) {
 				<-r.Context().Done()
 			},
 			setup:  func(_ *fakeProvider, c *Config) { c.RequestTimeout = time.Second },
-			code:   report.CodeHopUnreachable,
-			detail: map[string]string{"step": "call", "error": "no_response"},
+			code:   report.CodeAPIRejected,
+			detail: map[string]string{"step": "call", "error": "no_response", "cause": CallCauseTimeout},
+			hint:   "did not answer",
+		},
+		{
+			name:    "unreachable API",
+			handler: challenge("", 200, "{}"),
+			setup: func(_ *fakeProvider, c *Config) {
+				c.Calls[0].URL = "http://127.0.0.1:1/orders" // port 1: nothing listens
+			},
+			code:   report.CodeAPIRejected,
+			detail: map[string]string{"step": "call", "error": "no_response", "cause": CallCauseUnreachable},
+			hint:   "could not be reached",
 		},
 	}
 	for _, tt := range tests {
@@ -207,6 +218,30 @@ func TestCallFindings(t *testing.T) {
 				t.Errorf("a rejection without a hint: %+v", got)
 			}
 		})
+	}
+}
+
+// TestCallHangingAPI: an API that never answers costs the call its own
+// request timeout, after the refresh, and the rest of the report is
+// untouched: the refresh succeeds, the run has no error, and the
+// finding names the request timeout, not the run's.
+func TestCallHangingAPI(t *testing.T) {
+	const limit = 2 * time.Second
+	rep := apiRun(t, bearerOnly(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }), func(_ *fakeProvider, c *Config) {
+		c.Timeout, c.RequestTimeout = limit, limit // the call alone would use up the run's limit
+	})
+	if rep.Error != "" || rep.Refresh == nil || rep.Refresh.Error != "" {
+		t.Fatalf("run error %q refresh %+v: a hanging API broke the rest of the run", rep.Error, rep.Refresh)
+	}
+	if f, ok := findingFor(rep, report.CodeRefreshFailed); ok {
+		t.Errorf("refresh.failed %q after a hanging API", f.Message)
+	}
+	f, ok := findingFor(rep, report.CodeAPIRejected)
+	if !ok || f.Detail["cause"] != CallCauseTimeout {
+		t.Fatalf("finding %+v (%v), want %s cause %s; findings %v", f, ok, report.CodeAPIRejected, CallCauseTimeout, codes(rep))
+	}
+	if !strings.Contains(f.Message, "within "+limit.String()) || strings.Contains(f.Message, "whole run") {
+		t.Errorf("message %q, want it to name the request timeout of %s", f.Message, limit)
 	}
 }
 

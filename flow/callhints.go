@@ -31,6 +31,8 @@ const (
 	CallCauseNotFound       = "not_found"
 	CallCauseServer         = "server_error"
 	CallCauseNoClue         = "no_clue"
+	CallCauseTimeout        = "timeout"     // no answer within the request timeout
+	CallCauseUnreachable    = "unreachable" // no connection (DNS, refused, TLS)
 	CallCauseOther          = "other"
 )
 
@@ -240,10 +242,16 @@ func JudgeCall(c report.Call, tok *decode.Token, p report.Profile, now time.Time
 	}
 	if c.Response == nil {
 		detail["error"] = "no_response"
+		detail["cause"] = CallCauseUnreachable
+		hint := "The API could not be reached from this machine: check the URL (for a connector: its swagger's host, basePath and schemes), that the API is running, and that nothing (a proxy, a firewall, a private network) stands between."
+		if c.TimedOut {
+			detail["cause"] = CallCauseTimeout
+			hint = "The API did not answer in time: it hangs, or is slow on this call (the platform gives up after its own timeout, and the connector fails the same way). Check the API's logs for the request; if it is only slow, raise the request timeout. A gateway or firewall that drops the connection silently looks the same."
+		}
 		return report.Finding{
-			Code: report.CodeHopUnreachable, Severity: report.SeverityError,
+			Code: report.CodeAPIRejected, Severity: report.SeverityError,
 			Message: fmt.Sprintf("the API call %s with %s got no answer: %s", where, token, c.Error),
-			Hint:    "The API could not be reached from this machine: check the URL (for a connector: its swagger's host, basePath and schemes), that the API is running, and that nothing (a proxy, a firewall, a private network) stands between. A hanging API fails the connector the same way after the platform's own timeout.",
+			Hint:    hint,
 			Detail:  detail,
 		}
 	}

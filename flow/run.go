@@ -273,6 +273,9 @@ func Trace(ctx context.Context, cfg Config, emit func(Event)) (report.Report, er
 // cancellation), an error; problems with the login itself are findings.
 func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, error) {
 	r := newRunner(cfg, emit, "login")
+	// The API calls come last, outside the run's time limit, each within
+	// the request timeout: a hanging API must not eat the login's budget.
+	callCtx := ctx
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	if err := r.prepare(ctx, true); err != nil {
@@ -381,7 +384,6 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 		return r.finish(nil)
 	}
 	r.checkTokens(ctx, g.token)
-	r.callAPI(ctx, g.token.AccessToken, CallTokenExchange)
 
 	if g.token.RefreshToken == "" {
 		host := "" // of the request sent, which a hook may have built
@@ -398,6 +400,7 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 			f.Hint = strings.ReplaceAll(f.Hint, "the Authorization URL", connectorAuthorizeWhere)
 		}
 		r.addFinding(f)
+		r.callAPI(callCtx, g.token.AccessToken, CallTokenExchange)
 		if r.cfg.CallAfterRefresh && len(r.cfg.Calls) > 0 {
 			r.log("no refresh token came back, so the API is not called again with a refreshed one")
 		}
@@ -414,8 +417,11 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	if rg.ok() && r.rep.Refresh.Rotated {
 		r.log("the refresh token rotated: the provider issued a new one with the refresh")
 	}
+	// The login's token first, then the refreshed one, as the platform
+	// calls: both after the refresh, so neither can spoil it.
+	r.callAPI(callCtx, g.token.AccessToken, CallTokenExchange)
 	if r.cfg.CallAfterRefresh && len(r.cfg.Calls) > 0 {
-		r.callAfterRefresh(ctx, g.token.AccessToken, rg)
+		r.callAfterRefresh(callCtx, g.token.AccessToken, rg)
 	}
 	return r.finish(nil)
 }

@@ -255,6 +255,9 @@ type Call struct {
 	// Location is where a redirect answer pointed (the call does not
 	// follow it: a login page there is a finding's cause).
 	Location string `json:"location,omitempty"`
+	// TimedOut says the API did not answer (or finish its answer)
+	// within the request timeout.
+	TimedOut bool `json:"timed_out,omitempty"`
 }
 
 // Token is one decoded token. Header and Claims keep the token's own JSON
