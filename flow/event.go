@@ -75,9 +75,7 @@ func (e Event) redactFields() Event {
 		e.Step = &s
 	}
 	if e.Call != nil {
-		c := *e.Call
-		c.Step = c.Step.Redact()
-		c.Location = report.RedactURL(c.Location)
+		c := e.Call.Redact()
 		e.Call = &c
 	}
 	if e.Token != nil {

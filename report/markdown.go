@@ -461,6 +461,7 @@ func cell(s string) string {
 // ShortURL drops the query and fragment: the values that matter are
 // listed under the hop.
 func ShortURL(raw string) string {
+	raw = redactUserinfo(raw)
 	if i := strings.IndexAny(raw, "?#"); i >= 0 {
 		return raw[:i]
 	}

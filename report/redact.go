@@ -67,9 +67,7 @@ func (r Report) redactFields() Report {
 	}
 	out.Calls = nil
 	for _, c := range r.Calls {
-		c.Step = c.Step.Redact()
-		c.Location = RedactURL(c.Location)
-		out.Calls = append(out.Calls, c)
+		out.Calls = append(out.Calls, c.Redact())
 	}
 	out.Tokens = nil
 	for _, t := range r.Tokens {
@@ -145,6 +143,8 @@ func (s Step) Redact() Step {
 				switch {
 				case strings.EqualFold(k, "Set-Cookie"):
 					h[k] = RedactSetCookie(h[k])
+				case strings.EqualFold(k, "Location"):
+					h[k] = RedactURL(h[k])
 				case SecretHeader(k):
 					h[k] = Redacted
 				}
@@ -156,6 +156,24 @@ func (s Step) Redact() Step {
 		s.Response = &resp
 	}
 	return s
+}
+
+// Redact returns the call with its secrets hidden: the step's, the
+// value of every header besides Authorization (what --call-header sends
+// is an API key as often as not), and those of the Location.
+func (c Call) Redact() Call {
+	c.Step = c.Step.Redact()
+	if len(c.Request.Headers) > 0 {
+		h := maps.Clone(c.Request.Headers)
+		for k := range h {
+			if !strings.EqualFold(k, "Authorization") {
+				h[k] = Redacted
+			}
+		}
+		c.Request.Headers = h
+	}
+	c.Location = RedactURL(c.Location)
+	return c
 }
 
 // secretNames are the names whose values are secret wherever they
@@ -268,6 +286,7 @@ func RedactURL(raw string) string { return RedactURLFunc(raw, nil) }
 // decoded value of each parameter it hides, so a caller can count what
 // was there without a second reading of the rules.
 func RedactURLFunc(raw string, hid func(name, value string)) string {
+	raw = redactUserinfo(raw)
 	if raw == "" || !strings.ContainsAny(raw, "?#") {
 		return raw
 	}
@@ -292,6 +311,39 @@ func RedactURLFunc(raw string, hid func(name, value string)) string {
 		return RedactText(out)
 	}
 	return out
+}
+
+// redactedUserinfo stands for a URL's user and password: escaped, so
+// the URL still parses.
+var redactedUserinfo = url.QueryEscape(Redacted)
+
+// userinfo finds the user:password@ of an absolute URL's authority, as
+// the text's byte offsets [i, j) of what precedes the @.
+func userinfo(raw string) (i, j int, ok bool) {
+	_, rest, found := strings.Cut(raw, "://")
+	if !found {
+		return 0, 0, false
+	}
+	i = len(raw) - len(rest)
+	auth := rest
+	if k := strings.IndexAny(rest, "/?#"); k >= 0 {
+		auth = rest[:k]
+	}
+	at := strings.LastIndexByte(auth, '@')
+	if at < 0 {
+		return 0, 0, false
+	}
+	return i, i + at, true
+}
+
+// redactUserinfo hides the user and password of a URL
+// (https://user:password@host/): a password, or a token as a user name.
+func redactUserinfo(raw string) string {
+	i, j, ok := userinfo(raw)
+	if !ok || raw[i:j] == redactedUserinfo {
+		return raw
+	}
+	return raw[:i] + redactedUserinfo + raw[j:]
 }
 
 // RedactForm hides the values of the fields secret names in a

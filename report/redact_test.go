@@ -101,7 +101,7 @@ func FuzzRedactURL(f *testing.F) {
 		// parsed result has only the placeholder.
 		if u1, err := parseQuery(out); err == nil {
 			for _, v := range u1["code"] {
-				if v != Redacted {
+				if v != Redacted && v != "" { // an empty code hides nothing
 					if u0, err := parseQuery(raw); err == nil && len(u0["code"]) > 0 {
 						t.Errorf("code %q survived in %q", v, out)
 					}
@@ -296,5 +296,42 @@ func TestRedactMoreSecrets(t *testing.T) {
 	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJhcGkifQ.c2lnbmF0dXJl"
 	if got := RedactValue("id_token_hint", jwt); !strings.HasPrefix(got, "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJhcGkifQ.") || strings.Contains(got, "c2lnbmF0dXJl") {
 		t.Errorf("a JWT hint: %s", got)
+	}
+}
+
+// TestCallRedact: a call's own headers are secret (an API key given with
+// --call-header), and so are the codes and secrets in the Location it
+// was redirected to and a password in its URL, in the redacted report
+// and for the scrubbing of other output.
+func TestCallRedact(t *testing.T) {
+	loc := "https://login.example.com/cb?code=LOCCODE123&client_secret=SECRETXYZ9#id_token=IDTOKEN456"
+	r := Report{Findings: []Finding{}, Calls: []Call{{N: 1, Token: "exchange", Location: loc, Step: Step{
+		Request: Request{Method: "GET", URL: "http://bob:PASSW0RDX@api.example.com/ok", Headers: map[string]string{
+			"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.SIGNATURE99",
+			"X-Key":         "SUPERKEY42",
+		}},
+		Response: &Response{Status: 302, Headers: map[string]string{"Location": loc}},
+	}}}}
+	out, err := json.Marshal(r.Redact())
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{"LOCCODE123", "SECRETXYZ9", "IDTOKEN456", "PASSW0RDX", "SUPERKEY42", "SIGNATURE99"}
+	for _, s := range secrets {
+		if strings.Contains(string(out), s) {
+			t.Errorf("the redacted report holds %s: %s", s, out)
+		}
+	}
+	if !strings.Contains(string(out), "api.example.com/ok") {
+		t.Errorf("the redacted URL lost its host: %s", out)
+	}
+	sec := SecretsOf(r)
+	for _, s := range secrets {
+		if got := sec.Text("seen: " + s); strings.Contains(got, s) {
+			t.Errorf("Secrets.Text(%q) = %q, want it hidden", s, got)
+		}
+	}
+	if got := ShortURL("http://bob:PASSW0RDX@api.example.com/ok?x=1"); strings.Contains(got, "PASSW0RDX") {
+		t.Errorf("ShortURL = %q, want the password hidden", got)
 	}
 }

@@ -365,11 +365,11 @@ func (s *Secrets) AddReport(r Report) {
 	if r.Refresh != nil {
 		steps = append(steps, &r.Refresh.Step)
 	}
-	for i := range r.Calls {
-		steps = append(steps, &r.Calls[i].Step)
-	}
 	for _, st := range steps {
 		s.AddStep(*st)
+	}
+	for _, c := range r.Calls {
+		s.AddCall(c)
 	}
 	for _, t := range r.Tokens {
 		s.AddToken(t.Raw)
@@ -395,6 +395,18 @@ func (s *Secrets) AddStep(st Step) {
 		s.addFields(st.Response.Fields, false)
 		s.addJSON([]byte(st.Response.Body))
 	}
+}
+
+// AddCall adds the secrets of one API call: its step's, every header
+// value it sent (as Call.Redact hides them) and the Location's.
+func (s *Secrets) AddCall(c Call) {
+	s.AddStep(c.Step)
+	for k, v := range c.Request.Headers {
+		if !strings.EqualFold(k, "Authorization") {
+			s.Add(v)
+		}
+	}
+	s.addURL(c.Location)
 }
 
 // addFields adds the values of secret-named fields, and of secret-named
@@ -449,6 +461,11 @@ func (s *Secrets) addJSON(b []byte) {
 
 // addURL adds the secret-named query and fragment values of a URL.
 func (s *Secrets) addURL(raw string) {
+	if i, j, ok := userinfo(raw); ok {
+		user, pass, _ := strings.Cut(raw[i:j], ":")
+		s.Add(user)
+		s.Add(pass)
+	}
 	if !strings.ContainsAny(raw, "?#") {
 		return
 	}

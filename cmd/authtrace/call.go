@@ -10,6 +10,7 @@ import (
 
 	"github.com/authtrace/authtrace/connector"
 	"github.com/authtrace/authtrace/flow"
+	"github.com/authtrace/authtrace/report"
 )
 
 // callSettings are the --call flags of login, demo and har: requests to
@@ -117,7 +118,12 @@ func (c *callSettings) apply(cfg *flow.Config, conn *connector.Connector, params
 func (c *callSettings) callURL(raw string, conn *connector.Connector, params map[string]string) (string, error) {
 	if u, err := url.Parse(raw); err == nil && u.IsAbs() {
 		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "", usageErr("--call %s: want an http(s) URL with a host", raw)
+			return "", usageErr("--call %s: want an http(s) URL with a host", report.RedactURL(raw))
+		}
+		if u.User != nil {
+			// Not sent (the call's Authorization is the bearer token),
+			// and a password must not be echoed.
+			return "", usageErr("--call %s: the URL has a user or password, which the call does not send (its Authorization is the access token); give it without, and an API key with --call-header", report.RedactURL(raw))
 		}
 		return raw, nil
 	}

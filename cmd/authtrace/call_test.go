@@ -96,14 +96,59 @@ func TestDemoCall(t *testing.T) {
 				t.Fatalf("the API got %d calls, want 2", len(auths))
 			}
 			for _, a := range auths {
-				if tok := strings.TrimPrefix(a, "Bearer "); strings.Contains(out, tok) || strings.Contains(stderr, tok) {
-					t.Errorf("the access token the API got is in the output")
+				tok := strings.TrimPrefix(a, "Bearer ")
+				sig := tok[strings.LastIndexByte(tok, '.')+1:]
+				if sig == "" || strings.Contains(out, sig) || strings.Contains(stderr, sig) {
+					t.Errorf("the signature of the access token the API got is in the output")
 				}
 			}
-			if h := rep.Calls[0].Request.Headers["X-Tenant"]; h != "acme" {
-				t.Errorf("X-Tenant %q, want acme", h)
+			if h := rep.Calls[0].Request.Headers["X-Tenant"]; h != report.Redacted {
+				t.Errorf("X-Tenant %q, want it sent and its value hidden", h)
 			}
 		})
+	}
+}
+
+// TestCallSecretsHidden: without --reveal, a --call-header's value, the
+// codes of a Location the API redirected to, and the access token's
+// signature appear in no output, --json or --events.
+func TestCallSecretsHidden(t *testing.T) {
+	var mu sync.Mutex
+	var sig string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		mu.Lock()
+		sig = tok[strings.LastIndexByte(tok, '.')+1:]
+		mu.Unlock()
+		http.Redirect(w, r, "https://login.example.com/cb?code=LOCCODE123&client_secret=SECRETXYZ9#id_token=IDTOKEN456", http.StatusFound)
+	}))
+	t.Cleanup(api.Close)
+	for _, mode := range []string{"--json", "--events"} {
+		code, out, stderr := runCLI(t, "demo", mode, "--call", api.URL+"/ok", "--call-header", "X-Key: SUPERKEY42")
+		if code != exitFindings {
+			t.Errorf("%s: exit %d, want %d; stderr:\n%s", mode, code, exitFindings, stderr)
+		}
+		mu.Lock()
+		secrets := []string{"SUPERKEY42", "LOCCODE123", "SECRETXYZ9", "IDTOKEN456", sig}
+		mu.Unlock()
+		for _, s := range secrets {
+			if s == "" || strings.Contains(out, s) || strings.Contains(stderr, s) {
+				t.Errorf("%s: %q is in the output (or no token was sent)", mode, s)
+			}
+		}
+	}
+}
+
+// TestCallUserinfoRefused: a password in a --call URL would not be sent
+// (the call's Authorization is the bearer token) and must not be shown:
+// a usage error that does not echo it.
+func TestCallUserinfoRefused(t *testing.T) {
+	code, out, stderr := runCLI(t, "demo", "--call", "http://bob:PASSW0RDX@127.0.0.1:1/ok")
+	if code != exitUsage || !strings.Contains(stderr, "user or password") {
+		t.Errorf("exit %d, want %d and the reason; stderr:\n%s", code, exitUsage, stderr)
+	}
+	if strings.Contains(out+stderr, "PASSW0RDX") {
+		t.Errorf("the password is in the output:\n%s%s", out, stderr)
 	}
 }
 
@@ -170,8 +215,9 @@ func TestHARCall(t *testing.T) {
 	if !strings.Contains(stderr, "calling the API with the HAR file's access token") {
 		t.Errorf("stderr does not say which token is sent:\n%s", stderr)
 	}
-	if tok := strings.TrimPrefix(got()[0], "Bearer "); tok == "" || strings.Contains(out, tok) {
-		t.Errorf("the token sent is empty or in the output")
+	tok := strings.TrimPrefix(got()[0], "Bearer ")
+	if sig := tok[strings.LastIndexByte(tok, '.')+1:]; sig == "" || strings.Contains(out, sig) || strings.Contains(stderr, sig) {
+		t.Errorf("the token sent has no signature, or its signature is in the output")
 	}
 	var rejected bool
 	for _, f := range rep.Findings {
