@@ -158,6 +158,58 @@ func TestCallFindings(t *testing.T) {
 			hint:    "without saying why",
 		},
 		{
+			name:    "jose: aud claim",
+			setup:   func(_ *fakeProvider, c *Config) { c.ExpectAud = expect }, // the token names the API
+			handler: challenge(`Bearer error="invalid_token", error_description="unexpected \"aud\" claim value"`, 401, ""),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseAudience},
+		},
+		{
+			name:    "jose: The aud claim",
+			setup:   func(_ *fakeProvider, c *Config) { c.ExpectAud = expect }, // the token names the API
+			handler: challenge("", 401, `{"error":"invalid_token","error_description":"The \"aud\" claim does not match"}`),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseAudience},
+		},
+		{
+			name:    "jose: exp claim",
+			setup:   func(_ *fakeProvider, c *Config) { c.ExpectAud = expect }, // the token names the API
+			handler: challenge(`Bearer error="invalid_token", error_description="\"exp\" claim timestamp check failed"`, 401, ""),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseExpired},
+		},
+		{
+			name:    "jose: iss claim",
+			setup:   func(_ *fakeProvider, c *Config) { c.ExpectAud = expect }, // the token names the API
+			handler: challenge(`Bearer error="invalid_token", error_description="unexpected \"iss\" claim value"`, 401, ""),
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseIssuer},
+		},
+		{
+			name:    "401 with only invalid_token",
+			handler: challenge(`Bearer error="invalid_token"`, 401, ""),
+			setup:   func(_ *fakeProvider, c *Config) { c.ExpectAud = expect },
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseNoClue, "error": "invalid_token"},
+			hint:    "Check, in this order",
+		},
+		{
+			name:    "401 with a JSON Unauthorized",
+			handler: challenge("", 401, `{"message":"Unauthorized"}`),
+			setup:   func(_ *fakeProvider, c *Config) { c.ExpectAud = expect },
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseNoClue},
+			hint:    "Check, in this order",
+		},
+		{
+			name:    "401 with a plain Unauthorized",
+			handler: challenge("", 401, "Unauthorized\n"),
+			setup:   func(_ *fakeProvider, c *Config) { c.ExpectAud = expect },
+			code:    report.CodeAPIRejected,
+			detail:  map[string]string{"cause": CallCauseNoClue},
+			hint:    "Check, in this order",
+		},
+		{
 			name:    "401 without a clue, aud of another host",
 			handler: challenge("Bearer", 401, ""),
 			code:    report.CodeAPIRejected,

@@ -49,6 +49,22 @@ type apiAnswer struct {
 	from    string // where errCode and desc were read
 }
 
+// saysNothing reports whether a refusal gives no reason: no error, or
+// only the words any 401 carries ("invalid_token", "Unauthorized").
+func (a apiAnswer) saysNothing() bool {
+	return noReason(a.errCode) && noReason(a.desc)
+}
+
+// noReason reports whether s is empty or a word that names no cause.
+func noReason(s string) bool {
+	switch strings.Trim(strings.ToLower(strings.TrimSpace(s)), ".!") {
+	case "", "invalid_token", "invalid token", "unauthorized", "unauthorised", "401 unauthorized", "401 unauthorised",
+		"access denied", "not authorized", "authorization has been denied for this request", "jwt verification failed", "invalid jwt":
+		return true
+	}
+	return false
+}
+
 // readAnswer reads a call's answer for why the API refused the token.
 func readAnswer(resp *report.Response) apiAnswer {
 	a := apiAnswer{status: resp.Status}
@@ -328,15 +344,15 @@ func callCause(a apiAnswer, f tokenFacts, status int, loginPage bool, expect, ap
 		return CallCauseLoginPage
 	case a.errCode == "insufficient_scope" || has("scope", "permission", "insufficient privileges"):
 		return CallCauseScope
-	case has("audience", "'aud'", "aud claim", "idx10214", "idx10208"):
+	case has("audience", "'aud'", `"aud"`, "aud claim", "idx10214", "idx10208"):
 		return CallCauseAudience
-	case has("expired", "lifetime", "idx10223"):
+	case has("expired", "lifetime", "idx10223", `"exp"`, "'exp'"):
 		return CallCauseExpired
 	case has("compact jws", "jwt malformed", "malformed jwt", "token is malformed", "not well formed", "idx12709", "idx14100", "jwt must have three parts") || f.format != string(decode.FormatJWT) && status == http.StatusUnauthorized:
 		return CallCauseOpaque
 	case has("signature", "signing key", "idx10501", "idx10503", "kid"):
 		return CallCauseSignature
-	case has("issuer", "idx10205", "'iss'"):
+	case has("issuer", "idx10205", "'iss'", `"iss"`):
 		return CallCauseIssuer
 	case has("subscription key"):
 		return CallCauseGatewayKey
@@ -354,7 +370,7 @@ func callCause(a apiAnswer, f tokenFacts, status int, loginPage bool, expect, ap
 		return CallCauseServer
 	case status == http.StatusUnauthorized && !f.audForAPI(expect, apiHost):
 		return CallCauseAudience
-	case status == http.StatusUnauthorized && a.errCode == "" && a.desc == "":
+	case status == http.StatusUnauthorized && a.saysNothing():
 		return CallCauseNoClue
 	}
 	return CallCauseOther
@@ -480,7 +496,11 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 	case CallCauseServer:
 		return fmt.Sprintf("HTTP %d: the API failed on its side; its logs say why (a token it could not parse can crash a careless API). Retry, then look there.", a.status)
 	case CallCauseNoClue:
-		return fmt.Sprintf("The API answered 401 without saying why: no error in its WWW-Authenticate header (RFC 6750), no error body. Check, in this order: the token's aud (%s) is the audience the API is configured with; its iss (%s) is the authority the API trusts; it carries the scope or roles the API wants (scope: %s%s); it is not expired; the API reads the Authorization: Bearer header (not a cookie or a key); a gateway in front of it does not want a key of its own. Turning on the API's authentication logging (ASP.NET Core: Microsoft.AspNetCore.Authentication at Debug) shows the reason.", aud, orNone(f.iss), scopes, rolesNote(f))
+		why := "no error in its WWW-Authenticate header (RFC 6750), no error body"
+		if said := strings.TrimSpace(a.errCode + " " + a.desc); said != "" {
+			why = fmt.Sprintf("only %q, which any refusal says", said)
+		}
+		return fmt.Sprintf("The API answered 401 without saying why: %s. Check, in this order: the token's aud (%s) is the audience the API is configured with; its iss (%s) is the authority the API trusts; it carries the scope or roles the API wants (scope: %s%s); it is not expired; the API reads the Authorization: Bearer header (not a cookie or a key); a gateway in front of it does not want a key of its own. Turning on the API's authentication logging (ASP.NET Core: Microsoft.AspNetCore.Authentication at Debug) shows the reason.", why, aud, orNone(f.iss), scopes, rolesNote(f))
 	}
 	return fmt.Sprintf("The API answered HTTP %d. The token's aud: %s; scope: %s. Check the API's logs for why.", a.status, aud, scopes)
 }
