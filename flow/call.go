@@ -34,11 +34,31 @@ func (r *runner) callAPI(ctx context.Context, access, from string) {
 	}
 	r.phase(PhaseCalling)
 	tok, _ := decode.Parse(access) // nil for a token that is none: judged as opaque
+	exp, stale := ExpiredAt(access, r.now())
+	stale = stale && from == CallTokenHAR // a login's own token is fresh: an expiry is the finding's cause
 	for _, spec := range r.cfg.Calls {
 		c := r.call(ctx, spec, access, from)
 		r.emit(Event{Kind: EventCall, Call: &c})
-		r.addFinding(JudgeCall(c, tok, r.rep.Profile, r.now()))
+		f := JudgeCall(c, tok, r.rep.Profile, r.now())
+		if stale {
+			when := exp.UTC().Format("2006-01-02 15:04 UTC")
+			f.Message += " (the token had expired before the call, at " + when + ")"
+			f.Hint = "This token comes from a file and had expired before the call (exp " + when + "): any API refuses it, so this answer says little about a fresh one. Export a new HAR right after signing in, or sign in again and call the API with the fresh token. " + f.Hint
+			f.Detail["token_expired"] = exp.UTC().Format(time.RFC3339)
+		}
+		r.addFinding(f)
 	}
+}
+
+// ExpiredAt reports the exp of an access token that is a JWT, and
+// whether it had passed at now (with the usual clock skew).
+func ExpiredAt(access string, now time.Time) (time.Time, bool) {
+	tok, err := decode.Parse(access)
+	if err != nil {
+		return time.Time{}, false
+	}
+	f := readTokenFacts(tok, now)
+	return f.exp, f.expired
 }
 
 // call makes one request to the API with the access token as the platform

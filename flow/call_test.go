@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authtrace/authtrace/decode"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -82,7 +85,7 @@ func TestCallFindings(t *testing.T) {
 			handler: challenge(`Bearer realm="api", error="invalid_token", error_description="The token expired at '01/01/2020'"`, 401, ""),
 			code:    report.CodeAPIRejected,
 			detail:  map[string]string{"cause": CallCauseExpired, "error": "invalid_token"},
-			hint:    "Refresh URL",
+			hint:    "but it is not expired", // the fake's token is valid for an hour
 		},
 		{
 			name:    "invalid_request",
@@ -383,4 +386,93 @@ func BenchmarkCallEndlessAnswer(b *testing.B) {
 			b.Fatalf("call %+v", c)
 		}
 	}
+}
+
+// TestJudgeCallHintsAgree: a hint never contradicts the call or the
+// token: no provider-side fix when the API is set up wrong, no "send the
+// header" for a header sent, no "had expired" for a token still valid,
+// and an acceptance says what else the report says about the token.
+func TestJudgeCallHintsAgree(t *testing.T) {
+	const expect = "https://api.fake.example"
+	tok := parsedJWT(t, expect)
+	call := func(status int, challenge, body string, headers map[string]string) report.Call {
+		return report.Call{N: 1, Token: CallTokenExchange, Step: report.Step{
+			Request:  report.Request{Method: "GET", URL: "https://api.contoso.example/orders", Headers: headers},
+			Response: &report.Response{Status: status, Body: body, Headers: map[string]string{"WWW-Authenticate": challenge}},
+		}}
+	}
+	p := report.Profile{ExpectAud: expect}
+	for _, tt := range []struct {
+		name      string
+		c         report.Call
+		tok       *decode.Token
+		p         report.Profile
+		where     func(report.Finding) string
+		want, not string
+	}{
+		{"the API wants another audience", call(401, `Bearer error="invalid_token", error_description="The audience is invalid"`, "", nil), tok, p,
+			hintOf, "Set the API's expected audience to " + expect, "Ask the provider for a token"},
+		{"the gateway key was sent", call(401, "", `{"statusCode":401,"message":"Access denied due to invalid subscription key."}`, map[string]string{"Ocp-Apim-Subscription-Key": "K"}), tok, p,
+			hintOf, "was sent", "send the header Ocp-Apim-Subscription-Key"},
+		{"the gateway key was not sent", call(401, "", `{"statusCode":401,"message":"Access denied due to missing subscription key."}`, nil), tok, p,
+			hintOf, "send the header Ocp-Apim-Subscription-Key", "was sent"},
+		{"expired says the API, not the token", call(401, "", `{"error":{"code":"InvalidAuthenticationToken","message":"Lifetime validation failed, the token is expired."}}`, nil), tok, p,
+			hintOf, "not expired", "had expired"},
+		{"expired, and it is", call(401, "", `{"error":{"code":"InvalidAuthenticationToken","message":"Lifetime validation failed, the token is expired."}}`, nil), mustParse(t, expiredJWT(t)), p,
+			hintOf, "Refresh URL", "is not expired"},
+		{"accepted an opaque token", call(200, "", "{}", nil), nil, p,
+			messageOf, "although it is not a JWT", ""},
+		{"accepted a token for another audience", call(200, "", "{}", nil), parsedJWT(t, "https://other.example"), p,
+			messageOf, "although its aud", ""},
+		{"accepted, nothing to say", call(200, "", "{}", nil), tok, p,
+			messageOf, "accepted", "although"},
+	} {
+		f := JudgeCall(tt.c, tt.tok, tt.p, time.Now())
+		got := tt.where(f)
+		if !strings.Contains(got, tt.want) || tt.not != "" && strings.Contains(got, tt.not) {
+			t.Errorf("%s: %q, want it to say %q and not %q", tt.name, got, tt.want, tt.not)
+		}
+	}
+}
+
+func hintOf(f report.Finding) string    { return f.Hint }
+func messageOf(f report.Finding) string { return f.Message }
+
+// TestCallWithExpiredToken: a token from a file that had expired before
+// the call is said to be, in the finding, before anything else.
+func TestCallWithExpiredToken(t *testing.T) {
+	api := httptest.NewServer(challenge("", 401, ""))
+	t.Cleanup(api.Close)
+	raw := expiredJWT(t)
+	rep := CallWith(context.Background(), Config{Calls: []APICall{{URL: api.URL}}}, report.Report{Findings: []report.Finding{}}, raw, CallTokenHAR, nil)
+	f, ok := findingFor(rep, report.CodeAPIRejected)
+	if !ok || !strings.Contains(f.Message, "had expired before the call") || f.Detail["token_expired"] == "" {
+		t.Errorf("finding %+v (%v), want it to say the file's token had expired", f, ok)
+	}
+	if _, expired := ExpiredAt(raw, time.Now()); !expired {
+		t.Errorf("ExpiredAt: not expired, want expired")
+	}
+}
+
+// expiredJWT is an access token for the fake's API that expired three
+// days ago.
+func expiredJWT(t *testing.T) string {
+	t.Helper()
+	old := time.Now().Add(-72 * time.Hour)
+	raw, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"iss": "https://fake.example/", "aud": "https://api.fake.example", "iat": old.Unix(), "exp": old.Add(time.Hour).Unix(),
+	}).SignedString([]byte("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func mustParse(t *testing.T, raw string) *decode.Token {
+	t.Helper()
+	tok, err := decode.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }

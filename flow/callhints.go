@@ -159,13 +159,14 @@ type tokenFacts struct {
 	roles   []string
 	exp     time.Time
 	expired bool
+	now     time.Time // when the call was made
 }
 
 func readTokenFacts(tok *decode.Token, now time.Time) tokenFacts {
 	if tok == nil {
 		return tokenFacts{format: string(decode.FormatOpaque)}
 	}
-	f := tokenFacts{format: string(tok.Format)}
+	f := tokenFacts{format: string(tok.Format), now: now}
 	if tok.Format != decode.FormatJWT {
 		return f
 	}
@@ -294,7 +295,7 @@ func JudgeCall(c report.Call, tok *decode.Token, p report.Profile, now time.Time
 	if resp.Status >= 200 && resp.Status < 300 && !loginPage {
 		return report.Finding{
 			Code: report.CodeAPIAccepted, Severity: report.SeverityInfo,
-			Message: fmt.Sprintf("the API accepted %s: %s answered %d", token, where, resp.Status),
+			Message: fmt.Sprintf("the API accepted %s: %s answered %d", token, where, resp.Status) + acceptedAlthough(facts, p.ExpectAud),
 			Detail:  detail,
 		}
 	}
@@ -433,7 +434,8 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 		case f.azureManagement():
 			lead = "The token is for Azure Resource Manager (aud " + decode.AzureManagementAudience + "), not for this API"
 		case p.ExpectAud != "" && slices.Contains(f.aud, p.ExpectAud):
-			return lead + ", the audience this login expected, and the API refuses it: the API is set up for another audience. Set the API's expected audience to " + p.ExpectAud + " (ASP.NET: the Audience or ValidAudiences of its JwtBearer options; express-oauth2-jwt-bearer: its audience option), or, if the API is right, ask for the audience it wants. " + audienceFix(prov)
+			// The API's setting, not the provider's: no provider fix.
+			return lead + ", the audience this login expected, and the API refuses it: the API is set up for another audience. Set the API's expected audience to " + p.ExpectAud + " (ASP.NET: the Audience or ValidAudiences of its JwtBearer options; express-oauth2-jwt-bearer: its audience option), or, if the API is right, ask the provider for the audience it wants (and expect that one)."
 		case p.ExpectAud != "":
 			lead += fmt.Sprintf(" and the audience expected is %s", p.ExpectAud)
 		case apiHost != "" && a.desc == "":
@@ -460,6 +462,9 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 		}
 		return lead + ". " + scopeFix(prov)
 	case CallCauseExpired:
+		if !f.exp.IsZero() && !f.expired {
+			return fmt.Sprintf("The API says the token has expired, but it is not expired: its exp is %s, %s after the call. So the API's clock (or a gateway's in front of it) is off, or the API validated another token than this one (a token it cached, a gateway that replaces the Authorization header). Check the API host's time and what reaches the API.", f.exp.UTC().Format("2006-01-02 15:04:05 UTC"), f.exp.Sub(f.now).Round(time.Minute))
+		}
 		when := ""
 		if !f.exp.IsZero() {
 			when = " (exp " + f.exp.UTC().Format("2006-01-02 15:04:05 UTC") + ")"
@@ -490,6 +495,9 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 	case CallCauseInvalidRequest:
 		return "The API found the request malformed (RFC 6750 invalid_request): the Authorization header must be exactly \"Bearer <token>\", once, and the token must not also be in the query or body. Check the headers and the method the call sends."
 	case CallCauseGatewayKey:
+		if hasHeader(c.Request.Headers, "Ocp-Apim-Subscription-Key") {
+			return "An API gateway (Azure API Management) in front of the API refused its subscription key, which was sent (Ocp-Apim-Subscription-Key): the key is wrong or regenerated, its subscription is suspended, or it is for another product than this API's. Check the subscription in the API Management instance (APIs > Subscriptions) and the key the connector sends."
+		}
 		return "An API gateway (Azure API Management) in front of the API wants its own subscription key: send the header Ocp-Apim-Subscription-Key with the call, as the connector does with an API key connection parameter or a policy."
 	case CallCauseNotFound:
 		return "HTTP 404: the path is not the API's, or the API hides what this token may not see. Check the URL (for a connector: its swagger's host, basePath and the operation's path)."
@@ -503,6 +511,27 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 		return fmt.Sprintf("The API answered 401 without saying why: %s. Check, in this order: the token's aud (%s) is the audience the API is configured with; its iss (%s) is the authority the API trusts; it carries the scope or roles the API wants (scope: %s%s); it is not expired; the API reads the Authorization: Bearer header (not a cookie or a key); a gateway in front of it does not want a key of its own. Turning on the API's authentication logging (ASP.NET Core: Microsoft.AspNetCore.Authentication at Debug) shows the reason.", why, aud, orNone(f.iss), scopes, rolesNote(f))
 	}
 	return fmt.Sprintf("The API answered HTTP %d. The token's aud: %s; scope: %s. Check the API's logs for why.", a.status, aud, scopes)
+}
+
+// acceptedAlthough says what else the report says about a token the API
+// accepted, so that the report does not contradict itself.
+func acceptedAlthough(f tokenFacts, expect string) string {
+	switch {
+	case f.format != string(decode.FormatJWT):
+		return " (although it is not a JWT: this API introspects it, or does not check it)"
+	case expect != "" && len(f.aud) > 0 && !slices.Contains(f.aud, expect):
+		return fmt.Sprintf(" (although its aud, %s, is not the expected audience %s: the API checks another audience, or none)", strings.Join(f.aud, " "), expect)
+	}
+	return ""
+}
+
+func hasHeader(h map[string]string, name string) bool {
+	for k := range h {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func orNone(s string) string {

@@ -140,11 +140,7 @@ func TestJudgeCallProviders(t *testing.T) {
 // parsedJWT is the fake provider's access token for aud, parsed.
 func parsedJWT(t *testing.T, aud string) *decode.Token {
 	t.Helper()
-	tok, err := decode.Parse(fakeJWT(aud))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return mustParse(t, fakeJWT(aud))
 }
 
 func BenchmarkParseChallenges(b *testing.B) {

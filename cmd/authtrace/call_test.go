@@ -215,6 +215,10 @@ func TestHARCall(t *testing.T) {
 	if !strings.Contains(stderr, "calling the API with the HAR file's access token") {
 		t.Errorf("stderr does not say which token is sent:\n%s", stderr)
 	}
+	// The fixture's token expired long ago: said before the call.
+	if !strings.Contains(stderr, "the HAR file's access token had expired") {
+		t.Errorf("stderr does not warn that the token had expired:\n%s", stderr)
+	}
 	tok := strings.TrimPrefix(got()[0], "Bearer ")
 	if sig := tok[strings.LastIndexByte(tok, '.')+1:]; sig == "" || strings.Contains(out, sig) || strings.Contains(stderr, sig) {
 		t.Errorf("the token sent has no signature, or its signature is in the output")

@@ -190,6 +190,9 @@ func callFromHAR(ctx context.Context, cfg flow.Config, rep report.Report, stderr
 		if t.Chain != "" {
 			where += ", " + t.Chain
 		}
+		if exp, expired := flow.ExpiredAt(t.Raw, time.Now()); expired {
+			fmt.Fprintf(stderr, "· --call: the HAR file's access token had expired (exp %s), so the API will refuse it whatever else is right; export a new HAR right after signing in, or use authtrace login --call\n", exp.UTC().Format("2006-01-02 15:04 UTC"))
+		}
 		fmt.Fprintf(stderr, "· calling the API with the HAR file's access token (%s)\n", report.Printable(where))
 		return flow.CallWith(ctx, cfg, rep, t.Raw, flow.CallTokenHAR, nil)
 	}
