@@ -25,14 +25,24 @@ func ParseChallenges(values ...string) []Challenge {
 	return out
 }
 
-// Bearer is the first Bearer challenge (RFC 6750 §3), in any case.
+// Bearer is the Bearer challenge (RFC 6750 §3, scheme in any case) that
+// says what is wrong: the first with an error, else the first. An API
+// may send a bare one (realm only) before the one with its error.
 func Bearer(cs []Challenge) (Challenge, bool) {
+	var first Challenge
+	found := false
 	for _, c := range cs {
-		if strings.EqualFold(c.Scheme, "Bearer") {
+		if !strings.EqualFold(c.Scheme, "Bearer") {
+			continue
+		}
+		if c.Params["error"] != "" {
 			return c, true
 		}
+		if !found {
+			first, found = c, true
+		}
 	}
-	return Challenge{}, false
+	return first, found
 }
 
 func isTchar(c byte) bool {

@@ -192,3 +192,21 @@ func FuzzJudgeCall(f *testing.F) {
 		}
 	})
 }
+
+// TestBearerPrefersError: of several Bearer challenges (one per
+// header line, or in one), the one that says what is wrong is read.
+func TestBearerPrefersError(t *testing.T) {
+	for _, values := range [][]string{
+		{`Bearer realm="api"`, `Bearer error="invalid_token", error_description="The token expired"`},
+		{`Bearer realm="api", Bearer error="invalid_token", error_description="The token expired"`},
+		{`Negotiate`, `Bearer realm="api"`, `Bearer error="invalid_token", error_description="The token expired"`},
+	} {
+		c, ok := Bearer(ParseChallenges(values...))
+		if !ok || c.Params["error"] != "invalid_token" || c.Params["error_description"] != "The token expired" {
+			t.Errorf("Bearer(%q) = %+v, %v; want the challenge with the error", values, c, ok)
+		}
+	}
+	if c, ok := Bearer(ParseChallenges(`Bearer realm="a"`, `Bearer realm="b"`)); !ok || c.Params["realm"] != "a" {
+		t.Errorf("without an error: %+v, want the first", c)
+	}
+}

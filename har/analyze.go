@@ -147,7 +147,7 @@ type rec struct {
 	resource string // _resourceType
 	err      string // _error
 	bearer   string // the token of an Authorization: Bearer header
-	wwwAuth  string // the answer's WWW-Authenticate header
+	wwwAuth  string // the answer's WWW-Authenticate headers, all lines joined
 	basic    bool   // the request had Authorization: Basic
 	form     string // the request body, when it is a form
 	body     []byte // the response body, when kept
@@ -258,7 +258,7 @@ func (c *collector) add(e Entry) error {
 		r.location = loc
 	}
 	r.ctype, _ = Header(e.Response.Headers, "Content-Type")
-	r.wwwAuth, _ = Header(e.Response.Headers, "WWW-Authenticate")
+	r.wwwAuth = headerValues(e.Response.Headers, "WWW-Authenticate")
 	if r.ctype == "" {
 		r.ctype = e.Response.Content.MimeType
 	}

@@ -214,3 +214,31 @@ func TestAnalyzeAPIRefusal(t *testing.T) {
 		t.Errorf("finding %+v", got[0])
 	}
 }
+
+// A Bearer challenge on a second WWW-Authenticate line (after
+// Negotiate, as IIS sends) is read too, not only the first line.
+func TestAnalyzeAPIRefusalSecondChallenge(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "chrome-spa-pkce.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const first = `"name": "www-authenticate",`
+	if !bytes.Contains(b, []byte(first)) {
+		t.Fatal("the fixture has no www-authenticate header")
+	}
+	b = bytes.Replace(b, []byte(first), []byte(`"name": "www-authenticate", "value": "Negotiate"}, {`+first), 1)
+	rep, err := Analyze(bytes.NewReader(b), Options{Name: "two-challenges.har"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f report.Finding
+	ok := false
+	for _, g := range rep.Findings {
+		if g.Code == report.CodeAPIRejected {
+			f, ok = g, true
+		}
+	}
+	if !ok || f.Detail["cause"] != flow.CallCauseAudience || f.Detail["error"] != "invalid_token" {
+		t.Fatalf("finding %+v (%v), want api.rejected of the audience, read from the second line", f, ok)
+	}
+}

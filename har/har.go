@@ -103,6 +103,19 @@ func Header(hs []NV, name string) (string, bool) {
 	return "", false
 }
 
+// headerValues is every value of the named header, joined with ", " as
+// one line would carry them (a server may send WWW-Authenticate twice:
+// Negotiate, then Bearer).
+func headerValues(hs []NV, name string) string {
+	var vs []string
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, name) {
+			vs = append(vs, h.Value)
+		}
+	}
+	return strings.Join(vs, ", ")
+}
+
 // File is what Read learnt about a HAR file as a whole.
 type File struct {
 	Version string // log.version ("1.2"; "" when missing)
