@@ -145,11 +145,27 @@ func (p *challengeScanner) token68() (string, bool) {
 	}
 	t := p.s[save:p.i]
 	p.spaces()
-	if p.i < len(p.s) && p.s[p.i] != ',' {
+	if p.i < len(p.s) && p.s[p.i] != ',' || p.emptyParam(t) {
 		p.i = save
 		return "", false
 	}
 	return t, true
+}
+
+// emptyParam reports whether t, just read as a token68 before a comma,
+// is rather a param with an empty value (realm=, error="…"): a name and
+// one =, with a param after the comma.
+func (p *challengeScanner) emptyParam(t string) bool {
+	name, ok := strings.CutSuffix(t, "=")
+	if !ok || name == "" || strings.HasSuffix(name, "=") || strings.IndexFunc(name, func(r rune) bool { return r > 127 || !isTchar(byte(r)) }) >= 0 {
+		return false
+	}
+	next := challengeScanner{s: p.s, i: p.i}
+	for next.i < len(next.s) && (next.s[next.i] == ',' || next.s[next.i] == ' ' || next.s[next.i] == '\t') {
+		next.i++
+	}
+	_, _, isParam := next.param()
+	return isParam
 }
 
 func parseChallenges(s string) []Challenge {
