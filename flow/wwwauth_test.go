@@ -30,6 +30,10 @@ func TestParseChallenges(t *testing.T) {
 			[]Challenge{{Scheme: "Bearer", Params: map[string]string{"error": "invalid_token"}}}},
 		{[]string{`Bearer authorization_uri=https://login.microsoftonline.com/common/oauth2/authorize, error="unterminated`},
 			[]Challenge{{Scheme: "Bearer", Params: map[string]string{"authorization_uri": "https://login.microsoftonline.com/common/oauth2/authorize", "error": "unterminated"}}}},
+		{[]string{`Bearer realm=, error="invalid_token"`},
+			[]Challenge{{Scheme: "Bearer", Params: map[string]string{"realm": "", "error": "invalid_token"}}}},
+		{[]string{`Basic YWJj=, Bearer realm="x"`},
+			[]Challenge{{Scheme: "Basic", Token68: "YWJj="}, {Scheme: "Bearer", Params: map[string]string{"realm": "x"}}}},
 		{[]string{"", " , ", `"junk" Bearer`},
 			[]Challenge{{Scheme: "junk"}, {Scheme: "Bearer"}}},
 	}
@@ -171,17 +175,24 @@ func BenchmarkJudgeCall(b *testing.B) {
 // content type, body) is judged without a panic, as accepted or refused,
 // and a refusal always says what to change.
 func FuzzJudgeCall(f *testing.F) {
-	f.Add(401, `Bearer error="invalid_token"`, "application/json", `{"error":{"code":"InvalidAuthenticationToken","message":"x"}}`, "")
-	f.Add(403, `Bearer error="insufficient_scope", scope="a b"`, "", `{"error":"insufficient_scope"}`, "")
-	f.Add(302, "", "text/html", "<html>login</html>", "https://login.example/authorize")
-	f.Add(200, "", "text/html", `<form><input type="password">`, "")
-	f.Add(401, "", "application/problem+json", `{"title":"Unauthorized","detail":"IDX10223"}`, "")
-	f.Fuzz(func(t *testing.T, status int, challenge, ctype, body, location string) {
+	f.Add(401, `Bearer error="invalid_token"`, "application/json", `{"error":{"code":"InvalidAuthenticationToken","message":"x"}}`, "", "")
+	f.Add(403, `Bearer error="insufficient_scope", scope="a b"`, "", `{"error":"insufficient_scope"}`, "", "")
+	f.Add(302, "", "text/html", "<html>login</html>", "https://login.example/authorize", "")
+	f.Add(200, "", "text/html", `<form><input type="password">`, "", "")
+	f.Add(401, "", "", "Unauthorized", "", fakeJWT(""))
+	f.Add(401, `Bearer error="invalid_token", error_description="Lifetime validation failed"`, "", "", "", fakeJWT("https://management.azure.com/"))
+	f.Add(401, "", "application/problem+json", `{"title":"Unauthorized","detail":"IDX10223"}`, "", "")
+	f.Fuzz(func(t *testing.T, status int, challenge, ctype, body, location, token string) {
 		c := report.Call{N: 1, Token: CallTokenExchange, Location: location, Step: report.Step{
 			Request:  report.Request{Method: "GET", URL: "https://api.example/x"},
 			Response: &report.Response{Status: status, ContentType: ctype, Body: body, Headers: map[string]string{"WWW-Authenticate": challenge}},
 		}}
-		got := JudgeCall(c, nil, report.Profile{}, time.Unix(0, 0))
+		// Any token, or none: a JWT's claims shape every hint.
+		tok, err := decode.Parse(token)
+		if err != nil {
+			tok = nil
+		}
+		got := JudgeCall(c, tok, report.Profile{ExpectAud: "https://api.fake.example"}, time.Now())
 		switch {
 		case got.Code == report.CodeAPIAccepted && (status < 200 || status > 299):
 			t.Fatalf("status %d accepted", status)
