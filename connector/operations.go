@@ -23,6 +23,24 @@ type OperationParam struct {
 	Name     string
 	In       string // path, query, header, body, formData
 	Required bool
+	// Double is x-ms-url-encoding: double, a path value the platform
+	// percent-encodes twice (so that a / in it survives the API's
+	// gateway).
+	Double bool
+}
+
+// matches reports whether name is the parameter's: a header's in any
+// case (HTTP header names are), the others' exactly.
+func (p OperationParam) matches(name string) bool {
+	if p.In == "header" {
+		return strings.EqualFold(p.Name, name)
+	}
+	return p.Name == name
+}
+
+// Has reports whether the operation has a parameter called name.
+func (op *Operation) Has(name string) bool {
+	return slices.ContainsFunc(op.Params, func(p OperationParam) bool { return p.matches(name) })
 }
 
 var swaggerMethods = []string{"get", "put", "post", "delete", "options", "head", "patch"}
@@ -48,7 +66,8 @@ func readOperations(r *reader, root *object) []Operation {
 			if o == nil || r.str(o, "", "name") == "" {
 				continue
 			}
-			out = append(out, OperationParam{Name: r.str(o, "", "name"), In: strings.ToLower(r.str(o, "", "in")), Required: r.str(o, "", "required") == "true"})
+			out = append(out, OperationParam{Name: r.str(o, "", "name"), In: strings.ToLower(r.str(o, "", "in")), Required: r.str(o, "", "required") == "true",
+				Double: strings.EqualFold(r.str(o, "", "x-ms-url-encoding"), "double")})
 		}
 		return out
 	}
@@ -150,35 +169,71 @@ func (c *Connector) APIURL(path string, params map[string]string) (string, error
 	return raw, nil
 }
 
-// URL builds the operation's request URL from values: its path
-// parameters filled in (percent-encoded), its query parameters added,
-// each required one without a value named in a *MissingValuesError.
-func (c *Connector) URL(op *Operation, params, values map[string]string) (string, error) {
+// OpRequest is an operation's request as the platform builds it.
+type OpRequest struct {
+	URL     string
+	Headers []Header // the operation's header parameters given a value, in its order
+	Body    string   // its body parameter's value, as given (JSON)
+}
+
+// Header is one header of an OpRequest.
+type Header struct{ Name, Value string }
+
+// Request builds the operation's request from values: its path
+// parameters filled in (percent-encoded; twice for x-ms-url-encoding:
+// double), its query parameters added, its header parameters and body
+// set; each required one without a value (an empty one for the path) is
+// named in a *MissingValuesError.
+func (c *Connector) Request(op *Operation, params, values map[string]string) (OpRequest, error) {
 	var missing []string
-	path := placeholder.ReplaceAllStringFunc(op.Path, func(m string) string {
-		name := m[1 : len(m)-1]
-		v, ok := values[name]
-		if !ok {
-			missing = append(missing, name)
+	value := func(p OperationParam) (string, bool) {
+		for k, v := range values {
+			if p.matches(k) {
+				return v, true
+			}
 		}
-		return url.PathEscape(v)
+		return "", false
+	}
+	path := placeholder.ReplaceAllStringFunc(op.Path, func(m string) string {
+		p := OperationParam{Name: m[1 : len(m)-1], In: "path"}
+		if i := slices.IndexFunc(op.Params, func(q OperationParam) bool { return q.In == "path" && q.Name == p.Name }); i >= 0 {
+			p = op.Params[i]
+		}
+		v, _ := value(p)
+		if v == "" {
+			missing = append(missing, p.Name)
+		}
+		v = url.PathEscape(v)
+		if p.Double {
+			v = url.PathEscape(v)
+		}
+		return v
 	})
+	var req OpRequest
 	q := url.Values{}
 	for _, p := range op.Params {
-		v, ok := values[p.Name]
+		v, ok := value(p)
 		switch {
-		case p.In != "query":
-		case ok:
+		case p.In == "path":
+		case !ok:
+			if p.Required && (p.In == "query" || p.In == "header" || p.In == "body") {
+				missing = append(missing, p.Name)
+			}
+		case p.In == "query":
 			q.Set(p.Name, v)
-		case p.Required:
-			missing = append(missing, p.Name)
+		case p.In == "header":
+			req.Headers = append(req.Headers, Header{p.Name, v})
+		case p.In == "body":
+			req.Body = v
 		}
 	}
 	if len(missing) > 0 {
-		return "", &MissingValuesError{Operation: op.ID, Names: missing}
+		return OpRequest{}, &MissingValuesError{Operation: op.ID, Names: missing}
 	}
 	if len(q) > 0 {
 		path += "?" + q.Encode()
 	}
-	return c.APIURL(path, params)
+	u, err := c.APIURL(path, params)
+	req.URL = u
+	return req, err
 }

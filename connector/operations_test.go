@@ -17,7 +17,7 @@ func TestOperations(t *testing.T) {
 	for _, op := range c.Operations {
 		ids = append(ids, op.Method+" "+op.ID)
 	}
-	if want := []string{"GET GetTask", "DELETE DeleteTask", "GET WhoAmI"}; !cmp.Equal(ids, want) {
+	if want := []string{"GET GetTask", "DELETE DeleteTask", "GET WhoAmI", "POST PutFile"}; !cmp.Equal(ids, want) {
 		t.Fatalf("operations %v, want %v", ids, want)
 	}
 	op, err := c.Operation("gettask")
@@ -25,26 +25,57 @@ func TestOperations(t *testing.T) {
 		t.Fatal(err)
 	}
 	params := map[string]string{"token:customHost": "tasks.example.com:8443"}
-	got, err := c.URL(op, params, map[string]string{"taskId": "a b/1", "tenant": "acme"})
-	if want := "https://tasks.example.com:8443/api/v1/tasks/a%20b%2F1?tenant=acme"; err != nil || got != want {
-		t.Errorf("URL: got %q %v, want %q", got, err, want)
+	req, err := c.Request(op, params, map[string]string{"taskId": "a b/1", "tenant": "acme"})
+	if want := "https://tasks.example.com:8443/api/v1/tasks/a%20b%2F1?tenant=acme"; err != nil || req.URL != want {
+		t.Errorf("URL: got %q %v, want %q", req.URL, err, want)
 	}
-	_, err = c.URL(op, params, nil)
+	// An empty value is none: the path would lose its segment.
+	_, err = c.Request(op, params, map[string]string{"taskId": ""})
 	var me *MissingValuesError
 	if !errors.As(err, &me) || !cmp.Equal(me.Names, []string{"taskId", "tenant"}) {
 		t.Errorf("URL without values: %v, want taskId and tenant named", err)
 	}
-	if _, err := c.URL(op, nil, map[string]string{"taskId": "1", "tenant": "t"}); !strings.Contains(fmtErr(err), "customHost") {
+	if _, err := c.Request(op, nil, map[string]string{"taskId": "1", "tenant": "t"}); !strings.Contains(fmtErr(err), "customHost") {
 		t.Errorf("URL without the host's parameter: %v, want customHost named", err)
 	}
-	if _, err := c.URL(op, map[string]string{"customHost": "evil.example/x@"}, map[string]string{"taskId": "1", "tenant": "t"}); err == nil {
+	if _, err := c.Request(op, map[string]string{"customHost": "evil.example/x@"}, map[string]string{"taskId": "1", "tenant": "t"}); err == nil {
 		t.Errorf("a host parameter that is no host: no error")
 	}
-	if _, err := c.Operation("Nope"); err == nil || !strings.Contains(err.Error(), "GetTask, DeleteTask, WhoAmI") {
+	if _, err := c.Operation("Nope"); err == nil || !strings.Contains(err.Error(), "GetTask, DeleteTask, WhoAmI, PutFile") {
 		t.Errorf("unknown operation: %v, want the ones there are", err)
 	}
 	if got, err := c.APIURL("me", params); err != nil || got != "https://tasks.example.com:8443/api/v1/me" {
 		t.Errorf("APIURL: %q %v", got, err)
+	}
+}
+
+// TestOperationRequest: header and body parameters are sent, or named
+// when required and missing; x-ms-url-encoding double encodes twice.
+func TestOperationRequest(t *testing.T) {
+	c, err := Load("testdata/operations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := c.Operation("PutFile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := map[string]string{"token:customHost": "tasks.example.com"}
+	_, err = c.Request(op, params, nil)
+	var me *MissingValuesError
+	if !errors.As(err, &me) || !cmp.Equal(me.Names, []string{"path", "X-Api-Version", "file"}) {
+		t.Errorf("without values: %v, want path, X-Api-Version and file named", err)
+	}
+	req, err := c.Request(op, params, map[string]string{"path": "a/b c", "X-Api-Version": "2", "X-Trace": "t1", "file": `{"n":1}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := OpRequest{URL: "https://tasks.example.com/api/v1/files/a%252Fb%2520c", Headers: []Header{{"X-Api-Version", "2"}, {"X-Trace", "t1"}}, Body: `{"n":1}`}
+	if diff := cmp.Diff(want, req); diff != "" {
+		t.Errorf("request (-want +got):\n%s", diff)
+	}
+	if !op.Has("x-api-version") || op.Has("nope") {
+		t.Errorf("Has: wrong")
 	}
 }
 
@@ -77,7 +108,7 @@ func FuzzReadOperations(f *testing.F) {
 				}
 			}
 			c := &Connector{Host: "h.example", Operations: []Operation{op}}
-			c.URL(&op, nil, map[string]string{})
+			c.Request(&op, nil, map[string]string{})
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -77,13 +78,23 @@ func (r *runner) call(ctx context.Context, spec APICall, access, from string) re
 	// timeout reads as this limit, not as the run's.
 	reqCtx, cancel := context.WithTimeout(ctx, r.cfg.RequestTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(reqCtx, method, spec.URL, nil)
+	var send io.Reader
+	if spec.Body != "" {
+		send = strings.NewReader(spec.Body)
+	}
+	req, err := http.NewRequestWithContext(reqCtx, method, spec.URL, send)
 	if err != nil {
 		c.Error = err.Error()
 		return c
 	}
 	req.Header.Set("User-Agent", userAgent)
+	if spec.Body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for _, h := range spec.Headers {
+		if strings.EqualFold(h.Name, "Content-Type") {
+			req.Header.Del(h.Name) // the one given replaces the default
+		}
 		req.Header.Add(h.Name, h.Value)
 		c.Request.Headers[h.Name] = h.Value
 	}

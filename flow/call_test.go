@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -475,4 +476,24 @@ func mustParse(t *testing.T, raw string) *decode.Token {
 		t.Fatal(err)
 	}
 	return tok
+}
+
+// TestCallBody: an operation's body goes with the call, as JSON unless
+// a header says otherwise.
+func TestCallBody(t *testing.T) {
+	var got, ctype string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got, ctype = string(b), r.Header.Get("Content-Type")
+	}))
+	t.Cleanup(api.Close)
+	r := newRunner(Config{}, nil, "login")
+	r.call(context.Background(), APICall{Method: "PUT", URL: api.URL, Body: `{"done":true}`}, "tok", CallTokenExchange)
+	if got != `{"done":true}` || ctype != "application/json" {
+		t.Errorf("body %q type %q, want the JSON body", got, ctype)
+	}
+	r.call(context.Background(), APICall{Method: "PUT", URL: api.URL, Body: "a=1", Headers: []Param{{Name: "content-type", Value: "application/x-www-form-urlencoded"}}}, "tok", CallTokenExchange)
+	if got != "a=1" || ctype != "application/x-www-form-urlencoded" {
+		t.Errorf("body %q type %q, want the type given", got, ctype)
+	}
 }

@@ -116,11 +116,14 @@ const (
 const MaxHopsLimit = 100
 
 // APICall is one request to the API with the access token: its method (default GET),
-// absolute URL, and headers besides Authorization, in the order given.
+// absolute URL, headers besides Authorization, in the order given, and body.
 type APICall struct {
 	Method  string
 	URL     string
 	Headers []Param
+	// Body is sent as the request's body (a swagger operation's body
+	// parameter), as JSON unless a Content-Type header says otherwise.
+	Body string
 }
 
 // Param is one extra authorize parameter.

@@ -2,8 +2,10 @@ package main
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -39,8 +41,8 @@ func (c *callSettings) addFlags(fs *pflag.FlagSet, refresh, ops bool) {
 	if !ops {
 		return
 	}
-	fs.StringArrayVar(&c.ops, "call-op", nil, "with --connector: call the swagger's operation `OPERATION_ID` (its method and path; path and query parameters from --call-param); repeatable")
-	fs.StringArrayVar(&c.params, "call-param", nil, "a parameter of the --call-op operation, `NAME=VALUE`; repeatable")
+	fs.StringArrayVar(&c.ops, "call-op", nil, "with --connector: call the swagger's operation `OPERATION_ID` (its method and path; path, query, header and body parameters from --call-param, the required ones named when missing); repeatable")
+	fs.StringArrayVar(&c.params, "call-param", nil, "a parameter of the --call-op operation, `NAME=VALUE` (a body parameter's value is sent as the JSON body; a name no operation has is refused); repeatable")
 }
 
 // given reports whether any call is asked for.
@@ -88,6 +90,7 @@ func (c *callSettings) apply(cfg *flow.Config, conn *connector.Connector, params
 		}
 		cfg.Calls = append(cfg.Calls, flow.APICall{Method: method, URL: u, Headers: headers})
 	}
+	var ops []*connector.Operation
 	for _, id := range c.ops {
 		if conn == nil {
 			return usageErr("--call-op %s builds the request from a connector's swagger: give --connector PATH (or the whole URL with --call)", id)
@@ -96,20 +99,53 @@ func (c *callSettings) apply(cfg *flow.Config, conn *connector.Connector, params
 		if err != nil {
 			return usageErr("--call-op %s: %v", id, err)
 		}
-		u, err := conn.URL(op, params, values)
+		ops = append(ops, op)
+	}
+	if err := unknownParams(values, ops); err != nil {
+		return err
+	}
+	for _, op := range ops {
+		req, err := conn.Request(op, params, values)
 		if me, ok := errors.AsType[*connector.MissingValuesError](err); ok {
 			return usageErr("--call-op %s: the operation (%s %s) needs a value for %s: give --call-param %s=VALUE", op.ID, op.Method, op.Path, strings.Join(me.Names, ", "), me.Names[0])
 		}
 		if err != nil {
-			return usageErr("--call-op %s: %v", id, err)
+			return usageErr("--call-op %s: %v", op.ID, err)
 		}
 		m := method
 		if !c.changed("call-method") {
 			m = op.Method
 		}
-		cfg.Calls = append(cfg.Calls, flow.APICall{Method: m, URL: u, Headers: headers})
+		hs := slices.Clone(headers)
+		for _, h := range req.Headers {
+			hs = append(hs, flow.Param{Name: h.Name, Value: h.Value})
+		}
+		cfg.Calls = append(cfg.Calls, flow.APICall{Method: m, URL: req.URL, Headers: hs, Body: req.Body})
 	}
 	cfg.CallAfterRefresh = c.afterRefresh
+	return nil
+}
+
+// unknownParams refuses a --call-param that no --call-op operation has
+// (a misspelt name would be dropped without a word), naming theirs.
+func unknownParams(values map[string]string, ops []*connector.Operation) error {
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		if slices.ContainsFunc(ops, func(op *connector.Operation) bool { return op.Has(name) }) {
+			continue
+		}
+		var ids, known []string
+		for _, op := range ops {
+			ids = append(ids, op.ID)
+			for _, p := range op.Params {
+				known = append(known, p.Name)
+			}
+		}
+		has := "it has: " + strings.Join(known, ", ")
+		if len(known) == 0 {
+			has = "it has none"
+		}
+		return usageErr("--call-param %s: no parameter of %s has that name; %s", name, strings.Join(ids, ", "), has)
+	}
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/pflag"
 
 	"github.com/authtrace/authtrace/connector"
@@ -176,7 +177,8 @@ func TestCallFlagsRefused(t *testing.T) {
 func TestCallConnector(t *testing.T) {
 	dir := tenantConnector(t)
 	swagger := `{"swagger":"2.0","host":"{customHost}","basePath":"/v2","schemes":["https"],
-	  "paths":{"/tasks/{taskId}":{"get":{"operationId":"GetTask","parameters":[{"name":"taskId","in":"path","required":true}]}}}}`
+	  "paths":{"/tasks/{taskId}":{"get":{"operationId":"GetTask","parameters":[{"name":"taskId","in":"path","required":true}]},
+	    "put":{"operationId":"PutTask","parameters":[{"name":"taskId","in":"path","required":true},{"name":"X-Version","in":"header","required":true},{"name":"task","in":"body","required":true}]}}}}`
 	if err := os.WriteFile(filepath.Join(dir, "apiDefinition.swagger.json"), []byte(swagger), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +201,25 @@ func TestCallConnector(t *testing.T) {
 	if len(cfg.Calls) != 2 || cfg.Calls[0].URL != want[0].URL || cfg.Calls[1].URL != want[1].URL || cfg.Calls[1].Method != "GET" {
 		t.Errorf("calls %+v, want %+v", cfg.Calls, want)
 	}
+	// Header and body parameters are sent, after the --call-header ones.
+	cs = callSettings{}
+	fs = pflag.NewFlagSet("t", pflag.ContinueOnError)
+	cs.addFlags(fs, true, true)
+	if err := fs.Parse([]string{"--call-op", "PutTask", "--call-param", "taskId=7", "--call-param", "x-version=3", "--call-param", `task={"done":true}`, "--call-header", "X-Tenant: t"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg = flow.Config{}
+	if err := cs.apply(&cfg, c, params); err != nil {
+		t.Fatal(err)
+	}
+	put := flow.APICall{Method: "PUT", URL: "https://acme.example.com/v2/tasks/7", Headers: []flow.Param{{Name: "X-Tenant", Value: "t"}, {Name: "X-Version", Value: "3"}}, Body: `{"done":true}`}
+	if len(cfg.Calls) != 1 || !cmp.Equal(cfg.Calls[0], put) {
+		t.Errorf("calls %+v, want %+v", cfg.Calls, put)
+	}
+	wantUsage(t, []string{"login", "--connector", dir, "--conn-param", "customHost=acme.example.com", "--call-op", "PutTask", "--call-param", "taskId=1"}, "needs a value for X-Version, task")
 	wantUsage(t, []string{"login", "--connector", dir, "--conn-param", "customHost=acme.example.com", "--call-op", "GetTask"}, "needs a value for taskId: give --call-param taskId=VALUE")
+	wantUsage(t, []string{"login", "--connector", dir, "--conn-param", "customHost=acme.example.com", "--call-op", "GetTask", "--call-param", "taskId="}, "needs a value for taskId")
+	wantUsage(t, []string{"login", "--connector", dir, "--conn-param", "customHost=acme.example.com", "--call-op", "GetTask", "--call-param", "taskId=1", "--call-param", "taskid=2"}, "--call-param taskid: no parameter of GetTask has that name; it has: taskId")
 	wantUsage(t, []string{"login", "--connector", dir, "--conn-param", "customHost=acme.example.com", "--call-op", "ListTasks"}, "has no operation ListTasks; it has: GetTask")
 }
 
