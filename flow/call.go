@@ -20,6 +20,11 @@ import (
 // any error body; the rest is not read (an API may answer gigabytes).
 const maxCallBody = 64 << 10
 
+// callUserAgent is sent with the API calls: the connector's runtime is
+// no browser, so neither is the call (an API or its gateway may treat a
+// browser's User-Agent as a person to send to a sign-in page).
+const callUserAgent = "authtrace/1 (+https://github.com/authtrace/authtrace)"
+
 // Which access token a call sent (report.Call.Token).
 const (
 	CallTokenExchange = "exchange"
@@ -33,7 +38,7 @@ func (r *runner) callAPI(ctx context.Context, access, from string) {
 	if len(r.cfg.Calls) == 0 {
 		return
 	}
-	r.phase(PhaseCalling)
+	r.emit(Event{Kind: EventPhase, Phase: PhaseCalling, Text: report.CallTokenWords(from)})
 	tok, _ := decode.Parse(access) // nil for a token that is none: judged as opaque
 	exp, stale := ExpiredAt(access, r.now())
 	stale = stale && from == CallTokenHAR // a login's own token is fresh: an expiry is the finding's cause
@@ -62,6 +67,14 @@ func ExpiredAt(access string, now time.Time) (time.Time, bool) {
 	return f.exp, f.expired
 }
 
+// notCalled says, when calls were asked for, that the login ended
+// without an access token to call the API with.
+func (r *runner) notCalled() {
+	if len(r.cfg.Calls) > 0 {
+		r.log("the API was not called: the login got no access token")
+	}
+}
+
 // call makes one request to the API with the access token as the platform
 // sends it, without following a redirect (where one goes is the finding),
 // within the request timeout, reading at most maxCallBody of the answer.
@@ -87,7 +100,7 @@ func (r *runner) call(ctx context.Context, spec APICall, access, from string) re
 		c.Error = err.Error()
 		return c
 	}
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("User-Agent", callUserAgent)
 	if spec.Body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}

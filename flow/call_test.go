@@ -394,6 +394,13 @@ func BenchmarkCallEndlessAnswer(b *testing.B) {
 // header" for a header sent, no "had expired" for a token still valid,
 // and an acceptance says what else the report says about the token.
 func TestJudgeCallHintsAgree(t *testing.T) {
+	t.Run("insufficient_scope without a scope", func(t *testing.T) {
+		c := report.Call{N: 1, Token: CallTokenExchange, Step: report.Step{Request: report.Request{Method: "GET", URL: "https://api.contoso.example/x"},
+			Response: &report.Response{Status: 403, Headers: map[string]string{"WWW-Authenticate": `Bearer error="insufficient_scope"`}}}}
+		if f := JudgeCall(c, parsedJWT(t, ""), report.Profile{}, time.Now()); strings.Contains(f.Hint, "the one it names") || !strings.Contains(f.Hint, "names none") {
+			t.Errorf("hint %q", f.Hint)
+		}
+	})
 	const expect = "https://api.fake.example"
 	tok := parsedJWT(t, expect)
 	call := func(status int, challenge, body string, headers map[string]string) report.Call {
@@ -481,16 +488,19 @@ func mustParse(t *testing.T, raw string) *decode.Token {
 // TestCallBody: an operation's body goes with the call, as JSON unless
 // a header says otherwise.
 func TestCallBody(t *testing.T) {
-	var got, ctype string
+	var got, ctype, ua string
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
-		got, ctype = string(b), r.Header.Get("Content-Type")
+		got, ctype, ua = string(b), r.Header.Get("Content-Type"), r.UserAgent()
 	}))
 	t.Cleanup(api.Close)
 	r := newRunner(Config{}, nil, "login")
 	r.call(context.Background(), APICall{Method: "PUT", URL: api.URL, Body: `{"done":true}`}, "tok", CallTokenExchange)
 	if got != `{"done":true}` || ctype != "application/json" {
 		t.Errorf("body %q type %q, want the JSON body", got, ctype)
+	}
+	if !strings.HasPrefix(ua, "authtrace/") { // an API call is no browser's
+		t.Errorf("User-Agent %q, want authtrace's own", ua)
 	}
 	r.call(context.Background(), APICall{Method: "PUT", URL: api.URL, Body: "a=1", Headers: []Param{{Name: "content-type", Value: "application/x-www-form-urlencoded"}}}, "tok", CallTokenExchange)
 	if got != "a=1" || ctype != "application/x-www-form-urlencoded" {

@@ -250,13 +250,7 @@ func (f tokenFacts) audForAPI(expect, apiHost string) bool {
 func JudgeCall(c report.Call, tok *decode.Token, p report.Profile, now time.Time) report.Finding {
 	where := c.Request.Method + " " + report.ShortURL(c.Request.URL)
 	detail := map[string]string{"step": "call", "call": fmt.Sprint(c.N), "token": c.Token, "url": report.RedactURL(c.Request.URL)}
-	token := "the access token"
-	switch c.Token {
-	case CallTokenRefresh:
-		token = "the refreshed access token"
-	case CallTokenHAR:
-		token = "the HAR file's access token"
-	}
+	token := report.CallTokenWords(c.Token)
 	if c.Response == nil {
 		detail["error"] = "no_response"
 		detail["cause"] = CallCauseUnreachable
@@ -445,7 +439,7 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 	case CallCauseScope:
 		need := a.scope
 		if need == "" {
-			need = "the one it names"
+			need = "it names none"
 		}
 		var missing []string
 		for _, s := range strings.Fields(a.scope) {
@@ -453,7 +447,7 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 				missing = append(missing, s)
 			}
 		}
-		lead := fmt.Sprintf("The API wants scope %s; the token has %s", need, scopes)
+		lead := fmt.Sprintf("The API wants a scope the token lacks (%s); the token has %s", need, scopes)
 		if len(f.roles) > 0 {
 			lead += " (roles " + strings.Join(f.roles, " ") + ")"
 		}

@@ -53,7 +53,9 @@ type Event struct {
 	Token   *report.Token   `json:"token,omitempty"`
 	Chain   *report.Chain   `json:"chain,omitempty"`
 	Call    *report.Call    `json:"call,omitempty"`
-	Text    string          `json:"text,omitempty"`
+	// Text is a log's line; for PhaseCalling, which access token the
+	// calls send ("the refreshed access token").
+	Text string `json:"text,omitempty"`
 }
 
 // Redact returns the event with its secrets hidden, for output: by field

@@ -364,11 +364,13 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	}
 
 	if _, isErr := h.Params["error"]; isErr {
+		r.notCalled()
 		return r.finish(nil) // compareHop reported authorize.error
 	}
 	code, ok := h.Params["code"]
 	if !ok || code == "" {
 		r.addFinding(NoCodeFinding(n))
+		r.notCalled()
 		return r.finish(nil)
 	}
 
@@ -378,6 +380,7 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 		return r.finish(g.err)
 	}
 	if !g.ok() {
+		r.notCalled()
 		if err := ctx.Err(); err != nil {
 			return r.finish(r.ctxError(err, PhaseExchanging))
 		}

@@ -337,7 +337,7 @@ func mdCalls(b *strings.Builder, r Report) {
 	}
 	b.WriteString("\n## API calls\n\n")
 	for _, c := range r.Calls {
-		mdStep(b, c.N, c.Step, "with the "+prose(c.Token)+" access token")
+		mdStep(b, c.N, c.Step, "with "+prose(CallTokenWords(c.Token)))
 		if c.Location != "" {
 			fmt.Fprintf(b, "   - redirected to: %s (not followed)\n", code(c.Location))
 		}

@@ -208,12 +208,16 @@ func TestMarkdownCalls(t *testing.T) {
 		Response: &report.Response{Status: 401, Truncated: true, Body: strings.Repeat("x", 64<<10), Headers: map[string]string{"Www-Authenticate": `Bearer error="invalid_token"`}},
 	}}}, Tokens: []report.Token{{Kind: "access_token", Format: "jwt", Raw: tok}}}
 	md := report.Markdown(r.Redact(), nil)
-	for _, want := range []string{"## API calls", "1. GET · `https://api.example/me` · HTTP 401", "with the exchange access token", "WWW-Authenticate: `Bearer error=\"invalid_token\"`", "redirected to: `https://login.example/authorize` (not followed)", "64 KiB read"} {
+	for _, want := range []string{"## API calls", "1. GET · `https://api.example/me` · HTTP 401", "with the access token", "WWW-Authenticate: `Bearer error=\"invalid_token\"`", "redirected to: `https://login.example/authorize` (not followed)", "64 KiB read"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md)
 		}
 	}
 	if strings.Contains(md, "c2lnbmF0dXJlLXNlY3JldA") {
 		t.Errorf("Markdown holds the token's signature:\n%s", md)
+	}
+	r.Calls[0].Token = "har"
+	if md := report.Markdown(r.Redact(), nil); !strings.Contains(md, "with the HAR file's access token") {
+		t.Errorf("Markdown does not name the HAR file's token:\n%s", md)
 	}
 }

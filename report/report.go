@@ -260,6 +260,18 @@ type Call struct {
 	TimedOut bool `json:"timed_out,omitempty"`
 }
 
+// CallTokenWords names the access token a call sent (Call.Token: "exchange",
+// "refresh" or "har") for people.
+func CallTokenWords(token string) string {
+	switch token {
+	case "refresh":
+		return "the refreshed access token"
+	case "har":
+		return "the HAR file's access token"
+	}
+	return "the access token"
+}
+
 // Token is one decoded token. Header and Claims keep the token's own JSON
 // (and so its key order); they are empty for opaque tokens. Raw is the token
 // itself, its signature (or the whole of an opaque token) redacted on output.

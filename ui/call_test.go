@@ -24,6 +24,12 @@ func TestCallIsAStep(t *testing.T) {
 	}}
 	f := report.Finding{Code: report.CodeAPIRejected, Severity: report.SeverityError, Message: "the API refused the access token",
 		Hint: "set the audience", Detail: map[string]string{"step": "call", "call": "1", "cause": "audience"}}
+	// With the refreshed token, and no stale line of an earlier phase.
+	m = update(m, eventMsg(flow.Event{Kind: flow.EventLog, Text: "discovering endpoints from https://idp.example/"}))
+	m = update(m, eventMsg(flow.Event{Kind: flow.EventPhase, Phase: flow.PhaseCalling, Text: report.CallTokenWords(flow.CallTokenRefresh)}))
+	if s := screen(m); !strings.Contains(s, "calling the API with the refreshed access token") || strings.Contains(s, "discovering endpoints") {
+		t.Errorf("header while calling with the refreshed token:\n%s", s)
+	}
 	rep.Calls = []report.Call{call}
 	rep.Findings = append(rep.Findings, f)
 	m = update(m, doneMsg{rep: rep})

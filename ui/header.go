@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -28,7 +29,8 @@ type progress struct {
 	deadline time.Time
 	err      error
 	busy     bool   // a refresh is running
-	logLine  string // the engine's last line of progress
+	logLine  string // the engine's last line of progress, in this phase
+	calling  string // which access token the API is called with (PhaseCalling)
 	exported []string
 }
 
@@ -212,7 +214,7 @@ func phaseLine(c *viewContext, p progress, spin string) string {
 	case flow.PhaseRefreshing:
 		return spin + "refreshing the token"
 	case flow.PhaseCalling:
-		return spin + "calling the API with the access token"
+		return spin + "calling the API with " + cmp.Or(report.Printable(p.calling), "the access token")
 	default:
 		return spin + "following the authorize chain (preflight)"
 	}

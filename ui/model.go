@@ -397,6 +397,10 @@ func (m *model) apply(ev flow.Event) {
 	switch ev.Kind {
 	case flow.EventPhase:
 		m.phase = ev.Phase
+		m.logLine = "" // a line of the phase before: stale now
+		if ev.Phase == flow.PhaseCalling {
+			m.calling = ev.Text
+		}
 		if ev.Phase == flow.PhaseWaiting {
 			m.listen = ev.Listen
 			m.authURL = ev.AuthorizeURL

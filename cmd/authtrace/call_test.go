@@ -92,6 +92,9 @@ func TestDemoCall(t *testing.T) {
 			if n != 2 {
 				t.Errorf("%d findings about the calls, want 2", n)
 			}
+			if !strings.Contains(stderr, "calling the API with the refreshed access token") {
+				t.Errorf("stderr does not say the second call sends the refreshed token:\n%s", stderr)
+			}
 			auths := got()
 			if len(auths) != 2 {
 				t.Fatalf("the API got %d calls, want 2", len(auths))
@@ -137,6 +140,15 @@ func TestCallSecretsHidden(t *testing.T) {
 				t.Errorf("%s: %q is in the output (or no token was sent)", mode, s)
 			}
 		}
+	}
+}
+
+// TestCallNotCalled: a login that got no access token says the API was
+// not called.
+func TestCallNotCalled(t *testing.T) {
+	_, _, stderr := runCLI(t, "demo", "--fault", "html-token", "--call", "http://127.0.0.1:1/me")
+	if !strings.Contains(stderr, "the API was not called: the login got no access token") {
+		t.Errorf("stderr does not say the API was not called:\n%s", stderr)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -132,7 +133,7 @@ func progressLine(e flow.Event, byHand bool) string {
 		case flow.PhaseRefreshing:
 			return "· refreshing"
 		case flow.PhaseCalling:
-			return "· calling the API with the access token"
+			return "· calling the API with " + cmp.Or(p(e.Text), "the access token")
 		}
 	case flow.EventHop:
 		h := e.Hop
