@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -430,6 +431,8 @@ func TestJudgeCallHintsAgree(t *testing.T) {
 			hintOf, "Refresh URL", "is not expired"},
 		{"accepted an opaque token", call(200, "", "{}", nil), nil, p,
 			messageOf, "although it is not a JWT", ""},
+		{"accepted an encrypted token", call(200, "", "{}", nil), mustParse(t, base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"A256GCMKW","enc":"A256GCM"}`))+".AAAA.AAAA.AAAA.AAAA"), p,
+			messageOf, "although it is encrypted", ""},
 		{"accepted a token for another audience", call(200, "", "{}", nil), parsedJWT(t, "https://other.example"), p,
 			messageOf, "although its aud", ""},
 		{"accepted, nothing to say", call(200, "", "{}", nil), tok, p,

@@ -511,6 +511,8 @@ func callHint(cause string, a apiAnswer, f tokenFacts, p report.Profile, c repor
 // accepted, so that the report does not contradict itself.
 func acceptedAlthough(f tokenFacts, expect string) string {
 	switch {
+	case f.format == string(decode.FormatJWE):
+		return " (although it is encrypted, a JWE: this API decrypts it, or does not check it)"
 	case f.format != string(decode.FormatJWT):
 		return " (although it is not a JWT: this API introspects it, or does not check it)"
 	case expect != "" && len(f.aud) > 0 && !slices.Contains(f.aud, expect):
