@@ -46,3 +46,16 @@ func TestCallIsAStep(t *testing.T) {
 		}
 	}
 }
+
+// TestCallsSummary: the header sums the calls up, a call that timed out
+// as such, not as an API that cannot be reached.
+func TestCallsSummary(t *testing.T) {
+	calls := []report.Call{
+		{Token: flow.CallTokenExchange, Step: report.Step{Response: &report.Response{Status: 200}}},
+		{Token: flow.CallTokenRefresh, TimedOut: true},
+		{Token: flow.CallTokenExchange},
+	}
+	if got, want := callsSummary(calls), " · API 200, after refresh timed out, unreachable"; got != want {
+		t.Errorf("callsSummary = %q, want %q", got, want)
+	}
+}

@@ -305,13 +305,16 @@ func endpointSummary(r report.Report) string {
 }
 
 // callsSummary says how the API answered each call: " · API 200",
-// " · API 200, after refresh 401", " · API unreachable".
+// " · API 200, after refresh 401", " · API unreachable", " · API timed out".
 func callsSummary(calls []report.Call) string {
 	var parts []string
 	for _, c := range calls {
 		what := "unreachable"
-		if c.Response != nil {
+		switch {
+		case c.Response != nil:
 			what = fmt.Sprint(c.Response.Status)
+		case c.TimedOut:
+			what = "timed out"
 		}
 		if c.Token == flow.CallTokenRefresh {
 			what = "after refresh " + what
