@@ -190,7 +190,7 @@ func Codes() []CodeInfo {
 		{CodeHARNoCallback, w, "an attempt in the HAR file never reaches its redirect URI: abandoned at a page, or the recording stopped before the end"},
 		{CodeListenerDropped, i, "the loopback listener got more requests than it keeps; the rest were not recorded"},
 		{CodeAPIAccepted, i, "the API called with the access token (--call) answered 2xx: it accepts the token"},
-		{CodeAPIRejected, e, "the API called with the access token (--call) refused it: 401/403, a redirect or a login page, another error (detail cause, RFC 6750 error, scope)"},
+		{CodeAPIRejected, e, "the API called with the access token (--call) refused it: 401/403, a redirect or a login page, another error, no answer in time or none at all (detail cause: audience, scope, expired, timeout, unreachable…; RFC 6750 error, scope)"},
 		{CodeAPIRefreshedTokenDiffers, e, "the refreshed access token has another audience than the login's (error), or fewer scopes (warn): the connector fails an hour after sign-in"},
 	}
 }
