@@ -161,10 +161,14 @@ func progressLine(e flow.Event, byHand bool) string {
 		return fmt.Sprintf("  POST %s (%s): HTTP %d %s", report.ShortURL(st.Request.URL), st.Request.ClientAuth, st.Response.Status, st.Response.Format)
 	case flow.EventCall:
 		c := e.Call
-		if c.Response == nil {
-			return fmt.Sprintf("  %s %s (%s token): %s", c.Request.Method, p(report.ShortURL(c.Request.URL)), c.Token, p(c.Error))
+		token := map[string]string{"exchange": "the login's access token", "refresh": "the refreshed access token"}[c.Token]
+		if token == "" {
+			token = p(c.Token) + " access token"
 		}
-		return fmt.Sprintf("  %s %s (%s token): HTTP %d %s", c.Request.Method, p(report.ShortURL(c.Request.URL)), c.Token, c.Response.Status, p(report.ContentTypeOr(c.Response.ContentType)))
+		if c.Response == nil {
+			return fmt.Sprintf("  %s %s (%s): %s", c.Request.Method, p(report.ShortURL(c.Request.URL)), token, p(c.Error))
+		}
+		return fmt.Sprintf("  %s %s (%s): HTTP %d %s", c.Request.Method, p(report.ShortURL(c.Request.URL)), token, c.Response.Status, p(report.ContentTypeOr(c.Response.ContentType)))
 	case flow.EventLog:
 		return "· " + p(e.Text)
 	case flow.EventChain:
