@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
+	"mime"
+	"mime/multipart"
 	"net/url"
 	"os"
 	"slices"
@@ -20,7 +22,6 @@ import (
 
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/har"
-	"github.com/authtrace/authtrace/report"
 )
 
 // Recorder keeps every network request of the tab as the DevTools
@@ -28,7 +29,8 @@ import (
 // of a redirect is its entry (the 30x with its redirectURL), bodies of
 // documents and XHR/fetch answers are fetched, and a page starts at each
 // navigation of the main frame. The values of password fields in posts
-// are never kept (report.PasswordParam), --reveal or not.
+// are never kept, --reveal or not: of a post only the field names and
+// the OAuth values of a form (postBody).
 //
 // Events arrive on chromedp's reader goroutine, which must not run
 // commands, so the bodies are fetched by a worker of its own, which also
@@ -67,7 +69,8 @@ type rec struct {
 	post    bool // post data to fetch
 	body    bool // response body to fetch
 	decoded int64
-	handed  bool // given to seen
+	handed  bool     // given to seen
+	fields  []string // the post's field names (postBody)
 }
 
 // maxEntries bounds what a capture keeps: a page that requests forever
@@ -185,10 +188,11 @@ func (r *Recorder) sent(ev *network.EventRequestWillBeSent) {
 	if q.HasPostData {
 		ctype, _ := har.Header(c.e.Request.Headers, "Content-Type")
 		c.e.Request.PostData = &har.PostData{MimeType: ctype}
+		var body strings.Builder
 		for _, pe := range q.PostDataEntries {
-			c.e.Request.PostData.Text += string(pe.Bytes)
+			body.Write(pe.Bytes)
 		}
-		c.e.Request.PostData.Text = noPasswords(c.e.Request.PostData.Text)
+		c.setPost(body.String())
 		c.post = len(q.PostDataEntries) == 0
 	}
 	if ev.Type == network.ResourceTypeDocument && ev.RedirectResponse == nil && (r.mainFrame == "" || ev.FrameID == r.mainFrame) {
@@ -269,7 +273,7 @@ func (r *Recorder) fetch(c *rec, post, body bool) {
 	if post && r.fetchPost != nil {
 		if text, err := r.fetchPost(c.id); err == nil {
 			r.mu.Lock()
-			c.e.Request.PostData.Text = noPasswords(text)
+			c.setPost(text)
 			r.mu.Unlock()
 		}
 	}
@@ -304,6 +308,7 @@ func (r *Recorder) hand(c *rec) {
 	}
 	c.handed = true
 	br, ok := browserRequest(c.e, c.issued, c.ended)
+	br.Fields = c.fields
 	r.mu.Unlock()
 	if ok {
 		r.seen(br)
@@ -342,14 +347,8 @@ func browserRequest(e har.Entry, issued, ended float64) (flow.BrowserRequest, bo
 			br.Body, _ = base64.StdEncoding.DecodeString(c.Text)
 		}
 	}
-	if pd := e.Request.PostData; pd != nil && pd.Text != "" {
-		if q, err := url.ParseQuery(pd.Text); err == nil {
-			for name := range q {
-				br.Fields = append(br.Fields, name)
-			}
-			slices.Sort(br.Fields)
-			br.Form = pd.Text
-		}
+	if pd := e.Request.PostData; pd != nil && isFormType(pd.MimeType) {
+		br.Form = pd.Text // postBody's: the OAuth values only
 	}
 	return br, true
 }
@@ -361,14 +360,94 @@ func oauthQuery(u *url.URL) bool {
 	return q.Has("client_id") && q.Has("response_type") || q.Has("state") || q.Has("code") || q.Has("error")
 }
 
-// noPasswords is a post's form body with the values of its password
-// fields replaced; other bodies as they are.
-func noPasswords(body string) string {
-	if body == "" || strings.ContainsAny(body[:1], "{[<") {
-		return body
+// setPost keeps what a request's body may keep (postBody).
+func (c *rec) setPost(body string) {
+	pd := c.e.Request.PostData
+	pd.Text, c.fields, pd.Comment = postBody(pd.MimeType, body)
+	pd.Params = nil
+	if pd.Text == "" {
+		for _, name := range c.fields { // a multipart form's, in the HAR
+			pd.Params = append(pd.Params, har.NV{Name: name, Value: dropped})
+		}
 	}
-	return report.RedactForm(body, report.PasswordParam, nil)
 }
+
+// dropped stands in for the value of a login post's field: a person's
+// password (whatever the page named its field), one-time code or name
+// is never authtrace's to keep, --reveal or not.
+const dropped = "<dropped>"
+
+const formType = "application/x-www-form-urlencoded"
+
+// isFormType says whether a Content-Type is a form's (urlencoded).
+func isFormType(ctype string) bool {
+	mt, _, err := mime.ParseMediaType(ctype)
+	return err == nil && mt == formType
+}
+
+// postBody is what a capture keeps of a request's body of Content-Type
+// ctype: for a form, its fields with the values of the OAuth ones the
+// comparison reads (keptField) and every other value dropped; for a
+// multipart form, its field names only; for anything else (JSON, XML,
+// text), nothing but a note. fields are the form's field names, sorted.
+func postBody(ctype, body string) (text string, fields []string, note string) {
+	if body == "" {
+		return "", nil, ""
+	}
+	mt, params, err := mime.ParseMediaType(ctype)
+	switch {
+	case err == nil && mt == formType:
+		pairs := strings.Split(body, "&")
+		out := pairs[:0]
+		for _, pair := range pairs {
+			if pair == "" {
+				continue
+			}
+			k, v, _ := strings.Cut(pair, "=")
+			name, err := url.QueryUnescape(k)
+			if err != nil {
+				name = k
+			}
+			if !slices.Contains(fields, name) {
+				fields = append(fields, name)
+			}
+			val, err := url.QueryUnescape(v)
+			if !keptField(name) || err != nil {
+				if v != "" {
+					val = dropped
+				}
+			}
+			out = append(out, url.QueryEscape(name)+"="+url.QueryEscape(val))
+		}
+		slices.Sort(fields)
+		return strings.Join(out, "&"), fields, ""
+	case err == nil && strings.HasPrefix(mt, "multipart/") && params["boundary"] != "":
+		mr := multipart.NewReader(strings.NewReader(body), params["boundary"])
+		for {
+			p, err := mr.NextPart()
+			if err != nil {
+				break
+			}
+			if name := p.FormName(); name != "" && !slices.Contains(fields, name) {
+				fields = append(fields, name)
+			}
+		}
+		slices.Sort(fields)
+		return "", fields, "authtrace keeps no value of a multipart body (a login's post is the person's): field names only"
+	}
+	return "", nil, "authtrace keeps no body of this type (a login's post is the person's): only form field names, and the OAuth values of a form"
+}
+
+// keptFields are the fields of a form post whose values a capture keeps:
+// the OAuth request's and answer's that the comparison reads. code is
+// kept as present only.
+var keptFields = map[string]bool{
+	"state": true, "redirect_uri": true, "client_id": true, "response_type": true, "response_mode": true,
+	"scope": true, "nonce": true, "prompt": true, "resource": true, "code_challenge_method": true,
+	"error": true, "error_description": true, "error_uri": true, "iss": true,
+}
+
+func keptField(name string) bool { return keptFields[name] }
 
 // Stop waits for the bodies still being fetched and returns the pages
 // and entries recorded, requests that never ended included (as Chrome

@@ -103,8 +103,8 @@ func TestRecorderHandsTheLoginsRequests(t *testing.T) {
 		t.Errorf("%d entries kept for the HAR, want 6 (the image too)", len(entries))
 	}
 	for _, e := range entries {
-		if pd := e.Request.PostData; pd != nil && strings.Contains(pd.Text, "hunter2") {
-			t.Errorf("the password's value is in the entry's post data: %q", pd.Text)
+		if pd := e.Request.PostData; pd != nil && (strings.Contains(pd.Text, "hunter2") || strings.Contains(pd.Text, "ada")) {
+			t.Errorf("a value of the login post is in the entry's post data: %q", pd.Text)
 		}
 	}
 }
@@ -124,15 +124,61 @@ func TestRecorderKeepsAtMostMaxEntries(t *testing.T) {
 	}
 }
 
-func TestNoPasswords(t *testing.T) {
-	for in, want := range map[string]string{
-		"login=ada&password=x&tx=1": "login=ada&password=%3Credacted%3E&tx=1",
-		"Passwd=1&otp_code=2":       "Passwd=%3Credacted%3E&otp_code=%3Credacted%3E",
-		`{"password":"x"}`:          `{"password":"x"}`, // not a form: har.Redact's
-		"":                          "",
+func TestPostBodies(t *testing.T) {
+	const form = "application/x-www-form-urlencoded"
+	mp := "--B\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\nada\r\n" +
+		"--B\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nMULTIPW88\r\n--B--\r\n"
+	for _, tc := range []struct {
+		name, ctype, body, want string
+		fields                  []string
+		note                    bool
+	}{
+		// A password field named freely (type=password), Entra's one-time
+		// code: no value is kept but the OAuth ones the comparison reads.
+		{"form", form + "; charset=UTF-8", "credential=HUNTER2PW&otc=654321&state=S%201&client_id=c&code=THECODE&empty=",
+			"credential=%3Cdropped%3E&otc=%3Cdropped%3E&state=S+1&client_id=c&code=%3Cdropped%3E&empty=",
+			[]string{"client_id", "code", "credential", "empty", "otc", "state"}, false},
+		{"json", "application/json", `{"credentials":{"passcode":"JSONPW77"}}`, "", nil, true},
+		{"multipart", "multipart/form-data; boundary=B", mp, "", []string{"password", "user"}, true},
+		{"no type", "", "credential=HUNTER2PW", "", nil, true},
+		{"empty", form, "", "", nil, false},
 	} {
-		if got := noPasswords(in); got != want {
-			t.Errorf("noPasswords(%q) = %q, want %q", in, got, want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			text, fields, note := postBody(tc.ctype, tc.body)
+			if text != tc.want {
+				t.Errorf("text = %q, want %q", text, tc.want)
+			}
+			if diff := cmp.Diff(tc.fields, fields); diff != "" {
+				t.Errorf("fields (-want +got):\n%s", diff)
+			}
+			if (note != "") != tc.note {
+				t.Errorf("note = %q, want one: %v", note, tc.note)
+			}
+			for _, secret := range []string{"HUNTER2PW", "654321", "THECODE", "JSONPW77", "MULTIPW88"} {
+				if strings.Contains(text+note+strings.Join(fields, " "), secret) {
+					t.Errorf("%s kept: text %q, note %q, fields %q", secret, text, note, fields)
+				}
+			}
+		})
+	}
+}
+
+// TestRecorderKeepsNoPostValues checks the post data the browser gives
+// later (GetRequestPostData) as well as the one in the event.
+func TestRecorderKeepsNoPostValues(t *testing.T) {
+	var got []flow.BrowserRequest
+	r := newRecorder(func(br flow.BrowserRequest) { got = append(got, br) })
+	r.fetchPost = func(network.RequestID) (string, error) { return `{"credentials":{"passcode":"JSONPW77"}}`, nil }
+	go r.work()
+	q := &network.Request{URL: "https://idp.example/api?state=s1", Method: "POST", HasPostData: true, Headers: network.Headers{"Content-Type": "application/json"}}
+	r.event(&network.EventRequestWillBeSent{RequestID: "1", Request: q, Timestamp: 1, Type: network.ResourceTypeFetch})
+	r.event(&network.EventResponseReceived{RequestID: "1", Response: &network.Response{Status: 200}})
+	r.event(&network.EventLoadingFinished{RequestID: "1", Timestamp: 2})
+	_, entries := r.Stop()
+	if len(got) != 1 || len(got[0].Fields) != 0 || got[0].Form != "" {
+		t.Errorf("handed %+v, want one request without fields or form", got)
+	}
+	if len(entries) != 1 || entries[0].Request.PostData == nil || entries[0].Request.PostData.Text != "" || entries[0].Request.PostData.Comment == "" {
+		t.Fatalf("entries %+v, want one whose post data has no text and says why", entries)
 	}
 }
