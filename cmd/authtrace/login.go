@@ -163,7 +163,7 @@ type engineMode struct {
 // runEngine runs login, trace or demo with the output the flags ask for,
 // writes the report file, and turns the outcome into an exit status.
 func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFunc, mode engineMode) error {
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals...)
 	defer stop()
 	var rep report.Report
 	var runErr error
