@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -84,6 +85,9 @@ func (s *Session) HAR() ([]har.Page, []har.Entry) {
 // browser exits; then it closes the browser and removes the profile, in
 // every case. It is a flow.CaptureFunc.
 func (s *Session) Run(ctx context.Context, url string, seen func(flow.BrowserRequest)) (err error) {
+	if err := CheckDisplay(s.opt.Headless); err != nil {
+		return &StartError{Path: s.opt.Path, Err: err}
+	}
 	path := s.opt.Path
 	if path == "" {
 		p, _, ferr := Find()
@@ -199,9 +203,13 @@ func (e *StartError) Error() string {
 	// chromedp's words for a program that exited end in a colon and
 	// its (empty) output.
 	why := strings.TrimRight(strings.TrimSpace(e.Err.Error()), ":")
-	if len(why) > 600 {
-		why = why[:600] + "..." // the rest of the browser's log
+	if errors.Is(e.Err, ErrNoDisplay) {
+		return why
 	}
+	if saysNoDisplay(why) {
+		return fmt.Sprintf("%s could not open its window: %v: add --headless (or run where there is a display)", e.Path, ErrNoDisplay)
+	}
+	why = flow.CutText(why, 600) // the rest of the browser's log
 	return fmt.Sprintf("%s did not start as a Chromium-family browser with the DevTools protocol (%s): give Chromium, Google Chrome, Microsoft Edge or Brave with --browser-path", e.Path, why)
 }
 
@@ -210,8 +218,32 @@ func (e *StartError) Unwrap() error { return e.Err }
 // ErrNotStarted is what errors.Is finds in a *StartError.
 var ErrNotStarted = errors.New("the browser did not start")
 
-// Is makes a *StartError ErrNotStarted.
-func (e *StartError) Is(target error) bool { return target == ErrNotStarted }
+// Is makes a *StartError ErrNotStarted, and ErrNoDisplay when the
+// browser's log says it found no display.
+func (e *StartError) Is(target error) bool {
+	return target == ErrNotStarted || target == ErrNoDisplay && saysNoDisplay(e.Err.Error())
+}
+
+// ErrNoDisplay is a browser window with no display to open on (Linux
+// without X11 or Wayland: an SSH session, a container).
+var ErrNoDisplay = errors.New("no display for a browser window")
+
+// saysNoDisplay says whether a browser's log says it found no display:
+// Chromium's X11 and Ozone words for it.
+func saysNoDisplay(log string) bool {
+	l := strings.ToLower(log)
+	return strings.Contains(l, "missing x server") || strings.Contains(l, "$display") ||
+		strings.Contains(l, "platform failed to initialize")
+}
+
+// CheckDisplay says, before a browser is started, when a window cannot
+// open: on Linux, neither DISPLAY nor WAYLAND_DISPLAY is set.
+func CheckDisplay(headless bool) error {
+	if headless || runtime.GOOS != "linux" || os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
+		return nil
+	}
+	return fmt.Errorf("%w (neither DISPLAY nor WAYLAND_DISPLAY is set): add --headless (or run where there is a display)", ErrNoDisplay)
+}
 
 func (s *Session) allocOptions(path, dir string) []chromedp.ExecAllocatorOption {
 	flags := windowFlags

@@ -75,6 +75,9 @@ func (c *captureSettings) session(s *settings) (*capture.Session, error) {
 		}
 		path = p
 	}
+	if err := capture.CheckDisplay(c.headless); err != nil {
+		return nil, usageErr("--capture: %v", err)
+	}
 	opt := capture.Options{Path: path, Headless: c.headless}
 	drive, err := captureDriver(os.Getenv(captureDriveEnv))
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -58,5 +59,15 @@ func TestCaptureDriver(t *testing.T) {
 		if _, err := captureDriver(v); err == nil {
 			t.Errorf("captureDriver(%q) took it", v)
 		}
+	}
+}
+
+func TestCaptureNoDisplay(t *testing.T) {
+	for _, v := range []string{"DISPLAY", "WAYLAND_DISPLAY"} {
+		t.Setenv(v, "")
+	}
+	if runtime.GOOS == "linux" {
+		// Said before anything is sent, not after the browser failed.
+		wantUsage(t, []string{"demo", "--capture", "--browser-path", "/bin/sh"}, "no display for a browser window (neither DISPLAY nor WAYLAND_DISPLAY is set): add --headless")
 	}
 }
