@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
@@ -31,7 +32,8 @@ type Options struct {
 	// close the window), with the tab's chromedp context: a seam for the
 	// end-to-end tests. Its return does not end the capture.
 	Drive func(ctx context.Context) error
-	// StartTimeout bounds the browser's start (default 30s).
+	// StartTimeout bounds the browser's start (default 20s, and always
+	// less than the time the run has left, so that its words win).
 	StartTimeout time.Duration
 }
 
@@ -68,7 +70,7 @@ func New(opt Options) *Session {
 		opt.Output = io.Discard
 	}
 	if opt.StartTimeout <= 0 {
-		opt.StartTimeout = 30 * time.Second
+		opt.StartTimeout = 20 * time.Second
 	}
 	return &Session{opt: opt}
 }
@@ -113,7 +115,20 @@ func (s *Session) Run(ctx context.Context, url string, seen func(flow.BrowserReq
 	// The browser outlives ctx by as long as the bodies still to fetch
 	// take: its own lifetime ends with the cancels below.
 	life := context.WithoutCancel(ctx)
-	actx, cancelAlloc := chromedp.NewExecAllocator(life, s.allocOptions(path, dir)...)
+	var browser *exec.Cmd
+	opts := append(s.allocOptions(path, dir), chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
+		ownGroup(cmd)
+		browser = cmd
+	}))
+	// After the browser has exited (cancelAlloc), whatever its program
+	// started goes too: a wrapper script that did not exec the browser
+	// leaves it running otherwise.
+	defer func() {
+		if browser != nil && browser.Process != nil {
+			killGroup(browser.Process.Pid)
+		}
+	}()
+	actx, cancelAlloc := chromedp.NewExecAllocator(life, opts...)
 	// cancelAlloc waits for the browser to exit, so the profile is no
 	// longer written to when the deferred RemoveAll runs.
 	defer cancelAlloc()
@@ -175,7 +190,13 @@ func (s *Session) start(ctx, bctx context.Context, kill context.CancelFunc, path
 		_, err := chromedp.Run(bctx, chromedp.Sleep(0))
 		started <- err
 	}()
-	timer := time.NewTimer(s.opt.StartTimeout)
+	limit := s.opt.StartTimeout
+	if d, ok := ctx.Deadline(); ok {
+		if left := time.Until(d); left-time.Second < limit {
+			limit = max(left-time.Second, left/2)
+		}
+	}
+	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
 	case err := <-started:
@@ -185,7 +206,7 @@ func (s *Session) start(ctx, bctx context.Context, kill context.CancelFunc, path
 		return nil
 	case <-timer.C:
 		kill()
-		return &StartError{Path: path, Err: fmt.Errorf("it did not answer over the DevTools protocol within %s", s.opt.StartTimeout)}
+		return &StartError{Path: path, Err: fmt.Errorf("it did not answer over the DevTools protocol within %s", limit.Round(100*time.Millisecond))}
 	case <-ctx.Done():
 		kill()
 		return ctx.Err()
