@@ -75,6 +75,10 @@ func New(opt Options) *Session {
 	return &Session{opt: opt}
 }
 
+// Unattended says nobody can act in the browser: headless, and nothing
+// drives it.
+func (s *Session) Unattended() bool { return s.opt.Headless && s.opt.Drive == nil }
+
 // HAR returns the pages and entries the last Run recorded.
 func (s *Session) HAR() ([]har.Page, []har.Entry) {
 	s.mu.Lock()

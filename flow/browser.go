@@ -197,6 +197,20 @@ func (c *capture) samePage(p report.Hop, pu *url.URL, h report.Hop, hu *url.URL)
 		strings.EqualFold(pu.Host, hu.Host)
 }
 
+// satOn says where the captured browser stopped, when the run ended
+// without the callback: its last hop.
+func (r *runner) satOn(c *capture) {
+	if c == nil {
+		return
+	}
+	for i := len(r.rep.Hops) - 1; i >= 0; i-- {
+		if h := r.rep.Hops[i]; h.Source == report.SourceBrowser {
+			r.log("the browser sat on %s (hop %d) when the capture ended", report.RedactURL(h.URL), h.N)
+			return
+		}
+	}
+}
+
 // waitCallback waits for the callback while the captured browser (c, or
 // nil without a capture) hands over its requests. It returns the callback
 // and the later arrivals seen before it, or the error that ended the wait.
@@ -244,6 +258,7 @@ func (r *runner) waitCallback(ctx context.Context, l *listener, c *capture) (arr
 		case <-ctx.Done():
 			err := r.ctxError(ctx.Err(), PhaseWaiting)
 			r.endCapture(c) // the hops so far, and the browser gone
+			r.satOn(c)
 			return cb, later, err
 		}
 	}

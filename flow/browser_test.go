@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -125,6 +126,32 @@ func TestRunCaptureTimeoutKeepsHops(t *testing.T) {
 	}
 	if n := countSource(rep, report.SourceBrowser); n != 3 {
 		t.Errorf("%d browser hops kept, want 3\n%s", n, describe(rep))
+	}
+}
+
+// TestRunCaptureUnattended: a headless capture nobody can sign in to
+// says so when it starts, and where the browser stopped when the time
+// ran out.
+func TestRunCaptureUnattended(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	cfg.Timeout = 500 * time.Millisecond
+	cfg.Unattended = true
+	cfg.Capture = (&fakeCapture{t: t, p: p, stopAt: "/login/submit", wait: true}).run
+	var logs []string
+	rep, err := Run(context.Background(), cfg, func(e Event) {
+		if e.Kind == EventLog {
+			logs = append(logs, e.Text)
+		}
+	})
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("Run error = %v, want ErrTimeout", err)
+	}
+	last := rep.Hops[len(rep.Hops)-1]
+	for _, want := range []string{"nobody can sign in to a headless browser", fmt.Sprintf("the browser sat on %s (hop %d)", last.URL, last.N)} {
+		if !slices.ContainsFunc(logs, func(l string) bool { return strings.Contains(l, want) }) {
+			t.Errorf("no log line says %q: %q", want, logs)
+		}
 	}
 }
 

@@ -335,6 +335,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	var capt *capture
 	switch {
 	case r.cfg.Capture != nil:
+		if r.cfg.Unattended {
+			r.log("nobody can sign in to a headless browser: the capture records what the pages do by themselves (redirects, pages that post themselves) until the callback or the time limit")
+		}
 		capt = r.startCapture(ctx, ar.URL, pf.hops)
 		defer r.endCapture(capt)
 		r.opened = true

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -108,11 +109,23 @@ func captureDriver(v string) (func(context.Context) error, error) {
 	return nil, fmt.Errorf("%q: want signin, signin:USER:PASSWORD or close-at-login", v)
 }
 
-// use makes the run capture the browser, in place of opening one.
-func use(sess *capture.Session, cfg *flow.Config) {
-	if sess != nil {
-		cfg.OpenBrowser = nil
-		cfg.Capture = sess.Run
+// unattendedTimeout is login --capture --headless's time limit when
+// --timeout is not given: nobody signs in, the pages that go on by
+// themselves take seconds, not a person's five minutes.
+const unattendedTimeout = time.Minute
+
+// use makes the run capture the browser, in place of opening one; a
+// capture nobody can act in gets unattendedTimeout unless --timeout was
+// given.
+func use(cmd *cobra.Command, sess *capture.Session, cfg *flow.Config) {
+	if sess == nil {
+		return
+	}
+	cfg.OpenBrowser = nil
+	cfg.Capture = sess.Run
+	cfg.Unattended = sess.Unattended()
+	if cfg.Unattended && !cmd.Flags().Changed("timeout") {
+		cfg.Timeout = min(cfg.Timeout, unattendedTimeout)
 	}
 }
 

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -69,5 +72,28 @@ func TestCaptureNoDisplay(t *testing.T) {
 	if runtime.GOOS == "linux" {
 		// Said before anything is sent, not after the browser failed.
 		wantUsage(t, []string{"demo", "--capture", "--browser-path", "/bin/sh"}, "no display for a browser window (neither DISPLAY nor WAYLAND_DISPLAY is set): add --headless")
+	}
+}
+
+// TestCaptureHeadlessUnattended: login --capture --headless has nobody to
+// sign in: it says so up front and waits a minute, not a person's five
+// (unless --timeout says otherwise).
+func TestCaptureHeadlessUnattended(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "<html><form method=post><input type=password name=pw></form></html>")
+	}))
+	defer srv.Close()
+	login := []string{"login", "--authorize-url", srv.URL + "/authorize", "--token-url", srv.URL + "/token", "--client-id", "x", "--client-secret", "y",
+		"--json", "--capture", "--headless", "--browser-path", "/bin/sh"} // no browser: it fails at once
+	for _, tc := range []struct {
+		extra []string
+		left  string
+	}{{nil, "(time left 1m0s)"}, {[]string{"--timeout", "7m"}, "(time left 7m0s)"}} {
+		_, _, stderr := runCLI(t, append(login, tc.extra...)...)
+		for _, want := range []string{"nobody can sign in to a headless browser", tc.left} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("%v: stderr does not say %q:\n%s", tc.extra, want, stderr)
+			}
+		}
 	}
 }

@@ -117,7 +117,7 @@ what authtrace reports for it (--list-faults names them).`,
 			if err != nil {
 				return err
 			}
-			use(sess, &cfg)
+			use(cmd, sess, &cfg)
 			if !tui {
 				fmt.Fprintf(cmd.ErrOrStderr(), "· demo provider on %s (fault: %s)\n", srv.URL, fault)
 			}

@@ -142,7 +142,7 @@ func runLogin(cmd *cobra.Command, s *settings) error {
 		return err
 	}
 	cfg.OpenBrowser = opener
-	use(sess, &cfg)
+	use(cmd, sess, &cfg)
 	err = runEngine(cmd, s, cfg, flow.Run, engineMode{tui: tui, setup: setup, refresh: true, byHand: s.noBrowser})
 	return s.capt.harOutAfter(cmd, sess, s.reveal, err)
 }
