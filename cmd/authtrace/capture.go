@@ -33,7 +33,7 @@ func (c *captureSettings) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.on, "capture", false, "open the login in a Chromium-family browser (Chromium, Chrome, Edge, Brave) with a fresh profile and record every request it makes, the login post, consent and redirects after the login page too, as hops")
 	fs.BoolVar(&c.headless, "headless", false, "with --capture: run the browser without a window (machines without a display, automation)")
 	fs.StringVar(&c.browserPath, "browser-path", "", "with --capture: the browser's `PROGRAM` (default: the first Chromium, Google Chrome, Microsoft Edge or Brave found)")
-	fs.StringVar(&c.harOut, "har-out", "", "with --capture: write the captured requests to `FILE` as a HAR (Chrome's export shape, mode 0600), sanitised as har --redact-out does unless --reveal")
+	fs.StringVar(&c.harOut, "har-out", "", "with --capture: write the captured requests to `FILE` as a HAR (Chrome's export shape, mode 0600), sanitised as har --redact-out does unless --reveal; an existing FILE is never overwritten")
 }
 
 // captureDriveEnv names a driver of the captured tab for the end-to-end
@@ -60,6 +60,11 @@ func (c *captureSettings) session(s *settings) (*capture.Session, error) {
 	}
 	if err := checkOutPath("--har-out", c.harOut, "login.har"); err != nil {
 		return nil, err
+	}
+	if fi, err := os.Stat(c.harOut); c.harOut != "" && err == nil && fi.Mode().IsRegular() {
+		// As har --redact-out never writes over the HAR it reads: a
+		// HAR file may be the customer's only copy.
+		return nil, usageErr("--har-out %s exists: authtrace does not overwrite a HAR file (it may be the only copy of a recording); give a new name, or remove it first", c.harOut)
 	}
 	if c.harOut != "" && s.reportFile != "" && filepath.Clean(c.harOut) == filepath.Clean(s.reportFile) {
 		return nil, usageErr("--report and --har-out are both %s: give each its own file", c.harOut)

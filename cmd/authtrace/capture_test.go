@@ -14,6 +14,10 @@ import (
 func TestCaptureUsageErrors(t *testing.T) {
 	login := []string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--client-secret", ""}
 	dir := t.TempDir()
+	old := filepath.Join(dir, "customer.har")
+	if err := os.WriteFile(old, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
@@ -26,6 +30,7 @@ func TestCaptureUsageErrors(t *testing.T) {
 		{append(login, "--capture", "--browser-path", dir), "is a folder"},
 		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", dir), "--har-out " + dir + " is a directory"},
 		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", "r.json", "--report", "r.json"), "--report and --har-out are both"},
+		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", old), "--har-out " + old + " exists: authtrace does not overwrite a HAR file"},
 		{[]string{"demo", "--capture", "--browser"}, "--browser and --capture each open a real browser"},
 		{[]string{"demo", "--headless"}, "--headless goes with --capture"},
 	}
