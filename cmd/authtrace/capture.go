@@ -32,7 +32,7 @@ type captureSettings struct {
 func (c *captureSettings) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.on, "capture", false, "open the login in a Chromium-family browser (Chromium, Chrome, Edge, Brave) with a fresh profile and record every request it makes, the login post, consent and redirects after the login page too, as hops")
 	fs.BoolVar(&c.headless, "headless", false, "with --capture: run the browser without a window (machines without a display, automation)")
-	fs.StringVar(&c.browserPath, "browser-path", "", "with --capture: the browser's `PROGRAM` (default: the first Chromium, Google Chrome, Microsoft Edge or Brave found)")
+	fs.StringVar(&c.browserPath, "browser-path", "", "with --capture: the browser's `PROGRAM`, a path or a name in PATH (default: the first Chromium, Google Chrome, Microsoft Edge or Brave found)")
 	fs.StringVar(&c.harOut, "har-out", "", "with --capture: write the captured requests to `FILE` as a HAR (Chrome's export shape, mode 0600), sanitised as har --redact-out does unless --reveal; an existing FILE is never overwritten")
 }
 
@@ -71,9 +71,11 @@ func (c *captureSettings) session(s *settings) (*capture.Session, error) {
 	}
 	path := c.browserPath
 	if path != "" {
-		if err := capture.CheckPath(path); err != nil {
+		p, err := capture.CheckPath(path)
+		if err != nil {
 			return nil, usageErr("--browser-path: %v", err)
 		}
+		path = p
 	} else {
 		p, _, err := capture.Find()
 		if err != nil {

@@ -28,6 +28,7 @@ func TestCaptureUsageErrors(t *testing.T) {
 		{append(login, "--capture", "--no-browser"), "leave out --no-browser and --open-with"},
 		{append(login, "--capture", "--browser-path", filepath.Join(dir, "nope")), "--browser-path: " + filepath.Join(dir, "nope") + " does not exist"},
 		{append(login, "--capture", "--browser-path", dir), "is a folder"},
+		{append(login, "--capture", "--browser-path", old), "is not executable"},
 		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", dir), "--har-out " + dir + " is a directory"},
 		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", "r.json", "--report", "r.json"), "--report and --har-out are both"},
 		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", old), "--har-out " + old + " exists: authtrace does not overwrite a HAR file"},
