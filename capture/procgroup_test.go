@@ -48,6 +48,10 @@ func TestStartTimeoutWins(t *testing.T) {
 		t.Fatalf("the script did not start its child: %v", rerr)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(raw)))
+	// SIGKILL is delivered, not yet acted on, when kill returns.
+	for i := 0; i < 100 && pid > 0 && alive(pid); i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
 	if pid > 0 && alive(pid) {
 		syscall.Kill(pid, syscall.SIGKILL) //nolint:errcheck // the test failed already
 		t.Errorf("the program's child (pid %d) was left running", pid)
