@@ -38,9 +38,10 @@ type Options struct {
 }
 
 // HeadlessFlags are what Chromium gets headless (DESIGN.md, "Testing
-// tiers"), besides its profile directory.
+// tiers"), besides its profile directory; no-sandbox only when it must
+// (Session.flags).
 var HeadlessFlags = []string{
-	"headless", "no-sandbox", "disable-gpu", "disable-quic", "no-first-run",
+	"headless", "disable-gpu", "disable-quic", "no-first-run",
 	"disable-background-networking", "disable-component-update", "disable-sync",
 }
 
@@ -115,12 +116,25 @@ func (s *Session) Run(ctx context.Context, url string, seen func(flow.BrowserReq
 		s.profile = ""
 		s.mu.Unlock()
 	}()
+	root := os.Geteuid() == 0
+	err = s.run(ctx, url, seen, path, dir, s.flags(root, false))
+	if !root && errors.As(err, new(*StartError)) && saysNoSandbox(err.Error()) {
+		// This system cannot give Chromium its sandbox (no user
+		// namespaces): without it, as Chromium itself would have
+		// to be told.
+		fmt.Fprintf(s.opt.Output, "authtrace: %s has no usable sandbox here; starting it again with --no-sandbox\n", path)
+		err = s.run(ctx, url, seen, path, dir, s.flags(root, true))
+	}
+	return err
+}
 
+// run is one start of the browser, with these flags, and its capture.
+func (s *Session) run(ctx context.Context, url string, seen func(flow.BrowserRequest), path, dir string, flags []string) error {
 	// The browser outlives ctx by as long as the bodies still to fetch
 	// take: its own lifetime ends with the cancels below.
 	life := context.WithoutCancel(ctx)
 	var browser *exec.Cmd
-	opts := append(s.allocOptions(path, dir), chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
+	opts := append(s.allocOptions(path, dir, flags), chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
 		ownGroup(cmd)
 		browser = cmd
 	}))
@@ -270,14 +284,28 @@ func CheckDisplay(headless bool) error {
 	return fmt.Errorf("%w (neither DISPLAY nor WAYLAND_DISPLAY is set): add --headless (or run where there is a display)", ErrNoDisplay)
 }
 
-func (s *Session) allocOptions(path, dir string) []chromedp.ExecAllocatorOption {
+// flags are the browser's flags: headless or a window's. Chromium's
+// sandbox stays on (it opens third-party login pages) unless authtrace
+// runs as root, where Chromium refuses to start with it, or the sandbox
+// could not start on this system.
+func (s *Session) flags(root, noSandbox bool) []string {
 	flags := windowFlags
 	if s.opt.Headless {
 		flags = HeadlessFlags
-	} else if os.Geteuid() == 0 {
-		// Chromium refuses to run as root with its sandbox.
+	}
+	if root || noSandbox {
 		flags = append(flags[:len(flags):len(flags)], "no-sandbox")
 	}
+	return flags
+}
+
+// saysNoSandbox says whether a browser's log says its sandbox could not
+// start (Linux without unprivileged user namespaces).
+func saysNoSandbox(log string) bool {
+	return strings.Contains(log, "No usable sandbox")
+}
+
+func (s *Session) allocOptions(path, dir string, flags []string) []chromedp.ExecAllocatorOption {
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.UserDataDir(dir), chromedp.CombinedOutput(s.opt.Output)}
 	for _, f := range flags {
 		opts = append(opts, chromedp.Flag(f, true))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -44,5 +45,28 @@ func TestRunWithoutDisplay(t *testing.T) {
 	err := s.Run(context.Background(), "http://127.0.0.1:1/", func(flow.BrowserRequest) {})
 	if !errors.Is(err, ErrNoDisplay) || !strings.Contains(err.Error(), "--headless") {
 		t.Errorf("Run without a display = %v, want ErrNoDisplay saying --headless", err)
+	}
+}
+
+// TestSandbox: a headless browser keeps Chromium's sandbox (it opens
+// third-party login pages) unless authtrace runs as root, where Chromium
+// refuses it, or the sandbox could not start.
+func TestSandbox(t *testing.T) {
+	for _, tc := range []struct {
+		headless, root, failed, want bool
+	}{
+		{true, false, false, false},
+		{true, true, false, true},
+		{true, false, true, true},
+		{false, false, false, false},
+		{false, true, false, true},
+	} {
+		cmdline := New(Options{Headless: tc.headless}).flags(tc.root, tc.failed)
+		if got := slices.Contains(cmdline, "no-sandbox"); got != tc.want {
+			t.Errorf("headless %v, root %v, sandbox failed %v: no-sandbox %v, want %v (%v)", tc.headless, tc.root, tc.failed, got, tc.want, cmdline)
+		}
+	}
+	if !saysNoSandbox("[FATAL:zygote_host_impl_linux.cc(127)] No usable sandbox! Update your kernel or see https://chromium.googlesource.com/...") {
+		t.Error("Chromium's no-usable-sandbox line is not recognised")
 	}
 }
