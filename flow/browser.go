@@ -159,33 +159,34 @@ func (r *runner) browserHop(c *capture, br BrowserRequest) {
 		}
 	}
 	h.Role = HopRole(u, br.Status, r.redirectURI)
-	h.BrowserOnly = c.browserOnly(h)
+	twin := c.twin(h)
+	h.BrowserOnly = twin == 0
 	h, f := ReadPage(r.sent, h, br.ContentType, br.Body)
-	r.addHop(h)
+	r.addTwinHop(h, twin)
 	if f != nil {
 		r.addFinding(*f)
 	}
 }
 
-// browserOnly says whether the preflight did not see h: the browser's
-// chain is the preflight's, hop for hop (the same method, host and
-// path; for the page the preflight stopped at, the same host and
-// status), until the first that differs, from where on it is the
-// browser's own.
-func (c *capture) browserOnly(h report.Hop) bool {
+// twin is the preflight's hop that h repeats, or 0 when the preflight
+// did not see h (a hop only the browser saw): the browser's chain is
+// the preflight's, hop for hop (the same method, host and path; for the
+// page the preflight stopped at, the same host and status), until the
+// first that differs, from where on it is the browser's own.
+func (c *capture) twin(h report.Hop) int {
 	if c.diverged || c.matched >= len(c.preflight) {
 		c.diverged = true
-		return true
+		return 0
 	}
 	p := c.preflight[c.matched]
 	pu, err1 := url.Parse(p.URL)
 	hu, err2 := url.Parse(h.URL)
 	if err1 != nil || err2 != nil || !strings.EqualFold(p.Method, h.Method) || !SameEndpoint(pu, hu) && !c.samePage(p, pu, h, hu) {
 		c.diverged = true
-		return true
+		return 0
 	}
 	c.matched++
-	return false
+	return p.N
 }
 
 // samePage says whether h is the page the preflight stopped at, p: the
