@@ -36,6 +36,13 @@ It then exchanges the code (client secret in the body, then as Basic, as
 Power Platform does), refreshes once, and decodes the tokens, reporting each
 problem as a finding with a fix.
 
+With --capture authtrace opens the login in a Chromium-family browser of its
+own (fresh profile, removed afterwards) and records every request it makes,
+the login post, consent and the redirects after the login page too, as hops
+compared like the others; --har-out saves them as a HAR file. --headless runs
+it without a window, where nobody can sign in: only what the pages do by
+themselves is recorded.
+
 Register the redirect URI, by default http://127.0.0.1:53682/callback
 (another with --redirect-uri or --port), with the provider's app first,
 next to the connector's own: the same registration then serves every run.`,
