@@ -42,9 +42,13 @@ type Recorder struct {
 	fetchBody func(network.RequestID) (body string, base64 bool, err error)
 	seen      func(flow.BrowserRequest)
 
-	mu        sync.Mutex
-	recs      []*rec // in the order they were sent, at most maxEntries
-	live      map[network.RequestID]*rec
+	mu   sync.Mutex
+	recs []*rec // in the order they were sent, at most maxEntries
+	live map[network.RequestID]*rec
+	// extra are the protocol's ExtraInfo events of each request, in
+	// order (one per hop of a redirect): the headers on the wire,
+	// cookies included, that the request's own events leave out.
+	extra     map[network.RequestID]*extraInfo
 	pages     []har.Page
 	mainFrame cdp.FrameID
 	jobs      []*rec // bodies to fetch
@@ -71,6 +75,9 @@ type rec struct {
 	decoded int64
 	handed  bool     // given to seen
 	fields  []string // the post's field names (postBody)
+	// responded says its response came; reqWire and respWire that
+	// ExtraInfo's wire headers replaced the request's and response's.
+	responded, reqWire, respWire bool
 }
 
 // maxEntries bounds what a capture keeps: a page that requests forever
@@ -113,10 +120,11 @@ func newRecorder(seen func(flow.BrowserRequest)) *Recorder {
 		seen = func(flow.BrowserRequest) {}
 	}
 	return &Recorder{
-		seen: seen,
-		live: map[network.RequestID]*rec{},
-		wake: make(chan struct{}, 1),
-		done: make(chan struct{}),
+		seen:  seen,
+		live:  map[network.RequestID]*rec{},
+		extra: map[network.RequestID]*extraInfo{},
+		wake:  make(chan struct{}, 1),
+		done:  make(chan struct{}),
 	}
 }
 
@@ -129,6 +137,17 @@ func (r *Recorder) event(ev any) {
 	case *network.EventResponseReceived:
 		if c := r.live[ev.RequestID]; c != nil {
 			c.respond(ev.Response)
+			r.applyExtra(ev.RequestID)
+		}
+	case *network.EventRequestWillBeSentExtraInfo:
+		if x := r.extraOf(ev.RequestID); x != nil {
+			x.req = append(x.req, ev.Headers)
+			r.applyExtra(ev.RequestID)
+		}
+	case *network.EventResponseReceivedExtraInfo:
+		if x := r.extraOf(ev.RequestID); x != nil {
+			x.resp = append(x.resp, ev.Headers)
+			r.applyExtra(ev.RequestID)
 		}
 	case *network.EventDataReceived:
 		if c := r.live[ev.RequestID]; c != nil {
@@ -160,6 +179,7 @@ func (r *Recorder) sent(ev *network.EventRequestWillBeSent) {
 		prev.respond(ev.RedirectResponse)
 		prev.ended = ev.Timestamp.Float64()
 		prev.e.Response.RedirectURL, _ = har.Header(prev.e.Response.Headers, "Location")
+		r.applyExtra(ev.RequestID)
 		r.queue(prev)
 	}
 	if len(r.recs) >= maxEntries {
@@ -204,14 +224,55 @@ func (r *Recorder) sent(ev *network.EventRequestWillBeSent) {
 	}
 	r.recs = append(r.recs, c)
 	r.live[ev.RequestID] = c
+	if x := r.extraOf(ev.RequestID); x != nil {
+		x.hops = append(x.hops, c)
+		r.applyExtra(ev.RequestID)
+	}
+}
+
+// extraInfo is what the ExtraInfo events of one request id said, and
+// the hops (entries) of that id, in order.
+type extraInfo struct {
+	req, resp []network.Headers
+	hops      []*rec
+}
+
+// extraOf is the ExtraInfo record of id, nil once the capture keeps no
+// more entries.
+func (r *Recorder) extraOf(id network.RequestID) *extraInfo {
+	x := r.extra[id]
+	if x == nil && len(r.recs) < maxEntries {
+		x = &extraInfo{}
+		r.extra[id] = x
+	}
+	return x
+}
+
+// applyExtra gives each hop of id the wire headers its ExtraInfo events
+// said (the n-th request's and response's to the n-th hop), as Chrome's
+// export does: Cookie and Set-Cookie are only there.
+func (r *Recorder) applyExtra(id network.RequestID) {
+	x := r.extra[id]
+	if x == nil {
+		return
+	}
+	for i, c := range x.hops {
+		if !c.reqWire && i < len(x.req) {
+			c.e.Request.Headers, c.reqWire = nvs(x.req[i]), true
+		}
+		if !c.respWire && c.responded && i < len(x.resp) {
+			c.e.Response.Headers, c.respWire = nvs(x.resp[i]), true
+		}
+	}
 }
 
 // respond sets what a response says of the entry.
 func (c *rec) respond(p *network.Response) {
+	c.responded = true
 	c.e.Response.Status = int(p.Status)
 	c.e.Response.Headers = nvs(p.Headers)
 	c.e.Response.Content.MimeType = p.MimeType
-	if len(p.RequestHeaders) > 0 {
+	if len(p.RequestHeaders) > 0 && !c.reqWire {
 		// What went on the wire, cookies included.
 		c.e.Request.Headers = nvs(p.RequestHeaders)
 	}

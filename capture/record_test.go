@@ -182,3 +182,41 @@ func TestRecorderKeepsNoPostValues(t *testing.T) {
 		t.Fatalf("entries %+v, want one whose post data has no text and says why", entries)
 	}
 }
+
+// TestRecorderKeepsCookies: Cookie and Set-Cookie come only in the
+// protocol's ExtraInfo events, before or after the request's own, one
+// per hop of a redirect; the HAR has them as Chrome's export does (its
+// redaction hides their values unless --reveal).
+func TestRecorderKeepsCookies(t *testing.T) {
+	r := newRecorder(nil)
+	go r.work()
+	doc := network.ResourceTypeDocument
+	// Hop 1's request extra arrives first, hop 2's after its request.
+	r.event(&network.EventRequestWillBeSentExtraInfo{RequestID: "1", Headers: network.Headers{"Cookie": "a=1"}})
+	r.event(&network.EventRequestWillBeSent{RequestID: "1", Type: doc, FrameID: "main", Timestamp: 1,
+		Request: &network.Request{URL: "https://idp.example/authorize?state=s", Method: "GET", Headers: network.Headers{}}})
+	r.event(&network.EventResponseReceivedExtraInfo{RequestID: "1", Headers: network.Headers{"Set-Cookie": "sess=S1; HttpOnly\ntx=T", "Location": "/login"}})
+	r.event(&network.EventRequestWillBeSent{RequestID: "1", Type: doc, FrameID: "main", Timestamp: 2,
+		Request:          &network.Request{URL: "https://idp.example/login", Method: "GET", Headers: network.Headers{}},
+		RedirectResponse: &network.Response{Status: 302, Headers: network.Headers{"Location": "/login"}}})
+	r.event(&network.EventRequestWillBeSentExtraInfo{RequestID: "1", Headers: network.Headers{"Cookie": "a=1; sess=S1"}})
+	r.event(&network.EventResponseReceived{RequestID: "1", Type: doc, Response: &network.Response{Status: 200, Headers: network.Headers{}}})
+	r.event(&network.EventResponseReceivedExtraInfo{RequestID: "1", Headers: network.Headers{"Set-Cookie": "done=1"}})
+	r.event(&network.EventLoadingFinished{RequestID: "1", Timestamp: 3})
+	_, entries := r.Stop()
+	if len(entries) != 2 {
+		t.Fatalf("%d entries, want 2", len(entries))
+	}
+	for i, want := range []struct{ cookie, setCookie string }{{"a=1", "sess=S1; HttpOnly"}, {"a=1; sess=S1", "done=1"}} {
+		e := entries[i]
+		if got, _ := har.Header(e.Request.Headers, "Cookie"); got != want.cookie {
+			t.Errorf("hop %d: Cookie %q, want %q", i+1, got, want.cookie)
+		}
+		if got, _ := har.Header(e.Response.Headers, "Set-Cookie"); got != want.setCookie {
+			t.Errorf("hop %d: Set-Cookie %q, want %q", i+1, got, want.setCookie)
+		}
+	}
+	if entries[0].Response.RedirectURL != "/login" {
+		t.Errorf("the redirect's Location %q, want /login", entries[0].Response.RedirectURL)
+	}
+}
