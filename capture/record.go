@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -348,9 +349,24 @@ func (r *Recorder) fetch(c *rec, post, body bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ct := &c.e.Response.Content
-	ct.Size = int64(len(text))
-	if len(text) > maxBody {
-		text, ct.Truncated = text[:maxBody], true
+	size, keep := len(text), maxBody
+	if b64 {
+		// Cut where the base64 still decodes, to maxBody bytes.
+		size, keep = base64.StdEncoding.DecodedLen(len(text)), maxBody/3*4
+		if strings.HasSuffix(text, "==") {
+			size -= 2
+		} else if strings.HasSuffix(text, "=") {
+			size--
+		}
+	}
+	if ct.Size == 0 {
+		ct.Size = int64(size) // the body's, when no data events counted it
+	}
+	if len(text) > keep {
+		for !b64 && keep > 0 && !utf8.RuneStart(text[keep]) {
+			keep--
+		}
+		text, ct.Truncated = text[:keep], true
 	}
 	ct.Text, ct.Kept = text, true
 	if b64 {

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"encoding/base64"
 	"strconv"
 	"strings"
 	"testing"
@@ -218,5 +219,29 @@ func TestRecorderKeepsCookies(t *testing.T) {
 	}
 	if entries[0].Response.RedirectURL != "/login" {
 		t.Errorf("the redirect's Location %q, want /login", entries[0].Response.RedirectURL)
+	}
+}
+
+// TestRecorderCutsBase64Bodies: a binary body over maxBody is cut where
+// its base64 still decodes, and its size is the body's, not the text's.
+func TestRecorderCutsBase64Bodies(t *testing.T) {
+	body := strings.Repeat("\xff\x00\x01", maxBody/3+100)
+	var got []flow.BrowserRequest
+	r := newRecorder(func(br flow.BrowserRequest) { got = append(got, br) })
+	r.fetchBody = func(network.RequestID) (string, bool, error) {
+		return base64.StdEncoding.EncodeToString([]byte(body)), true, nil
+	}
+	go r.work()
+	r.event(&network.EventRequestWillBeSent{RequestID: "1", Type: network.ResourceTypeDocument, FrameID: "main", Timestamp: 1,
+		Request: &network.Request{URL: "https://idp.example/x", Method: "GET", Headers: network.Headers{}}})
+	r.event(&network.EventResponseReceived{RequestID: "1", Response: &network.Response{Status: 200, Headers: network.Headers{}}})
+	r.event(&network.EventDataReceived{RequestID: "1", DataLength: int64(len(body))})
+	r.event(&network.EventLoadingFinished{RequestID: "1", Timestamp: 2})
+	_, entries := r.Stop()
+	if len(got) != 1 || len(got[0].Body) == 0 || len(got[0].Body) > maxBody || !strings.HasPrefix(body, string(got[0].Body)) {
+		t.Errorf("handed a body of %d bytes, want the first up to %d of the body", len(got[0].Body), maxBody)
+	}
+	if c := entries[0].Response.Content; c.Size != int64(len(body)) || !c.Truncated {
+		t.Errorf("content size %d (truncated %v), want %d, truncated", c.Size, c.Truncated, len(body))
 	}
 }
