@@ -128,21 +128,13 @@ func (r *runner) browserHop(c *capture, br BrowserRequest) {
 	if HopRole(u, 0, r.redirectURI) == report.RoleCallback {
 		return
 	}
+	// The browser's giving up on a loop ends the login, past the hops
+	// kept too (at the last of them then).
+	defer r.browserLoop(c, br)
 	if c.added >= maxBrowserHops {
 		c.dropped++
 		return
 	}
-	defer func() {
-		if br.Loop && c.loop == 0 {
-			c.loop = len(r.rep.Hops)
-			r.addFinding(report.Finding{
-				Code: report.CodeRedirectLoop, Severity: report.SeverityError, Hop: c.loop,
-				Message: fmt.Sprintf("the browser gave up at hop %d: its redirects went round in a loop (%s)", c.loop, br.Error),
-				Hint:    "A proxy or provider keeps redirecting to itself after the login page, often because a session or tenant cookie it expects is never set (third-party cookies blocked, a cookie for another domain). Check the redirect rules of the hosts in the hops before it.",
-				Detail:  map[string]string{"url": report.RedactURL(br.URL)},
-			})
-		}
-	}()
 	c.added++
 	h := r.newHop(len(r.rep.Hops)+1, report.SourceBrowser, br.Method, br.URL)
 	if !br.At.IsZero() {
@@ -166,6 +158,21 @@ func (r *runner) browserHop(c *capture, br BrowserRequest) {
 	if f != nil {
 		r.addFinding(*f)
 	}
+}
+
+// browserLoop adds the redirect.loop finding when br is the request
+// the browser gave up on as a loop, at the last hop recorded.
+func (r *runner) browserLoop(c *capture, br BrowserRequest) {
+	if !br.Loop || c.loop != 0 || len(r.rep.Hops) == 0 {
+		return
+	}
+	c.loop = len(r.rep.Hops)
+	r.addFinding(report.Finding{
+		Code: report.CodeRedirectLoop, Severity: report.SeverityError, Hop: c.loop,
+		Message: fmt.Sprintf("the browser gave up at hop %d: its redirects went round in a loop (%s)", c.loop, br.Error),
+		Hint:    "A proxy or provider keeps redirecting to itself after the login page, often because a session or tenant cookie it expects is never set (third-party cookies blocked, a cookie for another domain). Check the redirect rules of the hosts in the hops before it.",
+		Detail:  map[string]string{"url": report.RedactURL(br.URL)},
+	})
 }
 
 // twin is the preflight's hop that h repeats, or 0 when the preflight

@@ -187,6 +187,12 @@ func TestBrowserHopSkipsWhatIsNoHop(t *testing.T) {
 	if len(r.rep.Hops) != maxBrowserHops || c.dropped != 6 {
 		t.Errorf("%d hops, %d dropped; want at most %d kept", len(r.rep.Hops), c.dropped, maxBrowserHops)
 	}
+	// The browser's giving up on a loop, past the hops kept, still ends
+	// the login with its finding.
+	r.browserHop(c, BrowserRequest{Method: "GET", URL: "https://idp.example/again", Error: "net::ERR_TOO_MANY_REDIRECTS", Loop: true})
+	if c.loop == 0 || !slices.ContainsFunc(r.rep.Findings, func(f report.Finding) bool { return f.Code == report.CodeRedirectLoop }) {
+		t.Errorf("loop at %d, findings %v: want the redirect.loop finding past the hops kept", c.loop, r.rep.Findings)
+	}
 }
 
 func countSource(rep report.Report, src report.Source) int {
