@@ -406,6 +406,7 @@ func browserRequest(e har.Entry, issued, ended float64) (flow.BrowserRequest, bo
 	br := flow.BrowserRequest{
 		Method: e.Request.Method, URL: e.Request.URL, Status: e.Response.Status,
 		Location: e.Response.RedirectURL, At: e.Started, Error: e.Error,
+		Script: e.ResourceType != "document",
 	}
 	if br.Location == "" {
 		br.Location, _ = har.Header(e.Response.Headers, "Location")

@@ -27,10 +27,13 @@ type BrowserRequest struct {
 	ContentType string
 	Body        []byte
 	// Fields are the names of a form post's fields, never their values;
-	// Form holds the OAuth values of a form_post answer (state, code,
-	// error) when the post went to the redirect URI.
+	// Form is a form post's body with only its OAuth values (state,
+	// redirect_uri, error...) and every other value dropped.
 	Fields []string
 	Form   string
+	// Script says a page's script made the request (XHR, fetch), not a
+	// navigation: it is never an authorize request or an error page.
+	Script bool
 	// Loop says the browser gave up on this request's redirects as a
 	// loop (Chromium's net::ERR_TOO_MANY_REDIRECTS): the login cannot
 	// go on.
@@ -151,9 +154,17 @@ func (r *runner) browserHop(c *capture, br BrowserRequest) {
 		}
 	}
 	h.Role = HopRole(u, br.Status, r.redirectURI)
-	twin := c.twin(h)
+	var f *report.Finding
+	twin := 0
+	if br.Script {
+		// A script's request: no page, and no step of the chain the
+		// preflight followed.
+		h.Role = report.RoleOther
+	} else {
+		twin = c.twin(h)
+		h, f = ReadPage(r.sent, h, br.ContentType, br.Body)
+	}
 	h.BrowserOnly = twin == 0
-	h, f := ReadPage(r.sent, h, br.ContentType, br.Body)
 	r.addTwinHop(h, twin)
 	if f != nil {
 		r.addFinding(*f)

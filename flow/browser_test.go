@@ -166,6 +166,25 @@ func TestRunCaptureDoesNotStart(t *testing.T) {
 	}
 }
 
+// TestBrowserScriptRequestRole: a page's own XHR or fetch that carries
+// state (an app's polling, a login page's API) is no authorize request
+// and no error page, whatever it answers: only navigations are.
+func TestBrowserScriptRequestRole(t *testing.T) {
+	r := newRunner(Config{}, nil, "login")
+	c := &capture{}
+	r.browserHop(c, BrowserRequest{Method: "POST", URL: "https://idp.example/api/pw?state=s1", Status: 400, Script: true,
+		ContentType: "text/html", Body: []byte("<html><h1>Error</h1>AADSTS50011: redirect mismatch</html>")})
+	r.browserHop(c, BrowserRequest{Method: "GET", URL: "https://idp.example/authorize?client_id=c&response_type=code&state=s1", Status: 200, Script: true})
+	r.browserHop(c, BrowserRequest{Method: "GET", URL: "https://idp.example/oops?state=s1", Status: 400})
+	var got []report.Role
+	for _, h := range r.rep.Hops {
+		got = append(got, h.Role)
+	}
+	if want := []report.Role{report.RoleOther, report.RoleOther, report.RoleErrorPage}; !slices.Equal(got, want) {
+		t.Errorf("roles %v, want %v", got, want)
+	}
+}
+
 func TestBrowserHopSkipsWhatIsNoHop(t *testing.T) {
 	r := newRunner(Config{}, nil, "login")
 	r.redirectURI = "http://127.0.0.1:5/callback"
