@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"runtime"
@@ -12,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -185,13 +185,12 @@ func (s *Session) run(ctx context.Context, url string, seen func(flow.BrowserReq
 	}()
 	select {
 	case <-ctx.Done():
-		// The callback reached the listener, and the redirect that
-		// took the browser there may still be in the pipe: a reply to a
-		// command comes after the events sent before it, and Listen
-		// has handled those when the command returns.
-		fctx, cancel := context.WithTimeout(bctx, 2*time.Second)
-		chromedp.Call(fctx, page.GetFrameTree, cdp.Empty{}) //nolint:errcheck // a browser gone has nothing more to say
-		cancel()
+		if errors.Is(context.Cause(ctx), flow.ErrCallbackArrived) {
+			// The request that took the browser to the callback may
+			// still be on its way over the DevTools connection: the
+			// chain's last hop must not be lost.
+			rec.WaitSent(func(u string) bool { return isRedirectURI(u, url) }, 2*time.Second)
+		}
 		return nil
 	case <-detached:
 		return fmt.Errorf("%w: its window (tab) was closed", flow.ErrBrowserGone)
@@ -311,6 +310,18 @@ func (s *Session) allocOptions(path, dir string, flags []string) []chromedp.Exec
 		opts = append(opts, chromedp.Flag(f, true))
 	}
 	return opts
+}
+
+// isRedirectURI says whether u goes to the redirect URI of the
+// authorize URL authURL.
+func isRedirectURI(u, authURL string) bool {
+	au, err := neturl.Parse(authURL)
+	if err != nil {
+		return false
+	}
+	ru, err1 := neturl.Parse(au.Query().Get("redirect_uri"))
+	uu, err2 := neturl.Parse(u)
+	return err1 == nil && err2 == nil && flow.SameEndpoint(uu, ru)
 }
 
 // Profile is the temporary profile directory of the browser running now,

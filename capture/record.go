@@ -60,8 +60,9 @@ type Recorder struct {
 	epoch  time.Time
 	closed bool
 
-	wake chan struct{} // has room for one: a job was queued, or closed
-	done chan struct{} // the worker has stopped
+	sentNote chan struct{} // closed (and replaced) at each request sent
+	wake     chan struct{} // has room for one: a job was queued, or closed
+	done     chan struct{} // the worker has stopped
 }
 
 // rec is one entry as it is recorded.
@@ -121,11 +122,12 @@ func newRecorder(seen func(flow.BrowserRequest)) *Recorder {
 		seen = func(flow.BrowserRequest) {}
 	}
 	return &Recorder{
-		seen:  seen,
-		live:  map[network.RequestID]*rec{},
-		extra: map[network.RequestID]*extraInfo{},
-		wake:  make(chan struct{}, 1),
-		done:  make(chan struct{}),
+		seen:     seen,
+		live:     map[network.RequestID]*rec{},
+		extra:    map[network.RequestID]*extraInfo{},
+		wake:     make(chan struct{}, 1),
+		sentNote: make(chan struct{}),
+		done:     make(chan struct{}),
 	}
 }
 
@@ -225,6 +227,8 @@ func (r *Recorder) sent(ev *network.EventRequestWillBeSent) {
 	}
 	r.recs = append(r.recs, c)
 	r.live[ev.RequestID] = c
+	close(r.sentNote)
+	r.sentNote = make(chan struct{})
 	if x := r.extraOf(ev.RequestID); x != nil {
 		x.hops = append(x.hops, c)
 		r.applyExtra(ev.RequestID)
@@ -526,6 +530,29 @@ var keptFields = map[string]bool{
 }
 
 func keptField(name string) bool { return keptFields[name] }
+
+// WaitSent waits, at most d, until the browser has sent a request whose
+// URL match says yes to, and says whether it did.
+func (r *Recorder) WaitSent(match func(url string) bool, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for seen := 0; ; {
+		r.mu.Lock()
+		for ; seen < len(r.recs); seen++ {
+			if match(r.recs[seen].e.Request.URL) {
+				r.mu.Unlock()
+				return true
+			}
+		}
+		note := r.sentNote
+		r.mu.Unlock()
+		select {
+		case <-note:
+		case <-timer.C:
+			return false
+		}
+	}
+}
 
 // Stop waits for the bodies still being fetched and returns the pages
 // and entries recorded, requests that never ended included (as Chrome

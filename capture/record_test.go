@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -244,4 +245,22 @@ func TestRecorderCutsBase64Bodies(t *testing.T) {
 	if c := entries[0].Response.Content; c.Size != int64(len(body)) || !c.Truncated {
 		t.Errorf("content size %d (truncated %v), want %d, truncated", c.Size, c.Truncated, len(body))
 	}
+}
+
+// TestRecorderWaitsForTheRedirect: at the callback the recorder waits
+// for the request that took the browser there, whose event may still be
+// on its way; it does not wait for one that never comes beyond its bound.
+func TestRecorderWaitsForTheRedirect(t *testing.T) {
+	r := newRecorder(nil)
+	go r.work()
+	isCallback := func(u string) bool { return strings.HasPrefix(u, "http://127.0.0.1:5/callback") }
+	go r.event(&network.EventRequestWillBeSent{RequestID: "1", Type: network.ResourceTypeDocument, Timestamp: 1,
+		Request: &network.Request{URL: "http://127.0.0.1:5/callback?code=c&state=s", Method: "GET", Headers: network.Headers{}}})
+	if !r.WaitSent(isCallback, time.Minute) {
+		t.Error("WaitSent did not see the callback's request")
+	}
+	if r.WaitSent(func(string) bool { return false }, 10*time.Millisecond) {
+		t.Error("WaitSent saw a request that was never sent")
+	}
+	r.Stop()
 }

@@ -59,6 +59,11 @@ func (e *CaptureError) Error() string {
 
 func (e *CaptureError) Unwrap() error { return e.Err }
 
+// ErrCallbackArrived is the cause (context.Cause) of a capture's
+// context ending at the callback: the request that took the browser
+// there may still be on its way to the capture.
+var ErrCallbackArrived = errors.New("the callback arrived")
+
 // ErrBrowserGone is wrapped by a CaptureError whose browser went away
 // (closed window, exit, crash) before the callback.
 var ErrBrowserGone = errors.New("the browser went away before the callback")
@@ -75,7 +80,7 @@ const maxBrowserHops = 4 * MaxHopsLimit
 type capture struct {
 	reqs   chan BrowserRequest
 	done   chan error
-	cancel context.CancelFunc
+	cancel context.CancelCauseFunc
 	// preflight are the hops the preflight made of the login chain: the
 	// browser's hops are matched with them in order, and those past the
 	// first that differ are BrowserOnly.
@@ -90,7 +95,7 @@ type capture struct {
 // startCapture starts cfg.Capture on the authorize URL on its own
 // goroutine; its requests come to the runner's loop over c.reqs.
 func (r *runner) startCapture(ctx context.Context, authURL string, preflight []report.Hop) *capture {
-	cctx, cancel := context.WithCancel(ctx)
+	cctx, cancel := context.WithCancelCause(ctx)
 	c := &capture{reqs: make(chan BrowserRequest), done: make(chan error, 1), cancel: cancel, preflight: preflight}
 	go func() {
 		c.done <- r.cfg.Capture(cctx, authURL, func(br BrowserRequest) { c.reqs <- br })
@@ -105,7 +110,7 @@ func (r *runner) endCapture(c *capture) error {
 	if c == nil || c.done == nil {
 		return nil
 	}
-	c.cancel()
+	c.cancel(nil)
 	for {
 		select {
 		case br := <-c.reqs:
@@ -282,6 +287,9 @@ func (r *runner) waitCallback(ctx context.Context, l *listener, c *capture) (arr
 		}
 	}
 	// The capture ends at the callback: the hops that led there first.
+	if c != nil {
+		c.cancel(ErrCallbackArrived)
+	}
 	if err := r.endCapture(c); err != nil && !errors.Is(err, context.Canceled) {
 		r.log("the captured browser: %v", err)
 	}

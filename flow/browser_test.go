@@ -26,6 +26,7 @@ type fakeCapture struct {
 	stopAt string
 	err    error
 	wait   bool // after the callback (or stopAt), wait for ctx
+	cause  error
 }
 
 func (f *fakeCapture) run(ctx context.Context, authURL string, seen func(BrowserRequest)) error {
@@ -57,6 +58,7 @@ func (f *fakeCapture) run(ctx context.Context, authURL string, seen func(Browser
 			next = f.p.url("/login/submit")
 		default:
 			<-ctx.Done() // the callback's page: the capture ends with the run
+			f.cause = context.Cause(ctx)
 			return nil
 		}
 	}
@@ -66,7 +68,15 @@ func (f *fakeCapture) run(ctx context.Context, authURL string, seen func(Browser
 func TestRunCaptureRecordsBrowserHops(t *testing.T) {
 	p := newFakeProvider(t)
 	cfg := baseConfig(p)
-	cfg.Capture = (&fakeCapture{t: t, p: p}).run
+	fc := &fakeCapture{t: t, p: p}
+	cfg.Capture = fc.run
+	defer func() {
+		// The capture is told why it ends, to wait for the redirect
+		// that took the browser to the callback.
+		if !errors.Is(fc.cause, ErrCallbackArrived) {
+			t.Errorf("the capture ended with cause %v, want ErrCallbackArrived", fc.cause)
+		}
+	}()
 	var live []report.Source
 	rep, err := Run(context.Background(), cfg, func(e Event) {
 		if e.Kind == EventHop {
