@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/authtrace/authtrace/flow"
 )
 
 func TestCaptureUsageErrors(t *testing.T) {
@@ -101,5 +103,17 @@ func TestCaptureHeadlessUnattended(t *testing.T) {
 				t.Errorf("%v: stderr does not say %q:\n%s", tc.extra, want, stderr)
 			}
 		}
+	}
+}
+
+// TestCaptureWaitingLine: with --capture authtrace opened the browser
+// itself: the wait does not tell the person to open the URL if none did.
+func TestCaptureWaitingLine(t *testing.T) {
+	e := flow.Event{Kind: flow.EventPhase, Phase: flow.PhaseWaiting, Listen: "127.0.0.1:5", AuthorizeURL: "https://idp.example/authorize?state=s"}
+	if line := progressLine(e, false, true); strings.Contains(line, "if no browser opened") || !strings.Contains(line, "waiting for the callback") {
+		t.Errorf("capture's waiting line %q", line)
+	}
+	if line := progressLine(e, false, false); !strings.Contains(line, "if no browser opened") {
+		t.Errorf("the system browser's waiting line %q lacks the URL to open by hand", line)
 	}
 }

@@ -215,6 +215,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	} else {
 		out := newSink(cfg, cmd.ErrOrStderr(), s.reveal)
 		out.byHand = mode.byHand
+		out.capture = cfg.Capture != nil
 		// The view says it all at the end: meanwhile one line of
 		// progress, rewritten in place, rather than every hop twice.
 		out.transient = viewing && isTerminal(cmd.ErrOrStderr())
