@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	neturl "net/url"
 	"os"
+	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -30,14 +32,16 @@ type Options struct {
 	// close the window), with the tab's chromedp context: a seam for the
 	// end-to-end tests. Its return does not end the capture.
 	Drive func(ctx context.Context) error
-	// StartTimeout bounds the browser's start (default 30s).
+	// StartTimeout bounds the browser's start (default 20s, and always
+	// less than the time the run has left, so that its words win).
 	StartTimeout time.Duration
 }
 
 // HeadlessFlags are what Chromium gets headless (DESIGN.md, "Testing
-// tiers"), besides its profile directory.
+// tiers"), besides its profile directory; no-sandbox only when it must
+// (Session.flags).
 var HeadlessFlags = []string{
-	"headless", "no-sandbox", "disable-gpu", "disable-quic", "no-first-run",
+	"headless", "disable-gpu", "disable-quic", "no-first-run",
 	"disable-background-networking", "disable-component-update", "disable-sync",
 }
 
@@ -67,10 +71,14 @@ func New(opt Options) *Session {
 		opt.Output = io.Discard
 	}
 	if opt.StartTimeout <= 0 {
-		opt.StartTimeout = 30 * time.Second
+		opt.StartTimeout = 20 * time.Second
 	}
 	return &Session{opt: opt}
 }
+
+// Unattended says nobody can act in the browser: headless, and nothing
+// drives it.
+func (s *Session) Unattended() bool { return s.opt.Headless && s.opt.Drive == nil }
 
 // HAR returns the pages and entries the last Run recorded.
 func (s *Session) HAR() ([]har.Page, []har.Entry) {
@@ -84,6 +92,9 @@ func (s *Session) HAR() ([]har.Page, []har.Entry) {
 // browser exits; then it closes the browser and removes the profile, in
 // every case. It is a flow.CaptureFunc.
 func (s *Session) Run(ctx context.Context, url string, seen func(flow.BrowserRequest)) (err error) {
+	if err := CheckDisplay(s.opt.Headless); err != nil {
+		return &StartError{Path: s.opt.Path, Err: err}
+	}
 	path := s.opt.Path
 	if path == "" {
 		p, _, ferr := Find()
@@ -105,11 +116,37 @@ func (s *Session) Run(ctx context.Context, url string, seen func(flow.BrowserReq
 		s.profile = ""
 		s.mu.Unlock()
 	}()
+	root := os.Geteuid() == 0
+	err = s.run(ctx, url, seen, path, dir, s.flags(root, false))
+	if !root && errors.As(err, new(*StartError)) && saysNoSandbox(err.Error()) {
+		// This system cannot give Chromium its sandbox (no user
+		// namespaces): without it, as Chromium itself would have
+		// to be told.
+		fmt.Fprintf(s.opt.Output, "authtrace: %s has no usable sandbox here; starting it again with --no-sandbox\n", path)
+		err = s.run(ctx, url, seen, path, dir, s.flags(root, true))
+	}
+	return err
+}
 
+// run is one start of the browser, with these flags, and its capture.
+func (s *Session) run(ctx context.Context, url string, seen func(flow.BrowserRequest), path, dir string, flags []string) error {
 	// The browser outlives ctx by as long as the bodies still to fetch
 	// take: its own lifetime ends with the cancels below.
 	life := context.WithoutCancel(ctx)
-	actx, cancelAlloc := chromedp.NewExecAllocator(life, s.allocOptions(path, dir)...)
+	var browser *exec.Cmd
+	opts := append(s.allocOptions(path, dir, flags), chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
+		ownGroup(cmd)
+		browser = cmd
+	}))
+	// After the browser has exited (cancelAlloc), whatever its program
+	// started goes too: a wrapper script that did not exec the browser
+	// leaves it running otherwise.
+	defer func() {
+		if browser != nil && browser.Process != nil {
+			killGroup(browser.Process.Pid)
+		}
+	}()
+	actx, cancelAlloc := chromedp.NewExecAllocator(life, opts...)
 	// cancelAlloc waits for the browser to exit, so the profile is no
 	// longer written to when the deferred RemoveAll runs.
 	defer cancelAlloc()
@@ -148,13 +185,12 @@ func (s *Session) Run(ctx context.Context, url string, seen func(flow.BrowserReq
 	}()
 	select {
 	case <-ctx.Done():
-		// The callback reached the listener, and the redirect that
-		// took the browser there may still be in the pipe: a reply to a
-		// command comes after the events sent before it, and Listen
-		// has handled those when the command returns.
-		fctx, cancel := context.WithTimeout(bctx, 2*time.Second)
-		chromedp.Call(fctx, page.GetFrameTree, cdp.Empty{}) //nolint:errcheck // a browser gone has nothing more to say
-		cancel()
+		if errors.Is(context.Cause(ctx), flow.ErrCallbackArrived) {
+			// The request that took the browser to the callback may
+			// still be on its way over the DevTools connection: the
+			// chain's last hop must not be lost.
+			rec.WaitSent(func(u string) bool { return isRedirectURI(u, url) }, 2*time.Second)
+		}
 		return nil
 	case <-detached:
 		return fmt.Errorf("%w: its window (tab) was closed", flow.ErrBrowserGone)
@@ -171,7 +207,13 @@ func (s *Session) start(ctx, bctx context.Context, kill context.CancelFunc, path
 		_, err := chromedp.Run(bctx, chromedp.Sleep(0))
 		started <- err
 	}()
-	timer := time.NewTimer(s.opt.StartTimeout)
+	limit := s.opt.StartTimeout
+	if d, ok := ctx.Deadline(); ok {
+		if left := time.Until(d); left-time.Second < limit {
+			limit = max(left-time.Second, left/2)
+		}
+	}
+	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
 	case err := <-started:
@@ -181,7 +223,7 @@ func (s *Session) start(ctx, bctx context.Context, kill context.CancelFunc, path
 		return nil
 	case <-timer.C:
 		kill()
-		return &StartError{Path: path, Err: fmt.Errorf("it did not answer over the DevTools protocol within %s", s.opt.StartTimeout)}
+		return &StartError{Path: path, Err: fmt.Errorf("it did not answer over the DevTools protocol within %s", limit.Round(100*time.Millisecond))}
 	case <-ctx.Done():
 		kill()
 		return ctx.Err()
@@ -199,9 +241,13 @@ func (e *StartError) Error() string {
 	// chromedp's words for a program that exited end in a colon and
 	// its (empty) output.
 	why := strings.TrimRight(strings.TrimSpace(e.Err.Error()), ":")
-	if len(why) > 600 {
-		why = why[:600] + "..." // the rest of the browser's log
+	if errors.Is(e.Err, ErrNoDisplay) {
+		return why
 	}
+	if saysNoDisplay(why) {
+		return fmt.Sprintf("%s could not open its window: %v: add --headless (or run where there is a display)", e.Path, ErrNoDisplay)
+	}
+	why = flow.CutText(why, 600) // the rest of the browser's log
 	return fmt.Sprintf("%s did not start as a Chromium-family browser with the DevTools protocol (%s): give Chromium, Google Chrome, Microsoft Edge or Brave with --browser-path", e.Path, why)
 }
 
@@ -210,22 +256,72 @@ func (e *StartError) Unwrap() error { return e.Err }
 // ErrNotStarted is what errors.Is finds in a *StartError.
 var ErrNotStarted = errors.New("the browser did not start")
 
-// Is makes a *StartError ErrNotStarted.
-func (e *StartError) Is(target error) bool { return target == ErrNotStarted }
+// Is makes a *StartError ErrNotStarted, and ErrNoDisplay when the
+// browser's log says it found no display.
+func (e *StartError) Is(target error) bool {
+	return target == ErrNotStarted || target == ErrNoDisplay && saysNoDisplay(e.Err.Error())
+}
 
-func (s *Session) allocOptions(path, dir string) []chromedp.ExecAllocatorOption {
+// ErrNoDisplay is a browser window with no display to open on (Linux
+// without X11 or Wayland: an SSH session, a container).
+var ErrNoDisplay = errors.New("no display for a browser window")
+
+// saysNoDisplay says whether a browser's log says it found no display:
+// Chromium's X11 and Ozone words for it.
+func saysNoDisplay(log string) bool {
+	l := strings.ToLower(log)
+	return strings.Contains(l, "missing x server") || strings.Contains(l, "$display") ||
+		strings.Contains(l, "platform failed to initialize")
+}
+
+// CheckDisplay says, before a browser is started, when a window cannot
+// open: on Linux, neither DISPLAY nor WAYLAND_DISPLAY is set.
+func CheckDisplay(headless bool) error {
+	if headless || runtime.GOOS != "linux" || os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
+		return nil
+	}
+	return fmt.Errorf("%w (neither DISPLAY nor WAYLAND_DISPLAY is set): add --headless (or run where there is a display)", ErrNoDisplay)
+}
+
+// flags are the browser's flags: headless or a window's. Chromium's
+// sandbox stays on (it opens third-party login pages) unless authtrace
+// runs as root, where Chromium refuses to start with it, or the sandbox
+// could not start on this system.
+func (s *Session) flags(root, noSandbox bool) []string {
 	flags := windowFlags
 	if s.opt.Headless {
 		flags = HeadlessFlags
-	} else if os.Geteuid() == 0 {
-		// Chromium refuses to run as root with its sandbox.
+	}
+	if root || noSandbox {
 		flags = append(flags[:len(flags):len(flags)], "no-sandbox")
 	}
+	return flags
+}
+
+// saysNoSandbox says whether a browser's log says its sandbox could not
+// start (Linux without unprivileged user namespaces).
+func saysNoSandbox(log string) bool {
+	return strings.Contains(log, "No usable sandbox")
+}
+
+func (s *Session) allocOptions(path, dir string, flags []string) []chromedp.ExecAllocatorOption {
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.UserDataDir(dir), chromedp.CombinedOutput(s.opt.Output)}
 	for _, f := range flags {
 		opts = append(opts, chromedp.Flag(f, true))
 	}
 	return opts
+}
+
+// isRedirectURI says whether u goes to the redirect URI of the
+// authorize URL authURL.
+func isRedirectURI(u, authURL string) bool {
+	au, err := neturl.Parse(authURL)
+	if err != nil {
+		return false
+	}
+	ru, err1 := neturl.Parse(au.Query().Get("redirect_uri"))
+	uu, err2 := neturl.Parse(u)
+	return err1 == nil && err2 == nil && flow.SameEndpoint(uu, ru)
 }
 
 // Profile is the temporary profile directory of the browser running now,

@@ -119,15 +119,25 @@ func isFile(p string) bool {
 	return err == nil && !fi.IsDir()
 }
 
-// CheckPath checks a browser program given by the person (--browser-path):
-// it must be a file. Whether it is a browser shows when it starts.
-func CheckPath(p string) error {
+// CheckPath checks a browser program given by the person (--browser-path)
+// and returns its path: a name without a folder (chromium) is looked up
+// in PATH, and the file must be a program (executable, on Unix).
+// Whether it is a browser shows when it starts.
+func CheckPath(p string) (string, error) {
 	fi, err := os.Stat(p)
+	if err != nil && !strings.ContainsAny(p, `/\`) {
+		if found, lerr := exec.LookPath(p); lerr == nil {
+			return found, nil
+		}
+		return "", fmt.Errorf("%s is not a file, nor a program found in PATH", p)
+	}
 	switch {
 	case err != nil:
-		return fmt.Errorf("%s does not exist", p)
+		return "", fmt.Errorf("%s does not exist", p)
 	case fi.IsDir():
-		return fmt.Errorf("%s is a folder; give the browser's program (for example /usr/bin/chromium, or .../Google Chrome.app/Contents/MacOS/Google Chrome)", p)
+		return "", fmt.Errorf("%s is a folder; give the browser's program (for example /usr/bin/chromium, or .../Google Chrome.app/Contents/MacOS/Google Chrome)", p)
+	case runtime.GOOS != "windows" && fi.Mode().Perm()&0o111 == 0:
+		return "", fmt.Errorf("%s is not executable: give the browser's program", p)
 	}
-	return nil
+	return p, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -73,13 +74,26 @@ func TestCheckPath(t *testing.T) {
 	if err := os.WriteFile(prog, []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := CheckPath(prog); err != nil {
-		t.Errorf("CheckPath(a file) = %v", err)
+	plain := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(plain, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	if err := CheckPath(dir); err == nil || !strings.Contains(err.Error(), "folder") {
-		t.Errorf("CheckPath(a folder) = %v, want it to say folder", err)
+	t.Setenv("PATH", dir)
+	for _, tc := range []struct{ in, want, err string }{
+		{prog, prog, ""},
+		{"chrome", prog, ""}, // a name, looked up in PATH
+		{dir, "", "folder"},
+		{filepath.Join(dir, "nope"), "", "does not exist"},
+		{"nope-browser", "", "nope-browser is not a file, nor a program found in PATH"},
+	} {
+		got, err := CheckPath(tc.in)
+		if got != tc.want || (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("CheckPath(%q) = %q, %v; want %q, an error saying %q", tc.in, got, err, tc.want, tc.err)
+		}
 	}
-	if err := CheckPath(filepath.Join(dir, "nope")); err == nil || !strings.Contains(err.Error(), "does not exist") {
-		t.Errorf("CheckPath(nothing) = %v, want does not exist", err)
+	if runtime.GOOS != "windows" {
+		if _, err := CheckPath(plain); err == nil || !strings.Contains(err.Error(), "not executable") {
+			t.Errorf("CheckPath(a file without x bit) = %v, want not executable", err)
+		}
 	}
 }

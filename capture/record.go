@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"math"
+	"mime"
+	"mime/multipart"
 	"net/url"
 	"os"
 	"slices"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -20,7 +23,6 @@ import (
 
 	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/har"
-	"github.com/authtrace/authtrace/report"
 )
 
 // Recorder keeps every network request of the tab as the DevTools
@@ -28,7 +30,8 @@ import (
 // of a redirect is its entry (the 30x with its redirectURL), bodies of
 // documents and XHR/fetch answers are fetched, and a page starts at each
 // navigation of the main frame. The values of password fields in posts
-// are never kept (report.PasswordParam), --reveal or not.
+// are never kept, --reveal or not: of a post only the field names and
+// the OAuth values of a form (postBody).
 //
 // Events arrive on chromedp's reader goroutine, which must not run
 // commands, so the bodies are fetched by a worker of its own, which also
@@ -40,9 +43,13 @@ type Recorder struct {
 	fetchBody func(network.RequestID) (body string, base64 bool, err error)
 	seen      func(flow.BrowserRequest)
 
-	mu        sync.Mutex
-	recs      []*rec // in the order they were sent, at most maxEntries
-	live      map[network.RequestID]*rec
+	mu   sync.Mutex
+	recs []*rec // in the order they were sent, at most maxEntries
+	live map[network.RequestID]*rec
+	// extra are the protocol's ExtraInfo events of each request, in
+	// order (one per hop of a redirect): the headers on the wire,
+	// cookies included, that the request's own events leave out.
+	extra     map[network.RequestID]*extraInfo
 	pages     []har.Page
 	mainFrame cdp.FrameID
 	jobs      []*rec // bodies to fetch
@@ -53,8 +60,9 @@ type Recorder struct {
 	epoch  time.Time
 	closed bool
 
-	wake chan struct{} // has room for one: a job was queued, or closed
-	done chan struct{} // the worker has stopped
+	sentNote chan struct{} // closed (and replaced) at each request sent
+	wake     chan struct{} // has room for one: a job was queued, or closed
+	done     chan struct{} // the worker has stopped
 }
 
 // rec is one entry as it is recorded.
@@ -67,7 +75,11 @@ type rec struct {
 	post    bool // post data to fetch
 	body    bool // response body to fetch
 	decoded int64
-	handed  bool // given to seen
+	handed  bool     // given to seen
+	fields  []string // the post's field names (postBody)
+	// responded says its response came; reqWire and respWire that
+	// ExtraInfo's wire headers replaced the request's and response's.
+	responded, reqWire, respWire bool
 }
 
 // maxEntries bounds what a capture keeps: a page that requests forever
@@ -110,10 +122,12 @@ func newRecorder(seen func(flow.BrowserRequest)) *Recorder {
 		seen = func(flow.BrowserRequest) {}
 	}
 	return &Recorder{
-		seen: seen,
-		live: map[network.RequestID]*rec{},
-		wake: make(chan struct{}, 1),
-		done: make(chan struct{}),
+		seen:     seen,
+		live:     map[network.RequestID]*rec{},
+		extra:    map[network.RequestID]*extraInfo{},
+		wake:     make(chan struct{}, 1),
+		sentNote: make(chan struct{}),
+		done:     make(chan struct{}),
 	}
 }
 
@@ -126,6 +140,17 @@ func (r *Recorder) event(ev any) {
 	case *network.EventResponseReceived:
 		if c := r.live[ev.RequestID]; c != nil {
 			c.respond(ev.Response)
+			r.applyExtra(ev.RequestID)
+		}
+	case *network.EventRequestWillBeSentExtraInfo:
+		if x := r.extraOf(ev.RequestID); x != nil {
+			x.req = append(x.req, ev.Headers)
+			r.applyExtra(ev.RequestID)
+		}
+	case *network.EventResponseReceivedExtraInfo:
+		if x := r.extraOf(ev.RequestID); x != nil {
+			x.resp = append(x.resp, ev.Headers)
+			r.applyExtra(ev.RequestID)
 		}
 	case *network.EventDataReceived:
 		if c := r.live[ev.RequestID]; c != nil {
@@ -157,6 +182,7 @@ func (r *Recorder) sent(ev *network.EventRequestWillBeSent) {
 		prev.respond(ev.RedirectResponse)
 		prev.ended = ev.Timestamp.Float64()
 		prev.e.Response.RedirectURL, _ = har.Header(prev.e.Response.Headers, "Location")
+		r.applyExtra(ev.RequestID)
 		r.queue(prev)
 	}
 	if len(r.recs) >= maxEntries {
@@ -185,10 +211,11 @@ func (r *Recorder) sent(ev *network.EventRequestWillBeSent) {
 	if q.HasPostData {
 		ctype, _ := har.Header(c.e.Request.Headers, "Content-Type")
 		c.e.Request.PostData = &har.PostData{MimeType: ctype}
+		var body strings.Builder
 		for _, pe := range q.PostDataEntries {
-			c.e.Request.PostData.Text += string(pe.Bytes)
+			body.Write(pe.Bytes)
 		}
-		c.e.Request.PostData.Text = noPasswords(c.e.Request.PostData.Text)
+		c.setPost(body.String())
 		c.post = len(q.PostDataEntries) == 0
 	}
 	if ev.Type == network.ResourceTypeDocument && ev.RedirectResponse == nil && (r.mainFrame == "" || ev.FrameID == r.mainFrame) {
@@ -200,14 +227,57 @@ func (r *Recorder) sent(ev *network.EventRequestWillBeSent) {
 	}
 	r.recs = append(r.recs, c)
 	r.live[ev.RequestID] = c
+	close(r.sentNote)
+	r.sentNote = make(chan struct{})
+	if x := r.extraOf(ev.RequestID); x != nil {
+		x.hops = append(x.hops, c)
+		r.applyExtra(ev.RequestID)
+	}
+}
+
+// extraInfo is what the ExtraInfo events of one request id said, and
+// the hops (entries) of that id, in order.
+type extraInfo struct {
+	req, resp []network.Headers
+	hops      []*rec
+}
+
+// extraOf is the ExtraInfo record of id, nil once the capture keeps no
+// more entries.
+func (r *Recorder) extraOf(id network.RequestID) *extraInfo {
+	x := r.extra[id]
+	if x == nil && len(r.recs) < maxEntries {
+		x = &extraInfo{}
+		r.extra[id] = x
+	}
+	return x
+}
+
+// applyExtra gives each hop of id the wire headers its ExtraInfo events
+// said (the n-th request's and response's to the n-th hop), as Chrome's
+// export does: Cookie and Set-Cookie are only there.
+func (r *Recorder) applyExtra(id network.RequestID) {
+	x := r.extra[id]
+	if x == nil {
+		return
+	}
+	for i, c := range x.hops {
+		if !c.reqWire && i < len(x.req) {
+			c.e.Request.Headers, c.reqWire = nvs(x.req[i]), true
+		}
+		if !c.respWire && c.responded && i < len(x.resp) {
+			c.e.Response.Headers, c.respWire = nvs(x.resp[i]), true
+		}
+	}
 }
 
 // respond sets what a response says of the entry.
 func (c *rec) respond(p *network.Response) {
+	c.responded = true
 	c.e.Response.Status = int(p.Status)
 	c.e.Response.Headers = nvs(p.Headers)
 	c.e.Response.Content.MimeType = p.MimeType
-	if len(p.RequestHeaders) > 0 {
+	if len(p.RequestHeaders) > 0 && !c.reqWire {
 		// What went on the wire, cookies included.
 		c.e.Request.Headers = nvs(p.RequestHeaders)
 	}
@@ -269,7 +339,7 @@ func (r *Recorder) fetch(c *rec, post, body bool) {
 	if post && r.fetchPost != nil {
 		if text, err := r.fetchPost(c.id); err == nil {
 			r.mu.Lock()
-			c.e.Request.PostData.Text = noPasswords(text)
+			c.setPost(text)
 			r.mu.Unlock()
 		}
 	}
@@ -283,9 +353,24 @@ func (r *Recorder) fetch(c *rec, post, body bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ct := &c.e.Response.Content
-	ct.Size = int64(len(text))
-	if len(text) > maxBody {
-		text, ct.Truncated = text[:maxBody], true
+	size, keep := len(text), maxBody
+	if b64 {
+		// Cut where the base64 still decodes, to maxBody bytes.
+		size, keep = base64.StdEncoding.DecodedLen(len(text)), maxBody/3*4
+		if strings.HasSuffix(text, "==") {
+			size -= 2
+		} else if strings.HasSuffix(text, "=") {
+			size--
+		}
+	}
+	if ct.Size == 0 {
+		ct.Size = int64(size) // the body's, when no data events counted it
+	}
+	if len(text) > keep {
+		for !b64 && keep > 0 && !utf8.RuneStart(text[keep]) {
+			keep--
+		}
+		text, ct.Truncated = text[:keep], true
 	}
 	ct.Text, ct.Kept = text, true
 	if b64 {
@@ -304,6 +389,7 @@ func (r *Recorder) hand(c *rec) {
 	}
 	c.handed = true
 	br, ok := browserRequest(c.e, c.issued, c.ended)
+	br.Fields = c.fields
 	r.mu.Unlock()
 	if ok {
 		r.seen(br)
@@ -324,6 +410,7 @@ func browserRequest(e har.Entry, issued, ended float64) (flow.BrowserRequest, bo
 	br := flow.BrowserRequest{
 		Method: e.Request.Method, URL: e.Request.URL, Status: e.Response.Status,
 		Location: e.Response.RedirectURL, At: e.Started, Error: e.Error,
+		Script: e.ResourceType != "document",
 	}
 	if br.Location == "" {
 		br.Location, _ = har.Header(e.Response.Headers, "Location")
@@ -342,14 +429,8 @@ func browserRequest(e har.Entry, issued, ended float64) (flow.BrowserRequest, bo
 			br.Body, _ = base64.StdEncoding.DecodeString(c.Text)
 		}
 	}
-	if pd := e.Request.PostData; pd != nil && pd.Text != "" {
-		if q, err := url.ParseQuery(pd.Text); err == nil {
-			for name := range q {
-				br.Fields = append(br.Fields, name)
-			}
-			slices.Sort(br.Fields)
-			br.Form = pd.Text
-		}
+	if pd := e.Request.PostData; pd != nil && isFormType(pd.MimeType) {
+		br.Form = pd.Text // postBody's: the OAuth values only
 	}
 	return br, true
 }
@@ -361,13 +442,116 @@ func oauthQuery(u *url.URL) bool {
 	return q.Has("client_id") && q.Has("response_type") || q.Has("state") || q.Has("code") || q.Has("error")
 }
 
-// noPasswords is a post's form body with the values of its password
-// fields replaced; other bodies as they are.
-func noPasswords(body string) string {
-	if body == "" || strings.ContainsAny(body[:1], "{[<") {
-		return body
+// setPost keeps what a request's body may keep (postBody).
+func (c *rec) setPost(body string) {
+	pd := c.e.Request.PostData
+	pd.Text, c.fields, pd.Comment = postBody(pd.MimeType, body)
+	pd.Params = nil
+	if pd.Text == "" {
+		for _, name := range c.fields { // a multipart form's, in the HAR
+			pd.Params = append(pd.Params, har.NV{Name: name, Value: dropped})
+		}
 	}
-	return report.RedactForm(body, report.PasswordParam, nil)
+}
+
+// dropped stands in for the value of a login post's field: a person's
+// password (whatever the page named its field), one-time code or name
+// is never authtrace's to keep, --reveal or not.
+const dropped = "<dropped>"
+
+const formType = "application/x-www-form-urlencoded"
+
+// isFormType says whether a Content-Type is a form's (urlencoded).
+func isFormType(ctype string) bool {
+	mt, _, err := mime.ParseMediaType(ctype)
+	return err == nil && mt == formType
+}
+
+// postBody is what a capture keeps of a request's body of Content-Type
+// ctype: for a form, its fields with the values of the OAuth ones the
+// comparison reads (keptField) and every other value dropped; for a
+// multipart form, its field names only; for anything else (JSON, XML,
+// text), nothing but a note. fields are the form's field names, sorted.
+func postBody(ctype, body string) (text string, fields []string, note string) {
+	if body == "" {
+		return "", nil, ""
+	}
+	mt, params, err := mime.ParseMediaType(ctype)
+	switch {
+	case err == nil && mt == formType:
+		pairs := strings.Split(body, "&")
+		out := pairs[:0]
+		for _, pair := range pairs {
+			if pair == "" {
+				continue
+			}
+			k, v, _ := strings.Cut(pair, "=")
+			name, err := url.QueryUnescape(k)
+			if err != nil {
+				name = k
+			}
+			if !slices.Contains(fields, name) {
+				fields = append(fields, name)
+			}
+			val, err := url.QueryUnescape(v)
+			if !keptField(name) || err != nil {
+				if v != "" {
+					val = dropped
+				}
+			}
+			out = append(out, url.QueryEscape(name)+"="+url.QueryEscape(val))
+		}
+		slices.Sort(fields)
+		return strings.Join(out, "&"), fields, ""
+	case err == nil && strings.HasPrefix(mt, "multipart/") && params["boundary"] != "":
+		mr := multipart.NewReader(strings.NewReader(body), params["boundary"])
+		for {
+			p, err := mr.NextPart()
+			if err != nil {
+				break
+			}
+			if name := p.FormName(); name != "" && !slices.Contains(fields, name) {
+				fields = append(fields, name)
+			}
+		}
+		slices.Sort(fields)
+		return "", fields, "authtrace keeps no value of a multipart body (a login's post is the person's): field names only"
+	}
+	return "", nil, "authtrace keeps no body of this type (a login's post is the person's): only form field names, and the OAuth values of a form"
+}
+
+// keptFields are the fields of a form post whose values a capture keeps:
+// the OAuth request's and answer's that the comparison reads. code is
+// kept as present only.
+var keptFields = map[string]bool{
+	"state": true, "redirect_uri": true, "client_id": true, "response_type": true, "response_mode": true,
+	"scope": true, "nonce": true, "prompt": true, "resource": true, "code_challenge_method": true,
+	"error": true, "error_description": true, "error_uri": true, "iss": true,
+}
+
+func keptField(name string) bool { return keptFields[name] }
+
+// WaitSent waits, at most d, until the browser has sent a request whose
+// URL match says yes to, and says whether it did.
+func (r *Recorder) WaitSent(match func(url string) bool, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for seen := 0; ; {
+		r.mu.Lock()
+		for ; seen < len(r.recs); seen++ {
+			if match(r.recs[seen].e.Request.URL) {
+				r.mu.Unlock()
+				return true
+			}
+		}
+		note := r.sentNote
+		r.mu.Unlock()
+		select {
+		case <-note:
+		case <-timer.C:
+			return false
+		}
+	}
 }
 
 // Stop waits for the bodies still being fetched and returns the pages

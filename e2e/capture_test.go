@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -330,7 +331,7 @@ func benchLogin(b *testing.B, p *provider, how []string, env string) {
 	}
 }
 
-// TestCaptureInterruptedOrCrashed: Ctrl-C during the login, and a browser
+// TestCaptureInterruptedOrCrashed: Ctrl-C (or SIGTERM, SIGHUP) during the login, and a browser
 // killed mid-login (a crash): the hops so far kept, exit 3, the profile
 // removed.
 func TestCaptureInterruptedOrCrashed(t *testing.T) {
@@ -352,6 +353,18 @@ func TestCaptureInterruptedOrCrashed(t *testing.T) {
 	}{
 		{"ctrl-c", "login stopped", func(t *testing.T, cmd *exec.Cmd) {
 			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		// A closed terminal, a dropped SSH session, a service manager's
+		// stop: as Ctrl-C.
+		{"sigterm", "login stopped", func(t *testing.T, cmd *exec.Cmd) {
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"sighup", "login stopped", func(t *testing.T, cmd *exec.Cmd) {
+			if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 				t.Fatal(err)
 			}
 		}},

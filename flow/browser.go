@@ -27,10 +27,13 @@ type BrowserRequest struct {
 	ContentType string
 	Body        []byte
 	// Fields are the names of a form post's fields, never their values;
-	// Form holds the OAuth values of a form_post answer (state, code,
-	// error) when the post went to the redirect URI.
+	// Form is a form post's body with only its OAuth values (state,
+	// redirect_uri, error...) and every other value dropped.
 	Fields []string
 	Form   string
+	// Script says a page's script made the request (XHR, fetch), not a
+	// navigation: it is never an authorize request or an error page.
+	Script bool
 	// Loop says the browser gave up on this request's redirects as a
 	// loop (Chromium's net::ERR_TOO_MANY_REDIRECTS): the login cannot
 	// go on.
@@ -56,6 +59,11 @@ func (e *CaptureError) Error() string {
 
 func (e *CaptureError) Unwrap() error { return e.Err }
 
+// ErrCallbackArrived is the cause (context.Cause) of a capture's
+// context ending at the callback: the request that took the browser
+// there may still be on its way to the capture.
+var ErrCallbackArrived = errors.New("the callback arrived")
+
 // ErrBrowserGone is wrapped by a CaptureError whose browser went away
 // (closed window, exit, crash) before the callback.
 var ErrBrowserGone = errors.New("the browser went away before the callback")
@@ -72,7 +80,7 @@ const maxBrowserHops = 4 * MaxHopsLimit
 type capture struct {
 	reqs   chan BrowserRequest
 	done   chan error
-	cancel context.CancelFunc
+	cancel context.CancelCauseFunc
 	// preflight are the hops the preflight made of the login chain: the
 	// browser's hops are matched with them in order, and those past the
 	// first that differ are BrowserOnly.
@@ -87,7 +95,7 @@ type capture struct {
 // startCapture starts cfg.Capture on the authorize URL on its own
 // goroutine; its requests come to the runner's loop over c.reqs.
 func (r *runner) startCapture(ctx context.Context, authURL string, preflight []report.Hop) *capture {
-	cctx, cancel := context.WithCancel(ctx)
+	cctx, cancel := context.WithCancelCause(ctx)
 	c := &capture{reqs: make(chan BrowserRequest), done: make(chan error, 1), cancel: cancel, preflight: preflight}
 	go func() {
 		c.done <- r.cfg.Capture(cctx, authURL, func(br BrowserRequest) { c.reqs <- br })
@@ -102,7 +110,7 @@ func (r *runner) endCapture(c *capture) error {
 	if c == nil || c.done == nil {
 		return nil
 	}
-	c.cancel()
+	c.cancel(nil)
 	for {
 		select {
 		case br := <-c.reqs:
@@ -128,21 +136,13 @@ func (r *runner) browserHop(c *capture, br BrowserRequest) {
 	if HopRole(u, 0, r.redirectURI) == report.RoleCallback {
 		return
 	}
+	// The browser's giving up on a loop ends the login, past the hops
+	// kept too (at the last of them then).
+	defer r.browserLoop(c, br)
 	if c.added >= maxBrowserHops {
 		c.dropped++
 		return
 	}
-	defer func() {
-		if br.Loop && c.loop == 0 {
-			c.loop = len(r.rep.Hops)
-			r.addFinding(report.Finding{
-				Code: report.CodeRedirectLoop, Severity: report.SeverityError, Hop: c.loop,
-				Message: fmt.Sprintf("the browser gave up at hop %d: its redirects went round in a loop (%s)", c.loop, br.Error),
-				Hint:    "A proxy or provider keeps redirecting to itself after the login page, often because a session or tenant cookie it expects is never set (third-party cookies blocked, a cookie for another domain). Check the redirect rules of the hosts in the hops before it.",
-				Detail:  map[string]string{"url": report.RedactURL(br.URL)},
-			})
-		}
-	}()
 	c.added++
 	h := r.newHop(len(r.rep.Hops)+1, report.SourceBrowser, br.Method, br.URL)
 	if !br.At.IsZero() {
@@ -159,33 +159,57 @@ func (r *runner) browserHop(c *capture, br BrowserRequest) {
 		}
 	}
 	h.Role = HopRole(u, br.Status, r.redirectURI)
-	h.BrowserOnly = c.browserOnly(h)
-	h, f := ReadPage(r.sent, h, br.ContentType, br.Body)
-	r.addHop(h)
+	var f *report.Finding
+	twin := 0
+	if br.Script {
+		// A script's request: no page, and no step of the chain the
+		// preflight followed.
+		h.Role = report.RoleOther
+	} else {
+		twin = c.twin(h)
+		h, f = ReadPage(r.sent, h, br.ContentType, br.Body)
+	}
+	h.BrowserOnly = twin == 0
+	r.addTwinHop(h, twin)
 	if f != nil {
 		r.addFinding(*f)
 	}
 }
 
-// browserOnly says whether the preflight did not see h: the browser's
-// chain is the preflight's, hop for hop (the same method, host and
-// path; for the page the preflight stopped at, the same host and
-// status), until the first that differs, from where on it is the
-// browser's own.
-func (c *capture) browserOnly(h report.Hop) bool {
+// browserLoop adds the redirect.loop finding when br is the request
+// the browser gave up on as a loop, at the last hop recorded.
+func (r *runner) browserLoop(c *capture, br BrowserRequest) {
+	if !br.Loop || c.loop != 0 || len(r.rep.Hops) == 0 {
+		return
+	}
+	c.loop = len(r.rep.Hops)
+	r.addFinding(report.Finding{
+		Code: report.CodeRedirectLoop, Severity: report.SeverityError, Hop: c.loop,
+		Message: fmt.Sprintf("the browser gave up at hop %d: its redirects went round in a loop (%s)", c.loop, br.Error),
+		Hint:    "A proxy or provider keeps redirecting to itself after the login page, often because a session or tenant cookie it expects is never set (third-party cookies blocked, a cookie for another domain). Check the redirect rules of the hosts in the hops before it.",
+		Detail:  map[string]string{"url": report.RedactURL(br.URL)},
+	})
+}
+
+// twin is the preflight's hop that h repeats, or 0 when the preflight
+// did not see h (a hop only the browser saw): the browser's chain is
+// the preflight's, hop for hop (the same method, host and path; for the
+// page the preflight stopped at, the same host and status), until the
+// first that differs, from where on it is the browser's own.
+func (c *capture) twin(h report.Hop) int {
 	if c.diverged || c.matched >= len(c.preflight) {
 		c.diverged = true
-		return true
+		return 0
 	}
 	p := c.preflight[c.matched]
 	pu, err1 := url.Parse(p.URL)
 	hu, err2 := url.Parse(h.URL)
 	if err1 != nil || err2 != nil || !strings.EqualFold(p.Method, h.Method) || !SameEndpoint(pu, hu) && !c.samePage(p, pu, h, hu) {
 		c.diverged = true
-		return true
+		return 0
 	}
 	c.matched++
-	return false
+	return p.N
 }
 
 // samePage says whether h is the page the preflight stopped at, p: the
@@ -195,6 +219,20 @@ func (c *capture) browserOnly(h report.Hop) bool {
 func (c *capture) samePage(p report.Hop, pu *url.URL, h report.Hop, hu *url.URL) bool {
 	return c.matched == len(c.preflight)-1 && p.Status == h.Status && p.Status < 300 &&
 		strings.EqualFold(pu.Host, hu.Host)
+}
+
+// satOn says where the captured browser stopped, when the run ended
+// without the callback: its last hop.
+func (r *runner) satOn(c *capture) {
+	if c == nil {
+		return
+	}
+	for i := len(r.rep.Hops) - 1; i >= 0; i-- {
+		if h := r.rep.Hops[i]; h.Source == report.SourceBrowser {
+			r.log("the browser sat on %s (hop %d) when the capture ended", report.RedactURL(h.URL), h.N)
+			return
+		}
+	}
 }
 
 // waitCallback waits for the callback while the captured browser (c, or
@@ -244,10 +282,14 @@ func (r *runner) waitCallback(ctx context.Context, l *listener, c *capture) (arr
 		case <-ctx.Done():
 			err := r.ctxError(ctx.Err(), PhaseWaiting)
 			r.endCapture(c) // the hops so far, and the browser gone
+			r.satOn(c)
 			return cb, later, err
 		}
 	}
 	// The capture ends at the callback: the hops that led there first.
+	if c != nil {
+		c.cancel(ErrCallbackArrived)
+	}
 	if err := r.endCapture(c); err != nil && !errors.Is(err, context.Canceled) {
 		r.log("the captured browser: %v", err)
 	}

@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -25,6 +26,7 @@ type fakeCapture struct {
 	stopAt string
 	err    error
 	wait   bool // after the callback (or stopAt), wait for ctx
+	cause  error
 }
 
 func (f *fakeCapture) run(ctx context.Context, authURL string, seen func(BrowserRequest)) error {
@@ -56,6 +58,7 @@ func (f *fakeCapture) run(ctx context.Context, authURL string, seen func(Browser
 			next = f.p.url("/login/submit")
 		default:
 			<-ctx.Done() // the callback's page: the capture ends with the run
+			f.cause = context.Cause(ctx)
 			return nil
 		}
 	}
@@ -65,7 +68,15 @@ func (f *fakeCapture) run(ctx context.Context, authURL string, seen func(Browser
 func TestRunCaptureRecordsBrowserHops(t *testing.T) {
 	p := newFakeProvider(t)
 	cfg := baseConfig(p)
-	cfg.Capture = (&fakeCapture{t: t, p: p}).run
+	fc := &fakeCapture{t: t, p: p}
+	cfg.Capture = fc.run
+	defer func() {
+		// The capture is told why it ends, to wait for the redirect
+		// that took the browser to the callback.
+		if !errors.Is(fc.cause, ErrCallbackArrived) {
+			t.Errorf("the capture ended with cause %v, want ErrCallbackArrived", fc.cause)
+		}
+	}()
 	var live []report.Source
 	rep, err := Run(context.Background(), cfg, func(e Event) {
 		if e.Kind == EventHop {
@@ -128,6 +139,32 @@ func TestRunCaptureTimeoutKeepsHops(t *testing.T) {
 	}
 }
 
+// TestRunCaptureUnattended: a headless capture nobody can sign in to
+// says so when it starts, and where the browser stopped when the time
+// ran out.
+func TestRunCaptureUnattended(t *testing.T) {
+	p := newFakeProvider(t)
+	cfg := baseConfig(p)
+	cfg.Timeout = 500 * time.Millisecond
+	cfg.Unattended = true
+	cfg.Capture = (&fakeCapture{t: t, p: p, stopAt: "/login/submit", wait: true}).run
+	var logs []string
+	rep, err := Run(context.Background(), cfg, func(e Event) {
+		if e.Kind == EventLog {
+			logs = append(logs, e.Text)
+		}
+	})
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("Run error = %v, want ErrTimeout", err)
+	}
+	last := rep.Hops[len(rep.Hops)-1]
+	for _, want := range []string{"nobody can sign in to a headless browser", fmt.Sprintf("the browser sat on %s (hop %d)", last.URL, last.N)} {
+		if !slices.ContainsFunc(logs, func(l string) bool { return strings.Contains(l, want) }) {
+			t.Errorf("no log line says %q: %q", want, logs)
+		}
+	}
+}
+
 func TestRunCaptureDoesNotStart(t *testing.T) {
 	p := newFakeProvider(t)
 	cfg := baseConfig(p)
@@ -136,6 +173,25 @@ func TestRunCaptureDoesNotStart(t *testing.T) {
 	_, err := Run(context.Background(), cfg, nil)
 	if !errors.Is(err, noBrowser) || !errors.As(err, new(*CaptureError)) {
 		t.Fatalf("Run error = %v, want the capture's, as a CaptureError", err)
+	}
+}
+
+// TestBrowserScriptRequestRole: a page's own XHR or fetch that carries
+// state (an app's polling, a login page's API) is no authorize request
+// and no error page, whatever it answers: only navigations are.
+func TestBrowserScriptRequestRole(t *testing.T) {
+	r := newRunner(Config{}, nil, "login")
+	c := &capture{}
+	r.browserHop(c, BrowserRequest{Method: "POST", URL: "https://idp.example/api/pw?state=s1", Status: 400, Script: true,
+		ContentType: "text/html", Body: []byte("<html><h1>Error</h1>AADSTS50011: redirect mismatch</html>")})
+	r.browserHop(c, BrowserRequest{Method: "GET", URL: "https://idp.example/authorize?client_id=c&response_type=code&state=s1", Status: 200, Script: true})
+	r.browserHop(c, BrowserRequest{Method: "GET", URL: "https://idp.example/oops?state=s1", Status: 400})
+	var got []report.Role
+	for _, h := range r.rep.Hops {
+		got = append(got, h.Role)
+	}
+	if want := []report.Role{report.RoleOther, report.RoleOther, report.RoleErrorPage}; !slices.Equal(got, want) {
+		t.Errorf("roles %v, want %v", got, want)
 	}
 }
 
@@ -159,6 +215,12 @@ func TestBrowserHopSkipsWhatIsNoHop(t *testing.T) {
 	}
 	if len(r.rep.Hops) != maxBrowserHops || c.dropped != 6 {
 		t.Errorf("%d hops, %d dropped; want at most %d kept", len(r.rep.Hops), c.dropped, maxBrowserHops)
+	}
+	// The browser's giving up on a loop, past the hops kept, still ends
+	// the login with its finding.
+	r.browserHop(c, BrowserRequest{Method: "GET", URL: "https://idp.example/again", Error: "net::ERR_TOO_MANY_REDIRECTS", Loop: true})
+	if c.loop == 0 || !slices.ContainsFunc(r.rep.Findings, func(f report.Finding) bool { return f.Code == report.CodeRedirectLoop }) {
+		t.Errorf("loop at %d, findings %v: want the redirect.loop finding past the hops kept", c.loop, r.rep.Findings)
 	}
 }
 

@@ -377,8 +377,11 @@ func StateChangedAt(hops []report.Hop, fs []report.Finding) []report.Finding {
 			continue
 		}
 		got := f.Detail["got"]
+		// With a capture, the callback came through the browser's
+		// hops; the preflight's are twins it never followed.
+		browser := slices.ContainsFunc(hops, func(h report.Hop) bool { return h.Source == report.SourceBrowser && h.Chain == cb.Chain })
 		for _, h := range hops {
-			if h.N >= cb.N || h.Chain != cb.Chain || h.Location == "" {
+			if h.N >= cb.N || h.Chain != cb.Chain || h.Location == "" || browser && h.Source == report.SourcePreflight {
 				continue
 			}
 			lu, err := url.Parse(h.Location)

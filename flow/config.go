@@ -94,6 +94,10 @@ type Config struct {
 	// the authorize URL, and every request it makes is a hop (source
 	// browser), until the callback or the time limit.
 	Capture CaptureFunc
+	// Unattended says nobody can act in the captured browser (headless,
+	// and nothing drives it): the run says so, and where the browser
+	// stopped when it ends without the callback.
+	Unattended bool
 	// HTTPClient makes the token-endpoint and discovery requests; nil means
 	// a client with RequestTimeout. Preflight always uses its own client
 	// with a fresh cookie jar and no automatic redirects, sharing this

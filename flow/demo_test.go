@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -215,15 +216,30 @@ func TestCaptureAgainstDemo(t *testing.T) {
 			browserOnly = append(browserOnly, h.Method+" "+u.Path)
 		}
 	}
+	// The browser repeats the preflight's hops up to the login page: a
+	// finding of the preflight's is not said again for its twin. The
+	// callback's changed_at names the browser's hop, which the callback
+	// really came through.
+	perCode := map[string]int{}
 	for _, f := range rep.Findings {
+		perCode[f.Code]++
 		if f.Code == report.CodeStateChanged {
 			changedAt[rep.Hops[f.Hop-1].Source] = true
+			if at := f.Detail["changed_at"]; f.Hop == len(rep.Hops) {
+				n, _ := strconv.Atoi(at)
+				if n < 1 || n > len(rep.Hops) || rep.Hops[n-1].Source != report.SourceBrowser {
+					t.Errorf("the callback's state.changed changed_at %q, want a browser hop\n%s", at, flow.Describe(rep))
+				}
+			}
 		}
 	}
-	for _, src := range []report.Source{report.SourcePreflight, report.SourceBrowser, report.SourceCallback} {
+	for _, src := range []report.Source{report.SourcePreflight, report.SourceCallback} {
 		if !changedAt[src] {
 			t.Errorf("no state.changed on a %s hop\n%s", src, flow.Describe(rep))
 		}
+	}
+	if changedAt[report.SourceBrowser] || perCode[report.CodeStateChanged] != 2 || perCode[report.CodeParamAdded] != 1 {
+		t.Errorf("findings per code %v: want state.changed on the preflight's hop and the callback, param.added once\n%s", perCode, flow.Describe(rep))
 	}
 	for _, want := range []string{"POST /login", "POST /consent"} {
 		if !slices.Contains(browserOnly, want) {

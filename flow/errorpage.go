@@ -276,7 +276,7 @@ func excerptAround(text string, at, max int) string {
 			start++
 		}
 	}
-	out := cutText(text[start:], max)
+	out := CutText(text[start:], max)
 	if start > 0 {
 		out = "..." + out
 	}

@@ -21,7 +21,7 @@ func pageText(body []byte, max int) string {
 	t := bytes.TrimSpace(body)
 	if len(t) > 0 && t[0] == '{' {
 		if s, ok := jsonErrorText(t); ok {
-			return cutText(s, max)
+			return CutText(s, max)
 		}
 	}
 	s := string(t)
@@ -29,7 +29,7 @@ func pageText(body []byte, max int) string {
 		s = htmlText(t)
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	return cutText(strings.Join(strings.Fields(s), " "), max)
+	return CutText(strings.Join(strings.Fields(s), " "), max)
 }
 
 // jsonErrorText renders the error fields of a JSON error body.
@@ -134,9 +134,9 @@ var blockTags = map[string]bool{
 	"dt": true, "dd": true, "dl": true, "nav": true, "aside": true, "blockquote": true, "option": true, "select": true,
 }
 
-// cutText cuts s to at most max bytes on a character boundary, ending in
+// CutText cuts s to at most max bytes on a character boundary, ending in
 // "..." when it cut; max <= 0 means no limit.
-func cutText(s string, max int) string {
+func CutText(s string, max int) string {
 	if max <= 0 || len(s) <= max {
 		return s
 	}

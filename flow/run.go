@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -89,10 +90,19 @@ func (r *runner) addFinding(f report.Finding) {
 }
 
 // addHop records a hop and compares it with what was sent.
-func (r *runner) addHop(h report.Hop) {
+func (r *runner) addHop(h report.Hop) { r.addTwinHop(h, 0) }
+
+// addTwinHop is addHop for a hop that repeats hop twin (0: none), as a
+// captured browser repeats the preflight's: a finding twin already has
+// (the same code and detail) is not said again.
+func (r *runner) addTwinHop(h report.Hop, twin int) {
 	r.emit(Event{Kind: EventHop, Hop: &h})
 	for _, f := range StateChangedAt(r.rep.Hops, compareHop(r.sent, h)) {
-		r.addFinding(f)
+		if twin == 0 || !slices.ContainsFunc(r.rep.Findings, func(g report.Finding) bool {
+			return g.Hop == twin && g.Code == f.Code && maps.Equal(g.Detail, f.Detail)
+		}) {
+			r.addFinding(f)
+		}
 	}
 }
 
@@ -338,6 +348,9 @@ func Run(ctx context.Context, cfg Config, emit func(Event)) (report.Report, erro
 	var capt *capture
 	switch {
 	case r.cfg.Capture != nil:
+		if r.cfg.Unattended {
+			r.log("nobody can sign in to a headless browser: the capture records what the pages do by themselves (redirects, pages that post themselves) until the callback or the time limit")
+		}
 		capt = r.startCapture(ctx, ar.URL, pf.hops)
 		defer r.endCapture(capt)
 		r.opened = true

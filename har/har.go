@@ -64,6 +64,9 @@ type PostData struct {
 	Text      string
 	Params    []NV
 	Truncated bool // Text was longer than Options.MaxBody and is cut there
+	// Comment says why Text is missing (a capture keeps no login post's
+	// body but a form's), as HAR 1.2's comment.
+	Comment string
 }
 
 // Response is an entry's response.

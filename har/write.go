@@ -217,6 +217,7 @@ type harPostData struct {
 	MimeType string `json:"mimeType"`
 	Text     string `json:"text"`
 	Params   []NV   `json:"params,omitempty"`
+	Comment  string `json:"comment,omitempty"`
 }
 
 type harCookie struct {
@@ -296,7 +297,7 @@ func chromeRequest(q Request, t Transfer) harRequest {
 	}
 	if pd := q.PostData; pd != nil {
 		out.BodySize = len(pd.Text)
-		out.PostData = &harPostData{MimeType: pd.MimeType, Text: pd.Text, Params: pd.Params}
+		out.PostData = &harPostData{MimeType: pd.MimeType, Text: pd.Text, Params: pd.Params, Comment: pd.Comment}
 		if pd.Params == nil && mediaIs(pd.MimeType, "application/x-www-form-urlencoded") {
 			out.PostData.Params = splitQuery(pd.Text)
 		}

@@ -520,6 +520,16 @@ func hopDetail(c *viewContext, h report.Hop, w int) []string {
 	if !h.At.IsZero() {
 		lines = append(lines, st.key.Render("at"), "  "+h.At.UTC().Format("2006-01-02 15:04:05.000 UTC"))
 	}
+	if h.BrowserOnly {
+		lines = append(lines, "  "+st.faint.Render("only the browser saw it (not the preflight)"))
+	}
+	if len(h.Fields) > 0 {
+		// Names only: a capture never keeps a login post's values.
+		lines = append(lines, st.key.Render("form fields"))
+		for _, l := range wrapWords(report.Printable(strings.Join(h.Fields, " ")), w-2) {
+			lines = append(lines, "  "+l)
+		}
+	}
 	if len(h.Params) > 0 {
 		lines = append(lines, st.key.Render("params"))
 		names := make([]string, 0, len(h.Params))

@@ -967,3 +967,24 @@ func TestSetupRedirectURI(t *testing.T) {
 		t.Errorf("a redirect URI authtrace cannot listen on is not refused: %v", err)
 	}
 }
+
+// TestBrowserHopDetail: a captured browser's hop says, as the Markdown
+// report does, that only the browser saw it and which form fields it
+// posted (names only).
+func TestBrowserHopDetail(t *testing.T) {
+	rep := loadFixture(t, "healthy").Report
+	rep.Hops = append(rep.Hops, report.Hop{N: len(rep.Hops) + 1, Source: report.SourceBrowser, Method: "POST",
+		URL: "https://idp.example/login", Status: 302, Role: report.RoleProvider, BrowserOnly: true, Fields: []string{"login", "pass\x1b[2Jword"}})
+	m := play(newTestModel(t, 160, 48, Options{}), scenario{done: &doneMsg{rep: rep}})
+	m = update(m, press("G"))
+	m = update(m, press("enter"))
+	s := screen(m)
+	for _, want := range []string{"only the browser saw it", "form fields", "login pass"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the hop's detail does not say %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "\x1b[2J") {
+		t.Error("a field name drives the terminal")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -31,8 +32,8 @@ type captureSettings struct {
 func (c *captureSettings) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.on, "capture", false, "open the login in a Chromium-family browser (Chromium, Chrome, Edge, Brave) with a fresh profile and record every request it makes, the login post, consent and redirects after the login page too, as hops")
 	fs.BoolVar(&c.headless, "headless", false, "with --capture: run the browser without a window (machines without a display, automation)")
-	fs.StringVar(&c.browserPath, "browser-path", "", "with --capture: the browser's `PROGRAM` (default: the first Chromium, Google Chrome, Microsoft Edge or Brave found)")
-	fs.StringVar(&c.harOut, "har-out", "", "with --capture: write the captured requests to `FILE` as a HAR (Chrome's export shape, mode 0600), sanitised as har --redact-out does unless --reveal")
+	fs.StringVar(&c.browserPath, "browser-path", "", "with --capture: the browser's `PROGRAM`, a path or a name in PATH (default: the first Chromium, Google Chrome, Microsoft Edge or Brave found)")
+	fs.StringVar(&c.harOut, "har-out", "", "with --capture: write the captured requests to `FILE` as a HAR (Chrome's export shape, mode 0600), sanitised as har --redact-out does unless --reveal; an existing FILE is never overwritten")
 }
 
 // captureDriveEnv names a driver of the captured tab for the end-to-end
@@ -60,20 +61,30 @@ func (c *captureSettings) session(s *settings) (*capture.Session, error) {
 	if err := checkOutPath("--har-out", c.harOut, "login.har"); err != nil {
 		return nil, err
 	}
+	if fi, err := os.Stat(c.harOut); c.harOut != "" && err == nil && fi.Mode().IsRegular() {
+		// As har --redact-out never writes over the HAR it reads: a
+		// HAR file may be the customer's only copy.
+		return nil, usageErr("--har-out %s exists: authtrace does not overwrite a HAR file (it may be the only copy of a recording); give a new name, or remove it first", c.harOut)
+	}
 	if c.harOut != "" && s.reportFile != "" && filepath.Clean(c.harOut) == filepath.Clean(s.reportFile) {
 		return nil, usageErr("--report and --har-out are both %s: give each its own file", c.harOut)
 	}
 	path := c.browserPath
 	if path != "" {
-		if err := capture.CheckPath(path); err != nil {
+		p, err := capture.CheckPath(path)
+		if err != nil {
 			return nil, usageErr("--browser-path: %v", err)
 		}
+		path = p
 	} else {
 		p, _, err := capture.Find()
 		if err != nil {
 			return nil, &exitError{code: exitIncomplete, err: err}
 		}
 		path = p
+	}
+	if err := capture.CheckDisplay(c.headless); err != nil {
+		return nil, usageErr("--capture: %v", err)
 	}
 	opt := capture.Options{Path: path, Headless: c.headless}
 	drive, err := captureDriver(os.Getenv(captureDriveEnv))
@@ -105,11 +116,23 @@ func captureDriver(v string) (func(context.Context) error, error) {
 	return nil, fmt.Errorf("%q: want signin, signin:USER:PASSWORD or close-at-login", v)
 }
 
-// use makes the run capture the browser, in place of opening one.
-func use(sess *capture.Session, cfg *flow.Config) {
-	if sess != nil {
-		cfg.OpenBrowser = nil
-		cfg.Capture = sess.Run
+// unattendedTimeout is login --capture --headless's time limit when
+// --timeout is not given: nobody signs in, the pages that go on by
+// themselves take seconds, not a person's five minutes.
+const unattendedTimeout = time.Minute
+
+// use makes the run capture the browser, in place of opening one; a
+// capture nobody can act in gets unattendedTimeout unless --timeout was
+// given.
+func use(cmd *cobra.Command, sess *capture.Session, cfg *flow.Config) {
+	if sess == nil {
+		return
+	}
+	cfg.OpenBrowser = nil
+	cfg.Capture = sess.Run
+	cfg.Unattended = sess.Unattended()
+	if cfg.Unattended && !cmd.Flags().Changed("timeout") {
+		cfg.Timeout = min(cfg.Timeout, unattendedTimeout)
 	}
 }
 

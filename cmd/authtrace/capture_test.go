@@ -1,15 +1,25 @@
 package main
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/authtrace/authtrace/flow"
 )
 
 func TestCaptureUsageErrors(t *testing.T) {
 	login := []string{"login", "--authorize-url", "https://idp.example/a", "--token-url", "https://idp.example/t", "--client-id", "x", "--client-secret", ""}
 	dir := t.TempDir()
+	old := filepath.Join(dir, "customer.har")
+	if err := os.WriteFile(old, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
@@ -20,8 +30,10 @@ func TestCaptureUsageErrors(t *testing.T) {
 		{append(login, "--capture", "--no-browser"), "leave out --no-browser and --open-with"},
 		{append(login, "--capture", "--browser-path", filepath.Join(dir, "nope")), "--browser-path: " + filepath.Join(dir, "nope") + " does not exist"},
 		{append(login, "--capture", "--browser-path", dir), "is a folder"},
+		{append(login, "--capture", "--browser-path", old), "is not executable"},
 		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", dir), "--har-out " + dir + " is a directory"},
 		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", "r.json", "--report", "r.json"), "--report and --har-out are both"},
+		{append(login, "--capture", "--browser-path", "/bin/sh", "--har-out", old), "--har-out " + old + " exists: authtrace does not overwrite a HAR file"},
 		{[]string{"demo", "--capture", "--browser"}, "--browser and --capture each open a real browser"},
 		{[]string{"demo", "--headless"}, "--headless goes with --capture"},
 	}
@@ -58,5 +70,50 @@ func TestCaptureDriver(t *testing.T) {
 		if _, err := captureDriver(v); err == nil {
 			t.Errorf("captureDriver(%q) took it", v)
 		}
+	}
+}
+
+func TestCaptureNoDisplay(t *testing.T) {
+	for _, v := range []string{"DISPLAY", "WAYLAND_DISPLAY"} {
+		t.Setenv(v, "")
+	}
+	if runtime.GOOS == "linux" {
+		// Said before anything is sent, not after the browser failed.
+		wantUsage(t, []string{"demo", "--capture", "--browser-path", "/bin/sh"}, "no display for a browser window (neither DISPLAY nor WAYLAND_DISPLAY is set): add --headless")
+	}
+}
+
+// TestCaptureHeadlessUnattended: login --capture --headless has nobody to
+// sign in: it says so up front and waits a minute, not a person's five
+// (unless --timeout says otherwise).
+func TestCaptureHeadlessUnattended(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "<html><form method=post><input type=password name=pw></form></html>")
+	}))
+	defer srv.Close()
+	login := []string{"login", "--authorize-url", srv.URL + "/authorize", "--token-url", srv.URL + "/token", "--client-id", "x", "--client-secret", "y",
+		"--json", "--capture", "--headless", "--browser-path", "/bin/sh"} // no browser: it fails at once
+	for _, tc := range []struct {
+		extra []string
+		left  string
+	}{{nil, "(time left 1m0s)"}, {[]string{"--timeout", "7m"}, "(time left 7m0s)"}} {
+		_, _, stderr := runCLI(t, append(login, tc.extra...)...)
+		for _, want := range []string{"nobody can sign in to a headless browser", tc.left} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("%v: stderr does not say %q:\n%s", tc.extra, want, stderr)
+			}
+		}
+	}
+}
+
+// TestCaptureWaitingLine: with --capture authtrace opened the browser
+// itself: the wait does not tell the person to open the URL if none did.
+func TestCaptureWaitingLine(t *testing.T) {
+	e := flow.Event{Kind: flow.EventPhase, Phase: flow.PhaseWaiting, Listen: "127.0.0.1:5", AuthorizeURL: "https://idp.example/authorize?state=s"}
+	if line := progressLine(e, false, true); strings.Contains(line, "if no browser opened") || !strings.Contains(line, "waiting for the callback") {
+		t.Errorf("capture's waiting line %q", line)
+	}
+	if line := progressLine(e, false, false); !strings.Contains(line, "if no browser opened") {
+		t.Errorf("the system browser's waiting line %q lacks the URL to open by hand", line)
 	}
 }

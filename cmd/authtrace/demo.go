@@ -28,7 +28,12 @@ tenant-aware proxy in front of it, all on 127.0.0.1, with a built-in browser
 that signs in by itself. Nothing needs to be installed or registered.
 
 With --fault the proxy or the server misbehaves the way real ones do, to show
-what authtrace reports for it (--list-faults names them).`,
+what authtrace reports for it (--list-faults names them).
+
+With --capture the login runs in a real Chromium-family browser whose every
+request is a hop; with --capture --headless the demo signs in and consents by
+itself over the capture's DevTools connection (--fault consent-denied says
+no).`,
 		Example: `  authtrace demo
   authtrace demo --fault state-suffix
   authtrace demo --browser                    # click through the login yourself
@@ -117,7 +122,7 @@ what authtrace reports for it (--list-faults names them).`,
 			if err != nil {
 				return err
 			}
-			use(sess, &cfg)
+			use(cmd, sess, &cfg)
 			if !tui {
 				fmt.Fprintf(cmd.ErrOrStderr(), "· demo provider on %s (fault: %s)\n", srv.URL, fault)
 			}

@@ -89,7 +89,7 @@ be read or has no login in it.`,
 }
 
 func runHar(cmd *cobra.Command, s *harSettings, path string) error {
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals...)
 	defer stop()
 	stderr := cmd.ErrOrStderr()
 	// Before a long read: what cannot be written.

@@ -36,6 +36,13 @@ It then exchanges the code (client secret in the body, then as Basic, as
 Power Platform does), refreshes once, and decodes the tokens, reporting each
 problem as a finding with a fix.
 
+With --capture authtrace opens the login in a Chromium-family browser of its
+own (fresh profile, removed afterwards) and records every request it makes,
+the login post, consent and the redirects after the login page too, as hops
+compared like the others; --har-out saves them as a HAR file. --headless runs
+it without a window, where nobody can sign in: only what the pages do by
+themselves is recorded.
+
 Register the redirect URI, by default http://127.0.0.1:53682/callback
 (another with --redirect-uri or --port), with the provider's app first,
 next to the connector's own: the same registration then serves every run.`,
@@ -142,7 +149,7 @@ func runLogin(cmd *cobra.Command, s *settings) error {
 		return err
 	}
 	cfg.OpenBrowser = opener
-	use(sess, &cfg)
+	use(cmd, sess, &cfg)
 	err = runEngine(cmd, s, cfg, flow.Run, engineMode{tui: tui, setup: setup, refresh: true, byHand: s.noBrowser})
 	return s.capt.harOutAfter(cmd, sess, s.reveal, err)
 }
@@ -163,7 +170,7 @@ type engineMode struct {
 // runEngine runs login, trace or demo with the output the flags ask for,
 // writes the report file, and turns the outcome into an exit status.
 func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFunc, mode engineMode) error {
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals...)
 	defer stop()
 	var rep report.Report
 	var runErr error
@@ -208,6 +215,7 @@ func runEngine(cmd *cobra.Command, s *settings, cfg flow.Config, start engineFun
 	} else {
 		out := newSink(cfg, cmd.ErrOrStderr(), s.reveal)
 		out.byHand = mode.byHand
+		out.capture = cfg.Capture != nil
 		// The view says it all at the end: meanwhile one line of
 		// progress, rewritten in place, rather than every hop twice.
 		out.transient = viewing && isTerminal(cmd.ErrOrStderr())

@@ -304,7 +304,7 @@ func TestProgressLineIsPrintable(t *testing.T) {
 		{Kind: flow.EventHop, Hop: &report.Hop{N: 2, URL: "http://h/\x1b[2J", Error: evil}},
 		{Kind: flow.EventLog, Text: evil},
 	} {
-		if line := progressLine(e, true); strings.ContainsAny(line, "\x1b\x07") {
+		if line := progressLine(e, true, false); strings.ContainsAny(line, "\x1b\x07") {
 			t.Errorf("progress line for %s carries control characters: %q", e.Kind, line)
 		}
 	}

@@ -66,11 +66,12 @@ func writeReport(w io.Writer, s *settings, rep report.Report) error {
 // report from the events as the engine does (flow.Apply), so that every
 // secret the run has seen so far is hidden in what it writes.
 type sink struct {
-	mu     sync.Mutex
-	events io.Writer // nil without --events
-	stderr io.Writer
-	reveal bool
-	byHand bool // no browser is opened: say how to open the URL
+	mu      sync.Mutex
+	events  io.Writer // nil without --events
+	stderr  io.Writer
+	reveal  bool
+	byHand  bool // no browser is opened: say how to open the URL
+	capture bool // authtrace's own captured browser opens it
 	// transient keeps progress to one line on a terminal, rewritten in
 	// place and cleared by end, for a view that shows it all afterwards.
 	transient bool
@@ -92,7 +93,7 @@ func (s *sink) emit(e flow.Event) {
 	if s.events != nil {
 		report.EncodeJSON(s.events, e, "") //nolint:errcheck // a closed stdout ends the run anyway
 	}
-	line := progressLine(e, s.byHand)
+	line := progressLine(e, s.byHand, s.capture)
 	switch {
 	case line == "":
 	case s.transient:
@@ -111,10 +112,12 @@ func (s *sink) end() {
 }
 
 // progressLine says what an event means in one line, or nothing; byHand
-// says no browser is opened, so the wait says how to log in by hand. Text
+// says no browser is opened, so the wait says how to log in by hand;
+// capture that authtrace's captured browser opened it, so the wait does
+// not say to open it if none opened. Text
 // that came from outside (URLs, pages, error messages) goes through
 // report.Printable: a hostile server must not drive the terminal.
-func progressLine(e flow.Event, byHand bool) string {
+func progressLine(e flow.Event, byHand, capture bool) string {
 	p := report.Printable
 	switch e.Kind {
 	case flow.EventPhase:
@@ -126,6 +129,9 @@ func progressLine(e flow.Event, byHand bool) string {
 			wait := fmt.Sprintf("· waiting for the callback on %s (time left %s)", e.Listen, left)
 			if byHand {
 				return wait + "\n" + strings.TrimSuffix(openByHand(e.AuthorizeURL), "\n")
+			}
+			if capture {
+				return wait
 			}
 			return fmt.Sprintf("%s\n  if no browser opened, open this URL:\n  %s", wait, p(e.AuthorizeURL))
 		case flow.PhaseExchanging:

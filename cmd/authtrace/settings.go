@@ -86,7 +86,7 @@ func (s *settings) addFlags(fs *pflag.FlagSet, login bool) {
 	fs.StringVar(&s.refreshURL, "refresh-url", "", "refresh endpoint (default: the token URL)")
 	fs.StringVar(&s.clientSecret, "client-secret", "", "client secret (better: the "+secretEnv+" environment variable, or the prompt)")
 	fs.StringVar(&s.clientAuth, "client-auth", flow.ClientAuthAuto, "how the secret is sent: post (form body), basic (HTTP Basic), auto (body, then Basic, as Power Platform does)")
-	fs.DurationVar(&s.timeout, "timeout", 5*time.Minute, "time limit for the whole login")
+	fs.DurationVar(&s.timeout, "timeout", 5*time.Minute, "time limit for the whole login (1m for --capture --headless, where nobody signs in)")
 	fs.StringVar(&s.expectAud, "expect-aud", "", "audience the access token must carry (your API's identifier)")
 	fs.StringVar(&s.expectIss, "expect-iss", "", "issuer the tokens must carry")
 	fs.BoolVar(&s.noBrowser, "no-browser", false, "do not open a browser; print the URL to open (for SSH sessions)")
