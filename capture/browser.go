@@ -223,6 +223,11 @@ func (s *Session) start(ctx, bctx context.Context, kill context.CancelFunc, path
 		return nil
 	case <-timer.C:
 		kill()
+		if limit < s.opt.StartTimeout && limit < 5*time.Second {
+			// The run's own time limit left too little: the browser may
+			// be fine, the limit is what to change.
+			return fmt.Errorf("the browser had not started within the %s the time limit left it (a browser takes a few seconds): raise --timeout", limit.Round(100*time.Millisecond))
+		}
 		return &StartError{Path: path, Err: fmt.Errorf("it did not answer over the DevTools protocol within %s", limit.Round(100*time.Millisecond))}
 	case <-ctx.Done():
 		kill()

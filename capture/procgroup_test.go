@@ -37,9 +37,9 @@ func TestStartTimeoutWins(t *testing.T) {
 	if err := os.WriteFile(script, []byte("#!/bin/sh\nsleep 1000 &\necho $! > "+pidFile+"\nwait\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := New(Options{Path: script, Headless: true}).Run(ctx, "http://127.0.0.1:1/", func(flow.BrowserRequest) {})
+	err := New(Options{Path: script, Headless: true, StartTimeout: 2 * time.Second}).Run(ctx, "http://127.0.0.1:1/", func(flow.BrowserRequest) {})
 	if !errors.Is(err, ErrNotStarted) || !strings.Contains(err.Error(), "did not answer over the DevTools protocol") {
 		t.Errorf("Run = %v, want the start timeout's error", err)
 	}
@@ -55,5 +55,21 @@ func TestStartTimeoutWins(t *testing.T) {
 	if pid > 0 && alive(pid) {
 		syscall.Kill(pid, syscall.SIGKILL) //nolint:errcheck // the test failed already
 		t.Errorf("the program's child (pid %d) was left running", pid)
+	}
+}
+
+// TestStartCutByTheRunsLimit: when the run's own time limit leaves the
+// browser less than its start timeout and it has not answered by then,
+// the limit is blamed, not the browser.
+func TestStartCutByTheRunsLimit(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "browser")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nexec sleep 1000\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	err := New(Options{Path: script, Headless: true}).Run(ctx, "http://127.0.0.1:1/", func(flow.BrowserRequest) {})
+	if err == nil || errors.Is(err, ErrNotStarted) || !strings.Contains(err.Error(), "raise --timeout") {
+		t.Errorf("Run = %v, want the time limit named", err)
 	}
 }
