@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -22,9 +24,12 @@ type callSettings struct {
 	method       string
 	headers      []string
 	afterRefresh bool
-	ops          []string
-	params       []string
-	fs           *pflag.FlagSet // to tell given from default
+	// timeout is --request-timeout where the command has no other
+	// (demo, har); login's is its settings' own.
+	timeout time.Duration
+	ops     []string
+	params  []string
+	fs      *pflag.FlagSet // to tell given from default
 }
 
 // addFlags adds the flags: --call-after-refresh where the run refreshes
@@ -32,7 +37,17 @@ type callSettings struct {
 // (ops).
 func (c *callSettings) addFlags(fs *pflag.FlagSet, refresh, ops bool) {
 	c.fs = fs
-	fs.StringArrayVar(&c.urls, "call", nil, "after the login, call the API at `URL` with the access token (Authorization: Bearer, as the platform sends it) and say whether it accepts it; with --connector a /path is relative to the swagger's host and basePath; repeatable")
+	call := "after the login, call the API at `URL` with the access token (Authorization: Bearer, as the platform sends it) and say whether it accepts it; repeatable"
+	switch {
+	case ops:
+		call = "after the login, call the API at `URL` with the access token (Authorization: Bearer, as the platform sends it) and say whether it accepts it; with --connector a /path is relative to the swagger's host and basePath; repeatable"
+	case !refresh:
+		call = "call the API at `URL` with the file's newest access token (Authorization: Bearer, as the platform sends it) and say whether it accepts it; repeatable"
+	}
+	if fs.Lookup("request-timeout") == nil {
+		fs.DurationVar(&c.timeout, "request-timeout", 30*time.Second, "timeout of each HTTP request (each --call too)")
+	}
+	fs.StringArrayVar(&c.urls, "call", nil, call)
 	fs.StringVar(&c.method, "call-method", http.MethodGet, "HTTP `METHOD` of the --call requests")
 	fs.StringArrayVar(&c.headers, "call-header", nil, "a header of the --call requests, `NAME:VALUE` (an API gateway's key, Accept); repeatable")
 	if refresh {
@@ -60,12 +75,19 @@ func (c *callSettings) apply(cfg *flow.Config, conn *connector.Connector, params
 		}
 		return nil
 	}
+	if c.timeout < 0 || c.timeout == 0 && c.changed("request-timeout") {
+		return usageErr("--request-timeout %s: give a positive duration, such as 30s", c.timeout)
+	}
+	if c.timeout > 0 {
+		cfg.RequestTimeout = c.timeout
+	}
 	var headers []flow.Param
 	for _, kv := range c.headers {
 		name, value, ok := strings.Cut(kv, ":")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" || strings.ContainsAny(name, " \t\r\n") || strings.ContainsAny(value, "\r\n") {
-			return usageErr("--call-header %q: want NAME:VALUE, for example --call-header \"Ocp-Apim-Subscription-Key: KEY\"", kv)
+			// Not echoed: a key typed with = instead of : is still a key.
+			return usageErr("--call-header %s: want NAME:VALUE, for example --call-header \"Ocp-Apim-Subscription-Key: KEY\"", headerShape(kv))
 		}
 		if strings.EqualFold(name, "Authorization") {
 			return usageErr("--call-header Authorization: the call sends the login's access token as Authorization: Bearer itself")
@@ -163,11 +185,16 @@ func (c *callSettings) callURL(raw string, conn *connector.Connector, params map
 		}
 		return raw, nil
 	}
-	if !strings.HasPrefix(raw, "/") {
+	connectors := c.fs != nil && c.fs.Lookup("call-op") != nil // the command takes --connector
+	switch {
+	case !strings.HasPrefix(raw, "/") && connectors:
 		return "", usageErr("--call %q: want the API's whole URL (https://api.example.com/me), or with --connector a path (/me)", raw)
-	}
-	if conn == nil {
+	case !strings.HasPrefix(raw, "/"):
+		return "", usageErr("--call %q: want the API's whole URL (https://api.example.com/me)", raw)
+	case conn == nil && connectors:
 		return "", usageErr("--call %s is a path: give the whole URL, or --connector PATH, whose swagger has the API's host and basePath", raw)
+	case conn == nil:
+		return "", usageErr("--call %s is a path: give the API's whole URL (https://api.example.com%s)", raw, raw)
 	}
 	u, err := conn.APIURL(raw, params)
 	if err != nil {
@@ -179,4 +206,17 @@ func (c *callSettings) callURL(raw string, conn *connector.Connector, params map
 // changed reports whether the flag was given; set by addFlags' caller.
 func (c *callSettings) changed(name string) bool {
 	return c.fs != nil && c.fs.Changed(name)
+}
+
+// headerShape is a malformed --call-header as it may be shown: its name
+// (up to a ':' or '='), never what follows.
+func headerShape(kv string) string {
+	name, _, cut := strings.Cut(kv, ":")
+	if n, _, ok := strings.Cut(name, "="); ok {
+		name, cut = n, true
+	}
+	if cut {
+		return strconv.Quote(name + "…")
+	}
+	return "(no NAME:VALUE)"
 }

@@ -170,7 +170,10 @@ func TestCallFlagsRefused(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"demo", "--call", "/me"}, "give the whole URL"},
+		{[]string{"demo", "--call", "/me"}, "give the API's whole URL (https://api.example.com/me)"},
+		{[]string{"login", "--authorize-url", "https://x.example/a", "--token-url", "https://x.example/t", "--client-id", "c", "--call", "/me"}, "or --connector PATH"},
+		{[]string{"demo", "--call", "http://127.0.0.1:1/", "--call-header", "Key=SECRETVALUE"}, `--call-header "Key…": want NAME:VALUE`},
+		{[]string{"demo", "--call", "http://127.0.0.1:1/", "--request-timeout", "0s"}, "--request-timeout 0s: give a positive duration"},
 		{[]string{"demo", "--call", "ftp://x.example/"}, "want an http(s) URL"},
 		{[]string{"demo", "--call", "me"}, "want the API's whole URL"},
 		{[]string{"demo", "--call-method", "POST"}, "--call-method is for --call"},
