@@ -49,6 +49,13 @@ var azureManagementAudiences = map[string]bool{
 	"https://management.core.windows.net":  true,
 }
 
+// IsAzureManagementAudience reports whether aud is Azure Resource
+// Manager's (management.azure.com or the classic management.core.windows.net),
+// the audience of the portal's own tokens.
+func IsAzureManagementAudience(aud string) bool {
+	return azureManagementAudiences[strings.ToLower(aud)]
+}
+
 var graphAudiences = map[string]bool{
 	"00000003-0000-0000-c000-000000000000": true,
 	"https://graph.microsoft.com":          true,
@@ -272,7 +279,7 @@ func (c *checker) audience() {
 	// (id_token.aud_not_client says when it is not); the portal's token is
 	// an access token.
 	for _, a := range aud {
-		if azureManagementAudiences[a] && c.exp.Kind != KindID {
+		if IsAzureManagementAudience(a) && c.exp.Kind != KindID {
 			c.add(report.CodeJWTAudAzureMgmt, report.SeverityWarn,
 				fmt.Sprintf("aud is %s: this is the Azure portal's own token for Azure Resource Manager", a),
 				"The JWT visible in the Power Automate / Power Apps UI (or the browser's developer tools) is the portal's token for management.azure.com, not the one your connector sends. The connector's token is kept server-side by Power Platform and never shown there: to see it, run the login with authtrace, or log the Authorization header in your API.",
@@ -319,7 +326,7 @@ func (c *checker) audHint(aud []string) string {
 	// (id_token.aud_not_client says when it is not); the portal's token is
 	// an access token.
 	for _, a := range aud {
-		if azureManagementAudiences[a] && c.exp.Kind != KindID {
+		if IsAzureManagementAudience(a) && c.exp.Kind != KindID {
 			return "This is the Azure portal's own token (see jwt.aud_azure_management), not your connector's: decode the token your API receives instead."
 		}
 		if graphAudiences[a] {

@@ -215,12 +215,7 @@ func (f tokenFacts) has(scope string) bool {
 
 // azureManagement reports whether the token is for Azure Resource Manager.
 func (f tokenFacts) azureManagement() bool {
-	for _, a := range f.aud {
-		if strings.TrimSuffix(strings.ToLower(a), "/") == strings.TrimSuffix(decode.AzureManagementAudience, "/") {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(f.aud, decode.IsAzureManagementAudience)
 }
 
 // audForAPI says whether the token's aud names the API: the expected
