@@ -60,9 +60,6 @@ type Session struct {
 	mu      sync.Mutex
 	pages   []har.Page
 	entries []har.Entry
-	// profile is the temporary profile directory of the running browser
-	// ("" when none is running), for tests that check it is removed.
-	profile string
 }
 
 // New returns a capture with these options.
@@ -108,14 +105,6 @@ func (s *Session) Run(ctx context.Context, url string, seen func(flow.BrowserReq
 		return fmt.Errorf("create the browser's temporary profile: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	s.mu.Lock()
-	s.profile = dir
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.profile = ""
-		s.mu.Unlock()
-	}()
 	root := os.Geteuid() == 0
 	err = s.run(ctx, url, seen, path, dir, s.flags(root, false))
 	if !root && errors.As(err, new(*StartError)) && saysNoSandbox(err.Error()) {
@@ -327,12 +316,4 @@ func isRedirectURI(u, authURL string) bool {
 	ru, err1 := neturl.Parse(au.Query().Get("redirect_uri"))
 	uu, err2 := neturl.Parse(u)
 	return err1 == nil && err2 == nil && flow.SameEndpoint(uu, ru)
-}
-
-// Profile is the temporary profile directory of the browser running now,
-// or "" when none is: what a test checks is removed.
-func (s *Session) Profile() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.profile
 }
