@@ -510,3 +510,36 @@ func TestCallBody(t *testing.T) {
 		t.Errorf("body %q type %q, want the type given", got, ctype)
 	}
 }
+
+// TestRefreshedDiffers: the refreshed access token against the login's:
+// another audience is an error, lost scopes a warning, an opaque token an
+// error, the same scopes in another order nothing.
+func TestRefreshedDiffers(t *testing.T) {
+	jwtOf := func(claims string) string {
+		enc := base64.RawURLEncoding.EncodeToString
+		return enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc([]byte(claims)) + "." + enc([]byte("sig"))
+	}
+	login := jwtOf(`{"aud":"https://api.example","scp":"read write"}`)
+	for _, tt := range []struct {
+		name, refreshed string
+		want            report.Severity // "" for no finding
+		detail          map[string]string
+	}{
+		{"same scopes, another order", jwtOf(`{"aud":"https://api.example","scp":"write read"}`), "", nil},
+		{"a scope lost", jwtOf(`{"aud":"https://api.example","scp":"read"}`), report.SeverityWarn, map[string]string{"scope_lost": "write"}},
+		{"another audience", jwtOf(`{"aud":"https://other.example","scp":"read write"}`), report.SeverityError, map[string]string{"aud_refreshed": "https://other.example"}},
+		{"opaque", "8xLOxBtZp8", report.SeverityError, map[string]string{"format": "opaque"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, ok := refreshedDiffers(login, tt.refreshed)
+			if ok != (tt.want != "") || ok && f.Severity != tt.want {
+				t.Fatalf("refreshedDiffers = %+v, %v; want severity %q", f, ok, tt.want)
+			}
+			for k, v := range tt.detail {
+				if f.Detail[k] != v {
+					t.Errorf("detail %s = %q, want %q", k, f.Detail[k], v)
+				}
+			}
+		})
+	}
+}
