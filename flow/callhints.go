@@ -239,10 +239,23 @@ func (f tokenFacts) audForAPI(expect, apiHost string) bool {
 
 // JudgeCall says what a call's answer means for the access token sent
 // (tok, nil when it is no JWT), joined with what the token says about
-// itself: api.accepted, api.rejected with the cause and the one setting
-// to change, or hop.unreachable when the API could not be reached. p is
-// the run's profile (provider, expected audience, connector).
+// itself: api.accepted, or api.rejected with the cause and the one
+// setting to change (cause unreachable or timeout when no answer came).
+// p is the run's profile (provider, expected audience, connector). A
+// token from a file (CallTokenHAR) that had expired before the call is
+// said first: the answer then says little about a fresh one.
 func JudgeCall(c report.Call, tok *decode.Token, p report.Profile, now time.Time) report.Finding {
+	f := judgeCall(c, tok, p, now)
+	if facts := readTokenFacts(tok, now); c.Token == CallTokenHAR && facts.expired {
+		when := facts.exp.UTC().Format("2006-01-02 15:04 UTC")
+		f.Message += " (the token had expired before the call, at " + when + ")"
+		f.Hint = "This token comes from a file and had expired before the call (exp " + when + "): any API refuses it, so this answer says little about a fresh one. Export a new HAR right after signing in, or sign in again and call the API with the fresh token. " + f.Hint
+		f.Detail["token_expired"] = facts.exp.UTC().Format(time.RFC3339)
+	}
+	return f
+}
+
+func judgeCall(c report.Call, tok *decode.Token, p report.Profile, now time.Time) report.Finding {
 	where := c.Request.Method + " " + report.ShortURL(c.Request.URL)
 	detail := map[string]string{"step": "call", "call": fmt.Sprint(c.N), "token": c.Token, "url": report.RedactURL(c.Request.URL)}
 	token := report.CallTokenWords(c.Token)

@@ -112,6 +112,7 @@ const (
 	CodeAPIAccepted              = "api.accepted"
 	CodeAPIRejected              = "api.rejected"
 	CodeAPIRefreshedTokenDiffers = "api.refreshed_token_differs"
+	CodeAPINotCalled             = "api.not_called"
 )
 
 // CodeInfo says what a finding code means: `authtrace codes` lists them,
@@ -192,5 +193,6 @@ func Codes() []CodeInfo {
 		{CodeAPIAccepted, i, "the API called with the access token (--call) answered 2xx: it accepts the token"},
 		{CodeAPIRejected, e, "the API called with the access token (--call) refused it: 401/403, a redirect or a login page, another error, no answer in time or none at all (detail cause: audience, scope, expired, timeout, unreachable…; RFC 6750 error, scope)"},
 		{CodeAPIRefreshedTokenDiffers, e, "the refreshed access token has another audience than the login's (error), or fewer scopes (warn): the connector fails an hour after sign-in"},
+		{CodeAPINotCalled, w, "--call was asked for and no request was sent: the login got no access token, or the HAR file holds none (or only a sanitised one) (detail cause)"},
 	}
 }

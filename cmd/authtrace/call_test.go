@@ -146,9 +146,15 @@ func TestCallSecretsHidden(t *testing.T) {
 // TestCallNotCalled: a login that got no access token says the API was
 // not called.
 func TestCallNotCalled(t *testing.T) {
-	_, _, stderr := runCLI(t, "demo", "--fault", "html-token", "--call", "http://127.0.0.1:1/me")
+	_, out, stderr := runCLI(t, "demo", "--fault", "html-token", "--call", "http://127.0.0.1:1/me", "--json")
 	if !strings.Contains(stderr, "the API was not called: the login got no access token") {
 		t.Errorf("stderr does not say the API was not called:\n%s", stderr)
+	}
+	// In the report too, for a script: the API's answer is unknown.
+	if !slices.ContainsFunc(oneReport(t, out).Findings, func(f report.Finding) bool {
+		return f.Code == report.CodeAPINotCalled && f.Detail["cause"] == "no_access_token"
+	}) {
+		t.Errorf("no api.not_called in the report:\n%s", out)
 	}
 }
 
@@ -267,8 +273,9 @@ func TestHARCall(t *testing.T) {
 	}
 
 	code, out, stderr = runCLI(t, "har", harFixtures+"pp-healthy.har", "--json", "--call", api.URL+"/orders")
-	if rep := oneReport(t, out); code != exitOK || len(rep.Calls) != 0 || !strings.Contains(stderr, "holds no access token") || len(got()) != 1 {
-		t.Errorf("a HAR without a token: exit %d, calls %d, stderr:\n%s", code, len(rep.Calls), stderr)
+	if rep := oneReport(t, out); code != exitOK || len(rep.Calls) != 0 || !strings.Contains(stderr, "holds no access token") || len(got()) != 1 ||
+		!slices.ContainsFunc(rep.Findings, func(f report.Finding) bool { return f.Code == report.CodeAPINotCalled }) {
+		t.Errorf("a HAR without a token: exit %d, calls %d, findings %+v, stderr:\n%s", code, len(rep.Calls), rep.Findings, stderr)
 	}
 }
 

@@ -184,6 +184,7 @@ func callFromHAR(ctx context.Context, cfg flow.Config, rep report.Report, stderr
 		}
 		if report.IsPlaceholder(t.Raw) || strings.Contains(t.Raw, report.Redacted) {
 			fmt.Fprintln(stderr, "· --call: the HAR file's access token was sanitised (its signature or all of it replaced), so no API can accept it; the API was not called")
+			rep.Findings = append(rep.Findings, flow.NotCalled("token_sanitised", "the HAR file's access token was sanitised (its signature or all of it replaced), so no API can accept it"))
 			return rep
 		}
 		where := cmp.Or(t.Seen, "the token endpoint's answer")
@@ -197,6 +198,7 @@ func callFromHAR(ctx context.Context, cfg flow.Config, rep report.Report, stderr
 		return flow.CallWith(ctx, cfg, rep, t.Raw, flow.CallTokenHAR, nil)
 	}
 	fmt.Fprintln(stderr, "· --call: the HAR file holds no access token (no token answer in it, and no request with Authorization: Bearer), so the API was not called")
+	rep.Findings = append(rep.Findings, flow.NotCalled("no_access_token", "the HAR file holds no access token (no token answer in it, and no request with Authorization: Bearer)"))
 	return rep
 }
 
