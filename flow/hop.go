@@ -73,8 +73,7 @@ func HopRole(u *url.URL, status int, redirectURI string) report.Role {
 			return report.RoleCallback
 		}
 	}
-	q, _ := url.ParseQuery(u.RawQuery)
-	if q.Has("client_id") && q.Has("response_type") {
+	if q, _ := url.ParseQuery(u.RawQuery); IsAuthorizeQuery(q) {
 		return report.RoleAuthorize
 	}
 	if status >= 400 {
@@ -118,4 +117,10 @@ func defaultedPort(u *url.URL) string {
 		return "443"
 	}
 	return ""
+}
+
+// IsAuthorizeQuery reports whether a query is an authorization request's:
+// it carries client_id and response_type.
+func IsAuthorizeQuery(q url.Values) bool {
+	return q.Has("client_id") && q.Has("response_type")
 }

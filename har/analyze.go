@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authtrace/authtrace/flow"
 	"github.com/authtrace/authtrace/report"
 )
 
@@ -189,8 +190,7 @@ func isAuthorizeURL(u *url.URL) bool {
 	if u == nil {
 		return false
 	}
-	q := u.Query()
-	return q.Has("client_id") && q.Has("response_type")
+	return flow.IsAuthorizeQuery(u.Query())
 }
 
 // keepBody says which bodies to decode: error answers, answers to
